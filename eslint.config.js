@@ -7,7 +7,7 @@ const ortImports = ['onnxruntime-web', 'onnxruntime-web/wasm', 'onnxruntime-web/
 const uiImports = ['react', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*', 'comlink', '@xyflow/react', 'recharts'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'tests/fixtures/**', 'src/core/onnx/generated/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'tests/fixtures/**', 'src/core/onnx/generated/**', 'src/kernels/wasm/assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

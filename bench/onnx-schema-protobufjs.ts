@@ -1,0 +1,151 @@
+/**
+ * onnx.proto's messages as a protobufjs JSON descriptor (field numbers and types only), for
+ * comparing protobufjs's generated codec with ours in bench/codec-compare.ts.
+ */
+type Fields = Record<string, { id: number; type: string; rule?: 'repeated'; options?: { packed: boolean } }>;
+
+const r = 'repeated' as const;
+const unpacked = { packed: false };
+const entries = { type: 'StringStringEntryProto', rule: r };
+
+const messages: Record<string, Fields> = {
+  StringStringEntryProto: { key: { id: 1, type: 'string' }, value: { id: 2, type: 'string' } },
+  OperatorSetIdProto: { domain: { id: 1, type: 'string' }, version: { id: 2, type: 'int64' } },
+  AttributeProto: {
+    name: { id: 1, type: 'string' },
+    f: { id: 2, type: 'float' },
+    i: { id: 3, type: 'int64' },
+    s: { id: 4, type: 'bytes' },
+    t: { id: 5, type: 'TensorProto' },
+    g: { id: 6, type: 'GraphProto' },
+    floats: { id: 7, type: 'float', rule: r, options: unpacked },
+    ints: { id: 8, type: 'int64', rule: r, options: unpacked },
+    strings: { id: 9, type: 'bytes', rule: r },
+    tensors: { id: 10, type: 'TensorProto', rule: r },
+    graphs: { id: 11, type: 'GraphProto', rule: r },
+    doc_string: { id: 13, type: 'string' },
+    tp: { id: 14, type: 'TypeProto' },
+    type_protos: { id: 15, type: 'TypeProto', rule: r },
+    type: { id: 20, type: 'int32' },
+    ref_attr_name: { id: 21, type: 'string' },
+    sparse_tensor: { id: 22, type: 'SparseTensorProto' },
+    sparse_tensors: { id: 23, type: 'SparseTensorProto', rule: r },
+  },
+  ValueInfoProto: {
+    name: { id: 1, type: 'string' },
+    type: { id: 2, type: 'TypeProto' },
+    doc_string: { id: 3, type: 'string' },
+    metadata_props: { id: 4, ...entries },
+  },
+  NodeProto: {
+    input: { id: 1, type: 'string', rule: r },
+    output: { id: 2, type: 'string', rule: r },
+    name: { id: 3, type: 'string' },
+    op_type: { id: 4, type: 'string' },
+    attribute: { id: 5, type: 'AttributeProto', rule: r },
+    doc_string: { id: 6, type: 'string' },
+    domain: { id: 7, type: 'string' },
+    overload: { id: 8, type: 'string' },
+    metadata_props: { id: 9, ...entries },
+    device_configurations: { id: 10, type: 'bytes', rule: r },
+  },
+  TrainingInfoProto: {
+    initialization: { id: 1, type: 'GraphProto' },
+    algorithm: { id: 2, type: 'GraphProto' },
+    initialization_binding: { id: 3, ...entries },
+    update_binding: { id: 4, ...entries },
+  },
+  ModelProto: {
+    ir_version: { id: 1, type: 'int64' },
+    producer_name: { id: 2, type: 'string' },
+    producer_version: { id: 3, type: 'string' },
+    domain: { id: 4, type: 'string' },
+    model_version: { id: 5, type: 'int64' },
+    doc_string: { id: 6, type: 'string' },
+    graph: { id: 7, type: 'GraphProto' },
+    opset_import: { id: 8, type: 'OperatorSetIdProto', rule: r },
+    metadata_props: { id: 14, ...entries },
+    training_info: { id: 20, type: 'TrainingInfoProto', rule: r },
+    functions: { id: 25, type: 'FunctionProto', rule: r },
+    configuration: { id: 26, type: 'bytes', rule: r },
+  },
+  TensorAnnotation: {
+    tensor_name: { id: 1, type: 'string' },
+    quant_parameter_tensor_names: { id: 2, ...entries },
+  },
+  GraphProto: {
+    node: { id: 1, type: 'NodeProto', rule: r },
+    name: { id: 2, type: 'string' },
+    initializer: { id: 5, type: 'TensorProto', rule: r },
+    doc_string: { id: 10, type: 'string' },
+    input: { id: 11, type: 'ValueInfoProto', rule: r },
+    output: { id: 12, type: 'ValueInfoProto', rule: r },
+    value_info: { id: 13, type: 'ValueInfoProto', rule: r },
+    quantization_annotation: { id: 14, type: 'TensorAnnotation', rule: r },
+    sparse_initializer: { id: 15, type: 'SparseTensorProto', rule: r },
+    metadata_props: { id: 16, ...entries },
+  },
+  Segment: { begin: { id: 1, type: 'int64' }, end: { id: 2, type: 'int64' } },
+  TensorProto: {
+    dims: { id: 1, type: 'int64', rule: r, options: unpacked },
+    data_type: { id: 2, type: 'int32' },
+    segment: { id: 3, type: 'Segment' },
+    float_data: { id: 4, type: 'float', rule: r },
+    int32_data: { id: 5, type: 'int32', rule: r },
+    string_data: { id: 6, type: 'bytes', rule: r },
+    int64_data: { id: 7, type: 'int64', rule: r },
+    name: { id: 8, type: 'string' },
+    raw_data: { id: 9, type: 'bytes' },
+    double_data: { id: 10, type: 'double', rule: r },
+    uint64_data: { id: 11, type: 'uint64', rule: r },
+    doc_string: { id: 12, type: 'string' },
+    external_data: { id: 13, ...entries },
+    data_location: { id: 14, type: 'int32' },
+    metadata_props: { id: 16, ...entries },
+  },
+  SparseTensorProto: {
+    values: { id: 1, type: 'TensorProto' },
+    indices: { id: 2, type: 'TensorProto' },
+    dims: { id: 3, type: 'int64', rule: r, options: unpacked },
+  },
+  Dimension: {
+    dim_value: { id: 1, type: 'int64' },
+    dim_param: { id: 2, type: 'string' },
+    denotation: { id: 3, type: 'string' },
+  },
+  TensorShapeProto: { dim: { id: 1, type: 'Dimension', rule: r } },
+  TensorTypeProto: { elem_type: { id: 1, type: 'int32' }, shape: { id: 2, type: 'TensorShapeProto' } },
+  WrapperTypeProto: { elem_type: { id: 1, type: 'TypeProto' } },
+  MapTypeProto: { key_type: { id: 1, type: 'int32' }, value_type: { id: 2, type: 'TypeProto' } },
+  OpaqueTypeProto: { domain: { id: 1, type: 'string' }, name: { id: 2, type: 'string' } },
+  TypeProto: {
+    tensor_type: { id: 1, type: 'TensorTypeProto' },
+    sequence_type: { id: 4, type: 'WrapperTypeProto' },
+    map_type: { id: 5, type: 'MapTypeProto' },
+    denotation: { id: 6, type: 'string' },
+    opaque_type: { id: 7, type: 'OpaqueTypeProto' },
+    sparse_tensor_type: { id: 8, type: 'TensorTypeProto' },
+    optional_type: { id: 9, type: 'WrapperTypeProto' },
+  },
+  FunctionProto: {
+    name: { id: 1, type: 'string' },
+    input: { id: 4, type: 'string', rule: r },
+    output: { id: 5, type: 'string', rule: r },
+    attribute: { id: 6, type: 'string', rule: r },
+    node: { id: 7, type: 'NodeProto', rule: r },
+    doc_string: { id: 8, type: 'string' },
+    opset_import: { id: 9, type: 'OperatorSetIdProto', rule: r },
+    domain: { id: 10, type: 'string' },
+    attribute_proto: { id: 11, type: 'AttributeProto', rule: r },
+    value_info: { id: 12, type: 'ValueInfoProto', rule: r },
+    overload: { id: 13, type: 'string' },
+    metadata_props: { id: 14, ...entries },
+  },
+};
+
+/** The descriptor for `protobuf.Root.fromJSON`. */
+export const onnxDescriptor = {
+  nested: {
+    onnx: { nested: Object.fromEntries(Object.entries(messages).map(([k, fields]) => [k, { fields }])) },
+  },
+};

@@ -1,0 +1,154 @@
+/** `whittle eval MODEL --data DIR|FILE …`: accuracy on a labelled set, fidelity against a reference model. */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import {
+  createOrtRuntime,
+  DatasetError,
+  evaluateModel,
+  PreprocessError,
+  type Backend,
+  type EvaluationReport,
+  type RuntimeSession,
+} from '../../core/eval';
+import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
+import { onePositional, parseCommandArgs } from '../args';
+import { UserError } from '../errors';
+
+export const summary = 'accuracy on a dataset, or fidelity against a reference model';
+
+const usage = `Usage: whittle eval MODEL.onnx --data DIR|FILE [options]
+
+  --data DIR|FILE       images in class folders, a .zip, IDX files (or their folder), .npy/.npz
+  --labels FILE         labels apart from the data (IDX, .npy, or text: one per line or "file label")
+  --preprocess P        preset (imagenet, unit, signed), JSON, or a JSON file; default: inferred
+  --ref REF.onnx        also report fidelity against this reference model (no labels needed)
+  --batch N             samples per inference run (default 64)
+  --limit N             use only the first N samples
+  --backend B           wasm (default) or native (onnxruntime-node)
+  --threads N           intra-op threads
+  --json                print the report as JSON`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('eval', argv, {
+    data: { type: 'string' },
+    labels: { type: 'string' },
+    preprocess: { type: 'string' },
+    ref: { type: 'string' },
+    batch: { type: 'string' },
+    limit: { type: 'string' },
+    backend: { type: 'string' },
+    threads: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const modelPath = onePositional('eval', positionals, 'MODEL.onnx path');
+  if (!values.data) throw new UserError('eval: --data is required; see `whittle eval --help`.');
+  const backend = values.backend ?? 'wasm';
+  if (backend !== 'wasm' && backend !== 'native')
+    throw new UserError(`eval: --backend must be wasm or native, not "${backend}".`);
+  const batchSize = positiveInt('batch', values.batch) ?? 64;
+  const limit = positiveInt('limit', values.limit);
+  const threads = positiveInt('threads', values.threads);
+
+  try {
+    const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
+    const dataset = await openDatasetPath(values.data, values.labels);
+    if (!dataset.labels && !values.ref) {
+      throw new UserError(
+        `eval: ${values.data} has no labels; pass --labels for accuracy or --ref for fidelity.`,
+      );
+    }
+    const runtime = await createOrtRuntime({ backend: backend as Backend, threads });
+    const session = await load(runtime.createSession.bind(runtime), modelPath);
+    const reference = values.ref ? await load(runtime.createSession.bind(runtime), values.ref) : undefined;
+    const report = await evaluateModel(session, dataset, { preprocess, batchSize, limit, reference });
+    const result = {
+      model: modelPath,
+      ref: values.ref,
+      data: dataset.description,
+      backend,
+      threads: runtime.threads,
+      batch: batchSize,
+      ...report,
+    };
+    console.log(
+      values.json
+        ? JSON.stringify(result, finiteOrString, 2)
+        : formatReport(
+            basename(modelPath),
+            dataset.description,
+            report,
+            backend,
+            runtime.threads,
+            values.ref,
+          ),
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof DatasetError || e instanceof PreprocessError) throw new UserError(`eval: ${e.message}`);
+    throw e;
+  }
+}
+
+async function load(
+  create: (bytes: Uint8Array) => Promise<RuntimeSession>,
+  path: string,
+): Promise<RuntimeSession> {
+  const bytes = new Uint8Array(await readFile(path));
+  try {
+    return await create(bytes);
+  } catch (e) {
+    throw new UserError(`eval: onnxruntime cannot load ${path} (${firstLine((e as Error).message)}).`);
+  }
+}
+
+function formatReport(
+  model: string,
+  data: string,
+  r: EvaluationReport,
+  backend: string,
+  threads: number,
+  ref?: string,
+): string {
+  const lines = [`${model} on ${data}`];
+  if (r.accuracy)
+    lines.push(
+      `  top-1 ${pct(r.accuracy.top1)}   top-5 ${pct(r.accuracy.top5)}   (${r.accuracy.count} samples)`,
+    );
+  if (r.fidelity && ref) {
+    const f = r.fidelity;
+    const sqnr = Number.isFinite(f.sqnrDb) ? `${f.sqnrDb.toFixed(2)} dB` : '∞ dB (identical)';
+    lines.push(
+      `  vs ${basename(ref)}: top-1 agreement ${pct(f.top1Agreement)}, cosine ${f.meanCosine.toFixed(6)}, SQNR ${sqnr}, max |error| ${f.maxAbsError.toPrecision(4)}`,
+    );
+  }
+  const seconds = r.timeMs / 1000;
+  lines.push(
+    `  ${r.samples} samples in ${seconds.toFixed(1)} s (${Math.round(r.samples / seconds)}/s), ${backend}, ${threads} thread${threads === 1 ? '' : 's'}`,
+  );
+  if (r.assumptions) lines.push(`  ${r.assumptions}`);
+  return lines.join('\n');
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+
+/** JSON has no Infinity: a lossless SQNR is written as the string "Infinity". */
+function finiteOrString(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+}
+
+function positiveInt(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserError(`eval: --${flag} must be a positive integer, not "${text}".`);
+  return n;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0].trim();
+}

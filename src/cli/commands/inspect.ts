@@ -1,0 +1,31 @@
+/** `whittle inspect MODEL.onnx [--json] [--data-dir DIR]`: what is in a model, and what it costs. */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { inspectModel } from '../../core/inspect';
+import { onePositional, parseCommandArgs } from '../args';
+import { externalDataFrom } from '../external-data';
+import { formatSummary } from '../format-summary';
+
+export const summary = 'shapes, opsets, op histogram, parameters and MACs of an ONNX model';
+
+const usage = `Usage: whittle inspect MODEL.onnx [--json] [--data-dir DIR]
+
+  --json           print the summary as JSON
+  --data-dir DIR   folder holding the model's external data files (default: the model's folder)`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('inspect', argv, {
+    json: { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const path = onePositional('inspect', positionals, 'MODEL.onnx path');
+  const bytes = new Uint8Array(await readFile(path));
+  const result = inspectModel(bytes, externalDataFrom(path, values['data-dir']));
+  console.log(values.json ? JSON.stringify(result, null, 2) : formatSummary(result, basename(path)));
+  return 0;
+}

@@ -1,0 +1,78 @@
+import { DatasetError } from '../errors';
+import type { TensorArray } from '../types';
+
+/** A NumPy array read from `.npy`, C order, native-endian copy or view. */
+export interface NpyArray {
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly data: TensorArray;
+}
+
+type ArrayCtor = {
+  new (buffer: ArrayBuffer, offset: number, length: number): TensorArray;
+  BYTES_PER_ELEMENT: number;
+};
+
+const DTYPES: Record<string, ArrayCtor> = {
+  u1: Uint8Array,
+  i1: Int8Array,
+  b1: Uint8Array,
+  u2: Uint16Array,
+  i2: Int16Array,
+  u4: Uint32Array,
+  i4: Int32Array,
+  f4: Float32Array,
+  f8: Float64Array,
+  i8: BigInt64Array,
+  u8: BigUint64Array,
+};
+
+/**
+ * Parses a `.npy` file (format versions 1–3: magic `\x93NUMPY`, version, header length, a Python-dict
+ * header with `descr`, `fortran_order`, `shape`, then the raw data). Little-endian or byte-sized dtypes,
+ * C order only.
+ */
+export function parseNpy(path: string, bytes: Uint8Array): NpyArray {
+  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+  if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b))
+    throw new DatasetError(path, `${path} is not a .npy file (bad magic).`);
+  const major = bytes[6];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const headerStart = major === 1 ? 10 : 12;
+  const dataStart = headerStart + headerLength;
+  if (bytes.length < dataStart) throw new DatasetError(path, `${path} is truncated inside its header.`);
+  const header = new TextDecoder().decode(bytes.subarray(headerStart, dataStart));
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    throw new DatasetError(path, `${path} has an unreadable header: ${header.trim()}`);
+  }
+  if (fortran === 'True') throw new DatasetError(path, `${path} is in Fortran order; save it C-contiguous.`);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
+  const endian = descr[0];
+  const code = descr.slice(1);
+  const ctor = DTYPES[code];
+  if (ctor === undefined || endian === '>' || (endian !== '<' && endian !== '|' && endian !== '=')) {
+    throw new DatasetError(
+      path,
+      `${path} has dtype ${descr}; supported are little-endian ints, floats and bools.`,
+    );
+  }
+  const count = shape.reduce((a, b) => a * b, 1);
+  const byteLength = count * ctor.BYTES_PER_ELEMENT;
+  if (bytes.length - dataStart < byteLength) {
+    throw new DatasetError(
+      path,
+      `${path} is truncated: shape [${shape.join(', ')}] needs ${byteLength} bytes of data, it has ${bytes.length - dataStart}.`,
+    );
+  }
+  // Copy into a fresh, aligned buffer: the data offset inside a file is rarely a multiple of 8.
+  const copy = bytes.slice(dataStart, dataStart + byteLength);
+  return { dtype: code, shape, data: new ctor(copy.buffer, 0, count) };
+}

@@ -1,0 +1,16 @@
+/** A dataset that cannot be read as asked; the message names the file or item at fault. */
+export class DatasetError extends Error {
+  override readonly name = 'DatasetError';
+  /** The file or item the problem was found in (a path inside the dataset, or a sample index). */
+  readonly item: string;
+
+  constructor(item: string, message: string) {
+    super(message);
+    this.item = item;
+  }
+}
+
+/** A preprocessing spec that cannot be parsed or does not fit the model. */
+export class PreprocessError extends Error {
+  override readonly name = 'PreprocessError';
+}

@@ -1,0 +1,132 @@
+import { batches } from './data/batches';
+import type { Dataset } from './data/dataset';
+import type { PreprocessSpec } from './data/preprocess';
+import { resolvePreprocess, type PreprocessPlan } from './data/resolve-preprocess';
+import { TopKAccumulator, type AccuracyResult } from './metrics/classification';
+import { FidelityAccumulator, type FidelityResult } from './metrics/fidelity';
+import { TensorErrorAccumulator, type TensorErrorRow } from './metrics/tensor-error';
+import type { RuntimeSession, TensorData, ValueMeta } from './types';
+
+export interface EvaluateOptions {
+  /** Omitted: inferred from the model input and the data (see `resolvePreprocess`). */
+  readonly preprocess?: PreprocessSpec;
+  /** Samples per `run` (default 64; capped by a fixed batch dim in the model). */
+  readonly batchSize?: number;
+  /** Use only the first `limit` samples. */
+  readonly limit?: number;
+  /** Which input and output to use when the model has several (default: the first). */
+  readonly inputName?: string;
+  readonly outputName?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** What one pass over a dataset measured. */
+export interface EvaluationReport {
+  /** Present when the dataset is labelled. */
+  readonly accuracy?: AccuracyResult;
+  /** Present when a reference session was given. */
+  readonly fidelity?: FidelityResult;
+  readonly samples: number;
+  /** What preprocessing had to assume ('' when the spec said everything). */
+  readonly assumptions: string;
+  readonly timeMs: number;
+}
+
+/**
+ * Runs `session` over `dataset` batch by batch: top-1/top-5 accuracy when the dataset is labelled, and
+ * fidelity against `reference` (same inputs, outputs compared) when one is given. One pass, however
+ * many metrics.
+ */
+export async function evaluateModel(
+  session: RuntimeSession,
+  dataset: Dataset,
+  options: EvaluateOptions & { reference?: RuntimeSession } = {},
+): Promise<EvaluationReport> {
+  const started = performance.now();
+  const { plan, outputName } = planRun(session, dataset, options);
+  const { reference } = options;
+  const refOutput = reference ? pickValue(reference.outputs, options.outputName, 'output').name : undefined;
+  const topK = dataset.labels ? new TopKAccumulator() : undefined;
+  const fidelity = reference ? new FidelityAccumulator() : undefined;
+  const total = Math.min(dataset.size, options.limit ?? Infinity);
+  let samples = 0;
+  for await (const batch of batches(dataset, plan.preprocess, {
+    batchSize: options.batchSize ?? 64,
+    limit: options.limit,
+    signal: options.signal,
+  })) {
+    const feeds = {
+      [plan.preprocess.inputName]: { type: 'float32', data: batch.input, dims: batch.dims } as TensorData,
+    };
+    const n = batch.dims[0];
+    const [out, ref] = await Promise.all([
+      session.run(feeds, [outputName]),
+      reference && refOutput ? reference.run(feeds, [refOutput]) : undefined,
+    ]);
+    const logits = out[outputName].data as Float32Array;
+    const rowLength = logits.length / n;
+    if (topK && batch.labels) topK.add(logits, rowLength, batch.labels);
+    if (fidelity && ref && refOutput) fidelity.add(ref[refOutput].data as Float32Array, logits, rowLength);
+    samples += n;
+    options.onProgress?.(samples, total);
+  }
+  return {
+    accuracy: topK?.result(),
+    fidelity: fidelity?.result(),
+    samples,
+    assumptions: plan.assumptions,
+    timeMs: performance.now() - started,
+  };
+}
+
+/**
+ * Per-tensor SQNR between two sessions over a dataset. Load both models through `exposeIntermediates`
+ * first so their inner tensors are outputs; tensors are matched by name.
+ */
+export async function measureTensorErrors(
+  reference: RuntimeSession,
+  test: RuntimeSession,
+  dataset: Dataset,
+  options: EvaluateOptions = {},
+): Promise<TensorErrorRow[]> {
+  const { plan } = planRun(reference, dataset, options);
+  const testNames = new Set(test.outputs.map((o) => o.name));
+  const shared = reference.outputs.map((o) => o.name).filter((n) => testNames.has(n));
+  const errors = new TensorErrorAccumulator();
+  for await (const batch of batches(dataset, plan.preprocess, {
+    batchSize: options.batchSize ?? 64,
+    limit: options.limit,
+    signal: options.signal,
+  })) {
+    const feeds = {
+      [plan.preprocess.inputName]: { type: 'float32', data: batch.input, dims: batch.dims } as TensorData,
+    };
+    const [a, b] = await Promise.all([reference.run(feeds, shared), test.run(feeds, shared)]);
+    errors.add(a, b);
+  }
+  return errors.result();
+}
+
+function planRun(
+  session: RuntimeSession,
+  dataset: Dataset,
+  options: EvaluateOptions,
+): { plan: PreprocessPlan; outputName: string } {
+  const input = pickValue(session.inputs, options.inputName, 'input');
+  const output = pickValue(session.outputs, options.outputName, 'output');
+  return { plan: resolvePreprocess(options.preprocess, input, dataset), outputName: output.name };
+}
+
+function pickValue(values: readonly ValueMeta[], name: string | undefined, what: string): ValueMeta {
+  if (name === undefined) {
+    if (values.length === 0) throw new Error(`The model has no ${what}s.`);
+    return values[0];
+  }
+  const found = values.find((v) => v.name === name);
+  if (!found)
+    throw new Error(
+      `The model has no ${what} named '${name}' (it has ${values.map((v) => v.name).join(', ')}).`,
+    );
+  return found;
+}

@@ -1,0 +1,54 @@
+/** Top-k accuracy of a classifier, as fractions in [0, 1]. */
+export interface AccuracyResult {
+  readonly top1: number;
+  readonly top5: number;
+  readonly count: number;
+}
+
+/**
+ * Counts top-1 and top-5 hits over batches of logits `[n, classes]`. A label's rank is the number of
+ * classes scoring strictly higher, plus those scoring equal at a lower index (argmax keeps the first
+ * maximum), so no per-row sort or allocation is needed.
+ */
+export class TopKAccumulator {
+  private hits1 = 0;
+  private hits5 = 0;
+  private seen = 0;
+
+  add(logits: Float32Array, classes: number, labels: ArrayLike<number>): void {
+    const n = labels.length;
+    if (logits.length !== n * classes)
+      throw new Error(`logits hold ${logits.length} values, expected ${n} × ${classes}`);
+    for (let i = 0; i < n; i++) {
+      const row = i * classes;
+      const label = labels[i];
+      const score = logits[row + label];
+      let rank = 0;
+      for (let k = 0; k < classes; k++) {
+        const v = logits[row + k];
+        if (v > score || (v === score && k < label)) rank++;
+      }
+      if (rank < 1) this.hits1++;
+      if (rank < 5) this.hits5++;
+    }
+    this.seen += n;
+  }
+
+  result(): AccuracyResult {
+    const n = Math.max(1, this.seen);
+    return { top1: this.hits1 / n, top5: this.hits5 / n, count: this.seen };
+  }
+}
+
+/** Index of the first maximum of `data[offset .. offset+length)`. */
+export function argmax(data: ArrayLike<number>, offset: number, length: number): number {
+  let best = 0;
+  let max = data[offset];
+  for (let k = 1; k < length; k++) {
+    if (data[offset + k] > max) {
+      max = data[offset + k];
+      best = k;
+    }
+  }
+  return best;
+}

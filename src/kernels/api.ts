@@ -1,0 +1,224 @@
+/**
+ * The kernel interface: every kernel's name, arguments and result, shared by the reference,
+ * WASM SIMD and WebGPU backends. Matrices are row-major Float32Arrays; outputs are passed in
+ * preallocated where their size is known, so hot callers allocate nothing. Every kernel is
+ * async so a GPU backend can implement it; CPU backends resolve at once.
+ */
+
+/** Backends, fastest-available first in no particular order: `selectBackend` measures. */
+export type BackendName = 'reference' | 'wasm' | 'webgpu';
+
+/** Symmetric int8 range: [-127, 127] keeps the grid symmetric (ORT's default for weights); [-128, 127] uses all codes. */
+export type Int8Range = 'narrow' | 'full';
+
+/** `out[f]` = ‖w_f‖₁ or ‖w_f‖₂ for each row f of a [filters, size] view. */
+export interface FilterNormsArgs {
+  weights: Float32Array;
+  filters: number;
+  size: number;
+  norm: 'l1' | 'l2';
+  out: Float32Array;
+}
+
+/**
+ * FPGM criterion (He et al., "Filter Pruning via Geometric Median", CVPR 2019):
+ * `out[a]` = Σ_b ‖w_a − w_b‖₂ on signed weights, via G = W·Wᵀ and ‖a−b‖² = G_aa + G_bb − 2G_ab, clamped ≥ 0.
+ */
+export interface DistanceSumsArgs {
+  weights: Float32Array;
+  filters: number;
+  size: number;
+  out: Float32Array;
+}
+
+/** `out[cols×cols] += XᵀX` for X [rows, cols]; `out` must be symmetric on entry (zeros or an earlier Gram). */
+export interface GramArgs {
+  x: Float32Array;
+  rows: number;
+  cols: number;
+  out: Float32Array;
+}
+
+/** `out[xCols×yCols] += XᵀY` for X [rows, xCols] and Y [rows, yCols] (same rows, e.g. samples). */
+export interface CrossArgs {
+  x: Float32Array;
+  y: Float32Array;
+  rows: number;
+  xCols: number;
+  yCols: number;
+  out: Float32Array;
+}
+
+/**
+ * Ridge regression normal equations: `out` = W solving (G + λI)·W = R, G [size, size] symmetric,
+ * R and W [size, cols]; Cholesky in f64. Throws when G + λI is not positive definite.
+ */
+export interface RidgeArgs {
+  gram: Float32Array;
+  rhs: Float32Array;
+  size: number;
+  cols: number;
+  lambda: number;
+  out: Float32Array;
+}
+
+/** Running `minmax` = [min, max] over `data` (start from [+Inf, −Inf]); NaNs are ignored. */
+export interface MinMaxArgs {
+  data: Float32Array;
+  minmax: Float32Array;
+}
+
+/** Running per-channel min/max of a tensor of `shape` along `axis` (1 for NCHW). */
+export interface MinMaxPerChannelArgs {
+  data: Float32Array;
+  shape: readonly number[];
+  axis: number;
+  mins: Float32Array;
+  maxs: Float32Array;
+}
+
+/**
+ * `counts[b] += #{v : clamp(floor((v − lo)·(bins/(hi − lo))), 0, bins − 1) = b}`, computed in f32 so
+ * every backend bins alike; values outside [lo, hi] land in the edge bins, NaNs are skipped, and
+ * `absolute` bins |v| (the symmetric calibrators' histogram on [0, max|x|]).
+ */
+export interface HistogramArgs {
+  data: Float32Array;
+  lo: number;
+  hi: number;
+  absolute: boolean;
+  counts: Uint32Array;
+}
+
+/** Range holding `percentile`% of the histogram's mass: [lower edge at (100−p)%, upper edge at p%]. */
+export interface PercentileArgs {
+  counts: Uint32Array;
+  lo: number;
+  hi: number;
+  percentile: number;
+}
+
+/**
+ * Entropy (KL) calibration, TensorRT style (Migacz, "8-bit Inference with TensorRT", GTC 2017):
+ * over a histogram of |x| on [0, hi], for each kept-bin count i ∈ [start, bins] clip the tail into
+ * bin i−1 (P), re-quantise the first i bins to `levels` levels spread back over the non-empty bins
+ * (Q), and pick the i minimising KL(P‖Q). Q = 0 where P > 0 counts as Q = 1e-12.
+ * Threshold = i·hi/bins. `divergences` (length bins − start + 1) receives every KL when given.
+ */
+export interface EntropyArgs {
+  counts: Uint32Array;
+  hi: number;
+  levels: number;
+  start: number;
+  divergences?: Float64Array;
+}
+
+/**
+ * MSE-optimal symmetric range: thresholds t_k = a·(k+1)/candidates, a = max(|lo|, |hi|); error of
+ * quantising each bin centre with scale t_k/qmax (round half to even, clamp ±qmax), weighted by count.
+ * `errors` (length candidates) receives every error when given.
+ */
+export interface MseRangeArgs {
+  counts: Uint32Array;
+  lo: number;
+  hi: number;
+  qmax: number;
+  candidates: number;
+  errors?: Float64Array;
+}
+
+/**
+ * Symmetric int8 scales per row of a [channels, size] view (per-tensor: channels = 1):
+ * `steps` ≤ 1 → absmax/qmax; otherwise the clipping ratio r_j = 1 − j·(1 − minRatio)/(steps − 1)
+ * minimising Σ(w − dequant(quant(w)))². All-zero rows get scale 1.
+ */
+export interface ScaleSearchArgs {
+  weights: Float32Array;
+  channels: number;
+  size: number;
+  range: Int8Range;
+  steps: number;
+  minRatio: number;
+  scales: Float32Array;
+}
+
+/** `out` = clamp(round_half_even(w / scale_c), qmin, 127) for each row c. */
+export interface QuantizeArgs {
+  weights: Float32Array;
+  channels: number;
+  size: number;
+  scales: Float32Array;
+  range: Int8Range;
+  out: Int8Array;
+}
+
+/** `out` = q · scale_c for each row c. */
+export interface DequantizeArgs {
+  q: Int8Array;
+  channels: number;
+  size: number;
+  scales: Float32Array;
+  out: Float32Array;
+}
+
+/** A chosen calibration range. */
+export interface Range {
+  min: number;
+  max: number;
+}
+
+/** Every kernel, by name: the one table each backend fills in. */
+export interface Kernels {
+  filterNorms(args: FilterNormsArgs): Promise<void>;
+  distanceSums(args: DistanceSumsArgs): Promise<void>;
+  gramAccumulate(args: GramArgs): Promise<void>;
+  crossAccumulate(args: CrossArgs): Promise<void>;
+  ridgeSolve(args: RidgeArgs): Promise<void>;
+  minMax(args: MinMaxArgs): Promise<void>;
+  minMaxPerChannel(args: MinMaxPerChannelArgs): Promise<void>;
+  histogram(args: HistogramArgs): Promise<void>;
+  percentileRange(args: PercentileArgs): Promise<Range>;
+  entropyRange(args: EntropyArgs): Promise<Range>;
+  mseRange(args: MseRangeArgs): Promise<Range>;
+  scaleSearch(args: ScaleSearchArgs): Promise<void>;
+  quantizeInt8(args: QuantizeArgs): Promise<void>;
+  dequantizeInt8(args: DequantizeArgs): Promise<void>;
+}
+
+export type KernelName = keyof Kernels;
+
+/** Every kernel name, in one list (tests and benches iterate it). */
+export const kernelNames: readonly KernelName[] = [
+  'filterNorms',
+  'distanceSums',
+  'gramAccumulate',
+  'crossAccumulate',
+  'ridgeSolve',
+  'minMax',
+  'minMaxPerChannel',
+  'histogram',
+  'percentileRange',
+  'entropyRange',
+  'mseRange',
+  'scaleSearch',
+  'quantizeInt8',
+  'dequantizeInt8',
+];
+
+/** A backend: its name, the kernels it runs, and where a kernel is borrowed from another backend, why. */
+export interface KernelBackend extends Kernels {
+  readonly name: BackendName;
+  /** Kernels this backend hands to a CPU backend, with the reason (e.g. sequential, O(bins)). */
+  readonly delegated: Readonly<Partial<Record<KernelName, string>>>;
+  dispose(): void;
+}
+
+/** Lowest int8 code for a range. */
+export function int8Min(range: Int8Range): number {
+  return range === 'full' ? -128 : -127;
+}
+
+/** Throws unless `cond`; kernels validate shapes before touching memory. */
+export function check(cond: boolean, message: string): asserts cond {
+  if (!cond) throw new RangeError(message);
+}

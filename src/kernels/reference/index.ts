@@ -1,0 +1,47 @@
+// The plain-TypeScript backend: every kernel from one explicit list, validated, run synchronously.
+import type { KernelBackend, Kernels } from '../api';
+import * as v from '../validate';
+import { crossAccumulate, distanceSums, filterNorms, gramAccumulate, ridgeSolve } from './linalg';
+import { histogram, minMax, minMaxPerChannel } from './observers';
+import { entropyRange, mseRange, percentileRange } from './search';
+import { dequantizeInt8, quantizeInt8, scaleSearch } from './quant';
+
+/** The reference kernels as plain synchronous functions (also borrowed by other backends). */
+export const referenceKernels = {
+  filterNorms,
+  distanceSums,
+  gramAccumulate,
+  crossAccumulate,
+  ridgeSolve,
+  minMax,
+  minMaxPerChannel,
+  histogram,
+  percentileRange,
+  entropyRange,
+  mseRange,
+  scaleSearch,
+  quantizeInt8,
+  dequantizeInt8,
+} satisfies { [K in keyof Kernels]: (args: Parameters<Kernels[K]>[0]) => Awaited<ReturnType<Kernels[K]>> };
+
+const kernels: Kernels = {
+  filterNorms: async (a) => (v.filterMatrix(a), filterNorms(a)),
+  distanceSums: async (a) => (v.filterMatrix(a), distanceSums(a)),
+  gramAccumulate: async (a) => (v.gram(a), gramAccumulate(a)),
+  crossAccumulate: async (a) => (v.cross(a), crossAccumulate(a)),
+  ridgeSolve: async (a) => (v.ridge(a), ridgeSolve(a)),
+  minMax: async (a) => minMax(a),
+  minMaxPerChannel: async (a) => minMaxPerChannel(a),
+  histogram: async (a) => (v.histogram(a), histogram(a)),
+  percentileRange: async (a) => percentileRange(a),
+  entropyRange: async (a) => (v.entropy(a), entropyRange(a)),
+  mseRange: async (a) => (v.mse(a), mseRange(a)),
+  scaleSearch: async (a) => (v.scaleSearch(a), scaleSearch(a)),
+  quantizeInt8: async (a) => (v.quantize(a), quantizeInt8(a)),
+  dequantizeInt8: async (a) => (v.dequantize(a), dequantizeInt8(a)),
+};
+
+/** The reference backend: the oracle, always available. */
+export function createReferenceBackend(): KernelBackend {
+  return { name: 'reference', delegated: {}, dispose() {}, ...kernels };
+}

@@ -1,0 +1,13 @@
+// Entry of the Whittle WASM SIMD kernels. Memory is managed from JS: it places inputs,
+// outputs and scratch above heapBase() and grows `memory` once to the largest request.
+export { crossAccumulate, mirrorUpper, transpose } from './gram';
+export { filterNorms, distanceSums } from './norms';
+export { ridgeSolve } from './ridge';
+export { minMax, minMaxPerChannel, histogram } from './observers';
+export { entropySearch, mseSearch } from './search';
+export { scaleSearch, quantize, dequantize } from './quant';
+
+/** First byte free for JS-managed buffers. */
+export function heapBase(): usize {
+  return __heap_base;
+}

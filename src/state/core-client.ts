@@ -1,0 +1,49 @@
+/**
+ * The page's side of the core worker: a comlink proxy that transfers model bytes, and replaces the
+ * worker if it crashes (pending calls reject with one sentence; the store keeps its state).
+ */
+import { transfer, wrap, releaseProxy, type Remote } from 'comlink';
+import type { CoreWorkerApi } from '../../workers/core.worker';
+import type { CoreClient, InspectReply } from './types';
+
+export function createCoreClient(): CoreClient {
+  const pending = new Set<(err: Error) => void>();
+  let worker: Worker;
+  let api: Remote<CoreWorkerApi>;
+
+  const spawn = () => {
+    worker = new Worker(new URL('../../workers/core.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'whittle-core',
+    });
+    api = wrap<CoreWorkerApi>(worker);
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      const reason = new Error(`The analysis worker stopped (${event.message || 'unknown error'}).`);
+      for (const reject of pending) reject(reason);
+      pending.clear();
+      api[releaseProxy]();
+      worker.terminate();
+      spawn();
+    });
+  };
+  spawn();
+
+  const call = <T>(fn: (remote: Remote<CoreWorkerApi>) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      pending.add(reject);
+      fn(api)
+        .then(resolve, reject)
+        .finally(() => pending.delete(reject));
+    });
+
+  return {
+    // The buffer moves to the worker: the caller must not use `bytes` afterwards.
+    inspect: (bytes) =>
+      call<InspectReply>((remote) => remote.inspect(transfer(bytes, [bytes.buffer as ArrayBuffer]))),
+    dispose() {
+      api[releaseProxy]();
+      worker.terminate();
+    },
+  };
+}

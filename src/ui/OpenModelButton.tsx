@@ -1,0 +1,29 @@
+import { useRef, type ChangeEvent } from 'react';
+
+/** A real button that opens a hidden file input, so it looks like the other controls and keeps focus styles. */
+export function OpenModelButton({ onFile }: { onFile: (file: File) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const onChange = (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    // Reset so choosing the same file again still fires a change.
+    event.target.value = '';
+    if (file) onFile(file);
+  };
+  return (
+    <>
+      <button type="button" className="button primary" onClick={() => input.current?.click()}>
+        Open model…
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept=".onnx,application/octet-stream"
+        className="visually-hidden"
+        aria-label="Open an ONNX model file"
+        data-testid="file-input"
+        tabIndex={-1}
+        onChange={onChange}
+      />
+    </>
+  );
+}

@@ -1,0 +1,28 @@
+/** Number formatting for the views; a fixed locale so figures read the same on every machine. */
+const grouped = new Intl.NumberFormat('en-US');
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+
+/** `9345920` → `9,345,920`. */
+export const formatCount = (n: number): string => grouped.format(n);
+
+/** `9345920` → `9.35M`. */
+export const formatCompact = (n: number): string => compact.format(n);
+
+/** Bytes in binary units: `315023` → `307.6 KiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `['batch', 1, 28, 28]` → `[batch, 1, 28, 28]`; a scalar is `[]`. */
+export const formatShape = (shape: readonly (number | string)[]): string => `[${shape.join(', ')}]`;
+
+/** `{ domain: '', version: 13 }` → `ai.onnx 13`. */
+export const formatOpset = (opset: { domain: string; version: number }): string =>
+  `${opset.domain === '' ? 'ai.onnx' : opset.domain} ${opset.version}`;
