@@ -14,6 +14,8 @@ export interface Command {
 /** Add a command: one line here plus `commands/<name>.ts`. */
 const commands: Record<string, () => Promise<Command>> = {
   inspect: () => import('./commands/inspect'),
+  eval: () => import('./commands/eval'),
+  bench: () => import('./commands/bench'),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -182,3 +182,27 @@ describe('NumPy', () => {
     expect(inputs).toEqual([...floats]);
   });
 });
+
+describe('streaming', () => {
+  it('reads files one batch ahead at most, never the whole folder', async () => {
+    const count = 40;
+    const batchSize = 4;
+    const file = encodePng(W, H, gradient(W, H, 0));
+    const files = Object.fromEntries(
+      Array.from({ length: count }, (_, i) => [`img${String(i).padStart(2, '0')}.png`, file]),
+    );
+    const inner = memoryFileSource('many', files);
+    let reads = 0;
+    const counting = { ...inner, read: (path: string) => ((reads += 1), inner.read(path)) };
+    const dataset = await openDataset(counting, { decoder: nodeImageDecoder });
+    expect(reads).toBe(0);
+    const { preprocess } = resolvePreprocess(RAW, RGB_INPUT, dataset);
+    let consumed = 0;
+    for await (const b of batches(dataset, preprocess, { batchSize })) {
+      consumed += b.dims[0];
+      // This batch plus the one being prefetched.
+      expect(reads).toBeLessThanOrEqual(consumed + batchSize);
+    }
+    expect(reads).toBe(count);
+  });
+});

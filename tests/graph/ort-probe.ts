@@ -3,7 +3,8 @@
  * and element type each value really has.
  */
 import * as ort from 'onnxruntime-node';
-import { encodeModel, emptyValueInfo, type Model } from '../../src/core/onnx';
+import { encodeModel, type Model } from '../../src/core/onnx';
+import { withAllOutputs } from '../helpers/ort-all-values';
 
 export interface Observed {
   dims: number[];
@@ -16,17 +17,7 @@ export async function observeAllValues(
   model: Model,
   feeds: Record<string, ort.Tensor>,
 ): Promise<Map<string, Observed>> {
-  const g = model.graph!;
-  const outputs = new Set(g.output.map((o) => o.name));
-  const extra = [];
-  for (const n of g.node)
-    for (const v of n.output)
-      if (v !== '' && !outputs.has(v)) {
-        outputs.add(v);
-        extra.push(emptyValueInfo({ name: v }));
-      }
-  const probe: Model = { ...model, graph: { ...g, output: [...g.output, ...extra] } };
-  const session = await ort.InferenceSession.create(encodeModel(probe), {
+  const session = await ort.InferenceSession.create(encodeModel(withAllOutputs(model)), {
     graphOptimizationLevel: 'disabled',
   });
   try {

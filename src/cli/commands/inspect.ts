@@ -1,21 +1,27 @@
 /** `whittle inspect MODEL.onnx [--json] [--data-dir DIR]`: what is in a model, and what it costs. */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { analyzeChannels } from '../../core/analysis';
+import { importModel } from '../../core/graph';
 import { inspectModel } from '../../core/inspect';
+import { decodeModel } from '../../core/onnx';
 import { onePositional, parseCommandArgs } from '../args';
 import { externalDataFrom } from '../external-data';
+import { formatGroups } from '../format-groups';
 import { formatSummary } from '../format-summary';
 
 export const summary = 'shapes, opsets, op histogram, parameters and MACs of an ONNX model';
 
-const usage = `Usage: whittle inspect MODEL.onnx [--json] [--data-dir DIR]
+const usage = `Usage: whittle inspect MODEL.onnx [--groups] [--json] [--data-dir DIR]
 
+  --groups         list the filter-pruning groups (coupled channels), with prunability and reasons
   --json           print the summary as JSON
   --data-dir DIR   folder holding the model's external data files (default: the model's folder)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('inspect', argv, {
     json: { type: 'boolean' },
+    groups: { type: 'boolean' },
     'data-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -25,7 +31,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   const path = onePositional('inspect', positionals, 'MODEL.onnx path');
   const bytes = new Uint8Array(await readFile(path));
-  const result = inspectModel(bytes, externalDataFrom(path, values['data-dir']));
+  const external = externalDataFrom(path, values['data-dir']);
+  if (values.groups) {
+    const analysis = analyzeChannels(importModel(decodeModel(bytes, external)));
+    console.log(values.json ? JSON.stringify(analysis, null, 2) : formatGroups(analysis));
+    return 0;
+  }
+  const result = inspectModel(bytes, external);
   console.log(values.json ? JSON.stringify(result, null, 2) : formatSummary(result, basename(path)));
   return 0;
 }

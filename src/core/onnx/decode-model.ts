@@ -182,7 +182,8 @@ export interface DecodeOptions {
 /**
  * Decodes an ONNX `ModelProto`. Tensor payloads are views over `bytes` (or over the external data
  * buffers), so those buffers must not be modified while the model is in use. Throws
- * {@link OnnxFormatError} for anything that is not a well-formed model.
+ * {@link OnnxFormatError} for anything that is not a well-formed model. Invalid UTF-8 in strings is
+ * tolerated (decoded with U+FFFD replacements, as TextDecoder does), never an error.
  */
 export function decodeModel(bytes: Uint8Array, opts: DecodeOptions = {}): Model {
   if (bytes.length === 0) throw notOnnx('it is empty');
@@ -192,7 +193,8 @@ export function decodeModel(bytes: Uint8Array, opts: DecodeOptions = {}): Model 
       `its first byte 0x${bytes[0].toString(16).padStart(2, '0')} does not start any ModelProto field`,
     );
   }
-  const r = new ProtoReader(bytes);
+  // A plain Uint8Array view, so a Node Buffer input does not make every payload view a Buffer.
+  const r = new ProtoReader(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
   r.externalData = opts.externalData;
   let model: Model;
   try {

@@ -4,7 +4,7 @@
 // vector loads per Y row). Each chunk sums into fresh registers before adding to `out`,
 // which keeps f32 rounding error growing with the chunk, not the whole batch.
 
-const ROW_CHUNK: i32 = 128;
+const ROW_CHUNK: i32 = 64;
 
 /** out[dx×dy] += Xᵀ·Y; with `symmetric` (X = Y) only j ≥ i is computed, then mirrored. */
 export function crossAccumulate(x: usize, y: usize, rows: i32, dx: i32, dy: i32, out: usize, symmetric: bool): void {

@@ -1,0 +1,63 @@
+/**
+ * The shared kernel suite (tests/kernels/suite.ts) in headless Chromium: kernels-test.html runs every
+ * case on the reference, WASM SIMD and WebGPU (SwiftShader) backends against the reference, and each
+ * outcome becomes one test here. A backend the page cannot build is skipped with its probe's reason.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { BackendName } from '../src/kernels';
+import type { BrowserSuiteReport } from '../tests/kernels/browser-page';
+import { kernelCases } from '../tests/kernels/suite';
+import { launchBrowser, type BrowserSession } from './browser';
+
+const backends: BackendName[] = ['reference', 'wasm', 'webgpu'];
+
+describe('kernels in Chromium', () => {
+  let session: BrowserSession;
+  let report: BrowserSuiteReport;
+
+  beforeAll(async () => {
+    session = await launchBrowser();
+    const seed = process.env.KERNEL_SEED ? `?seed=${process.env.KERNEL_SEED}` : '';
+    await session.page.goto(`${inject('baseUrl')}/kernels-test.html${seed}`);
+    await session.page.waitForFunction(() => window.__kernelSuite?.done === true, undefined, { timeout: 170_000 });
+    report = (await session.page.evaluate(() => window.__kernelSuite)) as BrowserSuiteReport;
+    console.info(`browser kernel suite: seed ${report.seed}, adapter ${report.adapter ?? 'none'}, selected ${report.selected?.name}`);
+    await session.screenshot('kernels-suite');
+  });
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('ran without a page error', () => {
+    expect(report.error).toBeUndefined();
+    expect(session.pageErrors).toEqual([]);
+    expect(session.foreignRequests()).toEqual([]);
+  });
+
+  it('probed WASM SIMD and WebGPU (SwiftShader) as available', () => {
+    const available = Object.fromEntries(report.probes.map((p) => [p.name, p.available]));
+    expect(available).toEqual({ reference: true, wasm: true, webgpu: true });
+    expect(report.adapter).toMatch(/swiftshader|google/i);
+  });
+
+  it('selected the backend that measured fastest', () => {
+    const timings = report.selected?.timings ?? {};
+    const fastest = (Object.entries(timings) as [BackendName, number][]).sort((a, b) => a[1] - b[1])[0][0];
+    expect(report.selected?.name).toBe(fastest);
+  });
+
+  describe.each(backends)('%s backend', (backend) => {
+    for (const c of kernelCases) {
+      it(c.name, (ctx) => {
+        const result = report.results.find((r) => r.backend === backend && r.name === c.name);
+        expect(result, `no result for ${backend} / ${c.name}`).toBeDefined();
+        if (result?.status === 'skip') {
+          console.info(`skipped ${backend} / ${c.name}: ${result.message}`);
+          ctx.skip(`${backend} unavailable in this browser: ${result.message}`);
+        }
+        expect(result?.status, `[${backend}, seed ${report.seed}] ${result?.message ?? ''}`).toBe('pass');
+      });
+    }
+  });
+});

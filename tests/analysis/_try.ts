@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { decodeModel } from '../../src/core/onnx';
+import { importModel, inferShapes } from '../../src/core/graph';
+import { analyzeChannels } from '../../src/core/analysis';
+import { runOracle, describeFailures, summarize } from '../../tests/analysis/oracle';
+import { zooImages } from '../../tests/helpers/oracle-inputs';
+const f = process.argv[2];
+const g = importModel(decodeModel(new Uint8Array(readFileSync(f))));
+const a = analyzeChannels(g, inferShapes(g));
+console.log('groups', a.groups.length, 'share', a.prunableShare.toFixed(3), 'time', a.timeMs.toFixed(1));
+for (const gr of a.groups) console.log(gr.id, gr.channels, gr.prunable, gr.reasons.map(r=>r.kind).join(','), gr.members.map(m=>`${m.role[0]}:${m.kind[0]}:${m.name}@${m.axis}`).join(' ').slice(0, 300));
+const r = await runOracle(g, a, { input: zooImages('tests/fixtures/fmnist-resnet8.io.bin', 2) });
+console.log(summarize(r)); console.log(describeFailures(r));
