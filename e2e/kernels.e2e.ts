@@ -18,10 +18,14 @@ describe('kernels in Chromium', () => {
   beforeAll(async () => {
     session = await launchBrowser();
     const seed = process.env.KERNEL_SEED ? `?seed=${process.env.KERNEL_SEED}` : '';
-    await session.page.goto(`${inject('baseUrl')}/kernels-test.html${seed}`);
-    await session.page.waitForFunction(() => window.__kernelSuite?.done === true, undefined, { timeout: 170_000 });
+    await session.page.goto(new URL(`kernels-test.html${seed}`, inject('baseUrl')).href);
+    await session.page.waitForFunction(() => window.__kernelSuite?.done === true, undefined, {
+      timeout: 170_000,
+    });
     report = (await session.page.evaluate(() => window.__kernelSuite)) as BrowserSuiteReport;
-    console.info(`browser kernel suite: seed ${report.seed}, adapter ${report.adapter ?? 'none'}, selected ${report.selected?.name}`);
+    console.info(
+      `browser kernel suite: seed ${report.seed}, adapter ${report.adapter ?? 'none'}, selected ${report.selected?.name}`,
+    );
     await session.screenshot('kernels-suite');
   });
 

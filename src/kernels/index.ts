@@ -8,6 +8,6 @@ export * from './api';
 export { createReferenceBackend, referenceKernels } from './reference';
 export { createWasmBackend, wasmSimdSupported } from './wasm';
 export type { WasmLoader } from './wasm';
-export { createWebGpuBackend, webGpuAvailable } from './webgpu';
+export { createWebGpuBackend, setWebGpuDebug, webGpuAvailable } from './webgpu';
 export { createBackends, selectBackend } from './select';
 export type { BackendOptions, BackendProbe, Backends, Selection } from './select';

@@ -39,13 +39,19 @@ export function cross(a: CrossArgs): void {
 export function ridge(a: RidgeArgs): void {
   check(whole(a.size) && whole(a.cols), 'size and cols must be non-negative integers');
   check(a.gram.length >= a.size * a.size, `gram needs ${a.size}×${a.size}`);
-  check(a.rhs.length >= a.size * a.cols && a.out.length >= a.size * a.cols, `rhs and out need ${a.size}×${a.cols}`);
+  check(
+    a.rhs.length >= a.size * a.cols && a.out.length >= a.size * a.cols,
+    `rhs and out need ${a.size}×${a.cols}`,
+  );
   check(a.lambda >= 0, 'lambda must be ≥ 0');
 }
 
 /** [outer, channels, inner] view of `shape` around `axis`. */
 export function channelView(a: MinMaxPerChannelArgs): [number, number, number] {
-  check(Number.isInteger(a.axis) && a.axis >= 0 && a.axis < a.shape.length, `axis ${a.axis} outside rank ${a.shape.length}`);
+  check(
+    Number.isInteger(a.axis) && a.axis >= 0 && a.axis < a.shape.length,
+    `axis ${a.axis} outside rank ${a.shape.length}`,
+  );
   let outer = 1;
   let inner = 1;
   for (let i = 0; i < a.axis; i++) outer *= a.shape[i];
@@ -81,11 +87,17 @@ export function scaleSearch(a: ScaleSearchArgs): void {
 }
 
 export function quantize(a: QuantizeArgs): void {
-  check(a.weights.length >= a.channels * a.size && a.out.length >= a.channels * a.size, 'weights/out smaller than channels×size');
+  check(
+    a.weights.length >= a.channels * a.size && a.out.length >= a.channels * a.size,
+    'weights/out smaller than channels×size',
+  );
   check(a.scales.length >= a.channels, `scales need ${a.channels} entries`);
 }
 
 export function dequantize(a: DequantizeArgs): void {
-  check(a.q.length >= a.channels * a.size && a.out.length >= a.channels * a.size, 'q/out smaller than channels×size');
+  check(
+    a.q.length >= a.channels * a.size && a.out.length >= a.channels * a.size,
+    'q/out smaller than channels×size',
+  );
   check(a.scales.length >= a.channels, `scales need ${a.channels} entries`);
 }

@@ -59,7 +59,8 @@ export function applyEdits(model: Model, edits: readonly ParamEdit[]): Model {
   const producers = new Map<string, Node>();
   for (const n of g.node) for (const o of n.output) producers.set(o, n);
   const nodes = g.node.map((n) => ({ ...n, input: [...n.input] }));
-  const byName = new Map(nodes.map((n) => [n.name, n]));
+  // Slots are found in the original inputs: an earlier edit may already have renamed one.
+  const byName = new Map(nodes.map((n, i) => [n.name, { node: n, original: g.node[i].input }]));
   const copies = new Map<string, { tensor: Tensor; data: Float32Array; dims: number[] }>();
 
   const privateCopy = (key: string, newName: string, root: string) => {
@@ -76,15 +77,15 @@ export function applyEdits(model: Model, edits: readonly ParamEdit[]): Model {
   };
 
   for (const e of edits) {
-    const node = byName.get(e.node);
-    const slot = node ? node.input.indexOf(e.param) : -1;
+    const entry = byName.get(e.node);
+    const slot = entry ? entry.original.indexOf(e.param) : -1;
     const root = rootInitializer(e.param, inits, producers);
     if (!root) throw new Error(`parameter '${e.param}' of '${e.node}' is not an initializer`);
     let copy;
-    if (node && slot >= 0) {
+    if (entry && slot >= 0) {
       const name = `${root}::oracle::${e.node}::${slot}`;
       copy = privateCopy(name, name, root);
-      node.input[slot] = name;
+      entry.node.input[slot] = name;
     } else copy = privateCopy(root, root, root);
     e.apply(copy.data, copy.dims);
   }

@@ -2,6 +2,7 @@
  * Where and how the oracle perturbs one group channel: the consumers' input slices it zeroes (so a
  * change cannot flow past them) and, per producer, the bias or filter slice it moves.
  */
+import type * as ort from 'onnxruntime-node';
 import type { ChannelGroup, GroupMember } from '../../src/core/analysis';
 import type { Node } from '../../src/core/onnx';
 import { forEachInSlice, type IndexRange, type ParamEdit } from './oracle-edits';
@@ -44,6 +45,31 @@ interface Perturbation {
 }
 
 const BIAS_STEPS = [2.5, -4];
+
+/**
+ * The bias shift that moves the largest value of `channel` in the biased node's output to 0.5: a
+ * last try for a channel a fixed shift cannot move through a saturated activation (a ReLU dead at
+ * this input, a HardSigmoid pinned at 0 or 1 — common after a squeeze-and-excitation pool).
+ */
+function centringShift(
+  group: ChannelGroup,
+  bias: GroupMember,
+  channel: number,
+  flow: Dataflow,
+  base: Record<string, ort.Tensor>,
+): number | undefined {
+  const out = flow.byName.get(bias.node)?.output[0];
+  const member = group.members.find((m) => m.kind === 'tensor' && m.name === out);
+  const t = out !== undefined ? base[out] : undefined;
+  if (!member || !t || t.type !== 'float32') return undefined;
+  let max = -Infinity;
+  const data = t.data as Float32Array;
+  for (const r of rangesOf(member, channel))
+    forEachInSlice(t.dims.map(Number), member.axis, r, (i) => {
+      if (data[i] > max) max = data[i];
+    });
+  return Number.isFinite(max) ? 0.5 - max : undefined;
+}
 const FILTER_STEPS = [
   { scale: 3, shift: 0.5 },
   { scale: -2, shift: 0.7 },
@@ -51,16 +77,23 @@ const FILTER_STEPS = [
 
 /**
  * The ways to perturb `channel` at producer node `producer`, in the order to try: its bias (Conv,
- * ConvTranspose, Gemm input 2, or the constant of an `Add` that directly follows a MatMul) shifted,
+ * ConvTranspose, Gemm input 2; the constant of an `Add` that directly follows a MatMul comes last) shifted,
  * and its filter scaled with its first weight shifted (so that even a normalisation after it sees a
  * change of shape, not only of scale). Bias and filter alternate so that a second try uses the
- * other mechanism.
+ * other mechanism; the third centres the channel for a saturated activation.
  */
-export function perturbations(group: ChannelGroup, producer: Node, channel: number, flow: Dataflow): Perturbation[] {
+export function perturbations(
+  group: ChannelGroup,
+  producer: Node,
+  channel: number,
+  flow: Dataflow,
+  base: Record<string, ort.Tensor>,
+): Perturbation[] {
   const params = group.members.filter((m) => m.kind === 'parameter');
   const own = params.filter((m) => m.node === producer.name && m.role === 'producer');
   const biasName = ['Conv', 'ConvTranspose', 'Gemm'].includes(producer.opType) ? producer.input[2] : undefined;
   let bias = own.find((m) => m.name === biasName && biasName !== '');
+  const ownBias = bias !== undefined;
   if (!bias)
     for (const r of producer.output.flatMap((o) => flow.readers.get(o) ?? []))
       if (r.opType === 'Add') bias ??= params.find((m) => m.node === r.name && r.input.includes(m.name));
@@ -81,10 +114,17 @@ export function perturbations(group: ChannelGroup, producer: Node, channel: numb
         edit: sliceEdit(filter, filterRanges, (d, i, first) => (d[i] = d[i] * scale + (first ? shift : 0))),
         what: `${filter.name} axis ${filter.axis} channel ${channel} ×${scale}`,
       });
-  const out: Perturbation[] = [];
-  for (let k = 0; k < Math.max(biases.length, filters.length); k++) {
-    if (biases[k]) out.push(biases[k]);
-    if (filters[k]) out.push(filters[k]);
-  }
-  return out;
+  const centre = bias && biasRanges.length > 0 ? centringShift(group, bias, channel, flow, base) : undefined;
+  const centring: Perturbation | undefined =
+    bias && centre !== undefined
+      ? {
+          edit: sliceEdit(bias, biasRanges, (d, i) => (d[i] += centre)),
+          what: `${bias.name}[${channel}] += ${centre.toFixed(3)} (centring)`,
+        }
+      : undefined;
+  // A bias on a following Add leaves the producer's own output unmoved: try the filter first then.
+  const order = ownBias
+    ? [biases[0], filters[0], centring, biases[1], filters[1]]
+    : [filters[0], filters[1], biases[0], centring, biases[1]];
+  return order.filter((p): p is Perturbation => !!p);
 }

@@ -24,10 +24,12 @@ export function rangesOf(member: GroupMember, channel: number): IndexRange[] {
 export class Dataflow {
   readonly readers = new Map<string, Node[]>();
   readonly byName = new Map<string, Node>();
+  readonly producerOf = new Map<string, Node>();
 
   constructor(nodes: readonly Node[]) {
     for (const n of nodes) {
       this.byName.set(n.name, n);
+      for (const o of n.output) if (o !== '') this.producerOf.set(o, n);
       for (const v of n.input) {
         if (v === '') continue;
         const list = this.readers.get(v);

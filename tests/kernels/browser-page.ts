@@ -39,6 +39,12 @@ async function adapterDescription(): Promise<string | undefined> {
   return `${vendor} ${architecture} ${description}`.trim();
 }
 
+/** What is running now, shown on the page (a stuck case is visible in the e2e screenshot). */
+function progress(text: string): void {
+  const status = document.getElementById('status');
+  if (status) status.textContent = `running ${text}…`;
+}
+
 async function run(): Promise<BrowserSuiteReport> {
   const seed = freshSeed(new URLSearchParams(location.search).get('seed') ?? undefined);
   const { backends, probes } = await createBackends({ wasmLoader: browserWasmLoader });
@@ -51,15 +57,23 @@ async function run(): Promise<BrowserSuiteReport> {
         continue;
       }
       const t0 = performance.now();
+      progress(`${probe.name}: ${c.name}`);
       try {
         await c.run(backend, createRng(seed));
         results.push({ backend: probe.name, name: c.name, status: 'pass', ms: performance.now() - t0 });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        results.push({ backend: probe.name, name: c.name, status: 'fail', message, ms: performance.now() - t0 });
+        results.push({
+          backend: probe.name,
+          name: c.name,
+          status: 'fail',
+          message,
+          ms: performance.now() - t0,
+        });
       }
     }
   }
+  progress('selectBackend');
   const selection = await selectBackend({ wasmLoader: browserWasmLoader });
   return {
     seed,

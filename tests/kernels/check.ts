@@ -5,7 +5,13 @@ export class KernelMismatch extends Error {}
 type Numeric = ArrayLike<number>;
 
 /** |got[i] − want[i]| ≤ rel · scale(i) for every i (scale defaults to |want[i]|, floored at tiny). */
-export function close(label: string, got: Numeric, want: Numeric, rel: number, scale?: (i: number) => number): void {
+export function close(
+  label: string,
+  got: Numeric,
+  want: Numeric,
+  rel: number,
+  scale?: (i: number) => number,
+): void {
   if (got.length !== want.length) throw new KernelMismatch(`${label}: length ${got.length} ≠ ${want.length}`);
   let worst = -1;
   let worstRatio = 0;
@@ -28,7 +34,8 @@ export function close(label: string, got: Numeric, want: Numeric, rel: number, s
 export function withinLsb(label: string, got: Numeric, want: Numeric, lsb: number): void {
   if (got.length !== want.length) throw new KernelMismatch(`${label}: length ${got.length} ≠ ${want.length}`);
   for (let i = 0; i < want.length; i++) {
-    if (Math.abs(got[i] - want[i]) > lsb) throw new KernelMismatch(`${label}: [${i}] got ${got[i]}, want ${want[i]} (> ${lsb} LSB)`);
+    if (Math.abs(got[i] - want[i]) > lsb)
+      throw new KernelMismatch(`${label}: [${i}] got ${got[i]}, want ${want[i]} (> ${lsb} LSB)`);
   }
 }
 

@@ -13,7 +13,9 @@ console.info(`kernel suite seed ${seed} (rerun with KERNEL_SEED=${seed})`);
 const entries = (['reference', 'wasm', 'webgpu'] as BackendName[]).map((name) => {
   const probe = probes.find((p) => p.name === name);
   const skip =
-    name === 'webgpu' ? `${probe?.reason ?? 'unavailable'} — WebGPU runs in e2e/kernels.e2e.ts (headless Chromium)` : probe?.reason;
+    name === 'webgpu'
+      ? `${probe?.reason ?? 'unavailable'} — WebGPU runs in e2e/kernels.e2e.ts (headless Chromium)`
+      : probe?.reason;
   return { name, backend: backends.find((b) => b.name === name), skip };
 });
 
@@ -27,7 +29,7 @@ describe.each(entries)('kernels on $name', ({ name, backend, skip }) => {
       try {
         await c.run(backend, createRng(seed));
       } catch (error) {
-        throw new Error(`[${name}, seed ${seed}] ${(error as Error).message}`);
+        throw new Error(`[${name}, seed ${seed}] ${(error as Error).message}`, { cause: error });
       }
     });
   }

@@ -31,7 +31,9 @@ export function createRng(seed: number): Rng {
 /** A seed from the environment (KERNEL_SEED) or the clock. */
 export function freshSeed(fixed?: string | number): number {
   const n = Number(fixed);
-  return Number.isFinite(n) && fixed !== undefined && fixed !== '' ? n : (Date.now() ^ (Math.random() * 2 ** 31)) >>> 0;
+  return Number.isFinite(n) && fixed !== undefined && fixed !== ''
+    ? n
+    : (Date.now() ^ (Math.random() * 2 ** 31)) >>> 0;
 }
 
 export function normals(rng: Rng, n: number, sigma = 1): Float32Array {

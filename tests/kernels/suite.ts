@@ -13,7 +13,12 @@ export interface KernelCase {
   run(backend: KernelBackend, rng: Rng): Promise<void>;
 }
 
-const FILTER_SHAPES: [number, number][] = [[1, 1], [7, 3], [33, 147], [65, 1153]];
+const FILTER_SHAPES: [number, number][] = [
+  [1, 1],
+  [7, 3],
+  [33, 147],
+  [65, 1153],
+];
 
 /** Column sums of squares of a row-major [rows, cols] matrix (for Cauchy–Schwarz scales). */
 function columnSquares(x: Float32Array, rows: number, cols: number): Float64Array {
@@ -43,7 +48,13 @@ export const kernelCases: KernelCase[] = [
     name: 'distanceSums (FPGM) via Gram',
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
-      for (const [f, k] of [[1, 5], [3, 1], [17, 75], [67, 577], [130, 27]]) {
+      for (const [f, k] of [
+        [1, 5],
+        [3, 1],
+        [17, 75],
+        [67, 577],
+        [130, 27],
+      ]) {
         const weights = normals(rng, f * k, 0.1);
         const got = new Float32Array(f);
         const want = new Float32Array(f);
@@ -62,7 +73,12 @@ export const kernelCases: KernelCase[] = [
     name: 'gramAccumulate over two batches',
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
-      for (const [rows, cols] of [[1, 1], [5, 3], [130, 37], [301, 131]]) {
+      for (const [rows, cols] of [
+        [1, 1],
+        [5, 3],
+        [130, 37],
+        [301, 131],
+      ]) {
         const x1 = activations(rng, rows * cols);
         const x2 = normals(rng, rows * cols);
         const got = new Float32Array(cols * cols);
@@ -72,9 +88,12 @@ export const kernelCases: KernelCase[] = [
           ref.gramAccumulate({ x, rows, cols, out: want });
         }
         const sq = columnSquares(x1, rows, cols).map((v, i) => v + columnSquares(x2, rows, cols)[i]);
-        close(`gram ${rows}×${cols}`, got, want, tol.f32, (i) => Math.sqrt(sq[Math.floor(i / cols)] * sq[i % cols]));
+        close(`gram ${rows}×${cols}`, got, want, tol.f32, (i) =>
+          Math.sqrt(sq[Math.floor(i / cols)] * sq[i % cols]),
+        );
         for (let i = 0; i < cols; i++)
-          for (let j = 0; j < i; j++) ok(got[i * cols + j] === got[j * cols + i], `gram not symmetric at (${i}, ${j})`);
+          for (let j = 0; j < i; j++)
+            ok(got[i * cols + j] === got[j * cols + i], `gram not symmetric at (${i}, ${j})`);
       }
     },
   },
@@ -82,7 +101,12 @@ export const kernelCases: KernelCase[] = [
     name: 'crossAccumulate XᵀY',
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
-      for (const [rows, xCols, yCols] of [[1, 1, 1], [9, 5, 3], [257, 67, 13], [301, 131, 70]]) {
+      for (const [rows, xCols, yCols] of [
+        [1, 1, 1],
+        [9, 5, 3],
+        [257, 67, 13],
+        [301, 131, 70],
+      ]) {
         const x = activations(rng, rows * xCols);
         const y = normals(rng, rows * yCols);
         const start = normals(rng, xCols * yCols);
@@ -92,8 +116,12 @@ export const kernelCases: KernelCase[] = [
         ref.crossAccumulate({ x, y, rows, xCols, yCols, out: want });
         const sx = columnSquares(x, rows, xCols);
         const sy = columnSquares(y, rows, yCols);
-        close(`cross ${rows}×${xCols}×${yCols}`, got, want, tol.f32, (i) =>
-          Math.sqrt(sx[Math.floor(i / yCols)] * sy[i % yCols]) + Math.abs(start[i]),
+        close(
+          `cross ${rows}×${xCols}×${yCols}`,
+          got,
+          want,
+          tol.f32,
+          (i) => Math.sqrt(sx[Math.floor(i / yCols)] * sy[i % yCols]) + Math.abs(start[i]),
         );
       }
     },
@@ -102,7 +130,12 @@ export const kernelCases: KernelCase[] = [
     name: 'ridgeSolve (Cholesky of XᵀX + λI)',
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
-      for (const [d, e] of [[1, 1], [3, 5], [37, 13], [130, 7]]) {
+      for (const [d, e] of [
+        [1, 1],
+        [3, 5],
+        [37, 13],
+        [130, 7],
+      ]) {
         const rows = d + 50;
         const x = normals(rng, rows * d);
         const y = normals(rng, rows * e);
@@ -132,7 +165,14 @@ export const kernelCases: KernelCase[] = [
       }
       let threw = false;
       try {
-        await b.ridgeSolve({ gram: Float32Array.of(-1), rhs: Float32Array.of(1), size: 1, cols: 1, lambda: 0, out: new Float32Array(1) });
+        await b.ridgeSolve({
+          gram: Float32Array.of(-1),
+          rhs: Float32Array.of(1),
+          size: 1,
+          cols: 1,
+          lambda: 0,
+          out: new Float32Array(1),
+        });
       } catch {
         threw = true;
       }
@@ -157,11 +197,21 @@ export const kernelCases: KernelCase[] = [
   {
     name: 'minMaxPerChannel along an axis',
     async run(b, rng) {
-      const cases: [number[], number][] = [[[2, 3, 5, 7], 1], [[4, 9], 1], [[3, 5, 1, 1], 1], [[2, 13, 11, 17], 1], [[5, 6, 7], 0], [[3, 4, 10], 2]];
+      const cases: [number[], number][] = [
+        [[2, 3, 5, 7], 1],
+        [[4, 9], 1],
+        [[3, 5, 1, 1], 1],
+        [[2, 13, 11, 17], 1],
+        [[5, 6, 7], 0],
+        [[3, 4, 10], 2],
+      ];
       for (const [shape, axis] of cases) {
         const n = shape.reduce((a, c) => a * c, 1);
         const channels = shape[axis];
-        const got = { mins: new Float32Array(channels).fill(Infinity), maxs: new Float32Array(channels).fill(-Infinity) };
+        const got = {
+          mins: new Float32Array(channels).fill(Infinity),
+          maxs: new Float32Array(channels).fill(-Infinity),
+        };
         const want = { mins: got.mins.slice(), maxs: got.maxs.slice() };
         for (let batch = 0; batch < 2; batch++) {
           const data = normals(rng, n);
@@ -177,7 +227,12 @@ export const kernelCases: KernelCase[] = [
     name: 'histogram accumulate (fixed range, edge bins)',
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
-      for (const [n, bins, absolute] of [[1, 1, false], [7, 7, true], [50_001, 2048, false], [30_011, 333, true]] as const) {
+      for (const [n, bins, absolute] of [
+        [1, 1, false],
+        [7, 7, true],
+        [50_001, 2048, false],
+        [30_011, 333, true],
+      ] as const) {
         const lo = absolute ? 0 : -2.5;
         const hi = 2.25;
         const got = new Uint32Array(bins);
@@ -195,7 +250,10 @@ export const kernelCases: KernelCase[] = [
           moved += Math.abs(got[i] - want[i]);
         }
         ok(total === 2 * n, `histogram ${n}/${bins}: ${total} counted, ${2 * n} expected`);
-        ok(moved / 2 <= tol.binMoves * 2 * n, `histogram ${n}/${bins}: ${moved / 2} samples in other bins than the reference's`);
+        ok(
+          moved / 2 <= tol.binMoves * 2 * n,
+          `histogram ${n}/${bins}: ${moved / 2} samples in other bins than the reference's`,
+        );
       }
     },
   },
@@ -208,7 +266,10 @@ export const kernelCases: KernelCase[] = [
         for (const percentile of [99.99, 99, 50]) {
           const got = await b.percentileRange({ counts, lo: -3, hi: 4, percentile });
           const want = ref.percentileRange({ counts, lo: -3, hi: 4, percentile });
-          ok(got.min === want.min && got.max === want.max, `percentile ${percentile}/${bins}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
+          ok(
+            got.min === want.min && got.max === want.max,
+            `percentile ${percentile}/${bins}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`,
+          );
           ok(got.min <= got.max, 'percentile range inverted');
         }
       }
@@ -218,7 +279,11 @@ export const kernelCases: KernelCase[] = [
     name: 'entropyRange (TensorRT KL calibration)',
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
-      for (const [bins, levels, start] of [[2048, 128, 128], [301, 16, 19], [64, 64, 64]]) {
+      for (const [bins, levels, start] of [
+        [2048, 128, 128],
+        [301, 16, 19],
+        [64, 64, 64],
+      ]) {
         const { counts, hi } = absHistogram(rng, 20_000, bins);
         const n = bins - start + 1;
         const got = new Float64Array(n);
@@ -227,9 +292,15 @@ export const kernelCases: KernelCase[] = [
         const w = ref.entropyRange({ counts, hi, levels, start, divergences: want });
         close(`KL ${bins}/${levels}`, got, want, tol.objective, (i) => Math.abs(want[i]) + 1e-3);
         const chosen = Math.round((r.max * bins) / hi) - start;
-        const best = (w.max * bins) / hi - start;
-        ok(want[chosen] <= want[best] * (1 + tol.search) + tol.search * 1e-3, `KL ${bins}: chose ${chosen + start}, best ${best + start}`);
-        ok(r.min === -r.max && r.max > 0 && r.max <= hi * (1 + 1e-12), 'entropy range symmetric within [0, hi]');
+        const best = Math.round((w.max * bins) / hi) - start;
+        ok(
+          want[chosen] <= want[best] * (1 + tol.search) + tol.search * 1e-3,
+          `KL ${bins}: chose ${chosen + start}, best ${best + start}`,
+        );
+        ok(
+          r.min === -r.max && r.max > 0 && r.max <= hi * (1 + 1e-12),
+          'entropy range symmetric within [0, hi]',
+        );
       }
     },
   },
@@ -237,7 +308,11 @@ export const kernelCases: KernelCase[] = [
     name: 'mseRange (MSE-optimal clipping)',
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
-      for (const [bins, candidates, lo, hi] of [[2048, 512, -3.5, 7.25], [301, 77, 0, 5], [5, 3, -1, 1]]) {
+      for (const [bins, candidates, lo, hi] of [
+        [2048, 512, -3.5, 7.25],
+        [301, 77, 0, 5],
+        [5, 3, -1, 1],
+      ]) {
         const counts = new Uint32Array(bins);
         for (let i = 0; i < 20_000; i++) {
           const v = rng.normal() * (rng.next() < 0.02 ? 3 : 1);
@@ -248,11 +323,20 @@ export const kernelCases: KernelCase[] = [
         const r = await b.mseRange({ counts, lo, hi, qmax: 127, candidates, errors: got });
         ref.mseRange({ counts, lo, hi, qmax: 127, candidates, errors: want });
         const top = want.reduce((m, v) => Math.max(m, v), 0);
-        close(`mse errors ${bins}/${candidates}`, got, want, tol.objective, (i) => Math.abs(want[i]) + 1e-6 * top);
+        close(
+          `mse errors ${bins}/${candidates}`,
+          got,
+          want,
+          tol.objective,
+          (i) => Math.abs(want[i]) + 1e-6 * top,
+        );
         const extent = Math.max(Math.abs(lo), Math.abs(hi));
         const chosen = Math.round((r.max * candidates) / extent) - 1;
         const best = want.reduce((m, v) => Math.min(m, v), Infinity);
-        ok(want[chosen] <= best * (1 + tol.search) + 1e-12 * top, `mse ${bins}: chose k=${chosen} (${want[chosen]}) vs best ${best}`);
+        ok(
+          want[chosen] <= best * (1 + tol.search) + 1e-12 * top,
+          `mse ${bins}: chose k=${chosen} (${want[chosen]}) vs best ${best}`,
+        );
       }
     },
   },
@@ -260,7 +344,13 @@ export const kernelCases: KernelCase[] = [
     name: 'scaleSearch per channel and per tensor',
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
-      for (const [channels, size] of [[1, 1], [3, 7], [64, 147], [1, 4099], [5, 0]]) {
+      for (const [channels, size] of [
+        [1, 1],
+        [3, 7],
+        [64, 147],
+        [1, 4099],
+        [5, 0],
+      ]) {
         const weights = normals(rng, channels * size, 0.05);
         if (channels > 2 && size > 0) weights.fill(0, size, 2 * size); // an all-zero channel
         for (const range of ['narrow', 'full'] as Int8Range[]) {
@@ -283,7 +373,10 @@ export const kernelCases: KernelCase[] = [
                   }
                   return e;
                 };
-                ok(err(got[c]) <= err(want[c]) * (1 + 1e-3) + 1e-12, `mse scale ch${c}: ${got[c]} vs ${want[c]}`);
+                ok(
+                  err(got[c]) <= err(want[c]) * (1 + 1e-3) + 1e-12,
+                  `mse scale ch${c}: ${got[c]} vs ${want[c]}`,
+                );
               }
             }
           }
@@ -295,14 +388,21 @@ export const kernelCases: KernelCase[] = [
     name: 'quantizeInt8 / dequantizeInt8 round trip',
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
-      for (const [channels, size] of [[1, 1], [3, 7], [64, 147], [1, 4099], [17, 33]]) {
+      for (const [channels, size] of [
+        [1, 1],
+        [3, 7],
+        [64, 147],
+        [1, 4099],
+        [17, 33],
+      ]) {
         const n = channels * size;
         const weights = normals(rng, n, 0.05);
         const scales = new Float32Array(channels);
         ref.scaleSearch({ weights, channels, size, range: 'narrow', steps: 1, minRatio: 1, scales });
         // Clip a third of the scales so codes saturate, and plant exact ties (k + 0.5)·s.
         for (let c = 0; c < channels; c += 3) scales[c] *= 0.6;
-        for (let i = 0; i < n; i += 11) weights[i] = (Math.floor(rng.next() * 20) - 10 + 0.5) * scales[Math.floor(i / size)];
+        for (let i = 0; i < n; i += 11)
+          weights[i] = (Math.floor(rng.next() * 20) - 10 + 0.5) * scales[Math.floor(i / size)];
         for (const range of ['narrow', 'full'] as Int8Range[]) {
           const got = new Int8Array(n);
           const want = new Int8Array(n);
@@ -310,7 +410,10 @@ export const kernelCases: KernelCase[] = [
           ref.quantizeInt8({ weights, channels, size, scales, range, out: want });
           withinLsb(`int8 ${channels}×${size} ${range}`, got, want, tol.int8Lsb);
           const lowest = range === 'full' ? -128 : -127;
-          ok(got.every((q) => q >= lowest), `codes below ${lowest}`);
+          ok(
+            got.every((q) => q >= lowest),
+            `codes below ${lowest}`,
+          );
           const back = new Float32Array(n);
           const wantBack = new Float32Array(n);
           await b.dequantizeInt8({ q: want, channels, size, scales, out: back });
@@ -319,7 +422,10 @@ export const kernelCases: KernelCase[] = [
           for (let i = 0; i < n; i++) {
             const s = scales[Math.floor(i / size)];
             const inRange = Math.abs(weights[i]) <= 126.5 * s;
-            ok(!inRange || Math.abs(back[i] - weights[i]) <= s * (0.5 + 1e-5), `round trip ${i}: ${weights[i]} → ${back[i]}`);
+            ok(
+              !inRange || Math.abs(back[i] - weights[i]) <= s * (0.5 + 1e-5),
+              `round trip ${i}: ${weights[i]} → ${back[i]}`,
+            );
           }
         }
       }

@@ -19,10 +19,26 @@ export interface Tolerances {
   scale: number;
 }
 
-const cpu: Tolerances = { f32: 1e-5, f32Gram: 1e-5, search: 1e-5, objective: 1e-4, int8Lsb: 0, binMoves: 0, scale: 0 };
+const cpu: Tolerances = {
+  f32: 1e-5,
+  f32Gram: 1e-5,
+  search: 1e-5,
+  objective: 1e-4,
+  int8Lsb: 0,
+  binMoves: 0,
+  scale: 0,
+};
 
 // WGSL: division 2.5 ulp, log 2^-21 absolute; sums in f32 without chunking.
-const gpu: Tolerances = { f32: 1e-5, f32Gram: 1e-4, search: 1e-3, objective: 1e-3, int8Lsb: 1, binMoves: 1e-4, scale: 1e-6 };
+const gpu: Tolerances = {
+  f32: 1e-5,
+  f32Gram: 1e-4,
+  search: 1e-3,
+  objective: 1e-3,
+  int8Lsb: 1,
+  binMoves: 1e-4,
+  scale: 1e-6,
+};
 
 export function tolerancesFor(backend: BackendName): Tolerances {
   return backend === 'webgpu' ? gpu : cpu;

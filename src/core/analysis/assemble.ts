@@ -96,6 +96,7 @@ function distribute(s: AnalysisState, m: PendingMember, drafts: Map<SpaceId, Dra
       extent,
       runs,
       ...(m.note ? { note: m.note } : {}),
+      ...(m.convGroup !== undefined ? { convGroup: m.convGroup } : {}),
     });
   if (m.segments.length === 0) attachSegmentless(s, m, drafts);
 }
@@ -121,5 +122,6 @@ function attachSegmentless(s: AnalysisState, m: PendingMember, drafts: Map<Space
       extent: paramExtent(s, m) ?? 0,
       runs: [],
       ...(m.note ? { note: m.note } : {}),
+      ...(m.shapeEntry !== undefined ? { shapeEntry: m.shapeEntry } : {}),
     });
 }

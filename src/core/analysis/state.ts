@@ -18,6 +18,8 @@ export interface PendingMember {
   note?: string;
   /** For a member that carries no channels itself: the tensor whose groups it belongs to. */
   via?: string;
+  shapeEntry?: number;
+  convGroup?: number;
 }
 
 export class AnalysisState {
@@ -103,10 +105,13 @@ export class AnalysisState {
     axis: number,
     segments: Segment[],
     note?: string,
+    convGroup?: number,
   ): boolean {
     const name = this.initializerOf(value);
     if (!name) return false;
-    const key = `${name}#${axis}`;
+    // A grouped conv's weight is one member per conv group: the same axis index is a different
+    // channel in each conv group, so those members must not be coupled to each other.
+    const key = convGroup === undefined ? `${name}#${axis}` : `${name}#${axis}#${convGroup}`;
     const seen = this.paramLayouts.get(key);
     if (seen) {
       this.table.unionSegments(seen, segments);
@@ -122,6 +127,7 @@ export class AnalysisState {
       axis,
       segments,
       note,
+      ...(convGroup !== undefined ? { convGroup } : {}),
     });
     return true;
   }

@@ -51,6 +51,14 @@ export interface GroupMember {
   runs: ChannelRun[];
   /** Why this member is coupled, in words ("joined by Add '/layer2/Add'", "concatenated at offset 64"). */
   note?: string;
+  /** Role `reshape`: the entry of the target-shape initializer that counts the channels. */
+  shapeEntry?: number;
+  /**
+   * A grouped convolution's weight member that covers one conv group only: its runs index the weight's
+   * axis within that conv group, and only the rows (Conv) or input channels (ConvTranspose) of conv
+   * group `convGroup` use them.
+   */
+  convGroup?: number;
 }
 
 export type BlockKind =

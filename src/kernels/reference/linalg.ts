@@ -29,7 +29,8 @@ export function distanceSums({ weights, filters, size, out }: DistanceSumsArgs):
   for (let a = 0; a < filters; a++) {
     const gaa = g[a * filters + a];
     let s = 0;
-    for (let b = 0; b < filters; b++) s += Math.sqrt(Math.max(0, gaa + g[b * filters + b] - 2 * g[a * filters + b]));
+    for (let b = 0; b < filters; b++)
+      s += Math.sqrt(Math.max(0, gaa + g[b * filters + b] - 2 * g[a * filters + b]));
     out[a] = s;
   }
 }

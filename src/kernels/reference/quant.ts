@@ -18,7 +18,15 @@ export function roundTripError(w: Float32Array, base: number, size: number, s: n
   return err;
 }
 
-export function scaleSearch({ weights, channels, size, range, steps, minRatio, scales }: ScaleSearchArgs): void {
+export function scaleSearch({
+  weights,
+  channels,
+  size,
+  range,
+  steps,
+  minRatio,
+  scales,
+}: ScaleSearchArgs): void {
   const qmin = int8Min(range);
   for (let c = 0; c < channels; c++) {
     const base = c * size;

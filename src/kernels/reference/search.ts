@@ -84,7 +84,14 @@ export function entropyRange({ counts, hi, levels, start, divergences }: Entropy
 }
 
 /** Count-weighted squared round-trip error of the bin centres at threshold index k; see MseRangeArgs. */
-export function mseError(counts: Uint32Array, lo: number, hi: number, qmax: number, candidates: number, k: number): number {
+export function mseError(
+  counts: Uint32Array,
+  lo: number,
+  hi: number,
+  qmax: number,
+  candidates: number,
+  k: number,
+): number {
   const bins = counts.length;
   const flo = f32(lo);
   const width = f32(f32(f32(hi) - flo) / bins);

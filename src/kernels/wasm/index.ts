@@ -18,7 +18,8 @@ function makeKernels(w: WasmExports): Kernels {
   const arena = new Arena(w.memory, w.heapBase());
 
   /** Rows per chunk for a row of `rowFloats` f32 values. */
-  const rowsPerChunk = (rowFloats: number): number => Math.max(1, Math.floor(CHUNK_BYTES / 4 / Math.max(1, rowFloats)));
+  const rowsPerChunk = (rowFloats: number): number =>
+    Math.max(1, Math.floor(CHUNK_BYTES / 4 / Math.max(1, rowFloats)));
 
   return {
     async filterNorms(a) {

@@ -4,16 +4,73 @@
 export interface WasmExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  crossAccumulate(x: number, y: number, rows: number, dx: number, dy: number, out: number, symmetric: number): void;
+  crossAccumulate(
+    x: number,
+    y: number,
+    rows: number,
+    dx: number,
+    dy: number,
+    out: number,
+    symmetric: number,
+  ): void;
   filterNorms(w: number, f: number, k: number, p: number, out: number): void;
   distanceSums(w: number, f: number, k: number, wt: number, gram: number, out: number): void;
-  ridgeSolve(g: number, r: number, d: number, e: number, lambda: number, l: number, z: number, out: number): number;
+  ridgeSolve(
+    g: number,
+    r: number,
+    d: number,
+    e: number,
+    lambda: number,
+    l: number,
+    z: number,
+    out: number,
+  ): number;
   minMax(data: number, n: number, mm: number): void;
-  minMaxPerChannel(data: number, outer: number, channels: number, inner: number, mins: number, maxs: number): void;
-  histogram(data: number, n: number, lo: number, hi: number, bins: number, counts: number, absolute: number): void;
-  entropySearch(counts: number, bins: number, levels: number, start: number, div: number, pre: number): number;
-  mseSearch(counts: number, bins: number, lo: number, hi: number, qmax: number, candidates: number, err: number, stage: number): number;
-  scaleSearch(w: number, c: number, k: number, qmin: number, qmax: number, steps: number, minRatio: number, scales: number): void;
+  minMaxPerChannel(
+    data: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    mins: number,
+    maxs: number,
+  ): void;
+  histogram(
+    data: number,
+    n: number,
+    lo: number,
+    hi: number,
+    bins: number,
+    counts: number,
+    absolute: number,
+  ): void;
+  entropySearch(
+    counts: number,
+    bins: number,
+    levels: number,
+    start: number,
+    div: number,
+    pre: number,
+  ): number;
+  mseSearch(
+    counts: number,
+    bins: number,
+    lo: number,
+    hi: number,
+    qmax: number,
+    candidates: number,
+    err: number,
+    stage: number,
+  ): number;
+  scaleSearch(
+    w: number,
+    c: number,
+    k: number,
+    qmin: number,
+    qmax: number,
+    steps: number,
+    minRatio: number,
+    scales: number,
+  ): void;
   quantize(w: number, c: number, k: number, scales: number, qmin: number, qmax: number, out: number): void;
   dequantize(q: number, c: number, k: number, scales: number, out: number): void;
 }
@@ -26,8 +83,8 @@ export type WasmLoader = () => Promise<BufferSource | WebAssembly.Module>;
 
 // (func (result v128) i32.const 0 i32x4.splat): validates only where fixed-width SIMD is supported.
 const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00,
-  0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x11, 0x0b,
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01,
+  0x00, 0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x11, 0x0b,
 ]);
 
 /** Whether this engine runs WebAssembly fixed-width SIMD. */

@@ -21,7 +21,8 @@ export { setWebGpuDebug } from './program';
 /** `true` where a WebGPU adapter can be requested, else why not. */
 export function webGpuAvailable(): true | string {
   if (typeof navigator === 'undefined') return 'no navigator: WebGPU exists only in browsers';
-  if (!('gpu' in navigator) || !navigator.gpu) return 'navigator.gpu is missing (WebGPU disabled or unsupported)';
+  if (!('gpu' in navigator) || !navigator.gpu)
+    return 'navigator.gpu is missing (WebGPU disabled or unsupported)';
   return true;
 }
 
@@ -29,10 +30,18 @@ const CHUNK_BYTES = 64 << 20;
 const STREAM_GROUPS = 256;
 
 function makeKernels(r: Runner): Omit<Kernels, 'ridgeSolve' | 'percentileRange'> {
-  const rowsPerChunk = (rowFloats: number): number => Math.max(1, Math.floor(CHUNK_BYTES / 4 / Math.max(1, rowFloats)));
+  const rowsPerChunk = (rowFloats: number): number =>
+    Math.max(1, Math.floor(CHUNK_BYTES / 4 / Math.max(1, rowFloats)));
 
   /** Xᵀ·Y accumulated into `out` over row chunks (X = Y for a Gram). */
-  async function cross(x: Float32Array, y: Float32Array, rows: number, dx: number, dy: number, out: Float32Array) {
+  async function cross(
+    x: Float32Array,
+    y: Float32Array,
+    rows: number,
+    dx: number,
+    dy: number,
+    out: Float32Array,
+  ) {
     const gOut = r.upload(out.subarray(0, dx * dy));
     const step = rowsPerChunk(dx + dy);
     const program = crossProgram(dx, dy);
@@ -93,7 +102,7 @@ function makeKernels(r: Runner): Omit<Kernels, 'ridgeSolve' | 'percentileRange'>
         const groups = Math.min(STREAM_GROUPS, Math.ceil(n / 256));
         const gd = r.upload(a.data.subarray(i, i + n));
         const gOut = r.empty(groups * 8);
-        const params = r.uniform([n], 'u');
+        const params = r.uniform([n, 0, 0, Infinity], 'uuuf');
         r.run(minMaxProgram(groups), [params, gd, gOut]);
         const parts = new Float32Array(await r.read(gOut, groups * 8));
         release(gd, gOut, params);
@@ -108,7 +117,7 @@ function makeKernels(r: Runner): Omit<Kernels, 'ridgeSolve' | 'percentileRange'>
       const [outer, channels, inner] = v.channelView(a);
       const gd = r.upload(a.data.subarray(0, outer * channels * inner));
       const gOut = r.empty(channels * 8);
-      const params = r.uniform([outer, channels, inner], 'uuu');
+      const params = r.uniform([outer, channels, inner, Infinity], 'uuuf');
       r.run(channelMinMaxProgram(channels), [params, gd, gOut]);
       const parts = new Float32Array(await r.read(gOut, channels * 8));
       release(gd, gOut, params);
@@ -142,7 +151,7 @@ function makeKernels(r: Runner): Omit<Kernels, 'ridgeSolve' | 'percentileRange'>
       const n = bins - a.start + 1;
       const gc = r.upload(a.counts);
       const gd = r.empty(n * 4);
-      const params = r.uniform([bins, a.levels, a.start, n], 'uuuu');
+      const params = r.uniform([bins, a.levels, a.start, n, Infinity], 'uuuuf');
       r.run(entropyProgram(n), [params, gc, gd]);
       const div = new Float32Array(await r.read(gd, n * 4));
       release(gc, gd, params);
@@ -179,7 +188,10 @@ function makeKernels(r: Runner): Omit<Kernels, 'ridgeSolve' | 'percentileRange'>
       v.scaleSearch(a);
       const gw = r.upload(a.weights.subarray(0, a.channels * a.size));
       const gs = r.empty(a.channels * 4);
-      const params = r.uniform([a.channels, a.size, a.steps, 0, int8Min(a.range), a.minRatio], 'uuuuff');
+      const params = r.uniform(
+        [a.channels, a.size, a.steps, 0, int8Min(a.range), a.minRatio, Infinity],
+        'uuuufff',
+      );
       r.run(scaleSearchProgram(a.channels), [params, gw, gs]);
       a.scales.set(new Float32Array(await r.read(gs, a.channels * 4)));
       release(gw, gs, params);
@@ -218,7 +230,9 @@ function makeKernels(r: Runner): Omit<Kernels, 'ridgeSolve' | 'percentileRange'>
  * The WebGPU backend. `cpu` runs the kernels that do not map onto a GPU (default: the reference;
  * pass the WASM backend where it exists).
  */
-export async function createWebGpuBackend(cpu: KernelBackend = createReferenceBackend()): Promise<KernelBackend> {
+export async function createWebGpuBackend(
+  cpu: KernelBackend = createReferenceBackend(),
+): Promise<KernelBackend> {
   const why = webGpuAvailable();
   if (why !== true) throw new Error(why);
   const adapter = await navigator.gpu.requestAdapter();

@@ -2,7 +2,8 @@
 import type { Program } from './program';
 import { grid } from './program';
 
-const INF = 'bitcast<f32>(0x7f800000u)';
+// WGSL rejects an infinite constant expression, so +Inf arrives as a uniform (`p.inf`).
+const INF = 'p.inf';
 
 /** Partial [min, max] per workgroup over a grid-strided slice; the host folds the partials. */
 export function minMaxProgram(groups: number): Program {
@@ -11,7 +12,7 @@ export function minMaxProgram(groups: number): Program {
     workgroupSize: 256,
     dispatch: [groups, 1],
     source: /* wgsl */ `
-struct P { n: u32, pad0: u32, pad1: u32, pad2: u32 }
+struct P { n: u32, pad0: u32, pad1: u32, inf: f32 }
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> data: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
@@ -46,7 +47,7 @@ export function channelMinMaxProgram(channels: number): Program {
     workgroupSize: 256,
     dispatch: grid(channels),
     source: /* wgsl */ `
-struct P { outer: u32, channels: u32, inner: u32, pad: u32 }
+struct P { outer: u32, channels: u32, inner: u32, inf: f32 }
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> data: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
@@ -110,7 +111,7 @@ export function entropyProgram(candidates: number): Program {
     workgroupSize: 64,
     dispatch: grid(Math.ceil(candidates / 64)),
     source: /* wgsl */ `
-struct P { bins: u32, levels: u32, start: u32, count: u32 }
+struct P { bins: u32, levels: u32, start: u32, count: u32, inf: f32, pad0: f32, pad1: f32, pad2: f32 }
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> counts: array<u32>;
 @group(0) @binding(2) var<storage, read_write> div: array<f32>;

@@ -10,7 +10,7 @@ export function scaleSearchProgram(channels: number): Program {
     workgroupSize: 64,
     dispatch: grid(channels),
     source: /* wgsl */ `
-struct P { channels: u32, size: u32, steps: u32, pad: u32, qmin: f32, minRatio: f32, pad1: f32, pad2: f32 }
+struct P { channels: u32, size: u32, steps: u32, pad: u32, qmin: f32, minRatio: f32, inf: f32, pad2: f32 }
 @group(0) @binding(0) var<uniform> p: P;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
 @group(0) @binding(2) var<storage, read_write> scales: array<f32>;
@@ -39,7 +39,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
   let a = reduce(l.x, true);
   var best = select(1.0, a / 127.0, a > 0.0);
   if (a > 0.0 && p.steps > 1u) {
-    var bestErr = bitcast<f32>(0x7f800000u);
+    var bestErr = p.inf; // +Inf from the host: WGSL has no infinite constant
     for (var j = 0u; j < p.steps; j++) {
       let s = a * (1.0 - f32(j) * (1.0 - p.minRatio) / f32(p.steps - 1u)) / 127.0;
       var e = 0.0;

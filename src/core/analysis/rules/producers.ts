@@ -64,7 +64,7 @@ function conv(s: AnalysisState, node: GraphNode): void {
     const per = cout / group;
     for (let k = 0; k < group; k++) {
       const part = sliceSegments(produced.segments, k * per, (k + 1) * per);
-      if (part) s.param(node, 'producer', w, outAxis, part, `conv group ${k}`);
+      if (part) s.param(node, 'producer', w, outAxis, part, `conv group ${k}`, k);
     }
   }
   if (group > 1)
@@ -92,7 +92,7 @@ function grouped(
   if (!transpose) {
     for (let k = 0; k < group; k++) {
       const part = sliceSegments(input.segments, k * per, (k + 1) * per);
-      if (part) s.param(node, 'consumer', node.inputs[1], inAxis, part, `conv group ${k}`);
+      if (part) s.param(node, 'consumer', node.inputs[1], inAxis, part, `conv group ${k}`, k);
     }
   } else s.param(node, 'consumer', node.inputs[1], inAxis, input.segments);
   for (const seg of input.segments)

@@ -243,6 +243,7 @@ function reshape(s: AnalysisState, node: GraphNode): void {
       axis: 0,
       segments: [],
       via: y,
+      shapeEntry: target.entry,
       note: `entry ${target.entry} of '${target.name}' (${target.value}) counts the channels and is rewritten when they are removed`,
     });
   }

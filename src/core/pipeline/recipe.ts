@@ -1,0 +1,136 @@
+/**
+ * The recipe: a versioned JSON document naming every choice of a run (pruning, recovery,
+ * quantization, data preprocessing, evaluation and benchmark settings). It is the unit of
+ * reproducibility: the same recipe on the same model gives the same model in the page and the CLI.
+ */
+import { z } from 'zod';
+
+export const RECIPE_VERSION = 1;
+
+const ratio = z.number().min(0).max(0.95);
+
+const preprocessSpec = z
+  .object({
+    resize: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
+    crop: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
+    scale: z.number().positive().optional(),
+    mean: z.array(z.number()).min(1).optional(),
+    std: z.array(z.number().positive()).min(1).optional(),
+    channels: z.enum(['rgb', 'bgr', 'gray']).optional(),
+    layout: z.enum(['nchw', 'nhwc']).optional(),
+  })
+  .strict();
+
+const pruneSection = z
+  .object({
+    enabled: z.boolean().default(true),
+    criterion: z.enum(['l1', 'l2', 'fpgm', 'activation']).default('l1'),
+    /** Share of each group's channels to remove (uniform), or the global share when `global`. */
+    ratio: ratio.optional(),
+    /** Share of the model's MACs to remove; solved for instead of `ratio`. */
+    macsTarget: z.number().gt(0).lt(1).optional(),
+    global: z.boolean().default(false),
+    /** Most any one group may lose under global ranking. */
+    maxPerGroup: ratio.default(0.8),
+    /** Per-group ratios by group id (`g3`), overriding the global choice. */
+    overrides: z.record(z.string().regex(/^g\d+$/, 'a group id like "g3"'), ratio).default({}),
+    /** Kept channels per group rounded to a multiple of this. */
+    roundTo: z.number().int().min(1).max(256).default(1),
+    includeFirst: z.boolean().default(false),
+    includeClassifier: z.boolean().default(false),
+    /** Reach the target in this many prune-and-recover steps (progressive schedule). */
+    steps: z.number().int().min(1).max(16).default(1),
+    recover: z.array(z.enum(['compensate', 'lsq', 'bn'])).default([]),
+  })
+  .strict()
+  .refine((p) => !(p.ratio !== undefined && p.macsTarget !== undefined), {
+    message: 'give either ratio or macsTarget, not both',
+    path: ['macsTarget'],
+  });
+
+const quantizeSection = z
+  .object({
+    enabled: z.boolean().default(true),
+    weights: z.enum(['per-channel', 'per-tensor']).default('per-channel'),
+    activations: z.enum(['uint8', 'int8']).default('uint8'),
+    method: z.enum(['minmax', 'ema', 'percentile', 'entropy', 'mse']).default('minmax'),
+    percentile: z.number().gt(50).max(100).default(99.99),
+    /** Node names kept in float. */
+    exclude: z.array(z.string()).default([]),
+    /** Accuracy-aware mode: return the most damaging ops to float until the drop is within budget. */
+    maxDrop: z.number().min(0).max(100).optional(),
+    maxDropRelative: z.boolean().default(false),
+    biasCorrection: z.boolean().default(false),
+  })
+  .strict();
+
+const dataSection = z
+  .object({
+    preprocess: z.union([z.enum(['imagenet', 'unit', 'signed']), preprocessSpec]).optional(),
+    calibrationSamples: z.number().int().min(1).max(100_000).default(256),
+    /** Evaluate on at most this many labelled samples (all when absent). */
+    evalLimit: z.number().int().min(1).optional(),
+    batchSize: z.number().int().min(1).max(4096).default(64),
+  })
+  .strict();
+
+const evaluateSection = z
+  .object({
+    backends: z.array(z.enum(['wasm', 'webgpu', 'native'])).min(1).default(['wasm']),
+    threads: z.number().int().min(1).max(64).default(1),
+    runs: z.number().int().min(1).max(10_000).default(20),
+    warmup: z.number().int().min(0).max(1000).default(3),
+    batch: z.number().int().min(1).max(1024).default(1),
+  })
+  .strict();
+
+export const recipeSchema = z
+  .object({
+    version: z.literal(RECIPE_VERSION),
+    prune: pruneSection.default(() => pruneSection.parse({})),
+    quantize: quantizeSection.default(() => quantizeSection.parse({})),
+    data: dataSection.default(() => dataSection.parse({})),
+    evaluate: evaluateSection.default(() => evaluateSection.parse({})),
+  })
+  .strict();
+
+/** A recipe with every default filled in. */
+export type Recipe = z.output<typeof recipeSchema>;
+/** What a person may write: every section and most fields optional. */
+export type RecipeInput = z.input<typeof recipeSchema>;
+
+export class RecipeError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid recipe: ${problems.join('; ')}.`);
+    this.name = 'RecipeError';
+  }
+}
+
+/** Validates `input` (parsed JSON) and fills defaults; throws {@link RecipeError} naming each bad field. */
+export function parseRecipe(input: unknown): Recipe {
+  const result = recipeSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new RecipeError(
+    result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'recipe'}: ${i.message}`),
+  );
+}
+
+/** Parses recipe JSON text; bad JSON is a {@link RecipeError} too. */
+export function parseRecipeJson(text: string): Recipe {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new RecipeError([`not valid JSON (${(e as Error).message})`]);
+  }
+  return parseRecipe(value);
+}
+
+export function defaultRecipe(): Recipe {
+  return parseRecipe({ version: RECIPE_VERSION });
+}
+
+/** The recipe's JSON Schema (draft 2020-12), for editors and for the studio's recipe download. */
+export function recipeJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(recipeSchema, { io: 'input' }) as Record<string, unknown>;
+}

@@ -1,0 +1,179 @@
+/**
+ * Turns a prepared float graph, a plan and ranges into a QDQ graph: int8 weight initializers behind
+ * DequantizeLinear (per-channel `axis`), int32 biases behind DequantizeLinear, and for each planned
+ * activation one QuantizeLinear and one DequantizeLinear per reader (onnxruntime wants each DQ to
+ * feed one node unit). The input graph is not modified. Added nodes are unnamed and added tensors
+ * take short suffixes (`_q`, `_s`, `_zp`, `_dq`): on a small model their names would otherwise be a
+ * tenth of the file.
+ */
+import { createReferenceBackend, type KernelBackend } from '../../../kernels';
+import { attrFloat, type Graph } from '../../graph';
+import { DataType, makeAttribute } from '../../onnx';
+import { QuantError } from '../errors';
+import { addConstant, copyGraph, floatInitializer, nodesByName } from '../prepare/graph-util';
+import type { QuantPlan, Ranges } from '../types';
+import { activationParams, type QParams } from './qparams';
+import { quantizeBias, quantizeWeight, type QuantizedWeight } from './weights';
+
+export interface ApplyOptions {
+  readonly kernels?: KernelBackend;
+}
+
+/** The QDQ model of `graph` under `plan` with activation `ranges` (from {@link calibrate}). */
+export async function applyQuantization(
+  graph: Graph,
+  plan: QuantPlan,
+  ranges: Ranges,
+  options: ApplyOptions = {},
+): Promise<Graph> {
+  const kernels = options.kernels ?? createReferenceBackend();
+  const g = copyGraph(graph);
+  const nodes = nodesByName(g);
+  const type = plan.scheme.activations;
+  const qType = type === 'uint8' ? DataType.UINT8 : DataType.INT8;
+
+  // ---- activation parameters (pass-through outputs borrow their input's) ----
+  const params = new Map<string, QParams & { scaleName?: string; zpName?: string }>();
+  const resolve = (name: string, depth = 0): QParams & { scaleName?: string; zpName?: string } => {
+    const known = params.get(name);
+    if (known) return known;
+    const q = plan.activations[name];
+    if (!q) throw new QuantError(`Tensor '${name}' is not in the plan.`);
+    let p: QParams;
+    if (q.shareWith !== undefined) {
+      if (depth > 1000) throw new QuantError(`Circular parameter sharing at '${name}'.`);
+      p = resolve(q.shareWith, depth + 1);
+    } else {
+      const r = ranges[name];
+      if (!r) throw new QuantError(`No calibrated range for tensor '${name}'.`);
+      const lo = q.clip ? Math.max(r.min, q.clip[0]) : r.min;
+      const hi = q.clip ? Math.min(r.max, q.clip[1]) : r.max;
+      p = activationParams({ min: lo, max: Math.max(lo, hi) }, type);
+    }
+    params.set(name, p);
+    return p;
+  };
+  for (const name of Object.keys(plan.activations)) resolve(name);
+
+  // ---- weights ----
+  const quantized = new Map<string, { q: QuantizedWeight; axis?: number; name: string; scale: string; zp: string }>();
+  const weightOfNode = new Map<string, QuantizedWeight>();
+  for (const w of plan.weights) {
+    const node = nodes.get(w.node);
+    const t = g.initializers.get(w.name);
+    const data = floatInitializer(g, w.name);
+    if (!node || !t || !data) throw new QuantError(`Weight '${w.name}' of '${w.node}' is not a float initializer.`);
+    const key = `${w.name}|${w.axis ?? ''}`;
+    let entry = quantized.get(key);
+    if (!entry) {
+      const dims = t.dims.map(Number);
+      const q = await quantizeWeight(kernels, data, dims, w.axis);
+      const perChannel = w.axis !== undefined;
+      const name = addConstant(g, `${w.name}_q`, DataType.INT8, dims, q.values);
+      const scale = addConstant(g, `${w.name}_s`, DataType.FLOAT, perChannel ? [q.scales.length] : [], q.scales);
+      const zp = addConstant(
+        g,
+        `${w.name}_zp`,
+        DataType.INT8,
+        perChannel ? [q.scales.length] : [],
+        new Int8Array(q.scales.length),
+      );
+      entry = { q, axis: w.axis, name, scale, zp };
+      quantized.set(key, entry);
+    }
+    const out = g.uniqueName(`${w.name}_dq`);
+    g.addNode({
+      opType: 'DequantizeLinear',
+      name: '',
+      inputs: [entry.name, entry.scale, entry.zp],
+      outputs: [out],
+      attributes: entry.axis !== undefined ? [makeAttribute('axis', BigInt(entry.axis))] : [],
+    });
+    g.setNodeInput(node.id, w.input, out);
+    weightOfNode.set(w.node, entry.q);
+  }
+
+  // ---- biases: int32 with scale s_x·s_w ----
+  for (const b of plan.biases) {
+    const node = nodes.get(b.node);
+    const data = floatInitializer(g, b.name);
+    const weight = weightOfNode.get(b.node);
+    if (!node || !data) throw new QuantError(`Bias '${b.name}' of '${b.node}' is not a float initializer.`);
+    if (!weight) continue; // weight not quantized (an activation): onnxruntime adds the float bias
+    const inputScale = resolve(b.activation).scale;
+    const { values, scales } = quantizeBias(data, inputScale, weight.scales);
+    const dims = g.initializers.get(b.name)!.dims.map(Number);
+    const perChannel = scales.length > 1;
+    const name = addConstant(g, `${b.name}_q`, DataType.INT32, dims, values);
+    const scale = addConstant(g, `${b.name}_s`, DataType.FLOAT, perChannel ? [scales.length] : [], scales);
+    const zp = addConstant(g, `${b.name}_zp`, DataType.INT32, perChannel ? [scales.length] : [], new Int32Array(scales.length));
+    const out = g.uniqueName(`${b.name}_dq`);
+    g.addNode({
+      opType: 'DequantizeLinear',
+      name: '',
+      inputs: [name, scale, zp],
+      outputs: [out],
+      attributes: perChannel ? [makeAttribute('axis', BigInt(dims.length - 1))] : [],
+    });
+    g.setNodeInput(node.id, b.input, out);
+    if (node.opType === 'Gemm' && attrFloat(node, 'beta', 1) === 1)
+      g.setAttribute(node.id, 'beta', makeAttribute('beta', 1)); // QGemm's selector reads beta explicitly
+  }
+
+  // ---- activations: one Q, one DQ per reader ----
+  for (const name of Object.keys(plan.activations)) {
+    const p = params.get(name)!;
+    if (p.scaleName === undefined) {
+      const shared = plan.activations[name].shareWith;
+      const owner = shared !== undefined ? rootOf(plan, name) : name;
+      const o = params.get(owner)!;
+      if (o.scaleName === undefined) {
+        o.scaleName = addConstant(g, `${owner}_s`, DataType.FLOAT, [], new Float32Array([o.scale]));
+        o.zpName = addConstant(
+          g,
+          `${owner}_zp`,
+          qType,
+          [],
+          qType === DataType.UINT8 ? new Uint8Array([o.zeroPoint]) : new Int8Array([o.zeroPoint]),
+        );
+      }
+      p.scaleName = o.scaleName;
+      p.zpName = o.zpName;
+    }
+    insertQdq(g, name, p.scaleName!, p.zpName!);
+  }
+  return g;
+}
+
+function rootOf(plan: QuantPlan, name: string): string {
+  let n = name;
+  for (let i = 0; i < 10000 && plan.activations[n]?.shareWith !== undefined; i++) n = plan.activations[n].shareWith!;
+  return n;
+}
+
+/**
+ * Q on `value`, then a DQ for each reader. A graph output keeps its name on the last DQ, so the
+ * producer's only reader is the Q and onnxruntime can fuse it.
+ */
+function insertQdq(g: Graph, value: string, scale: string, zp: string): void {
+  let source = value;
+  const isOutput = g.isGraphOutput(value);
+  if (isOutput) {
+    source = g.uniqueName(`${value}_prequant`);
+    g.renameValue(value, source);
+  }
+  const uses = g.uses(source);
+  const q = g.uniqueName(`${value}_q`);
+  g.addNode({ opType: 'QuantizeLinear', name: '', inputs: [source, scale, zp], outputs: [q] });
+  uses.forEach((use, k) => {
+    const out = g.uniqueName(`${value}_dq${uses.length > 1 ? `_${k}` : ''}`);
+    g.addNode({ opType: 'DequantizeLinear', name: '', inputs: [q, scale, zp], outputs: [out] });
+    g.setNodeInput(use.node, use.index, out);
+  });
+  if (isOutput) {
+    g.addNode({ opType: 'DequantizeLinear', name: '', inputs: [q, scale, zp], outputs: [value] });
+    const i = g.outputs.findIndex((o) => o.name === source);
+    g.outputs[i] = { ...g.outputs[i], name: value };
+  }
+}
+

@@ -1,0 +1,75 @@
+/** Weight and bias quantization: int8 symmetric weights (per channel or per tensor), int32 biases. */
+import type { KernelBackend } from '../../../kernels';
+
+export interface QuantizedWeight {
+  readonly values: Int8Array;
+  /** One scale per channel along the axis (length 1 per tensor). */
+  readonly scales: Float32Array;
+}
+
+/**
+ * Symmetric int8 with the narrow range [−127, 127] (zero point 0): scale_c = max|w_c|/127 per slice
+ * along `axis` of a tensor of `dims`, or one scale for the tensor when `axis` is undefined.
+ */
+export async function quantizeWeight(
+  kernels: KernelBackend,
+  data: Float32Array,
+  dims: readonly number[],
+  axis: number | undefined,
+): Promise<QuantizedWeight> {
+  const channels = axis === undefined ? 1 : dims[axis];
+  const size = channels === 0 ? 0 : data.length / channels;
+  const major = axis === undefined || axis === 0 ? data : toChannelMajor(data, dims, axis);
+  const scales = new Float32Array(channels);
+  await kernels.scaleSearch({ weights: major, channels, size, range: 'narrow', steps: 1, minRatio: 1, scales });
+  const q = new Int8Array(data.length);
+  await kernels.quantizeInt8({ weights: major, channels, size, scales, range: 'narrow', out: q });
+  return { values: axis === undefined || axis === 0 ? q : fromChannelMajor(q, dims, axis), scales };
+}
+
+/** int32 bias: b_q = round(b / (s_x · s_w,c)), with those float32 scales. */
+export function quantizeBias(bias: Float32Array, inputScale: number, weightScales: Float32Array): {
+  values: Int32Array;
+  scales: Float32Array;
+} {
+  const n = bias.length;
+  const scales = new Float32Array(weightScales.length);
+  for (let c = 0; c < scales.length; c++) scales[c] = inputScale * weightScales[c];
+  const values = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = scales[scales.length === 1 ? 0 : i];
+    values[i] = s > 0 ? Math.max(-2147483647, Math.min(2147483647, Math.round(bias[i] / s))) : 0;
+  }
+  return { values, scales };
+}
+
+/** [outer, C, inner] → [C, outer·inner], so each channel's values are contiguous. */
+function toChannelMajor(data: Float32Array, dims: readonly number[], axis: number): Float32Array {
+  const [outer, channels, inner] = view(dims, axis);
+  const out = new Float32Array(data.length);
+  for (let o = 0; o < outer; o++)
+    for (let c = 0; c < channels; c++) {
+      const src = (o * channels + c) * inner;
+      out.set(data.subarray(src, src + inner), c * outer * inner + o * inner);
+    }
+  return out;
+}
+
+function fromChannelMajor(q: Int8Array, dims: readonly number[], axis: number): Int8Array {
+  const [outer, channels, inner] = view(dims, axis);
+  const out = new Int8Array(q.length);
+  for (let o = 0; o < outer; o++)
+    for (let c = 0; c < channels; c++) {
+      const src = c * outer * inner + o * inner;
+      out.set(q.subarray(src, src + inner), (o * channels + c) * inner);
+    }
+  return out;
+}
+
+function view(dims: readonly number[], axis: number): [number, number, number] {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < axis; i++) outer *= dims[i];
+  for (let i = axis + 1; i < dims.length; i++) inner *= dims[i];
+  return [outer, dims[axis], inner];
+}

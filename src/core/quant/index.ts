@@ -1,0 +1,43 @@
+/**
+ * INT8 post-training quantization in the QDQ format, laid out so onnxruntime fuses it into integer
+ * kernels: preparation (opset upgrade, BatchNorm folding), planning, streamed calibration through an
+ * injected runtime, QDQ insertion, a fusability check, and accuracy-aware fallback to float.
+ */
+export type {
+  ActivationQuant,
+  ActivationType,
+  BiasQuant,
+  CalibrationMethod,
+  FusionReport,
+  FusionUnit,
+  NodeRole,
+  PlanOptions,
+  QuantPlan,
+  QuantScheme,
+  Ranges,
+  WeightQuant,
+} from './types';
+export { DEFAULT_SCHEME } from './types';
+export { QuantError } from './errors';
+export { prepareForQuantization, prepareWithReport, type PrepareOptions, type PrepareReport } from './prepare/prepare';
+export { upgradeOpset, TARGET_OPSET } from './prepare/upgrade-opset';
+export { foldBatchNorms } from './prepare/fold-batchnorm';
+export { planQuantization, calibrationTensors } from './plan/plan';
+export { DEFAULT_OP_TYPES } from './plan/op-classes';
+export {
+  createObserver,
+  MinMaxObserver,
+  MovingAverageObserver,
+  HistogramObserver,
+  type ObserverOptions,
+  type RangeObserver,
+  type Range,
+} from './calib/observers';
+export { GrowingHistogram } from './calib/histogram';
+export { calibrate, type CalibrateOptions, type Feeds } from './calib/calibrate';
+export { activationParams, type QParams } from './apply/qparams';
+export { quantizeWeight, quantizeBias, type QuantizedWeight } from './apply/weights';
+export { applyQuantization, type ApplyOptions } from './apply/apply';
+export { checkFusability, type FusabilityOptions } from './check/fusability';
+export { quantizeModel, type QuantizeOptions, type QuantizeResult } from './quantize-model';
+export { datasetFeeds, type FeedOptions } from './calib/feeds';

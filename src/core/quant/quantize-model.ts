@@ -1,0 +1,42 @@
+/** One call from a float model to its QDQ INT8 model: prepare → plan → calibrate → apply → check. */
+import type { KernelBackend } from '../../kernels';
+import type { InferenceRuntime } from '../eval';
+import { exportModel, importModel, inferShapes, type Graph } from '../graph';
+import { decodeModel, encodeModel } from '../onnx';
+import { applyQuantization } from './apply/apply';
+import { calibrate, type CalibrateOptions, type Feeds } from './calib/calibrate';
+import { checkFusability, type FusabilityOptions } from './check/fusability';
+import { planQuantization } from './plan/plan';
+import { prepareWithReport, type PrepareReport } from './prepare/prepare';
+import type { FusionReport, PlanOptions, QuantPlan, Ranges } from './types';
+
+export interface QuantizeOptions extends PlanOptions, Omit<CalibrateOptions, 'kernels'>, FusabilityOptions {
+  readonly runtime: InferenceRuntime;
+  /** Calibration batches (unlabelled model inputs). */
+  readonly calibration: AsyncIterable<Feeds> | Iterable<Feeds>;
+  readonly kernels?: KernelBackend;
+}
+
+export interface QuantizeResult {
+  /** The prepared float graph (BN folded, opset 13): the reference the INT8 model should match. */
+  readonly float: Graph;
+  readonly floatBytes: Uint8Array;
+  readonly quantized: Graph;
+  readonly bytes: Uint8Array;
+  readonly plan: QuantPlan;
+  readonly ranges: Ranges;
+  readonly fusion: FusionReport;
+  readonly prepare: PrepareReport;
+}
+
+/** Quantizes a model (bytes or graph) to QDQ INT8 with the default or given scheme. */
+export async function quantizeModel(model: Uint8Array | Graph, options: QuantizeOptions): Promise<QuantizeResult> {
+  const source = model instanceof Uint8Array ? importModel(decodeModel(model)) : model;
+  const { graph: float, report: prepare } = prepareWithReport(source);
+  const floatBytes = encodeModel(exportModel(float));
+  const plan = planQuantization(float, inferShapes(float), options);
+  const ranges = await calibrate(floatBytes, plan, options.calibration, options.runtime, options);
+  const quantized = await applyQuantization(float, plan, ranges, { kernels: options.kernels });
+  const bytes = encodeModel(exportModel(quantized));
+  return { float, floatBytes, quantized, bytes, plan, ranges, fusion: checkFusability(quantized, options), prepare };
+}

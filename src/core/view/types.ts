@@ -1,0 +1,129 @@
+/**
+ * The studio's view model of a loaded model: everything the page shows about a graph, its pruning
+ * groups and its costs, as plain structured-clone data. No weights travel: per-channel importance is
+ * the only thing derived from them.
+ */
+import type { ChannelGroup, GroupId, MemberRole } from '../analysis';
+import type { ModelSummary } from '../graph';
+
+/** A tensor as the inspector shows it. */
+export interface ViewTensor {
+  name: string;
+  /** Sizes and symbols; `null` when the rank is unknown. */
+  shape: (number | string)[] | null;
+  dtype: string;
+  /** An initializer (weight) rather than an activation. */
+  constant: boolean;
+}
+
+/** One membership of a node in a pruning group. */
+export interface NodeGroupRef {
+  group: GroupId;
+  role: MemberRole;
+}
+
+export interface ViewNode {
+  /** Stable within one model: the graph IR's node id as a string. */
+  id: string;
+  /** The node's name, or `Op_id` when the file left it empty. */
+  name: string;
+  op: string;
+  /** `name = value` lines, values shortened. */
+  attrs: string[];
+  inputs: ViewTensor[];
+  outputs: ViewTensor[];
+  /** Elements of the floating-point initializers this node reads. */
+  params: number;
+  macs: number;
+  groups: NodeGroupRef[];
+  /** Index into `groups` of the group its output channels belong to (-1 when none): its colour. */
+  primary: number;
+  /** Id of the block that shows it when collapsed. */
+  block: string;
+}
+
+/** A data edge between two nodes (initializers are not drawn). */
+export interface ViewEdge {
+  source: string;
+  target: string;
+  tensor: string;
+}
+
+/**
+ * A collapsed block: a chain such as Conv → BatchNormalization → Relu, with the constant helpers
+ * (Identity over an initializer, shape arithmetic) that feed it. `nodes[0]` is the head.
+ */
+export interface ViewBlock {
+  id: string;
+  nodes: string[];
+}
+
+/** Per-channel importance of a group, one value per group channel, under each criterion. */
+export interface GroupImportance {
+  l1: number[];
+  l2: number[];
+}
+
+export type ImportanceCriterion = keyof GroupImportance;
+
+export interface ViewGroup extends ChannelGroup {
+  /** Position in `ModelView.groups`; also picks the colour. */
+  index: number;
+  importance: GroupImportance;
+  /** Ids of the nodes with a member in this group. */
+  nodeIds: string[];
+}
+
+/**
+ * The extent of one axis of a parameter or tensor and how many of its indices each group spans:
+ * when group g removes r of its C channels, this axis keeps `extent − Σ r/C · indices`.
+ */
+export interface CostAxis {
+  extent: number;
+  parts: { group: number; indices: number }[];
+}
+
+/** A cost that scales with the kept fraction of each of its axes (params of one weight, MACs of one node). */
+export interface CostTerm {
+  base: number;
+  axes: CostAxis[];
+}
+
+/** What the live estimator needs: the costs that pruning can shrink, and the rest as constants. */
+export interface CostBasis {
+  parameters: { fixed: number; terms: CostTerm[] };
+  macs: { fixed: number; terms: CostTerm[] };
+  bytes: { fixed: number; terms: CostTerm[] };
+}
+
+export interface ModelView {
+  summary: ModelSummary;
+  /** In topological order. */
+  nodes: ViewNode[];
+  edges: ViewEdge[];
+  blocks: ViewBlock[];
+  groups: ViewGroup[];
+  costs: CostBasis;
+  analysis: { producerChannels: number; prunableProducerChannels: number; prunableShare: number; timeMs: number };
+}
+
+/** One box on the canvas: a collapsed block, or one node of an expanded block. */
+export interface LayoutItem {
+  id: string;
+  /** The block it belongs to. */
+  block: string;
+  /** The nodes it stands for (one when expanded). */
+  nodes: string[];
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface GraphLayout {
+  items: LayoutItem[];
+  edges: { id: string; source: string; target: string }[];
+  width: number;
+  height: number;
+  timeMs: number;
+}

@@ -1,0 +1,70 @@
+/**
+ * What crosses the worker boundary, as plain structured-clone data. Replies for expected failures
+ * (a corrupt model, a dataset the reader refuses) are values, not exceptions: the page shows their
+ * message and keeps what it had.
+ */
+import type { GraphLayout, ModelView, OpenPhase } from '../src/core/view';
+import type { PreprocessSpec } from '../src/core/eval';
+
+/** One failure a user can act on; `code` is the codec's (`corrupt`, `truncated`, …) or `dataset`, `preprocess`. */
+export interface ReplyError {
+  message: string;
+  code: string;
+}
+
+export type Failure = { ok: false; error: ReplyError };
+
+export interface OpenRequest {
+  fileName: string;
+  /** The model: a `File`/`Blob` (read inside the worker) or bytes (transferred, not copied). */
+  model: Blob | Uint8Array;
+  /** External-data files by the name the model's `location` fields use. */
+  externalData?: { name: string; blob: Blob }[];
+}
+
+export type OpenProgressPhase = 'read' | OpenPhase | 'layout';
+
+export interface OpenProgress {
+  phase: OpenProgressPhase;
+  /** 0–1 within `read`; absent for phases that cannot tell. */
+  fraction?: number;
+}
+
+export type OpenReply =
+  | { ok: true; view: ModelView; layout: GraphLayout; timings: Partial<Record<OpenProgressPhase, number>> }
+  | Failure;
+
+/** Which slot a dataset fills. */
+export type DataRole = 'calibration' | 'evaluation';
+
+export interface DatasetRequest {
+  role: DataRole;
+  /** What the user dropped, for messages (a folder or file name). */
+  name: string;
+  files: { path: string; blob: Blob }[];
+  /** A preset name or a JSON spec; checked against the open model's first input. */
+  preprocess: string;
+}
+
+export interface DatasetInfo {
+  role: DataRole;
+  name: string;
+  /** The reader's one-line description (format, count, size, labels). */
+  description: string;
+  size: number;
+  sampleKind: 'image' | 'tensor';
+  sampleDims?: number[];
+  labelled: boolean;
+  classCount?: number;
+}
+
+export type DatasetReply = { ok: true; dataset: DatasetInfo } | Failure;
+
+export interface PreprocessCheck {
+  spec: PreprocessSpec;
+  /** For the open model and dataset, when both are known: fed sample dims and what was assumed. */
+  sampleDims?: number[];
+  assumptions?: string;
+}
+
+export type PreprocessReply = ({ ok: true } & PreprocessCheck) | Failure;
