@@ -1,5 +1,5 @@
 /**
- * The studio shell in a real browser: the built-in sample is analysed in the core worker, another
+ * The studio shell (Summary tab) in a real browser: the built-in sample is analysed in the core worker, another
  * model opens through the file input, a corrupt file shows the codec's own sentence and leaves the
  * previous model on screen, and no request leaves 127.0.0.1.
  */
@@ -42,6 +42,8 @@ describe('studio shell', () => {
     session = await launchBrowser();
     page = session.page;
     await page.goto(inject('baseUrl'));
+    // The summary lives in its own tab beside the graph.
+    await page.getByRole('tab', { name: 'Summary' }).click();
   });
 
   afterAll(async () => {
@@ -107,7 +109,7 @@ describe('studio shell', () => {
       { name: 'fmnist-resnet8-bn.onnx', base64: fixture('fmnist-resnet8-bn.onnx').toString('base64') },
     );
     for (const type of ['dragenter', 'dragover', 'drop']) {
-      await page.dispatchEvent('main', type, { dataTransfer });
+      await page.dispatchEvent('.workspace', type, { dataTransfer });
     }
     await expect.poll(() => text(page, 'file-name'), { timeout: 30_000 }).toBe('fmnist-resnet8-bn.onnx');
     expect(await text(page, 'parameters')).toBe('78,330');

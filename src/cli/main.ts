@@ -14,8 +14,10 @@ export interface Command {
 /** Add a command: one line here plus `commands/<name>.ts`. */
 const commands: Record<string, () => Promise<Command>> = {
   inspect: () => import('./commands/inspect'),
+  quantize: () => import('./commands/quantize'),
   eval: () => import('./commands/eval'),
   bench: () => import('./commands/bench'),
+  prune: () => import('./commands/prune'),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -5,9 +5,14 @@ import type { StudioStore } from './types';
 /** The store instance the views read; provided once at the root (src/main.tsx). */
 export const StudioContext = createContext<StoreApi<StudioStore> | null>(null);
 
-/** Subscribes to one slice of the studio store; pass a selector declared at module level. */
-export function useStudio<T>(selector: (state: StudioStore) => T): T {
+/** The store itself, for imperative reads in event handlers. */
+export function useStudioApi(): StoreApi<StudioStore> {
   const store = useContext(StudioContext);
   if (!store) throw new Error('useStudio needs a StudioContext provider.');
-  return useStore(store, selector);
+  return store;
+}
+
+/** Subscribes to one slice of the studio store; pass a selector declared at module level. */
+export function useStudio<T>(selector: (state: StudioStore) => T): T {
+  return useStore(useStudioApi(), selector);
 }

@@ -2,9 +2,10 @@
  * The page's side of the core worker: a comlink proxy that transfers model bytes, and replaces the
  * worker if it crashes (pending calls reject with one sentence; the store keeps its state).
  */
-import { transfer, wrap, releaseProxy, type Remote } from 'comlink';
-import type { CoreWorkerApi } from '../../workers/core.worker';
-import type { CoreClient, InspectReply } from './types';
+import { proxy, transfer, wrap, releaseProxy, type Remote } from 'comlink';
+import type { CoreWorkerApi, InspectReply } from '../../workers/core.worker';
+import type { DatasetReply, OpenReply, PreprocessReply } from '../../workers/protocol';
+import type { CoreClient } from './types';
 
 export function createCoreClient(): CoreClient {
   const pending = new Set<(err: Error) => void>();
@@ -41,6 +42,16 @@ export function createCoreClient(): CoreClient {
     // The buffer moves to the worker: the caller must not use `bytes` afterwards.
     inspect: (bytes) =>
       call<InspectReply>((remote) => remote.inspect(transfer(bytes, [bytes.buffer as ArrayBuffer]))),
+    open: (request, onProgress) =>
+      call<OpenReply>((remote) => {
+        const progress = proxy(onProgress);
+        const model = request.model;
+        const sent = model instanceof Uint8Array ? transfer(request, [model.buffer as ArrayBuffer]) : request;
+        return remote.open(sent, progress);
+      }),
+    layout: (expanded) => call((remote) => remote.layout(expanded)),
+    openDataset: (request) => call<DatasetReply>((remote) => remote.openDataset(request)),
+    checkPreprocess: (text, role) => call<PreprocessReply>((remote) => remote.checkPreprocess(text, role)),
     dispose() {
       api[releaseProxy]();
       worker.terminate();

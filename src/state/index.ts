@@ -1,6 +1,8 @@
 /** The studio's state layer: the only place that imports zustand and talks to the worker. */
 export { createStudioStore } from './studio-store';
 export { createCoreClient } from './core-client';
-export { builtInSample } from './sample';
-export { StudioContext, useStudio } from './context';
+export { builtInSamples } from './sample';
+export { StudioContext, useStudio, useStudioApi } from './context';
+export { selectPlanned, type PlannedModel } from './derived';
+export { nodeById, groupById } from './lookup';
 export type * from './types';

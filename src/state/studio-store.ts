@@ -1,39 +1,32 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CoreClient, SampleSource, StudioState, StudioStore } from './types';
+import { defaultRecipe, emptySlot } from './defaults';
+import { modelSlice } from './model-slice';
+import { recipeSlice } from './recipe-slice';
+import type { CoreClient, SampleCatalog, StudioState, StudioStore } from './types';
 
-const initialState: StudioState = { model: null, loading: null, error: null };
+const initialState = (): StudioState => ({
+  model: null,
+  layout: null,
+  expanded: [],
+  selection: null,
+  highlight: new Set(),
+  focus: null,
+  search: { query: '', matches: [], index: 0 },
+  recipe: defaultRecipe,
+  data: { calibration: emptySlot, evaluation: emptySlot },
+  loading: null,
+  error: null,
+  jobs: [],
+  stageResults: [],
+});
 
 /**
- * Creates the studio store. The worker client and the sample are passed in so the store itself
- * holds no globals and can be created fresh (e.g. per test).
+ * Creates the studio store. The worker client and the samples are passed in so the store itself
+ * holds no globals and can be created fresh (e.g. per test). Run, results and export add their own
+ * slice beside these two, writing `jobs` and `stageResults`.
  */
-export function createStudioStore(core: CoreClient, sample: SampleSource): StoreApi<StudioStore> {
-  // Only the latest request may write its answer: opening B while A is still analysing must not
-  // let A's late reply replace B.
-  let latest = 0;
-
-  return createStore<StudioStore>()((set) => {
-    const analyse = async (fileName: string, bytes: () => Promise<Uint8Array>, isSample: boolean) => {
-      const request = ++latest;
-      set({ loading: fileName });
-      try {
-        const reply = await core.inspect(await bytes());
-        if (request !== latest) return;
-        if (reply.ok)
-          set({ model: { fileName, summary: reply.summary, isSample }, loading: null, error: null });
-        else set({ loading: null, error: { fileName, ...reply.error } });
-      } catch (err) {
-        if (request !== latest) return;
-        const message = err instanceof Error ? err.message : String(err);
-        set({ loading: null, error: { fileName, message, code: 'worker' } });
-      }
-    };
-
-    return {
-      ...initialState,
-      openModel: (fileName, bytes) => analyse(fileName, async () => bytes, false),
-      openSample: () => analyse(sample.fileName, () => sample.load(), true),
-      dismissError: () => set({ error: null }),
-    };
-  });
+export function createStudioStore(core: CoreClient, samples: SampleCatalog): StoreApi<StudioStore> {
+  const store = createStore<StudioStore>()(() => ({ ...initialState() }) as StudioStore);
+  store.setState({ ...modelSlice(store, core, samples), ...recipeSlice(store, core, samples) });
+  return store;
 }

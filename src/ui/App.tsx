@@ -1,25 +1,24 @@
 import { useCallback, useEffect } from 'react';
 import { useStudio, type StudioStore } from '../state';
+import { ControlsPanel } from './controls/ControlsPanel';
+import { Inspector } from './inspector/Inspector';
 import { OpenModelButton } from './OpenModelButton';
-import { StatusBanner } from './StatusBanner';
-import { ModelSummaryView } from './summary/ModelSummaryView';
+import { SampleMenu } from './SampleMenu';
 import { useFileDrop } from './useFileDrop';
+import { Workspace } from './Workspace';
 
-const selectModel = (s: StudioStore) => s.model;
-const selectOpenModel = (s: StudioStore) => s.openModel;
+const selectFileName = (s: StudioStore) => s.model?.fileName;
+const selectOpenFiles = (s: StudioStore) => s.openFiles;
 const selectOpenSample = (s: StudioStore) => s.openSample;
 
-/** The studio shell: header with file controls, status, and the open model's summary. */
+/** The studio: header with file controls; recipe controls, workspace and inspector side by side. */
 export function App() {
-  const model = useStudio(selectModel);
-  const openModel = useStudio(selectOpenModel);
+  const fileName = useStudio(selectFileName);
+  const openFiles = useStudio(selectOpenFiles);
   const openSample = useStudio(selectOpenSample);
 
-  const openFile = useCallback(
-    (file: File) => void file.arrayBuffer().then((buffer) => openModel(file.name, new Uint8Array(buffer))),
-    [openModel],
-  );
-  const dragging = useFileDrop(openFile);
+  const onFiles = useCallback((files: File[]) => void openFiles(files), [openFiles]);
+  const dragging = useFileDrop(onFiles);
 
   useEffect(() => {
     void openSample();
@@ -33,37 +32,30 @@ export function App() {
             ◆
           </span>
           <h1>Whittle</h1>
-          <span className="tagline">Prune and quantize ONNX models, entirely in your browser</span>
+          {fileName ? (
+            <span className="current-file mono" data-testid="current-file">
+              {fileName}
+            </span>
+          ) : (
+            <span className="tagline">Prune and quantize ONNX models, entirely in your browser</span>
+          )}
         </div>
         <nav className="actions" aria-label="Model">
-          <button
-            type="button"
-            className="button"
-            onClick={() => void openSample()}
-            disabled={model?.isSample === true}
-          >
-            Load sample
-          </button>
-          <OpenModelButton onFile={openFile} />
+          <span className="muted small-text privacy">Files never leave this machine</span>
+          <SampleMenu />
+          <OpenModelButton onFiles={onFiles} />
         </nav>
       </header>
 
-      <main className="content">
-        <StatusBanner />
-        {model ? (
-          <ModelSummaryView model={model} />
-        ) : (
-          <p className="placeholder">Drop an .onnx file anywhere, or use “Open model…”.</p>
-        )}
-        <p className="drop-hint muted">
-          Drop an <span className="mono">.onnx</span> file anywhere on this page to open it. Files never leave
-          this machine.
-        </p>
-      </main>
+      <div className="studio">
+        <ControlsPanel />
+        <Workspace />
+        <Inspector />
+      </div>
 
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
-          <div>Drop the .onnx file to open it</div>
+          <div>Drop the .onnx file (and its external data) to open it</div>
         </div>
       )}
     </div>

@@ -1,13 +1,13 @@
 import { useRef, type ChangeEvent } from 'react';
 
 /** A real button that opens a hidden file input, so it looks like the other controls and keeps focus styles. */
-export function OpenModelButton({ onFile }: { onFile: (file: File) => void }) {
+export function OpenModelButton({ onFiles }: { onFiles: (files: File[]) => void }) {
   const input = useRef<HTMLInputElement>(null);
   const onChange = (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
+    const files = [...(event.target.files ?? [])];
     // Reset so choosing the same file again still fires a change.
     event.target.value = '';
-    if (file) onFile(file);
+    if (files.length) onFiles(files);
   };
   return (
     <>
@@ -17,9 +17,10 @@ export function OpenModelButton({ onFile }: { onFile: (file: File) => void }) {
       <input
         ref={input}
         type="file"
+        multiple
         accept=".onnx,application/octet-stream"
         className="visually-hidden"
-        aria-label="Open an ONNX model file"
+        aria-label="Open an ONNX model file and its external data files"
         data-testid="file-input"
         tabIndex={-1}
         onChange={onChange}

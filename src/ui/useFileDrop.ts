@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 
 /**
- * Lets the whole window accept a dropped file. Returns whether a file is being dragged over it.
+ * Lets the whole window accept dropped files (a model and its external data). Returns whether a file is being dragged over it.
  * A depth counter is needed because dragenter/dragleave fire for every child element crossed.
  */
-export function useFileDrop(onFile: (file: File) => void): boolean {
+export function useFileDrop(onFiles: (files: File[]) => void): boolean {
   const [dragging, setDragging] = useState(false);
   useEffect(() => {
     let depth = 0;
@@ -29,8 +29,8 @@ export function useFileDrop(onFile: (file: File) => void): boolean {
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      const file = event.dataTransfer?.files[0];
-      if (file) onFile(file);
+      const files = [...(event.dataTransfer?.files ?? [])];
+      if (files.length) onFiles(files);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragleave', leave);
@@ -42,6 +42,6 @@ export function useFileDrop(onFile: (file: File) => void): boolean {
       window.removeEventListener('dragover', over);
       window.removeEventListener('drop', drop);
     };
-  }, [onFile]);
+  }, [onFiles]);
   return dragging;
 }

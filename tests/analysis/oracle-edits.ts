@@ -22,7 +22,12 @@ export interface IndexRange {
  * Calls `visit(flatIndex)` for every element of a `dims`-shaped row-major array whose index along
  * `axis` lies in `range`.
  */
-export function forEachInSlice(dims: readonly number[], axis: number, range: IndexRange, visit: (i: number) => void): void {
+export function forEachInSlice(
+  dims: readonly number[],
+  axis: number,
+  range: IndexRange,
+  visit: (i: number) => void,
+): void {
   let outer = 1;
   for (let a = 0; a < axis; a++) outer *= dims[a];
   let inner = 1;
@@ -36,7 +41,11 @@ export function forEachInSlice(dims: readonly number[], axis: number, range: Ind
 }
 
 /** Follows `Identity` nodes back from `value` to the initializer they read, if any. */
-function rootInitializer(value: string, inits: Map<string, Tensor>, producers: Map<string, Node>): string | undefined {
+function rootInitializer(
+  value: string,
+  inits: Map<string, Tensor>,
+  producers: Map<string, Node>,
+): string | undefined {
   for (let hops = 0; hops < 64; hops++) {
     if (inits.has(value)) return value;
     const p = producers.get(value);

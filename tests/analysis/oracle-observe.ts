@@ -7,7 +7,12 @@ import type * as ort from 'onnxruntime-node';
 /** Per axis, the sorted indices that changed. */
 export type ChangedIndices = number[][];
 
-/** Relative tolerance: a value moved when `|Δ| > TOLERANCE · (1 + max|x|)` over the base tensor. */
+/**
+ * Relative tolerance: a value moved when `|Δ| > TOLERANCE · max|x|` over both runs of the tensor.
+ * Scale-relative rather than `1e-4·(1 + max|x|)`: random-weight exports (torchvision) carry
+ * activations around 1e-4 deep in the network, which an absolute floor would call unchanged.
+ * Values no perturbation reaches are bit-identical between the runs (same inputs, same kernels).
+ */
 export const TOLERANCE = 1e-4;
 
 /**
@@ -21,8 +26,11 @@ export function changedIndices(base: ort.Tensor, perturbed: ort.Tensor): Changed
   const dims = base.dims.map(Number);
   if (b.length !== a.length) return dims.map((d) => Array.from({ length: d }, (_, i) => i));
   let max = 0;
-  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]) > max && Number.isFinite(a[i])) max = Math.abs(a[i]);
-  const tol = TOLERANCE * (1 + max);
+  for (let i = 0; i < a.length; i++) {
+    if (Math.abs(a[i]) > max && Number.isFinite(a[i])) max = Math.abs(a[i]);
+    if (Math.abs(b[i]) > max && Number.isFinite(b[i])) max = Math.abs(b[i]);
+  }
+  const tol = TOLERANCE * max;
   const strides = dims.map((_, k) => dims.slice(k + 1).reduce((p, q) => p * q, 1));
   const flags = dims.map((d) => new Uint8Array(d));
   let any = false;
@@ -55,5 +63,7 @@ export function compactIndices(indices: readonly number[], limit = 8): string {
     parts.push(start === prev ? `${start}` : `${start}-${prev}`);
     start = prev = v;
   }
-  return parts.length > limit ? `${parts.slice(0, limit).join(',')},…(${parts.length} runs)` : parts.join(',');
+  return parts.length > limit
+    ? `${parts.slice(0, limit).join(',')},…(${parts.length} runs)`
+    : parts.join(',');
 }

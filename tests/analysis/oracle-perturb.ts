@@ -8,7 +8,11 @@ import type { Node } from '../../src/core/onnx';
 import { forEachInSlice, type IndexRange, type ParamEdit } from './oracle-edits';
 import { rangesOf, type Dataflow } from './oracle-predict';
 
-function sliceEdit(m: GroupMember, ranges: IndexRange[], change: (data: Float32Array, i: number, first: boolean) => void): ParamEdit {
+function sliceEdit(
+  m: GroupMember,
+  ranges: IndexRange[],
+  change: (data: Float32Array, i: number, first: boolean) => void,
+): ParamEdit {
   return {
     node: m.node,
     param: m.name,
@@ -25,7 +29,10 @@ function sliceEdit(m: GroupMember, ranges: IndexRange[], change: (data: Float32A
 }
 
 /** Zeroes, in every consumer parameter of `group`, the input slice that `channel` feeds. */
-export function zeroConsumers(group: ChannelGroup, channel: number): { edits: ParamEdit[]; nodes: Set<string> } {
+export function zeroConsumers(
+  group: ChannelGroup,
+  channel: number,
+): { edits: ParamEdit[]; nodes: Set<string> } {
   const edits: ParamEdit[] = [];
   const nodes = new Set<string>();
   for (const m of group.members) {
@@ -39,7 +46,7 @@ export function zeroConsumers(group: ChannelGroup, channel: number): { edits: Pa
 }
 
 /** One way to move a producer's channel: what it edits and in words. */
-interface Perturbation {
+export interface Perturbation {
   edit: ParamEdit;
   what: string;
 }
@@ -91,13 +98,18 @@ export function perturbations(
 ): Perturbation[] {
   const params = group.members.filter((m) => m.kind === 'parameter');
   const own = params.filter((m) => m.node === producer.name && m.role === 'producer');
-  const biasName = ['Conv', 'ConvTranspose', 'Gemm'].includes(producer.opType) ? producer.input[2] : undefined;
+  const biasName = ['Conv', 'ConvTranspose', 'Gemm'].includes(producer.opType)
+    ? producer.input[2]
+    : undefined;
+  const filter = own.find((m) => m.name !== biasName);
   let bias = own.find((m) => m.name === biasName && biasName !== '');
+  // A bias shared between layers (torch deduplicates equal initializers behind Identity nodes) is
+  // listed once, under one reader; this producer's own input still aligns with its filters.
+  if (!bias && biasName && filter) bias = { ...filter, name: biasName, axis: 0 };
   const ownBias = bias !== undefined;
   if (!bias)
     for (const r of producer.output.flatMap((o) => flow.readers.get(o) ?? []))
       if (r.opType === 'Add') bias ??= params.find((m) => m.node === r.name && r.input.includes(m.name));
-  const filter = own.find((m) => m !== bias && m.name !== biasName);
   const biases: Perturbation[] = [];
   const filters: Perturbation[] = [];
   const biasRanges = bias ? rangesOf(bias, channel) : [];
@@ -127,4 +139,32 @@ export function perturbations(
     ? [biases[0], filters[0], centring, biases[1], filters[1]]
     : [filters[0], filters[1], biases[0], centring, biases[1]];
   return order.filter((p): p is Perturbation => !!p);
+}
+
+/**
+ * A last resort for a channel that stays dead whatever its producers do (a depthwise filter whose
+ * weights are all negative before a ReLU, common in random-weight exports): shift the channel's bias
+ * in every follower that has one — a depthwise Conv's input 2, a BatchNormalization's B — too.
+ */
+export function followerShifts(group: ChannelGroup, channel: number, flow: Dataflow): Perturbation[] {
+  const out: Perturbation[] = [];
+  const seen = new Set<string>();
+  for (const m of group.members) {
+    if (m.role !== 'follower' || m.kind !== 'parameter' || seen.has(m.node)) continue;
+    const node = flow.byName.get(m.node);
+    const biasName =
+      node?.opType === 'Conv' || node?.opType === 'BatchNormalization' ? node.input[2] : undefined;
+    if (!node || !biasName) continue;
+    const isWeight = node.opType === 'Conv' ? m.name === node.input[1] : m.name === biasName;
+    if (!isWeight) continue;
+    seen.add(m.node);
+    const bias: GroupMember = { ...m, name: biasName, axis: 0 };
+    const ranges = rangesOf(bias, channel);
+    if (ranges.length > 0)
+      out.push({
+        edit: sliceEdit(bias, ranges, (d, i) => (d[i] += 2.5)),
+        what: `${biasName}[${channel}] += 2.5 (follower)`,
+      });
+  }
+  return out;
 }

@@ -7,7 +7,13 @@ import type { Node } from '../../src/core/onnx';
 import type { IndexRange } from './oracle-edits';
 
 /** Reasons after which the analysis does not claim to know where channels go. */
-const OPAQUE_REASONS = new Set(['channel-shuffle', 'fixed-reshape', 'cross-channel', 'unsupported-op', 'untraceable']);
+const OPAQUE_REASONS = new Set([
+  'channel-shuffle',
+  'fixed-reshape',
+  'cross-channel',
+  'unsupported-op',
+  'untraceable',
+]);
 
 /** Index ranges along `member.axis` that group channel `channel` owns (one per run covering it). */
 export function rangesOf(member: GroupMember, channel: number): IndexRange[] {

@@ -40,7 +40,12 @@ describe('oracle on the zoo models', () => {
   for (const [model, io] of zoo)
     it(model, async () => {
       const input = zooImages(`tests/fixtures/${io}.io.bin`, 4);
-      const report = await oracleOnFile(`tests/fixtures/${model}.onnx`, { input }, { input: [4, 1, 28, 28] }, { channelsPerGroup: 3 });
+      const report = await oracleOnFile(
+        `tests/fixtures/${model}.onnx`,
+        { input },
+        { input: [4, 1, 28, 28] },
+        { channelsPerGroup: 3 },
+      );
       expectExact(model, report);
       // Only the input's group has no producer; every other group was perturbed.
       expect(report.skippedNoProducer).toBe(1);
@@ -58,7 +63,12 @@ describe('oracle on the PaddleOCR models', () => {
   ];
   for (const [model, dims, channels] of models)
     it(model, async () => {
-      const report = await oracleOnFile(`${assets}/${model}.onnx`, { x: randomImage(dims) }, { x: dims }, { channelsPerGroup: channels });
+      const report = await oracleOnFile(
+        `${assets}/${model}.onnx`,
+        { x: randomImage(dims) },
+        { x: dims },
+        { channelsPerGroup: channels },
+      );
       expectExact(model, report);
       expect(report.notSampled).toBe(0);
     });
@@ -69,7 +79,12 @@ describe('oracle on the rule fixtures', () => {
     it(f.name, async () => {
       const { graph, analysis } = analyzeFixture(f);
       // Tiny models: perturb every channel of every group.
-      const report = await runOracle(graph, analysis, { x: randomImage(f.input, 11) }, { channelsPerGroup: 1 << 10 });
+      const report = await runOracle(
+        graph,
+        analysis,
+        { x: randomImage(f.input, 11) },
+        { channelsPerGroup: 1 << 10 },
+      );
       expectExact(f.name, report);
     });
 });
@@ -81,29 +96,51 @@ describe('the oracle catches planted analysis errors', () => {
     a.groups.flatMap((g) => g.members).find((m) => m.opType === opType && m.kind === kind)!;
   const plants: [string, string, Plant][] = [
     // A missed coupling: the residual Add's output is no longer claimed.
-    ['residual Add', 'dropped join member', (a) => {
-      const g = a.groups.find((x) => x.members.some((m) => m.opType === 'Add'))!;
-      g.members = g.members.filter((m) => m.opType !== 'Add');
-    }],
+    [
+      'residual Add',
+      'dropped join member',
+      (a) => {
+        const g = a.groups.find((x) => x.members.some((m) => m.opType === 'Add'))!;
+        g.members = g.members.filter((m) => m.opType !== 'Add');
+      },
+    ],
     // A wrong block after Flatten: channel c owns 8 features instead of 9.
-    ['Flatten → Gemm', 'wrong block', (a) => {
-      for (const r of memberOf(a, 'Flatten').runs) r.block = 8;
-    }],
+    [
+      'Flatten → Gemm',
+      'wrong block',
+      (a) => {
+        for (const r of memberOf(a, 'Flatten').runs) r.block = 8;
+      },
+    ],
     // A wrong concat offset.
-    ['Concat on channels → conv', 'wrong concat offset', (a) => {
-      const m = a.groups.flatMap((g) => g.members).find((x) => x.opType === 'Concat' && x.runs.some((r) => r.targetStart > 0))!;
-      for (const r of m.runs) r.targetStart -= 1;
-    }],
+    [
+      'Concat on channels → conv',
+      'wrong concat offset',
+      (a) => {
+        const m = a.groups
+          .flatMap((g) => g.members)
+          .find((x) => x.opType === 'Concat' && x.runs.some((r) => r.targetStart > 0))!;
+        for (const r of m.runs) r.targetStart -= 1;
+      },
+    ],
     // An over-claimed member: another group's tensor listed in the first prunable group.
-    ['squeeze-and-excitation', 'over-claimed member', (a) => {
-      const [first, second] = a.groups.filter((g) => g.prunable);
-      first.members.push({ ...second.members.find((m) => m.kind === 'tensor' && m.role === 'follower')! });
-    }],
+    [
+      'squeeze-and-excitation',
+      'over-claimed member',
+      (a) => {
+        const [first, second] = a.groups.filter((g) => g.prunable);
+        first.members.push({ ...second.members.find((m) => m.kind === 'tensor' && m.role === 'follower')! });
+      },
+    ],
     // A consumer whose input slice is not zeroed: the change flows past it into the next group.
-    ['conv→conv', 'missed consumer', (a) => {
-      const g = a.groups.find((x) => x.prunable)!;
-      g.members = g.members.filter((m) => m.role !== 'consumer');
-    }],
+    [
+      'conv→conv',
+      'missed consumer',
+      (a) => {
+        const g = a.groups.find((x) => x.prunable)!;
+        g.members = g.members.filter((m) => m.role !== 'consumer');
+      },
+    ],
   ];
   for (const [name, what, plant] of plants)
     it(`${what} (${name})`, async () => {
@@ -111,7 +148,12 @@ describe('the oracle catches planted analysis errors', () => {
       const { graph, analysis } = analyzeFixture(f);
       const planted = structuredClone(analysis);
       plant(planted);
-      const report = await runOracle(graph, planted, { x: randomImage(f.input, 11) }, { channelsPerGroup: 1 << 10 });
+      const report = await runOracle(
+        graph,
+        planted,
+        { x: randomImage(f.input, 11) },
+        { channelsPerGroup: 1 << 10 },
+      );
       expect(report.failures.length, summarize(report)).toBeGreaterThan(0);
     });
 });

@@ -17,7 +17,7 @@ import { seededRandom } from '../helpers/model-builder';
 import { runAllValues } from '../helpers/ort-all-values';
 import { applyEdits, type ParamEdit } from './oracle-edits';
 import { changedIndices, compactIndices } from './oracle-observe';
-import { perturbations, zeroConsumers } from './oracle-perturb';
+import { followerShifts, perturbations, zeroConsumers } from './oracle-perturb';
 import { Dataflow, opaqueValues, predict, type Prediction } from './oracle-predict';
 
 export interface OracleOptions {
@@ -61,7 +61,8 @@ export interface OracleReport {
   timeMs: number;
 }
 
-const MAX_ATTEMPTS = 5;
+/** Producer perturbations tried in turn; the last adds follower bias shifts (see followerShifts). */
+const MAX_ATTEMPTS = 6;
 
 function compare(
   base: Record<string, ort.Tensor>,
@@ -93,7 +94,12 @@ function compare(
     for (const [axis, want] of axes) {
       const extent = extents.get(name)?.get(axis);
       if (t.dims.length <= axis || (extent !== undefined && t.dims[axis] !== extent)) {
-        mismatches.push({ tensor: name, axis, expected: `extent ${extent}`, got: `dims [${t.dims.join(',')}]` });
+        mismatches.push({
+          tensor: name,
+          axis,
+          expected: `extent ${extent}`,
+          got: `dims [${t.dims.join(',')}]`,
+        });
         continue;
       }
       const got = moved ? moved[axis] : [];
@@ -109,14 +115,24 @@ function compare(
  * Tensor members no producer of the group (nor a graph input it holds) can reach without passing a
  * consumer: the analysis claims them, but no channel of the group can ever move them.
  */
-function unreachableMembers(group: ChannelGroup, flow: Dataflow, producers: Node[], cut: ReadonlySet<Node>): Mismatch[] {
+function unreachableMembers(
+  group: ChannelGroup,
+  flow: Dataflow,
+  producers: Node[],
+  cut: ReadonlySet<Node>,
+): Mismatch[] {
   const starts = [...producers];
   for (const m of group.members) if (m.role === 'input') starts.push(...(flow.readers.get(m.name) ?? []));
   const reach = flow.reachable(starts, cut);
   const out: Mismatch[] = [];
   for (const m of group.members)
     if (m.kind === 'tensor' && m.role !== 'input' && flow.producerOf.has(m.name) && !reach.has(m.name))
-      out.push({ tensor: m.name, axis: m.axis, expected: 'reachable from a producer of the group', got: 'unreachable' });
+      out.push({
+        tensor: m.name,
+        axis: m.axis,
+        expected: 'reachable from a producer of the group',
+        got: 'unreachable',
+      });
   return out;
 }
 
@@ -141,7 +157,9 @@ async function checkChannel(
   const base = await runAllValues(applyEdits(model, zero.edits), feeds);
   const options = producers.map((p) => perturbations(group, p, channel, flow, base));
   if (options.every((o) => o.length === 0)) return 'no editable bias or filter at any producer';
-  const cut = new Set([...zero.nodes].map((n) => flow.byName.get(n)).filter((n): n is Node => n !== undefined));
+  const cut = new Set(
+    [...zero.nodes].map((n) => flow.byName.get(n)).filter((n): n is Node => n !== undefined),
+  );
   const opaque = opaqueValues(group, flow);
   const unreachable = unreachableMembers(group, flow, producers, cut);
   const extents = new Map<string, Map<number, number>>();
@@ -155,8 +173,10 @@ async function checkChannel(
     const edits: ParamEdit[] = [...zero.edits];
     const perturbed: string[] = [];
     const starts: Node[] = [];
-    producers.forEach((p, i) => {
-      const choice = options[i][Math.min(attempt, options[i].length - 1)];
+    const last = attempt === MAX_ATTEMPTS - 1;
+    const choices = producers.map((_, i) => options[i][last ? 0 : Math.min(attempt, options[i].length - 1)]);
+    if (last) choices.push(...followerShifts(group, channel, flow));
+    choices.forEach((choice) => {
       if (!choice) return;
       edits.push(choice.edit);
       perturbed.push(choice.what);
@@ -230,10 +250,13 @@ export function describeFailures(report: OracleReport, maxChecks = 6, maxMismatc
   for (const f of report.failures.slice(0, maxChecks)) {
     lines.push(`group ${f.group} channel ${f.channel} (${f.perturbed.join('; ')}; attempts ${f.attempts}):`);
     for (const m of f.mismatches.slice(0, maxMismatches))
-      lines.push(`  ${m.tensor}${m.axis !== undefined ? ` axis ${m.axis}` : ''}: expected ${m.expected}, got ${m.got}`);
+      lines.push(
+        `  ${m.tensor}${m.axis !== undefined ? ` axis ${m.axis}` : ''}: expected ${m.expected}, got ${m.got}`,
+      );
     if (f.mismatches.length > maxMismatches) lines.push(`  … ${f.mismatches.length - maxMismatches} more`);
   }
-  if (report.failures.length > maxChecks) lines.push(`… ${report.failures.length - maxChecks} more failing checks`);
+  if (report.failures.length > maxChecks)
+    lines.push(`… ${report.failures.length - maxChecks} more failing checks`);
   return lines.join('\n');
 }
 

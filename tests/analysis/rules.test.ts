@@ -4,13 +4,25 @@
  * blocker gives. (Whether the coupling is *true* is oracle.test.ts's job.)
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeFixture, customDomainFixture, groupsWith, runnableFixtures, type AnalysisFixture } from './fixtures';
+import { analyzeChannels } from '../../src/core/analysis';
+import { importModel } from '../../src/core/graph';
+import {
+  analyzeFixture,
+  customDomainFixture,
+  groupsWith,
+  runnableFixtures,
+  type AnalysisFixture,
+} from './fixtures';
+import { Net } from './fixtures/net';
 
 function checkExpectations(f: AnalysisFixture): void {
   const { analysis } = analyzeFixture(f);
   const only = (tensor: string) => {
     const groups = groupsWith(analysis, tensor);
-    expect(groups.map((g) => g.id), `groups holding '${tensor}'`).toHaveLength(1);
+    expect(
+      groups.map((g) => g.id),
+      `groups holding '${tensor}'`,
+    ).toHaveLength(1);
     return groups[0];
   };
   const e = f.expect;
@@ -24,7 +36,9 @@ function checkExpectations(f: AnalysisFixture): void {
   }
   for (const [p, q] of e.apart ?? []) expect(only(p).id, `'${p}' and '${q}' apart`).not.toBe(only(q).id);
   for (const { tensor, block } of e.block ?? []) {
-    const runs = analysis.groups.flatMap((g) => g.members.filter((m) => m.kind === 'tensor' && m.name === tensor)).flatMap((m) => m.runs);
+    const runs = analysis.groups
+      .flatMap((g) => g.members.filter((m) => m.kind === 'tensor' && m.name === tensor))
+      .flatMap((m) => m.runs);
     expect(runs.length).toBeGreaterThan(0);
     for (const r of runs) expect(r.block, `block of '${tensor}'`).toBe(block);
   }
@@ -53,7 +67,40 @@ describe('channel analysis rules', () => {
       const prunable = analysis.groups.filter((g) => g.prunable).reduce((s, g) => s + g.producerChannels, 0);
       expect(analysis.producerChannels, f.name).toBe(total);
       expect(analysis.prunableProducerChannels, f.name).toBe(prunable);
-      expect(analysis.blocked.map((b) => b.group), f.name).toEqual(analysis.groups.filter((g) => !g.prunable).map((g) => g.id));
+      expect(
+        analysis.blocked.map((b) => b.group),
+        f.name,
+      ).toEqual(analysis.groups.filter((g) => !g.prunable).map((g) => g.id));
+    }
+  });
+});
+
+describe('shared initializers', () => {
+  // Exporters store equal tensors once (torch: zero biases behind Identity nodes). Two layers reading
+  // one bias are not coupled by it: each keeps its own group and the member says `shared`.
+  it('a bias shared through Identity nodes couples nothing', () => {
+    const net = new Net();
+    const bias = net.param([4], { min: -0.5, max: 0.5 });
+    const conv = (x: string, cin: number, name: string) =>
+      net.op(
+        'Conv',
+        [x, net.param([4, cin, 1, 1]), net.op('Identity', [bias])],
+        { kernel_shape: [1, 1] },
+        { name },
+      );
+    const a = conv('x', 3, 'convA');
+    const r = net.op('Relu', [a]);
+    const b = conv(r, 4, 'convB');
+    const out = net.conv(net.op('Relu', [b]), 4, 2);
+    const graph = importModel(net.finish(out));
+    const analysis = analyzeChannels(graph);
+    const [ga] = groupsWith(analysis, 'convA');
+    const [gb] = groupsWith(analysis, 'convB');
+    expect(ga.id).not.toBe(gb.id);
+    for (const g of [ga, gb]) {
+      expect(g.prunable).toBe(true);
+      const biasMember = g.members.find((m) => m.kind === 'parameter' && m.name === bias);
+      expect(biasMember?.shared).toBe(true);
     }
   });
 });

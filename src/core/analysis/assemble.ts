@@ -97,6 +97,7 @@ function distribute(s: AnalysisState, m: PendingMember, drafts: Map<SpaceId, Dra
       runs,
       ...(m.note ? { note: m.note } : {}),
       ...(m.convGroup !== undefined ? { convGroup: m.convGroup } : {}),
+      ...(m.shared ? { shared: true } : {}),
     });
   if (m.segments.length === 0) attachSegmentless(s, m, drafts);
 }

@@ -2,7 +2,7 @@
  * Channel spaces and the union-find that couples their channels.
  *
  * Every channel of every space is one element of a disjoint-set forest; a coupling rule (a join, a
- * shared parameter, a depthwise conv) unions elements pairwise. A group is then a set of spaces whose
+ * concat's offsets, a depthwise conv) unions elements pairwise. A group is then a set of spaces whose
  * channels were unioned, and each of its prunable channels is one set of elements.
  */
 import { extentOf, indexChannels, type Segment, type SpaceId } from './layout';

@@ -20,13 +20,14 @@ export interface PendingMember {
   via?: string;
   shapeEntry?: number;
   convGroup?: number;
+  shared?: boolean;
 }
 
 export class AnalysisState {
   readonly table = new SpaceTable();
   readonly members: PendingMember[] = [];
   private readonly layouts = new Map<string, Layout>();
-  /** First layout seen for each `initializer#axis`: a shared parameter couples its users. */
+  /** First layout seen for each parameter member, so a node reading one parameter twice stays consistent. */
   private readonly paramLayouts = new Map<string, Segment[]>();
 
   constructor(
@@ -96,7 +97,9 @@ export class AnalysisState {
 
   /**
    * Records the parameter `value` (resolved to its initializer) as a member sliced along `axis`.
-   * Returns false when `value` is not a constant. Two users of one initializer couple their channels.
+   * Returns false when `value` is not a constant. Two nodes reading one initializer (exporters
+   * deduplicate equal tensors, e.g. zero biases) are not coupled by it: the member says `shared`, and
+   * pruning gives each reader its own copy before slicing.
    */
   param(
     node: GraphNode,
@@ -111,7 +114,7 @@ export class AnalysisState {
     if (!name) return false;
     // A grouped conv's weight is one member per conv group: the same axis index is a different
     // channel in each conv group, so those members must not be coupled to each other.
-    const key = convGroup === undefined ? `${name}#${axis}` : `${name}#${axis}#${convGroup}`;
+    const key = `${name}#${axis}#${node.id}#${convGroup ?? ''}`;
     const seen = this.paramLayouts.get(key);
     if (seen) {
       this.table.unionSegments(seen, segments);
@@ -128,8 +131,16 @@ export class AnalysisState {
       segments,
       note,
       ...(convGroup !== undefined ? { convGroup } : {}),
+      ...(this.readers(name) > 1 ? { shared: true } : {}),
     });
     return true;
+  }
+
+  /** Nodes reading initializer `name`, directly or through `Identity` nodes. */
+  readers(name: string): number {
+    let n = 0;
+    for (const c of this.graph.consumers(name)) n += c.opType === 'Identity' ? this.readers(c.outputs[0]) : 1;
+    return n;
   }
 
   /** A new space of `size` channels created by a producer, laid out on `axis` of `value`. */

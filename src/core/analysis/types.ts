@@ -59,6 +59,11 @@ export interface GroupMember {
    * group `convGroup` use them.
    */
   convGroup?: number;
+  /**
+   * The initializer is read by other nodes too (exporters deduplicate equal tensors). It couples
+   * nothing: pruning gives this member's node its own copy before slicing it.
+   */
+  shared?: boolean;
 }
 
 export type BlockKind =

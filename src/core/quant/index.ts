@@ -19,7 +19,12 @@ export type {
 } from './types';
 export { DEFAULT_SCHEME } from './types';
 export { QuantError } from './errors';
-export { prepareForQuantization, prepareWithReport, type PrepareOptions, type PrepareReport } from './prepare/prepare';
+export {
+  prepareForQuantization,
+  prepareWithReport,
+  type PrepareOptions,
+  type PrepareReport,
+} from './prepare/prepare';
 export { upgradeOpset, TARGET_OPSET } from './prepare/upgrade-opset';
 export { foldBatchNorms } from './prepare/fold-batchnorm';
 export { planQuantization, calibrationTensors } from './plan/plan';
@@ -41,3 +46,10 @@ export { applyQuantization, type ApplyOptions } from './apply/apply';
 export { checkFusability, type FusabilityOptions } from './check/fusability';
 export { quantizeModel, type QuantizeOptions, type QuantizeResult } from './quantize-model';
 export { datasetFeeds, type FeedOptions } from './calib/feeds';
+export { rankDamage, type NodeDamage } from './accuracy/damage';
+export {
+  fallBackUntilWithinBudget,
+  type AccuracyBudget,
+  type FallbackResult,
+  type FallbackStep,
+} from './accuracy/fallback';

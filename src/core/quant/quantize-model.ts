@@ -30,7 +30,10 @@ export interface QuantizeResult {
 }
 
 /** Quantizes a model (bytes or graph) to QDQ INT8 with the default or given scheme. */
-export async function quantizeModel(model: Uint8Array | Graph, options: QuantizeOptions): Promise<QuantizeResult> {
+export async function quantizeModel(
+  model: Uint8Array | Graph,
+  options: QuantizeOptions,
+): Promise<QuantizeResult> {
   const source = model instanceof Uint8Array ? importModel(decodeModel(model)) : model;
   const { graph: float, report: prepare } = prepareWithReport(source);
   const floatBytes = encodeModel(exportModel(float));
@@ -38,5 +41,14 @@ export async function quantizeModel(model: Uint8Array | Graph, options: Quantize
   const ranges = await calibrate(floatBytes, plan, options.calibration, options.runtime, options);
   const quantized = await applyQuantization(float, plan, ranges, { kernels: options.kernels });
   const bytes = encodeModel(exportModel(quantized));
-  return { float, floatBytes, quantized, bytes, plan, ranges, fusion: checkFusability(quantized, options), prepare };
+  return {
+    float,
+    floatBytes,
+    quantized,
+    bytes,
+    plan,
+    ranges,
+    fusion: checkFusability(quantized, options),
+    prepare,
+  };
 }

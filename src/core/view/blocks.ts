@@ -14,7 +14,10 @@ const CHAIN_OPS = new Set([
 ]);
 
 /** Blocks in graph order, and each node's block id. */
-export function collapseBlocks(graph: Graph, order: readonly GraphNode[]): { blocks: ViewBlock[]; blockOf: Map<number, string> } {
+export function collapseBlocks(
+  graph: Graph,
+  order: readonly GraphNode[],
+): { blocks: ViewBlock[]; blockOf: Map<number, string> } {
   const live = new Set<string>(graph.inputs.map((v) => v.name));
   const constantNodes = new Set<number>();
   for (const node of order) {

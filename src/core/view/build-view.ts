@@ -3,7 +3,14 @@
  * collapsed blocks, pruning groups with per-channel importance, and the live estimator's basis.
  */
 import { analyzeChannels, type ChannelAnalysis } from '../analysis';
-import { costModel, inferShapes, isFloatType, type Graph, type ModelSummary, type ShapeInference } from '../graph';
+import {
+  costModel,
+  inferShapes,
+  isFloatType,
+  type Graph,
+  type ModelSummary,
+  type ShapeInference,
+} from '../graph';
 import { dataTypeName, elementCount } from '../onnx';
 import { formatAttribute } from './attribute-text';
 import { collapseBlocks } from './blocks';
@@ -43,12 +50,14 @@ export function buildModelView(
   const groups: ViewGroup[] = analysis.groups.map((group, index) => {
     const nodeIds = new Set<string>();
     for (const m of group.members) {
-      if (m.kind === 'tensor' && m.role !== 'consumer' && !groupOfTensor.has(m.name)) groupOfTensor.set(m.name, group.id);
+      if (m.kind === 'tensor' && m.role !== 'consumer' && !groupOfTensor.has(m.name))
+        groupOfTensor.set(m.name, group.id);
       const id = m.node ? idOfName.get(m.node) : undefined;
       if (!id) continue;
       nodeIds.add(id);
       const list = memberships.get(id) ?? [];
-      if (!list.some((r) => r.group === group.id && r.role === m.role)) list.push({ group: group.id, role: m.role });
+      if (!list.some((r) => r.group === group.id && r.role === m.role))
+        list.push({ group: group.id, role: m.role });
       memberships.set(id, list);
     }
     return { ...group, index, importance: groupImportance(graph, group), nodeIds: [...nodeIds] };

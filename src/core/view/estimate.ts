@@ -21,7 +21,12 @@ function keptShare(axis: CostAxis, removed: ArrayLike<number>, channels: ArrayLi
   return axis.extent > 0 ? Math.max(0, 1 - cut / axis.extent) : 1;
 }
 
-function sum(fixed: number, terms: readonly CostTerm[], removed: ArrayLike<number>, channels: ArrayLike<number>): number {
+function sum(
+  fixed: number,
+  terms: readonly CostTerm[],
+  removed: ArrayLike<number>,
+  channels: ArrayLike<number>,
+): number {
   let total = fixed;
   for (let t = 0; t < terms.length; t++) {
     const term = terms[t];

@@ -147,8 +147,13 @@ function assignLayers(n: number, succ: number[][], pred: number[][]): Int32Array
   for (let guard = 0; order.length < n && guard <= n; guard++) {
     const queue: number[] = [];
     while (next < n && done[next]) next++;
-    if (next < n && indegree[next] > 0) indegree[next] = 0;
-    for (let v = 0; v < n; v++) if (!done[v] && indegree[v] === 0) queue.push(v), (done[v] = 1);
+    // Only once the queue has stalled (a cycle): the first pass starts from the true sources.
+    if (guard > 0 && next < n && indegree[next] > 0) indegree[next] = 0;
+    for (let v = 0; v < n; v++) {
+      if (done[v] || indegree[v] !== 0) continue;
+      queue.push(v);
+      done[v] = 1;
+    }
     for (let head = 0; head < queue.length; head++) {
       const u = queue[head];
       order.push(u);

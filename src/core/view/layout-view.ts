@@ -20,11 +20,27 @@ export function layoutView(view: ModelView, expanded: ReadonlySet<string> = new 
     if (expanded.has(block.id) && block.nodes.length > 1) {
       for (const node of block.nodes) {
         itemOfNode.set(node, items.length);
-        items.push({ id: `n${node}`, block: block.id, nodes: [node], x: 0, y: 0, width: ITEM_WIDTH, height: ITEM_HEIGHT });
+        items.push({
+          id: `n${node}`,
+          block: block.id,
+          nodes: [node],
+          x: 0,
+          y: 0,
+          width: ITEM_WIDTH,
+          height: ITEM_HEIGHT,
+        });
       }
     } else {
       for (const node of block.nodes) itemOfNode.set(node, items.length);
-      items.push({ id: block.id, block: block.id, nodes: block.nodes, x: 0, y: 0, width: ITEM_WIDTH, height: ITEM_HEIGHT });
+      items.push({
+        id: block.id,
+        block: block.id,
+        nodes: block.nodes,
+        x: 0,
+        y: 0,
+        width: ITEM_WIDTH,
+        height: ITEM_HEIGHT,
+      });
     }
   }
 
@@ -47,7 +63,11 @@ export function layoutView(view: ModelView, expanded: ReadonlySet<string> = new 
   }
   return {
     items,
-    edges: pairs.map(([a, b]) => ({ id: `${items[a].id}>${items[b].id}`, source: items[a].id, target: items[b].id })),
+    edges: pairs.map(([a, b]) => ({
+      id: `${items[a].id}>${items[b].id}`,
+      source: items[a].id,
+      target: items[b].id,
+    })),
     width: placed.width,
     height: placed.height,
     timeMs: now() - start,

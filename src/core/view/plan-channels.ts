@@ -41,7 +41,9 @@ export function planChannels(groups: readonly ViewGroup[], settings: ChannelPlan
   }
   const ratio = clampRatio(settings.ratio);
   if (settings.ranking === 'global') {
-    const pool = globalOrder(groups, settings.criterion).filter((c) => !(groups[c.group].id in settings.overrides));
+    const pool = globalOrder(groups, settings.criterion).filter(
+      (c) => !(groups[c.group].id in settings.overrides),
+    );
     const take = Math.floor(ratio * pool.length);
     for (let k = 0, taken = 0; k < pool.length && taken < take; k++) {
       const g = pool[k].group;
@@ -82,10 +84,16 @@ function fitConstraints(group: ViewGroup, want: number, roundTo: number): number
 
 const clampRatio = (r: number) => (Number.isFinite(r) ? Math.min(MAX_RATIO, Math.max(0, r)) : 0);
 
-const orderCache = new WeakMap<readonly ViewGroup[], Map<ImportanceCriterion, { group: number; score: number }[]>>();
+const orderCache = new WeakMap<
+  readonly ViewGroup[],
+  Map<ImportanceCriterion, { group: number; score: number }[]>
+>();
 
 /** Channels of all prunable groups, least important first, by mean-normalised importance. */
-function globalOrder(groups: readonly ViewGroup[], criterion: ImportanceCriterion): { group: number; score: number }[] {
+function globalOrder(
+  groups: readonly ViewGroup[],
+  criterion: ImportanceCriterion,
+): { group: number; score: number }[] {
   let byCriterion = orderCache.get(groups);
   if (!byCriterion) orderCache.set(groups, (byCriterion = new Map()));
   const cached = byCriterion.get(criterion);

@@ -104,7 +104,12 @@ export interface ModelView {
   blocks: ViewBlock[];
   groups: ViewGroup[];
   costs: CostBasis;
-  analysis: { producerChannels: number; prunableProducerChannels: number; prunableShare: number; timeMs: number };
+  analysis: {
+    producerChannels: number;
+    prunableProducerChannels: number;
+    prunableShare: number;
+    timeMs: number;
+  };
 }
 
 /** One box on the canvas: a collapsed block, or one node of an expanded block. */

@@ -56,13 +56,36 @@ export async function applyQuantization(
   for (const name of Object.keys(plan.activations)) resolve(name);
 
   // ---- weights ----
-  const quantized = new Map<string, { q: QuantizedWeight; axis?: number; name: string; scale: string; zp: string }>();
+  const quantized = new Map<
+    string,
+    { q: QuantizedWeight; axis?: number; name: string; scale: string; zp: string }
+  >();
   const weightOfNode = new Map<string, QuantizedWeight>();
+  // Symmetric zero points are all zeros: one initializer per type and length serves every weight.
+  const zeroInits = new Map<string, string>();
+  const zeros = (dt: DataType.INT8 | DataType.INT32, length: number): string => {
+    const key = `${dt}|${length}`;
+    let name = zeroInits.get(key);
+    if (!name) {
+      const data =
+        dt === DataType.INT8 ? new Int8Array(Math.max(1, length)) : new Int32Array(Math.max(1, length));
+      name = addConstant(
+        g,
+        `zero_${dt === DataType.INT8 ? 'int8' : 'int32'}${length ? `_${length}` : ''}`,
+        dt,
+        length ? [length] : [],
+        data,
+      );
+      zeroInits.set(key, name);
+    }
+    return name;
+  };
   for (const w of plan.weights) {
     const node = nodes.get(w.node);
     const t = g.initializers.get(w.name);
     const data = floatInitializer(g, w.name);
-    if (!node || !t || !data) throw new QuantError(`Weight '${w.name}' of '${w.node}' is not a float initializer.`);
+    if (!node || !t || !data)
+      throw new QuantError(`Weight '${w.name}' of '${w.node}' is not a float initializer.`);
     const key = `${w.name}|${w.axis ?? ''}`;
     let entry = quantized.get(key);
     if (!entry) {
@@ -70,14 +93,14 @@ export async function applyQuantization(
       const q = await quantizeWeight(kernels, data, dims, w.axis);
       const perChannel = w.axis !== undefined;
       const name = addConstant(g, `${w.name}_q`, DataType.INT8, dims, q.values);
-      const scale = addConstant(g, `${w.name}_s`, DataType.FLOAT, perChannel ? [q.scales.length] : [], q.scales);
-      const zp = addConstant(
+      const scale = addConstant(
         g,
-        `${w.name}_zp`,
-        DataType.INT8,
+        `${w.name}_s`,
+        DataType.FLOAT,
         perChannel ? [q.scales.length] : [],
-        new Int8Array(q.scales.length),
+        q.scales,
       );
+      const zp = zeros(DataType.INT8, perChannel ? q.scales.length : 0);
       entry = { q, axis: w.axis, name, scale, zp };
       quantized.set(key, entry);
     }
@@ -106,7 +129,7 @@ export async function applyQuantization(
     const perChannel = scales.length > 1;
     const name = addConstant(g, `${b.name}_q`, DataType.INT32, dims, values);
     const scale = addConstant(g, `${b.name}_s`, DataType.FLOAT, perChannel ? [scales.length] : [], scales);
-    const zp = addConstant(g, `${b.name}_zp`, DataType.INT32, perChannel ? [scales.length] : [], new Int32Array(scales.length));
+    const zp = zeros(DataType.INT32, perChannel ? scales.length : 0);
     const out = g.uniqueName(`${b.name}_dq`);
     g.addNode({
       opType: 'DequantizeLinear',
@@ -119,6 +142,11 @@ export async function applyQuantization(
     if (node.opType === 'Gemm' && attrFloat(node, 'beta', 1) === 1)
       g.setAttribute(node.id, 'beta', makeAttribute('beta', 1)); // QGemm's selector reads beta explicitly
   }
+
+  // Float weights and biases nothing reads any more leave the graph (export would drop them anyway).
+  for (const name of new Set([...plan.weights, ...plan.biases].map((w) => w.name)))
+    if (g.initializers.has(name) && g.consumers(name).length === 0 && !g.isGraphOutput(name))
+      g.removeInitializer(name);
 
   // ---- activations: one Q, one DQ per reader ----
   for (const name of Object.keys(plan.activations)) {
@@ -147,7 +175,8 @@ export async function applyQuantization(
 
 function rootOf(plan: QuantPlan, name: string): string {
   let n = name;
-  for (let i = 0; i < 10000 && plan.activations[n]?.shareWith !== undefined; i++) n = plan.activations[n].shareWith!;
+  for (let i = 0; i < 10000 && plan.activations[n]?.shareWith !== undefined; i++)
+    n = plan.activations[n].shareWith!;
   return n;
 }
 
@@ -176,4 +205,3 @@ function insertQdq(g: Graph, value: string, scale: string, zp: string): void {
     g.outputs[i] = { ...g.outputs[i], name: value };
   }
 }
-

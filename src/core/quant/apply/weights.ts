@@ -21,14 +21,26 @@ export async function quantizeWeight(
   const size = channels === 0 ? 0 : data.length / channels;
   const major = axis === undefined || axis === 0 ? data : toChannelMajor(data, dims, axis);
   const scales = new Float32Array(channels);
-  await kernels.scaleSearch({ weights: major, channels, size, range: 'narrow', steps: 1, minRatio: 1, scales });
+  await kernels.scaleSearch({
+    weights: major,
+    channels,
+    size,
+    range: 'narrow',
+    steps: 1,
+    minRatio: 1,
+    scales,
+  });
   const q = new Int8Array(data.length);
   await kernels.quantizeInt8({ weights: major, channels, size, scales, range: 'narrow', out: q });
   return { values: axis === undefined || axis === 0 ? q : fromChannelMajor(q, dims, axis), scales };
 }
 
 /** int32 bias: b_q = round(b / (s_x · s_w,c)), with those float32 scales. */
-export function quantizeBias(bias: Float32Array, inputScale: number, weightScales: Float32Array): {
+export function quantizeBias(
+  bias: Float32Array,
+  inputScale: number,
+  weightScales: Float32Array,
+): {
   values: Int32Array;
   scales: Float32Array;
 } {

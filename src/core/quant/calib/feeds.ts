@@ -12,7 +12,11 @@ export interface FeedOptions {
 }
 
 /** Batches of `dataset` as feeds for model input `input`, streamed (one batch decoded at a time). */
-export async function* datasetFeeds(dataset: Dataset, input: ValueMeta, options: FeedOptions = {}): AsyncGenerator<Feeds> {
+export async function* datasetFeeds(
+  dataset: Dataset,
+  input: ValueMeta,
+  options: FeedOptions = {},
+): AsyncGenerator<Feeds> {
   const { preprocess } = resolvePreprocess(options.preprocess, input, dataset);
   for await (const b of batches(dataset, preprocess, {
     batchSize: options.batchSize ?? 32,

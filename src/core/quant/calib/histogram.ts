@@ -34,7 +34,13 @@ export class GrowingHistogram {
       this.pendingZeros = 0;
     }
     while (absMax > this.extent) this.grow();
-    await kernels.histogram({ data, lo: -this.extent, hi: this.extent, absolute: false, counts: this.counts });
+    await kernels.histogram({
+      data,
+      lo: -this.extent,
+      hi: this.extent,
+      absolute: false,
+      counts: this.counts,
+    });
   }
 
   private grow(): void {

@@ -139,7 +139,15 @@ export class HistogramObserver implements RangeObserver {
       case 'entropy': {
         const levels = unsigned ? 256 : 128;
         const counts = this.hist.absolute();
-        r = await this.kernels.entropyRange({ counts, hi: A, levels, start: Math.min(levels, counts.length) });
+        // After a Relu half the mass sits at exactly 0, which uint8 with zero point 0 represents
+        // exactly; left in, that spike dominates the divergence and drags the threshold down.
+        if (lo >= 0) counts[0] = 0;
+        r = await this.kernels.entropyRange({
+          counts,
+          hi: A,
+          levels,
+          start: Math.min(levels, counts.length),
+        });
         break;
       }
       default: {

@@ -55,26 +55,51 @@ export function checkFusability(graph: Graph, options: FusabilityOptions = {}): 
     const q = graph.producer(x);
     return q?.opType === 'QuantizeLinear' ? qType(q) : undefined;
   };
-  const qType = (q: GraphNode): DataType => graph.initializers.get(q.inputs[2] ?? '')?.dataType ?? DataType.UINT8;
+  /**
+   * Off ARM, onnxruntime first rewrites an int8 Q whose only reader is one DQ to uint8 (zero point
+   * + 128, its QDQS8ToU8Transformer); an int8 Q read by several DQs stays int8.
+   */
+  const qType = (q: GraphNode): DataType => {
+    const declared = graph.initializers.get(q.inputs[2] ?? '')?.dataType ?? DataType.UINT8;
+    if (declared !== DataType.INT8 || int8Allowed) return declared;
+    const readers = graph.uses(q.outputs[0]);
+    const single = readers.length === 1 && graph.node(readers[0].node).opType === 'DequantizeLinear';
+    return single ? DataType.UINT8 : declared;
+  };
+  const qZeroPoint = (q: GraphNode, zp: number | undefined): number | undefined =>
+    zp !== undefined &&
+    qType(q) === DataType.UINT8 &&
+    graph.initializers.get(q.inputs[2] ?? '')?.dataType === DataType.INT8
+      ? zp + 128
+      : zp;
   const scalar = (name: string | undefined): number | undefined => {
     const t = name ? graph.initializers.get(name) : undefined;
     if (!t || t.dims.length > 1 || (t.dims.length === 1 && t.dims[0] !== 1n)) return undefined;
     return Number(tensorData(t)[0]);
   };
-  const qParams = (n: GraphNode) => ({ scale: scalar(n.inputs[1]), zp: n.inputs[2] ? scalar(n.inputs[2]) : 0 });
+  const qParams = (n: GraphNode) => {
+    const q = n.opType === 'QuantizeLinear' ? n : graph.producer(n.inputs[0]);
+    const zp = n.inputs[2] ? scalar(n.inputs[2]) : 0;
+    return { scale: scalar(n.inputs[1]), zp: q?.opType === 'QuantizeLinear' ? qZeroPoint(q, zp) : zp };
+  };
 
   /** Whether the Q makes a Relu/Clip redundant: its integer range lies inside the activation's. */
   const redundant = (clip: GraphNode, q: GraphNode): string | undefined => {
     const { scale, zp } = qParams(q);
     const range = TYPE_RANGE[qType(q)];
-    if (scale === undefined || zp === undefined || !range) return `the Q after ${clip.opType} '${clip.name}' has no constant scalar scale and zero point`;
+    if (scale === undefined || zp === undefined || !range)
+      return `the Q after ${clip.opType} '${clip.name}' has no constant scalar scale and zero point`;
     if (clip.opType === 'Relu')
-      return zp === range[0] ? undefined : `Relu '${clip.name}' stays: the Q's zero point ${zp} is not the type minimum ${range[0]} (symmetric activations keep the Relu)`;
+      return zp === range[0]
+        ? undefined
+        : `Relu '${clip.name}' stays: the Q's zero point ${zp} is not the type minimum ${range[0]} (symmetric activations keep the Relu)`;
     const b = clipBounds(graph, clip);
     if (!b) return `Clip '${clip.name}' has no constant bounds`;
     const lo = Math.round(b[0] / scale) + zp;
     const hi = Math.round(b[1] / scale) + zp;
-    return lo <= range[0] && hi >= range[1] ? undefined : `Clip '${clip.name}' [${b[0]}, ${b[1]}] is narrower than the Q's range`;
+    return lo <= range[0] && hi >= range[1]
+      ? undefined
+      : `Clip '${clip.name}' [${b[0]}, ${b[1]}] is narrower than the Q's range`;
   };
 
   const check = (node: GraphNode, cat: Category): { reason?: string; clip?: GraphNode; hasQ: boolean } => {
@@ -88,21 +113,32 @@ export function checkFusability(graph: Graph, options: FusabilityOptions = {}): 
       if (next && ABSORBABLE.has(next.opType) && edges(next) === 1 && !producesOutput(next)) clip = next;
     }
     const tail = clip ?? node;
-    const qs = graph.uses(tail.outputs[0]).map((u) => graph.node(u.node)).filter((n) => n.opType === 'QuantizeLinear');
+    const qs = graph
+      .uses(tail.outputs[0])
+      .map((u) => graph.node(u.node))
+      .filter((n) => n.opType === 'QuantizeLinear');
     const hasQ = qs.length > 0;
     if (clip) {
-      if (cat === 'passthrough') return { reason: `${clip.opType} '${clip.name}' sits between it and its Q`, hasQ };
-      const why = qs.length === 1 ? redundant(clip, qs[0]) : `${clip.opType} '${clip.name}' is not followed by exactly one Q`;
+      if (cat === 'passthrough')
+        return { reason: `${clip.opType} '${clip.name}' sits between it and its Q`, hasQ };
+      const why =
+        qs.length === 1
+          ? redundant(clip, qs[0])
+          : `${clip.opType} '${clip.name}' is not followed by exactly one Q`;
       if (why) return { reason: why, hasQ };
     }
-    const needAll = cat === 'conv' || cat === 'binary' || cat === 'variadic' || cat === 'gemm' || cat === 'matmul';
+    const needAll =
+      cat === 'conv' || cat === 'binary' || cat === 'variadic' || cat === 'gemm' || cat === 'matmul';
     const want = needAll ? actual.length : 1;
-    if (cat === 'matmul' && dqs.length !== 2) return { reason: 'both MatMul inputs need a DequantizeLinear', hasQ };
+    if (cat === 'matmul' && dqs.length !== 2)
+      return { reason: 'both MatMul inputs need a DequantizeLinear', hasQ };
     if (dqs.length !== want)
       return {
         reason: needAll
-          ? `inputs without a DequantizeLinear: ${actual.filter((v) => !isDq(v)).join(', ')}`
-          : `expects one DequantizeLinear input, found ${dqs.length}`,
+          ? actual.some((v) => !isDq(v) && graph.initializers.has(v))
+            ? 'a constant input is not quantized: it runs in float'
+            : 'an input has no DequantizeLinear: it runs in float'
+          : 'its input is not quantized: it runs in float',
         hasQ,
       };
     const qOptional = cat === 'gemm' || cat === 'matmul';
@@ -114,18 +150,27 @@ export function checkFusability(graph: Graph, options: FusabilityOptions = {}): 
     }
     const tIn = dqType(dqs[0]);
     const tOut = hasQ ? qType(qs[0]) : undefined;
-    if (hasQ && tIn !== tOut) return { reason: `input type ${DataType[tIn ?? 0]} differs from output type ${DataType[tOut ?? 0]}`, hasQ };
+    if (hasQ && tIn !== tOut)
+      return {
+        reason: `input type ${DataType[tIn ?? 0]} differs from output type ${DataType[tOut ?? 0]}`,
+        hasQ,
+      };
     switch (cat) {
       case 'conv':
       case 'matmul': {
         const tW = dqType(dqs[1]);
         if (tIn === DataType.INT8 && (!int8Allowed || tW !== DataType.INT8))
-          return { reason: `int8 activations fuse into ${fusedName(node.opType, hasQ)} only on ARM builds of onnxruntime; use uint8`, hasQ };
-        if (cat === 'conv' && dqs.length === 3 && dqType(dqs[2]) !== DataType.INT32) return { reason: 'the bias is not int32', hasQ };
+          return {
+            reason: `int8 activations fuse into ${fusedName(node.opType, hasQ)} only on ARM builds of onnxruntime (elsewhere only a Q read by a single DQ is converted to uint8); use uint8`,
+            hasQ,
+          };
+        if (cat === 'conv' && dqs.length === 3 && dqType(dqs[2]) !== DataType.INT32)
+          return { reason: 'the bias is not int32', hasQ };
         break;
       }
       case 'gemm': {
-        if (tIn === DataType.INT8 && dqType(dqs[1]) !== DataType.INT8) return { reason: 'int8 A needs int8 B', hasQ };
+        if (tIn === DataType.INT8 && dqType(dqs[1]) !== DataType.INT8)
+          return { reason: 'int8 A needs int8 B', hasQ };
         if (dqs.length === 3) {
           if (attrFloat(node, 'beta', 1) !== 1) return { reason: 'beta is not 1', hasQ };
           if (dqType(dqs[2]) !== DataType.INT32) return { reason: 'the bias C is not int32', hasQ };
@@ -134,13 +179,17 @@ export function checkFusability(graph: Graph, options: FusabilityOptions = {}): 
       }
       case 'binary':
       case 'variadic':
-        if (dqs.some((d) => dqType(d) !== tIn)) return { reason: 'inputs have different quantized types', hasQ };
+        if (dqs.some((d) => dqType(d) !== tIn))
+          return { reason: 'inputs have different quantized types', hasQ };
         break;
       case 'passthrough': {
         const a = qParams(dqs[0]);
         const b = qParams(qs[0]);
         if (a.scale === undefined || a.scale !== b.scale || a.zp !== b.zp)
-          return { reason: 'input and output scale/zero point differ (onnxruntime drops the Q/DQ only when equal)', hasQ };
+          return {
+            reason: 'input and output scale/zero point differ (onnxruntime drops the Q/DQ only when equal)',
+            hasQ,
+          };
         if (node.opType === 'MaxPool' && !(a.scale > 0)) return { reason: 'scale is not positive', hasQ };
         break;
       }
@@ -153,7 +202,9 @@ export function checkFusability(graph: Graph, options: FusabilityOptions = {}): 
     const cat = categoryOf(node.opType);
     const touches =
       node.inputs.some((v) => v !== '' && isDq(v)) ||
-      node.outputs.some((v) => v !== '' && graph.uses(v).some((u) => graph.node(u.node).opType === 'QuantizeLinear'));
+      node.outputs.some(
+        (v) => v !== '' && graph.uses(v).some((u) => graph.node(u.node).opType === 'QuantizeLinear'),
+      );
     if (!touches || !cat) continue;
     const r = check(node, cat);
     if (r.reason) units.push({ node: node.name, opType: node.opType, fused: false, reason: r.reason });
@@ -170,10 +221,13 @@ export function checkFusability(graph: Graph, options: FusabilityOptions = {}): 
   }
   // Everything else touching Q/DQ runs in float between them.
   for (const node of graph.nodes()) {
-    if (node.opType === 'QuantizeLinear' || node.opType === 'DequantizeLinear' || categoryOf(node.opType)) continue;
+    if (node.opType === 'QuantizeLinear' || node.opType === 'DequantizeLinear' || categoryOf(node.opType))
+      continue;
     if (absorbed.has(node.name)) continue;
     const readsDq = node.inputs.some((v) => v !== '' && isDq(v));
-    const feedsQ = node.outputs.some((v) => v !== '' && graph.uses(v).some((u) => graph.node(u.node).opType === 'QuantizeLinear'));
+    const feedsQ = node.outputs.some(
+      (v) => v !== '' && graph.uses(v).some((u) => graph.node(u.node).opType === 'QuantizeLinear'),
+    );
     if (!readsDq && !feedsQ) continue;
     units.push({
       node: node.name,

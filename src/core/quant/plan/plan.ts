@@ -15,7 +15,16 @@ import {
   type QuantPlan,
   type WeightQuant,
 } from '../types';
-import { ABSORBABLE, BINARY, DEFAULT_OP_TYPES, PASSTHROUGH, UNARY, VARIADIC, WEIGHTED, WEIGHT_ONLY } from './op-classes';
+import {
+  ABSORBABLE,
+  BINARY,
+  DEFAULT_OP_TYPES,
+  PASSTHROUGH,
+  UNARY,
+  VARIADIC,
+  WEIGHTED,
+  WEIGHT_ONLY,
+} from './op-classes';
 
 /**
  * The plan for `graph` (prepared: opset ≥ 13, BN folded, nodes named). `shapes` gives dtypes, so only
@@ -49,7 +58,8 @@ export function planQuantization(graph: Graph, shapes: ShapeInference, options: 
   const outputOf = (node: GraphNode): string => {
     const out = node.outputs[0];
     const next = soleConsumer(graph, out);
-    if (!next || !ABSORBABLE.has(next.opType) || excluded.has(next.name) || !opTypes.has(node.opType)) return out;
+    if (!next || !ABSORBABLE.has(next.opType) || excluded.has(next.name) || !opTypes.has(node.opType))
+      return out;
     if (scheme.activations === 'int8') return out; // zero point 0 is not int8's minimum: the Relu must stay
     if (next.opType === 'Clip') {
       const bounds = clipBounds(graph, next);
@@ -83,7 +93,12 @@ export function planQuantization(graph: Graph, shapes: ShapeInference, options: 
     mark(x);
     if (wIsInit) {
       const rank = graph.initializers.get(w)?.dims.length ?? 0;
-      weights.push({ name: w, node: node.name, input: 1, axis: rank >= 1 ? weightAxis(node, rank) : undefined });
+      weights.push({
+        name: w,
+        node: node.name,
+        input: 1,
+        axis: rank >= 1 ? weightAxis(node, rank) : undefined,
+      });
     } else mark(w);
     if (b) biases.push({ name: b, node: node.name, input: 2, activation: x, weight: w });
     const out = outputOf(node);
@@ -103,7 +118,12 @@ export function planQuantization(graph: Graph, shapes: ShapeInference, options: 
       if (!isWeight(w)) return;
       roles.set(node.name, 'weight-only');
       const rank = graph.initializers.get(w)?.dims.length ?? 0;
-      weights.push({ name: w, node: node.name, input: 1, axis: rank >= 2 ? weightAxis(node, rank) : undefined });
+      weights.push({
+        name: w,
+        node: node.name,
+        input: 1,
+        axis: rank >= 2 ? weightAxis(node, rank) : undefined,
+      });
       return;
     }
     const data = node.inputs.filter((v) => v !== '');
@@ -132,7 +152,7 @@ export function planQuantization(graph: Graph, shapes: ShapeInference, options: 
   };
 
   // Pass-through ops join when some later node quantizes their input: iterate to a fixed point.
-  for (let before = -1; before !== activations.size + roles.size; ) {
+  for (let before = -1; before !== activations.size + roles.size;) {
     before = activations.size + roles.size;
     for (const node of graph.nodes()) planNode(node);
   }

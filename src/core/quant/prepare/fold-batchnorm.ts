@@ -94,7 +94,14 @@ function foldIntoGemm(graph: Graph, node: GraphNode, p: ScaleShift): boolean {
   return true;
 }
 
-function setParam(graph: Graph, node: GraphNode, index: number, base: string, dims: number[], data: Float32Array): void {
+function setParam(
+  graph: Graph,
+  node: GraphNode,
+  index: number,
+  base: string,
+  dims: number[],
+  data: Float32Array,
+): void {
   const name = graph.uniqueName(base);
   graph.addInitializer(makeTensor(name, DataType.FLOAT, dims, data));
   graph.setNodeInput(node.id, index, name);

@@ -3,7 +3,13 @@ import { attrInt, inferShapes, importModel, exportModel, type Graph, type GraphN
 import { DataType, makeTensor, tensorData, type Tensor } from '../../onnx';
 
 /** Adds an initializer under a fresh name from `base` and returns the name. */
-export function addConstant(graph: Graph, base: string, dataType: DataType, dims: number[], data: Tensor['rawData'] | ArrayBufferView): string {
+export function addConstant(
+  graph: Graph,
+  base: string,
+  dataType: DataType,
+  dims: number[],
+  data: Tensor['rawData'] | ArrayBufferView,
+): string {
   const name = graph.uniqueName(base);
   graph.addInitializer(makeTensor(name, dataType, dims, data as never));
   return name;
@@ -43,7 +49,12 @@ export function defaultOpset(graph: Graph): number {
 
 /** Gives every unnamed node a unique name (`Conv_12`), so plans can name nodes. */
 export function nameNodes(graph: Graph): void {
-  const taken = new Set(graph.nodes().map((n) => n.name).filter((n) => n !== ''));
+  const taken = new Set(
+    graph
+      .nodes()
+      .map((n) => n.name)
+      .filter((n) => n !== ''),
+  );
   for (const n of graph.nodes()) {
     if (n.name !== '') continue;
     let k = n.id as number;

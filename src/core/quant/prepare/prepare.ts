@@ -26,7 +26,10 @@ export function prepareForQuantization(graph: Graph, options: PrepareOptions = {
 }
 
 /** {@link prepareForQuantization} plus what it did. */
-export function prepareWithReport(graph: Graph, options: PrepareOptions = {}): { graph: Graph; report: PrepareReport } {
+export function prepareWithReport(
+  graph: Graph,
+  options: PrepareOptions = {},
+): { graph: Graph; report: PrepareReport } {
   const fromOpset = Number(
     graph.model?.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 21,
   );

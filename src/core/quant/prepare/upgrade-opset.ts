@@ -4,7 +4,15 @@
  * (attributes that became inputs, Upsample → Resize, the Softmax family's axis semantics); ops known
  * unchanged pass; anything else is refused with the op's name, so the model is never silently wrong.
  */
-import { attrFloat, attrInt, attrInts, attrString, inferShapes, type Graph, type GraphNode } from '../../graph';
+import {
+  attrFloat,
+  attrInt,
+  attrInts,
+  attrString,
+  inferShapes,
+  type Graph,
+  type GraphNode,
+} from '../../graph';
 import { QuantError } from '../errors';
 import { DataType, makeAttribute } from '../../onnx';
 import { addConstant, copyGraph, defaultOpset, floatScalar, int64Constant } from './graph-util';
@@ -36,7 +44,11 @@ const REWRITES: Record<string, Rewrite> = {
     const min = attrFloat(n, 'min', -3.4028234663852886e38);
     const max = attrFloat(n, 'max', 3.4028234663852886e38);
     dropAttrs(g, n, ['min', 'max']);
-    setInputs(g, n, [n.inputs[0], floatScalar(g, `${n.name}_min`, min), floatScalar(g, `${n.name}_max`, max)]);
+    setInputs(g, n, [
+      n.inputs[0],
+      floatScalar(g, `${n.name}_min`, min),
+      floatScalar(g, `${n.name}_max`, max),
+    ]);
   },
   Slice: (g, n, from) => {
     if (from >= 10) return;
@@ -74,7 +86,9 @@ const REWRITES: Record<string, Rewrite> = {
   Dropout: (g, n) => {
     // Inference: Dropout is the identity (its mask output must be unused).
     if (n.outputs.slice(1).some((o) => o !== '' && (g.consumers(o).length > 0 || g.isGraphOutput(o))))
-      throw new QuantError(`Dropout '${n.name}' has its mask output in use; it cannot be removed for inference.`);
+      throw new QuantError(
+        `Dropout '${n.name}' has its mask output in use; it cannot be removed for inference.`,
+      );
     g.bypassNode(n.id);
   },
   BatchNormalization: (g, n, from) => {
@@ -168,11 +182,23 @@ function softmaxAxis(g: Graph, n: GraphNode, from: number): void {
   const x = n.inputs[0];
   const flat = g.uniqueName(`${x}_flat2d`);
   const shape = g.uniqueName(`${x}_shape`);
-  g.addNode({ opType: 'Flatten', name: `${n.name}_flatten`, inputs: [x], outputs: [flat], attributes: [makeAttribute('axis', BigInt(axis))] });
+  g.addNode({
+    opType: 'Flatten',
+    name: `${n.name}_flatten`,
+    inputs: [x],
+    outputs: [flat],
+    attributes: [makeAttribute('axis', BigInt(axis))],
+  });
   g.addNode({ opType: 'Shape', name: `${n.name}_shape`, inputs: [x], outputs: [shape] });
   const out = n.outputs[0];
   const inner = g.uniqueName(`${out}_2d`);
-  g.addNode({ opType: n.opType, name: `${n.name}_2d`, inputs: [flat], outputs: [inner], attributes: [makeAttribute('axis', BigInt(-1))] });
+  g.addNode({
+    opType: n.opType,
+    name: `${n.name}_2d`,
+    inputs: [flat],
+    outputs: [inner],
+    attributes: [makeAttribute('axis', BigInt(-1))],
+  });
   const reshaped = g.uniqueName(`${out}_nd`);
   g.addNode({ opType: 'Reshape', name: `${n.name}_reshape`, inputs: [inner, shape], outputs: [reshaped] });
   replaceOutput(g, n, reshaped);
@@ -185,7 +211,10 @@ function softmaxAxis(g: Graph, n: GraphNode, from: number): void {
 export function upgradeOpset(graph: Graph): Graph {
   const from = defaultOpset(graph);
   if (from >= TARGET_OPSET) return copyGraph(graph);
-  if (from < 7) throw new QuantError(`Opset ${from} predates numpy broadcasting (opset 7); re-export the model at opset ≥ 7.`);
+  if (from < 7)
+    throw new QuantError(
+      `Opset ${from} predates numpy broadcasting (opset 7); re-export the model at opset ≥ 7.`,
+    );
   const g = copyGraph(graph);
   const refused = new Set<string>();
   for (const n of g.nodes()) {

@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { quantizeModel, datasetFeeds, checkFusability } from '/work/main/src/core/quant';
+import { decodeModel } from '/work/main/src/core/onnx';
+import { calibFeeds, fixture, nativeRuntime } from '/work/main/tests/quant/helpers';
+const r = await quantizeModel(fixture('fmnist-resnet8.onnx'), { runtime: await nativeRuntime(), calibration: calibFeeds(200), activations: 'int8' });
+console.log(r.fusion.units.map(u => `${u.node} ${u.fused ? u.fusedAs : 'NO ' + u.reason}`).join('\n'));
+await ort.InferenceSession.create(r.bytes, { graphOptimizationLevel: 'extended', optimizedModelFilePath: '/tmp/q/i8.onnx' });
+const m = decodeModel(new Uint8Array(readFileSync('/tmp/q/i8.onnx')));
+for (const n of m.graph!.node) if (!['QuantizeLinear','DequantizeLinear'].includes(n.opType)) console.log(n.opType, n.name, n.input.join(','), '->', n.output.join(','));

@@ -1,0 +1,89 @@
+/**
+ * Calibration data for data-aware criteria and recovery: a re-iterable source of model feeds, and a
+ * pass that runs a graph over it with chosen inner tensors exposed.
+ */
+import {
+  batches,
+  resolvePreprocess,
+  type Dataset,
+  type InferenceRuntime,
+  type PreprocessSpec,
+  type TensorData,
+  type ValueMeta,
+} from '../../eval';
+import { exportModel, inferShapes, typeProtoOf, type Graph } from '../../graph';
+import { emptyValueInfo, encodeModel } from '../../onnx';
+
+/** Feeds by input name, one batch at a time; callable again for another pass. */
+export type CalibrationBatches = () => AsyncIterable<Readonly<Record<string, TensorData>>>;
+
+/** A source over batches already in memory. */
+export function calibrationFromFeeds(feeds: readonly Readonly<Record<string, TensorData>>[]): CalibrationBatches {
+  return async function* () {
+    yield* feeds;
+  };
+}
+
+export interface CalibrationOptions {
+  /** The model input the samples feed (`name`, `shape` as the model declares it). */
+  input: ValueMeta;
+  preprocess?: PreprocessSpec;
+  /** Samples to use (default: all). */
+  limit?: number;
+  /** Samples per batch (default 100). */
+  batchSize?: number;
+}
+
+/**
+ * Decodes and preprocesses `limit` samples of `dataset` once, into memory, as a re-iterable source
+ * (calibration sets are small; recovery makes many passes over them).
+ */
+export async function calibrationFromDataset(
+  dataset: Dataset,
+  options: CalibrationOptions,
+): Promise<CalibrationBatches> {
+  const { preprocess } = resolvePreprocess(options.preprocess, options.input, dataset);
+  const list: Record<string, TensorData>[] = [];
+  for await (const b of batches(dataset, preprocess, { batchSize: options.batchSize ?? 100, limit: options.limit }))
+    list.push({ [preprocess.inputName]: { type: 'float32', data: b.input, dims: b.dims } });
+  return calibrationFromFeeds(list);
+}
+
+/** One batch of a capture pass: the feeds and the requested tensors. */
+export interface CapturedBatch {
+  feeds: Readonly<Record<string, TensorData>>;
+  values: Record<string, TensorData>;
+}
+
+/**
+ * Runs `graph` over every calibration batch and yields the tensors `names` (graph inputs come from
+ * the feeds; node outputs are exposed as extra graph outputs for the pass).
+ */
+export async function* capture(
+  runtime: InferenceRuntime,
+  graph: Graph,
+  names: readonly string[],
+  calibration: CalibrationBatches,
+): AsyncGenerator<CapturedBatch> {
+  const fromNodes = [...new Set(names)].filter((n) => !graph.isGraphInput(n));
+  // Exposed with their inferred types: onnxruntime-web cannot read an output whose type is left out.
+  const shapes = inferShapes(graph);
+  const model = exportModel(graph, shapes);
+  for (const name of fromNodes) {
+    if (graph.isGraphOutput(name)) continue;
+    const t = shapes.types.get(name);
+    model.graph!.output.push(emptyValueInfo({ name, ...(t ? { type: typeProtoOf(t) } : {}) }));
+  }
+  const bytes = encodeModel(model);
+  const session = await runtime.createSession(bytes);
+  try {
+    for await (const feeds of calibration()) {
+      const out = fromNodes.length ? await session.run(feeds, fromNodes) : {};
+      const values: Record<string, TensorData> = { ...out };
+      for (const n of names) if (graph.isGraphInput(n)) values[n] = feeds[n];
+      yield { feeds, values };
+    }
+  } finally {
+    await session.release();
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * Least-squares reconstruction (He et al., "Channel Pruning for Accelerating Very Deep Neural
+ * Networks", ICCV 2017; Luo et al., ThiNet, ICCV 2017): each consumer of pruned channels gets new
+ * weights on its kept inputs so that, fed the pruned network's own activations, it reproduces the
+ * original network's outputs over the calibration set — layer by layer from input to output, so each
+ * fit also absorbs the error of the layers before it. Closed form with ridge regularisation:
+ *   W = (XᵀX + λI)⁻¹ XᵀY,  λ = α · tr(XᵀX) / d,
+ * X the pruned network's input patches (im2col rows for a convolution, plus a column of ones for the
+ * bias), Y the original outputs at the same positions.
+ */
+import type { Kernels } from '../../../kernels';
+import type { InferenceRuntime, TensorData } from '../../eval';
+import { attrFloat, attrInt, type Graph } from '../../graph';
+import { makeTensor, tensorData } from '../../onnx';
+import type { PrunePlan } from '../types';
+import { capture, type CalibrationBatches } from './calibration';
+import { biasSlot } from './compensate';
+import { consumerLayers, type ConsumerLayer } from './consumers';
+import { convGeometry, patchRow, type ConvGeometry } from './im2col';
+import { ownParameter } from './own-parameter';
+import { seededRandom } from './random';
+
+export interface ReconstructOptions {
+  kernels: Kernels;
+  /** Rows (output positions) gathered per layer (default 20,000). */
+  maxRows?: number;
+  /** Ridge strength relative to the mean diagonal of XᵀX (default 1e-3). */
+  alpha?: number;
+  /** Fit the bias as well (default true); a MatMul without a following bias Add never does. */
+  intercept?: boolean;
+  seed?: number;
+  onLayer?: (done: number, total: number, node: string) => void;
+}
+
+export interface LayerFit {
+  node: string;
+  rows: number;
+  /** Unknowns per output (kept inputs × kernel, + 1 with a bias). */
+  inputs: number;
+  /** ‖Y − XW‖² / ‖Y‖² with the masked weights, and with the fitted ones. */
+  before: number;
+  after: number;
+}
+
+export interface ReconstructionReport {
+  layers: LayerFit[];
+  skipped: { node: string; why: string }[];
+}
+
+/** One least-squares system per conv group. */
+interface System {
+  d: number;
+  outputs: number;
+  /** Absolute input channels (Conv) or features (Gemm/MatMul) kept. */
+  kept: Int32Array;
+  gram: Float32Array;
+  cross: Float32Array;
+  yy: number;
+}
+
+/** Re-fits every consumer layer of the plan in `pruned` (in place) against `teacher`'s outputs. */
+export async function reconstruct(
+  runtime: InferenceRuntime,
+  teacher: Graph,
+  pruned: Graph,
+  plan: PrunePlan,
+  calibration: CalibrationBatches,
+  options: ReconstructOptions,
+): Promise<{ plan: PrunePlan; report: ReconstructionReport }> {
+  const report: ReconstructionReport = { layers: [], skipped: [] };
+  let samples = 0;
+  for await (const feeds of calibration()) samples += Object.values(feeds)[0].dims[0];
+  const layers = consumerLayers(pruned, plan);
+  for (let i = 0; i < layers.length; i++) {
+    const l = layers[i];
+    options.onLayer?.(i, layers.length, l.node.name);
+    if (l.node.opType === 'Gemm' && attrInt(l.node, 'transA', 0)) {
+      report.skipped.push({ node: l.node.name, why: 'transposed input' });
+      continue;
+    }
+    const fitted = await fitLayer(runtime, teacher, pruned, plan, l, calibration, samples, options);
+    if (typeof fitted === 'string') report.skipped.push({ node: l.node.name, why: fitted });
+    else {
+      plan = fitted.plan;
+      report.layers.push(fitted.fit);
+    }
+  }
+  return { plan, report };
+}
+
+async function fitLayer(
+  runtime: InferenceRuntime,
+  teacher: Graph,
+  pruned: Graph,
+  plan: PrunePlan,
+  l: ConsumerLayer,
+  calibration: CalibrationBatches,
+  samples: number,
+  options: ReconstructOptions,
+): Promise<{ plan: PrunePlan; fit: LayerFit } | string> {
+  const wT = pruned.initializers.get(l.weight)!;
+  const wDims = wT.dims.map(Number);
+  const conv = l.node.opType === 'Conv';
+  const intercept = (options.intercept ?? true) && biasSlot(pruned, l) !== undefined;
+  const maxRows = options.maxRows ?? 20000;
+  const random = seededRandom(options.seed ?? 1);
+  const x = l.node.inputs[0];
+  const y = l.node.outputs[0];
+  let systems: System[] | undefined;
+  let geometry: ConvGeometry | undefined;
+  let rows = 0;
+
+  const current = capture(runtime, pruned, [x], calibration)[Symbol.asyncIterator]();
+  const target = capture(runtime, teacher, [y], calibration)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      // One after the other: onnxruntime-web runs one session at a time per wasm instance.
+      const a = await current.next();
+      const b = await target.next();
+      if (a.done || b.done) break;
+      const xt = a.value.values[x];
+      const yt = b.value.values[y];
+      if (conv) {
+        geometry ??= convGeometry(l.node, xt.dims, wDims, yt.dims);
+        if (!geometry) return 'only 2-D convolutions are reconstructed';
+      }
+      systems ??= makeSystems(l, xt.dims, wDims, geometry, intercept);
+      rows += await accumulate(systems, xt, yt, geometry, intercept, maxRows, samples, random, options.kernels);
+    }
+  } finally {
+    await current.return?.(undefined);
+    await target.return?.(undefined);
+  }
+  if (!systems) return 'no calibration data';
+  const alpha = options.alpha ?? 1e-3;
+  const solutions: Float32Array[] = [];
+  let before = 0;
+  let after = 0;
+  let total = 0;
+  const currentW = tensorData(wT) as Float32Array;
+  const bias = intercept ? currentBias(pruned, l) : undefined;
+  for (let k = 0; k < systems.length; k++) {
+    const s = systems[k];
+    let trace = 0;
+    for (let i = 0; i < s.d; i++) trace += s.gram[i * s.d + i];
+    const sol = new Float32Array(s.d * s.outputs);
+    await options.kernels.ridgeSolve({
+      gram: s.gram,
+      rhs: s.cross,
+      size: s.d,
+      cols: s.outputs,
+      lambda: Math.max(1e-12, (alpha * trace) / s.d),
+      out: sol,
+    });
+    solutions.push(sol);
+    before += residual(s, currentMatrix(l, s, k, currentW, wDims, geometry, bias, intercept));
+    after += residual(s, sol);
+    total += s.yy;
+  }
+  plan = writeBack(pruned, plan, l, systems, solutions, wDims, geometry, intercept);
+  const d = systems[0].d;
+  return { plan, fit: { node: l.node.name, rows, inputs: d, before: before / total, after: after / total } };
+}
+
+function makeSystems(
+  l: ConsumerLayer,
+  xDims: readonly number[],
+  wDims: number[],
+  g: ConvGeometry | undefined,
+  intercept: boolean,
+): System[] {
+  const extra = intercept ? 1 : 0;
+  if (g) {
+    const perIn = wDims[1];
+    const outputs = wDims[0] / l.groups;
+    return l.removed.map((removed, k) => {
+      const kept: number[] = [];
+      for (let j = 0; j < perIn; j++) if (!removed.has(j)) kept.push(k * perIn + j);
+      const d = kept.length * g.kh * g.kw + extra;
+      return { d, outputs, kept: Int32Array.from(kept), gram: new Float32Array(d * d), cross: new Float32Array(d * outputs), yy: 0 };
+    });
+  }
+  const K = xDims[xDims.length - 1];
+  const outputs = wDims[l.outputAxis];
+  const kept: number[] = [];
+  for (let i = 0; i < K; i++) if (!l.removed[0].has(i)) kept.push(i);
+  const d = kept.length + extra;
+  return [{ d, outputs, kept: Int32Array.from(kept), gram: new Float32Array(d * d), cross: new Float32Array(d * outputs), yy: 0 }];
+}
+
+/** Adds one batch's sampled rows to every system; returns the rows added. */
+async function accumulate(
+  systems: System[],
+  xt: TensorData,
+  yt: TensorData,
+  g: ConvGeometry | undefined,
+  intercept: boolean,
+  maxRows: number,
+  samples: number,
+  random: () => number,
+  kernels: Kernels,
+): Promise<number> {
+  const xd = xt.data as Float32Array;
+  const yd = yt.data as Float32Array;
+  const n = xt.dims[0];
+  // Positions per sample (output pixels for a conv, leading rows for a Gemm/MatMul): sample evenly.
+  const perSample = g ? g.Ho * g.Wo : xd.length / n / xt.dims[xt.dims.length - 1];
+  const take = Math.min(perSample, Math.max(1, Math.ceil(maxRows / samples)));
+  const picks = new Int32Array(n * take);
+  const order = new Int32Array(perSample);
+  for (let s = 0; s < n; s++) {
+    for (let i = 0; i < perSample; i++) order[i] = i;
+    for (let i = 0; i < take; i++) {
+      const j = i + Math.floor(random() * (perSample - i));
+      const t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+      picks[s * take + i] = s * perSample + order[i];
+    }
+  }
+  const rows = picks.length;
+  const C = xt.dims[1];
+  const totalOut = yt.dims[g ? 1 : yt.dims.length - 1];
+  for (let k = 0; k < systems.length; k++) {
+    const s = systems[k];
+    const X = new Float32Array(rows * s.d);
+    const Y = new Float32Array(rows * s.outputs);
+    for (let r = 0; r < rows; r++) {
+      const p = picks[r];
+      if (g) {
+        const img = Math.floor(p / perSample);
+        const pos = p - img * perSample;
+        const oh = Math.floor(pos / g.Wo);
+        const ow = pos - oh * g.Wo;
+        patchRow(xd, img, C, g, s.kept, oh, ow, X, r * s.d);
+        const plane = g.Ho * g.Wo;
+        for (let o = 0; o < s.outputs; o++) Y[r * s.outputs + o] = yd[(img * totalOut + k * s.outputs + o) * plane + pos];
+      } else {
+        const K = xt.dims[xt.dims.length - 1];
+        for (let i = 0; i < s.kept.length; i++) X[r * s.d + i] = xd[p * K + s.kept[i]];
+        for (let o = 0; o < s.outputs; o++) Y[r * s.outputs + o] = yd[p * totalOut + o];
+      }
+      if (intercept) X[r * s.d + s.d - 1] = 1;
+    }
+    for (let i = 0; i < Y.length; i++) s.yy += Y[i] * Y[i];
+    await kernels.gramAccumulate({ x: X, rows, cols: s.d, out: s.gram });
+    await kernels.crossAccumulate({ x: X, y: Y, rows, xCols: s.d, yCols: s.outputs, out: s.cross });
+  }
+  return rows;
+}
+
+/** ‖Y − XW‖² = ‖Y‖² − 2·Σ W∘XᵀY + Σ W∘(XᵀX·W). */
+function residual(s: System, w: Float32Array): number {
+  let r = s.yy;
+  for (let i = 0; i < s.d; i++)
+    for (let o = 0; o < s.outputs; o++) {
+      const wio = w[i * s.outputs + o];
+      if (wio === 0) continue;
+      let gw = 0;
+      for (let j = 0; j < s.d; j++) gw += s.gram[i * s.d + j] * w[j * s.outputs + o];
+      r += wio * (gw - 2 * s.cross[i * s.outputs + o]);
+    }
+  return Math.max(0, r);
+}
+
+function currentBias(graph: Graph, l: ConsumerLayer): Float32Array | undefined {
+  const slot = biasSlot(graph, l);
+  const name = slot ? slot.node.inputs[slot.slot] : undefined;
+  const t = name ? graph.initializers.get(name) : undefined;
+  if (!t) return undefined;
+  const data = Float32Array.from(tensorData(t) as Float32Array);
+  for (let i = 0; i < data.length; i++) data[i] *= slot!.scale;
+  return data;
+}
+
+/** The layer's present weights on conv group k as a [d, outputs] matrix (bias as the last row). */
+function currentMatrix(
+  l: ConsumerLayer,
+  s: System,
+  k: number,
+  w: Float32Array,
+  dims: number[],
+  g: ConvGeometry | undefined,
+  bias: Float32Array | undefined,
+  intercept: boolean,
+): Float32Array {
+  const m = new Float32Array(s.d * s.outputs);
+  const alpha = l.node.opType === 'Gemm' ? attrFloat(l.node, 'alpha', 1) : 1;
+  for (let o = 0; o < s.outputs; o++) {
+    if (g) {
+      const row = k * s.outputs + o;
+      const kk = g.kh * g.kw;
+      const perIn = dims[1];
+      for (let c = 0; c < s.kept.length; c++) {
+        const j = s.kept[c] - k * perIn;
+        for (let q = 0; q < kk; q++) m[(c * kk + q) * s.outputs + o] = w[(row * perIn + j) * kk + q];
+      }
+    } else
+      for (let c = 0; c < s.kept.length; c++)
+        m[c * s.outputs + o] = alpha * (l.outputAxis === 0 ? w[o * dims[1] + s.kept[c]] : w[s.kept[c] * s.outputs + o]);
+    if (intercept && bias) m[(s.d - 1) * s.outputs + o] = bias[k * s.outputs + o];
+  }
+  return m;
+}
+
+/** Writes the solutions into the layer's (own) weight and bias; pruned output rows stay as they are. */
+function writeBack(
+  graph: Graph,
+  plan: PrunePlan,
+  l: ConsumerLayer,
+  systems: System[],
+  solutions: Float32Array[],
+  dims: number[],
+  g: ConvGeometry | undefined,
+  intercept: boolean,
+): PrunePlan {
+  const ownW = ownParameter(graph, plan, l.node, 1, dims)!;
+  plan = ownW.plan;
+  const wt = graph.initializers.get(ownW.name)!;
+  const w = Float32Array.from(tensorData(wt) as Float32Array);
+  const alpha = l.node.opType === 'Gemm' ? attrFloat(l.node, 'alpha', 1) : 1;
+  const outputsTotal = dims[l.outputAxis];
+  const biasValues = new Float64Array(outputsTotal);
+  systems.forEach((s, k) => {
+    const sol = solutions[k];
+    for (let o = 0; o < s.outputs; o++) {
+      const row = k * s.outputs + o;
+      if (l.prunedOutputs.has(row)) continue;
+      if (g) {
+        const kk = g.kh * g.kw;
+        const perIn = dims[1];
+        for (let c = 0; c < s.kept.length; c++) {
+          const j = s.kept[c] - k * perIn;
+          for (let q = 0; q < kk; q++) w[(row * perIn + j) * kk + q] = sol[(c * kk + q) * s.outputs + o];
+        }
+      } else
+        for (let c = 0; c < s.kept.length; c++) {
+          const v = sol[c * s.outputs + o] / alpha;
+          if (l.outputAxis === 0) w[o * dims[1] + s.kept[c]] = v;
+          else w[s.kept[c] * s.outputs + o] = v;
+        }
+      if (intercept) biasValues[row] = sol[(s.d - 1) * s.outputs + o];
+    }
+  });
+  graph.replaceInitializer(ownW.name, makeTensor(ownW.name, wt.dataType, dims, w));
+  if (!intercept) return plan;
+  const slot = biasSlot(graph, l)!;
+  const ownB = ownParameter(graph, plan, slot.node, slot.slot, [outputsTotal]);
+  if (!ownB) return plan;
+  const bt = graph.initializers.get(ownB.name)!;
+  const b = Float32Array.from(tensorData(bt) as Float32Array);
+  for (let o = 0; o < outputsTotal; o++) if (!l.prunedOutputs.has(o)) b[o] = biasValues[o] / slot.scale;
+  graph.replaceInitializer(ownB.name, makeTensor(ownB.name, bt.dataType, bt.dims.map(Number), b));
+  return ownB.plan;
+}

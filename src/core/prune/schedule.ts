@@ -1,0 +1,114 @@
+/**
+ * One call from a model to a pruned (masked) model: score, plan, mask, recover — once, or in K
+ * progressive steps that re-rank and recover after each (the seed's progressive pruning ratio).
+ */
+import type { Kernels } from '../../kernels';
+import { analyzeChannels } from '../analysis';
+import type { InferenceRuntime } from '../eval';
+import { inferShapes, type Graph } from '../graph';
+import { applyMask } from './apply/mask';
+import { cloneGraph } from './clone';
+import { activationScores } from './criteria/activation';
+import { weightScores } from './criteria/magnitude';
+import { planPruning } from './plan/plan';
+import { reestimateBatchNorm, type BatchNormReport } from './recover/batchnorm';
+import type { CalibrationBatches } from './recover/calibration';
+import { compensate, type CompensationReport } from './recover/compensate';
+import { reconstruct, type ReconstructOptions, type ReconstructionReport } from './recover/lsq';
+import type { CriterionOptions, GroupScores, PrunePlan, PruneRecipe } from './types';
+
+export interface RecoveryOptions {
+  compensate?: boolean;
+  lsq?: boolean;
+  bn?: boolean;
+  lsqOptions?: Omit<ReconstructOptions, 'kernels'>;
+}
+
+export interface PruneModelOptions {
+  criterion: CriterionOptions;
+  recipe: PruneRecipe;
+  kernels: Kernels;
+  /** Needed by the `activation` criterion and by every recovery step. */
+  runtime?: InferenceRuntime;
+  calibration?: CalibrationBatches;
+  recover?: RecoveryOptions;
+  /** Progressive steps (default 1: one shot). Step k aims at k/K of the target. */
+  steps?: number;
+  onStep?: (step: number, steps: number, plan: PrunePlan) => void;
+}
+
+export interface StepReport {
+  plan: PrunePlan;
+  compensation?: CompensationReport;
+  reconstruction?: ReconstructionReport;
+  batchNorm?: BatchNormReport;
+}
+
+/** Channel scores by the chosen criterion. */
+export async function scoreChannels(
+  graph: Graph,
+  groups: ReturnType<typeof analyzeChannels>['groups'],
+  criterion: CriterionOptions,
+  kernels: Kernels,
+  runtime?: InferenceRuntime,
+  calibration?: CalibrationBatches,
+): Promise<GroupScores> {
+  if (criterion.criterion !== 'activation') return weightScores(graph, groups, criterion, kernels);
+  if (!runtime || !calibration) throw new Error('The activation criterion needs calibration data.');
+  return activationScores(runtime, graph, groups, calibration, criterion.normalize);
+}
+
+/**
+ * Prunes `graph` by masking (the original is left alone) and recovers; returns the masked model and
+ * the plan to hand to `removeChannels` for the smaller model.
+ */
+export async function pruneModel(
+  graph: Graph,
+  options: PruneModelOptions,
+): Promise<{ masked: Graph; plan: PrunePlan; steps: StepReport[] }> {
+  const steps = Math.max(1, options.steps ?? 1);
+  const recover = options.recover ?? {};
+  const needsData = recover.compensate || recover.lsq || recover.bn;
+  if (needsData && (!options.runtime || !options.calibration))
+    throw new Error('Recovery needs an inference runtime and calibration data.');
+  let current = graph;
+  let plan: PrunePlan | undefined;
+  const reports: StepReport[] = [];
+  for (let k = 1; k <= steps; k++) {
+    const shapes = inferShapes(current);
+    const analysis = analyzeChannels(current, shapes);
+    const scores = await scoreChannels(current, analysis.groups, options.criterion, options.kernels, options.runtime, options.calibration);
+    const f = k / steps;
+    const recipe: PruneRecipe = {
+      ...options.recipe,
+      ...(options.recipe.ratio !== undefined ? { ratio: options.recipe.ratio * f } : {}),
+      ...(options.recipe.macsTarget !== undefined ? { macsTarget: options.recipe.macsTarget * f } : {}),
+      alreadyPruned: plan ? Object.fromEntries(plan.groups.map((g) => [g.id, g.prune])) : undefined,
+    };
+    plan = planPruning(current, analysis, scores, recipe, options.criterion.criterion, shapes);
+    const next = cloneGraph(current);
+    applyMask(next, plan);
+    const report: StepReport = { plan };
+    const { runtime, calibration } = options;
+    if (recover.compensate && runtime && calibration) {
+      const r = await compensate(runtime, current, next, plan, calibration);
+      plan = r.plan;
+      report.compensation = r.report;
+    }
+    if (recover.lsq && runtime && calibration) {
+      const r = await reconstruct(runtime, graph, next, plan, calibration, { ...recover.lsqOptions, kernels: options.kernels });
+      plan = r.plan;
+      report.reconstruction = r.report;
+    }
+    if (recover.bn && runtime && calibration) {
+      const r = await reestimateBatchNorm(runtime, next, plan, calibration);
+      plan = r.plan;
+      report.batchNorm = r.report;
+    }
+    report.plan = plan;
+    reports.push(report);
+    options.onStep?.(k, steps, plan);
+    current = next;
+  }
+  return { masked: current, plan: plan!, steps: reports };
+}

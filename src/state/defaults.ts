@@ -1,0 +1,33 @@
+import type { DataSlot, StudioRecipe } from './types';
+
+/** The recipe a fresh studio starts from: a gentle 30 % per-group L1 prune and the usual INT8 scheme. */
+export const defaultRecipe: StudioRecipe = {
+  prune: {
+    enabled: true,
+    criterion: 'l1',
+    ratio: 0.3,
+    ranking: 'per-group',
+    roundTo: 1,
+    overrides: {},
+    target: 'ratio',
+    macsKeep: 0.5,
+    recovery: { bnRecalibration: true, biasCompensation: true, reconstruction: false },
+  },
+  quant: {
+    enabled: true,
+    perChannel: true,
+    activations: 'uint8',
+    calibration: 'minmax',
+    samples: 256,
+    accuracyBudget: 1,
+  },
+  preprocess: { calibration: 'unit', evaluation: 'unit' },
+};
+
+export const emptySlot: DataSlot = {
+  dataset: null,
+  error: null,
+  loading: null,
+  preprocessNote: null,
+  preprocessError: null,
+};

@@ -1,0 +1,130 @@
+/** Opening models, selection, search and block expansion. */
+import type { StoreApi } from 'zustand/vanilla';
+import { highlightedItems, itemOfNode, searchItems } from './highlight';
+import { startJob } from './jobs';
+import type { CoreClient, SampleCatalog, StudioActions, StudioStore } from './types';
+
+type ModelActions = Pick<
+  StudioActions,
+  | 'openFiles'
+  | 'openModel'
+  | 'openSample'
+  | 'dismissError'
+  | 'select'
+  | 'setSearch'
+  | 'stepSearch'
+  | 'toggleBlock'
+  | 'collapseAll'
+>;
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export function modelSlice(
+  store: StoreApi<StudioStore>,
+  core: CoreClient,
+  samples: SampleCatalog,
+): ModelActions {
+  const { setState: set, getState: get } = store;
+  // Only the latest request may write its answer: opening B while A is still analysing must not let
+  // A's late reply replace B.
+  let latest = 0;
+  let seq = 0;
+
+  const open = async (
+    fileName: string,
+    model: () => Promise<Blob | Uint8Array>,
+    externalData: { name: string; blob: Blob }[],
+    isSample: boolean,
+  ) => {
+    const request = ++latest;
+    const job = startJob(store, 'open', fileName);
+    set({ loading: fileName });
+    try {
+      const reply = await core.open({ fileName, model: await model(), externalData }, (p) => {
+        if (request === latest) job.progress(p.phase, p.fraction);
+      });
+      if (request !== latest) return job.finish('cancelled');
+      if (!reply.ok) {
+        job.finish('failed', reply.error.message);
+        return set({ loading: null, error: { fileName, ...reply.error } });
+      }
+      job.finish('done');
+      set({
+        model: { fileName, summary: reply.view.summary, view: reply.view, isSample },
+        layout: reply.layout,
+        expanded: [],
+        selection: null,
+        highlight: new Set(),
+        focus: null,
+        search: { query: '', matches: [], index: 0 },
+        loading: null,
+        error: null,
+        stageResults: [],
+      });
+    } catch (err) {
+      job.finish('failed', message(err));
+      if (request !== latest) return;
+      set({ loading: null, error: { fileName, message: message(err), code: 'worker' } });
+    }
+  };
+
+  const relayout = async (expanded: string[]) => {
+    const model = get().model;
+    if (!model) return;
+    const layout = await core.layout(expanded);
+    if (get().model !== model) return;
+    const { selection, search } = get();
+    set({
+      layout,
+      expanded,
+      highlight: highlightedItems(model.view, layout, selection),
+      search: { ...search, matches: searchItems(model.view, layout, search.query), index: 0 },
+    });
+  };
+
+  return {
+    async openFiles(files) {
+      const onnx = files.find((f) => /\.onnx$/i.test(f.name)) ?? files[0];
+      if (!onnx) return;
+      const external = files.filter((f) => f !== onnx).map((f) => ({ name: f.name, blob: f as Blob }));
+      await open(onnx.name, async () => onnx, external, false);
+    },
+    openModel: (fileName, bytes) => open(fileName, async () => bytes, [], false),
+    openSample(fileName) {
+      const sample = samples.models.find((m) => m.fileName === fileName) ?? samples.models[0];
+      return open(sample.fileName, () => sample.load(), [], true);
+    },
+    dismissError: () => set({ error: null }),
+
+    select(selection) {
+      const { model, layout } = get();
+      if (!model || !layout) return;
+      const highlight = highlightedItems(model.view, layout, selection);
+      const item = selection?.kind === 'node' ? itemOfNode(layout, selection.id) : undefined;
+      set({ selection, highlight, focus: item ? { item, seq: ++seq } : get().focus });
+    },
+
+    setSearch(query) {
+      const { model, layout } = get();
+      const matches = model && layout ? searchItems(model.view, layout, query) : [];
+      set({
+        search: { query, matches, index: 0 },
+        focus: matches.length ? { item: matches[0], seq: ++seq } : get().focus,
+      });
+    },
+    stepSearch(delta) {
+      const { search } = get();
+      if (!search.matches.length) return;
+      const index = (search.index + delta + search.matches.length) % search.matches.length;
+      set({ search: { ...search, index }, focus: { item: search.matches[index], seq: ++seq } });
+    },
+
+    async toggleBlock(blockId) {
+      const { expanded } = get();
+      await relayout(
+        expanded.includes(blockId) ? expanded.filter((b) => b !== blockId) : [...expanded, blockId],
+      );
+    },
+    collapseAll: () => relayout([]),
+  };
+}

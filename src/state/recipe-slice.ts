@@ -1,0 +1,101 @@
+/** Editing the recipe (pruning, quantization, preprocessing) and opening datasets. */
+import type { StoreApi } from 'zustand/vanilla';
+import { emptySlot } from './defaults';
+import { startJob } from './jobs';
+import type { CoreClient, DataRole, SampleCatalog, StudioActions, StudioStore } from './types';
+
+type RecipeActions = Pick<
+  StudioActions,
+  | 'updatePrune'
+  | 'updateRecovery'
+  | 'setGroupOverride'
+  | 'updateQuant'
+  | 'setPreprocess'
+  | 'openDataset'
+  | 'openSampleData'
+  | 'clearDataset'
+>;
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export function recipeSlice(
+  store: StoreApi<StudioStore>,
+  core: CoreClient,
+  samples: SampleCatalog,
+): RecipeActions {
+  const { setState: set, getState: get } = store;
+  const latest: Record<DataRole, number> = { calibration: 0, evaluation: 0 };
+
+  const patchSlot = (role: DataRole, patch: Partial<StudioStore['data'][DataRole]>) =>
+    set((s) => ({ data: { ...s.data, [role]: { ...s.data[role], ...patch } } }));
+
+  const checkPreprocess = async (role: DataRole) => {
+    const reply = await core.checkPreprocess(get().recipe.preprocess[role], role);
+    if (reply.ok)
+      patchSlot(role, {
+        preprocessError: null,
+        preprocessNote: reply.sampleDims
+          ? `Fed as [${reply.sampleDims.join(', ')}] per sample${reply.assumptions ? `; ${reply.assumptions}` : ''}`
+          : null,
+      });
+    else patchSlot(role, { preprocessError: reply.error.message, preprocessNote: null });
+  };
+
+  const openDataset: RecipeActions['openDataset'] = async (role, name, files) => {
+    const request = ++latest[role];
+    const job = startJob(store, 'dataset', `${role}: ${name}`);
+    patchSlot(role, { loading: name, error: null });
+    try {
+      const reply = await core.openDataset({ role, name, files, preprocess: get().recipe.preprocess[role] });
+      if (request !== latest[role]) return job.finish('cancelled');
+      if (!reply.ok) {
+        job.finish('failed', reply.error.message);
+        return patchSlot(role, { loading: null, error: reply.error });
+      }
+      job.finish('done');
+      patchSlot(role, { loading: null, error: null, dataset: reply.dataset });
+      await checkPreprocess(role);
+    } catch (err) {
+      job.finish('failed', message(err));
+      if (request === latest[role])
+        patchSlot(role, { loading: null, error: { message: message(err), code: 'worker' } });
+    }
+  };
+
+  return {
+    updatePrune: (patch) => set((s) => ({ recipe: { ...s.recipe, prune: { ...s.recipe.prune, ...patch } } })),
+    updateRecovery: (patch) =>
+      set((s) => ({
+        recipe: {
+          ...s.recipe,
+          prune: { ...s.recipe.prune, recovery: { ...s.recipe.prune.recovery, ...patch } },
+        },
+      })),
+    setGroupOverride(group, ratio) {
+      set((s) => {
+        const overrides = { ...s.recipe.prune.overrides };
+        if (ratio === null) delete overrides[group];
+        else overrides[group] = ratio;
+        return { recipe: { ...s.recipe, prune: { ...s.recipe.prune, overrides } } };
+      });
+    },
+    updateQuant: (patch) => set((s) => ({ recipe: { ...s.recipe, quant: { ...s.recipe.quant, ...patch } } })),
+    async setPreprocess(role, text) {
+      set((s) => ({ recipe: { ...s.recipe, preprocess: { ...s.recipe.preprocess, [role]: text } } }));
+      await checkPreprocess(role);
+    },
+    openDataset,
+    async openSampleData(role) {
+      const sample = samples.data[role];
+      set((s) => ({
+        recipe: { ...s.recipe, preprocess: { ...s.recipe.preprocess, [role]: sample.preprocess } },
+      }));
+      try {
+        await openDataset(role, sample.name, await sample.load());
+      } catch (err) {
+        patchSlot(role, { loading: null, error: { message: message(err), code: 'worker' } });
+      }
+    },
+    clearDataset: (role) => patchSlot(role, { ...emptySlot }),
+  };
+}

@@ -1,0 +1,16 @@
+import { DataControls } from './DataControls';
+import { EstimatePanel } from './EstimatePanel';
+import { PruneControls } from './PruneControls';
+import { QuantControls } from './QuantControls';
+
+/** The left-hand panel: the live estimate, then the recipe's settings. */
+export function ControlsPanel() {
+  return (
+    <aside className="controls" aria-label="Recipe">
+      <EstimatePanel />
+      <PruneControls />
+      <QuantControls />
+      <DataControls />
+    </aside>
+  );
+}

@@ -1,0 +1,152 @@
+import { useStudio, type PruneSettings, type StudioStore } from '../../state';
+import { Choice, Field } from './Field';
+
+const selectPrune = (s: StudioStore) => s.recipe.prune;
+const selectUpdate = (s: StudioStore) => s.updatePrune;
+const selectRecovery = (s: StudioStore) => s.updateRecovery;
+const selectOverrideCount = (s: StudioStore) => Object.keys(s.recipe.prune.overrides).length;
+
+const criteria = [
+  { value: 'l1', label: 'L1 norm of filters' },
+  { value: 'l2', label: 'L2 norm of filters' },
+] as const;
+const rankings = [
+  { value: 'per-group', label: 'Per group (same ratio)' },
+  { value: 'global', label: 'Global (across groups)' },
+] as const;
+const targets = [
+  { value: 'ratio', label: 'Channel ratio' },
+  { value: 'macs', label: 'MAC target' },
+] as const;
+const roundings = [1, 2, 4, 8, 16, 32].map((n) => ({
+  value: String(n),
+  label: n === 1 ? 'No rounding' : `Multiple of ${n}`,
+}));
+
+const recoverySteps: { key: keyof PruneSettings['recovery']; label: string }[] = [
+  { key: 'bnRecalibration', label: 'Recalibrate BatchNorm statistics' },
+  { key: 'biasCompensation', label: 'Compensate removed channels in the next bias' },
+  { key: 'reconstruction', label: 'Least-squares reconstruction of the next layer' },
+];
+
+/** Pruning settings; the estimate above them follows every change. */
+export function PruneControls() {
+  const prune = useStudio(selectPrune);
+  const update = useStudio(selectUpdate);
+  const updateRecovery = useStudio(selectRecovery);
+  const overrides = useStudio(selectOverrideCount);
+  return (
+    <fieldset className="control-group" disabled={!prune.enabled}>
+      <legend>
+        <label className="check legend-check">
+          <input
+            type="checkbox"
+            checked={prune.enabled}
+            onChange={(e) => update({ enabled: e.target.checked })}
+          />
+          Pruning
+        </label>
+      </legend>
+      <Field label="Importance criterion">
+        {(id) => (
+          <Choice
+            id={id}
+            value={prune.criterion}
+            options={criteria}
+            onChange={(criterion) => update({ criterion })}
+          />
+        )}
+      </Field>
+      <Field label="Target">
+        {(id) => (
+          <Choice
+            id={id}
+            value={prune.target}
+            options={targets}
+            onChange={(target) => update({ target })}
+            testId="prune-target"
+          />
+        )}
+      </Field>
+      {prune.target === 'ratio' ? (
+        <Field label={`Channels removed: ${Math.round(prune.ratio * 100)}%`}>
+          {(id) => (
+            <input
+              id={id}
+              type="range"
+              min={0}
+              max={0.9}
+              step={0.01}
+              value={prune.ratio}
+              onChange={(e) => update({ ratio: Number(e.target.value) })}
+              data-testid="ratio-slider"
+              aria-valuetext={`${Math.round(prune.ratio * 100)} percent of channels removed`}
+            />
+          )}
+        </Field>
+      ) : (
+        <Field label={`Keep ${Math.round(prune.macsKeep * 100)}% of the MACs`}>
+          {(id) => (
+            <input
+              id={id}
+              type="range"
+              min={0.05}
+              max={1}
+              step={0.01}
+              value={prune.macsKeep}
+              onChange={(e) => update({ macsKeep: Number(e.target.value) })}
+              data-testid="macs-slider"
+              aria-valuetext={`keep ${Math.round(prune.macsKeep * 100)} percent of MACs`}
+            />
+          )}
+        </Field>
+      )}
+      <Field label="Ranking">
+        {(id) => (
+          <Choice
+            id={id}
+            value={prune.ranking}
+            options={rankings}
+            onChange={(ranking) => update({ ranking })}
+          />
+        )}
+      </Field>
+      <Field
+        label="Round kept channels to"
+        hint="Hardware-friendly widths; rounding keeps more channels, never fewer."
+      >
+        {(id) => (
+          <Choice
+            id={id}
+            value={String(prune.roundTo)}
+            options={roundings}
+            onChange={(v) => update({ roundTo: Number(v) })}
+          />
+        )}
+      </Field>
+      {overrides > 0 && (
+        <p className="small-text">
+          {overrides} group{overrides === 1 ? '' : 's'} with an own ratio.{' '}
+          <button type="button" className="link" onClick={() => update({ overrides: {} })}>
+            Clear
+          </button>
+        </p>
+      )}
+      <div className="field" role="group" aria-labelledby="recovery-title">
+        <span id="recovery-title" className="field-label">
+          Recovery (no retraining)
+        </span>
+        {recoverySteps.map((step) => (
+          <label key={step.key} className="check">
+            <input
+              type="checkbox"
+              checked={prune.recovery[step.key]}
+              onChange={(e) => updateRecovery({ [step.key]: e.target.checked })}
+            />
+            {step.label}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}

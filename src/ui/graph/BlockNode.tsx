@@ -1,0 +1,85 @@
+import { memo } from 'react';
+import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
+import { nodeById, groupById, useStudio, type StudioStore } from '../../state';
+import { formatShape } from '../format';
+import { groupColor, groupTint } from './group-colors';
+
+export type BlockNodeData = {
+  item: string;
+  nodes: string[];
+  block: string;
+  expandable: boolean;
+  expanded: boolean;
+};
+export type BlockFlowNode = Node<BlockNodeData, 'block'>;
+
+const selectView = (s: StudioStore) => s.model?.view;
+
+/** Short names so a Conv · BN · Relu chain fits one line. */
+const SHORT: Record<string, string> = {
+  BatchNormalization: 'BN',
+  InstanceNormalization: 'IN',
+  GlobalAveragePool: 'GlobalAvgPool',
+  LeakyRelu: 'LeakyReLU',
+};
+const selectToggle = (s: StudioStore) => s.toggleBlock;
+
+/**
+ * One box on the canvas. It subscribes only to its own emphasis (highlighted, dimmed, search focus),
+ * so moving a slider or selecting elsewhere re-renders the boxes whose state changed, not the graph.
+ */
+export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNode>) {
+  const view = useStudio(selectView);
+  const emphasis = useStudio((s) => (s.highlight.has(data.item) ? 'on' : s.highlight.size ? 'dim' : 'none'));
+  const focused = useStudio((s) => s.search.matches[s.search.index] === data.item && s.search.query !== '');
+  const toggle = useStudio(selectToggle);
+  if (!view) return null;
+  const nodes = data.nodes.map((id) => nodeById(view, id)).filter((n) => n !== undefined);
+  const head = nodes[0];
+  const tail = nodes.filter((n) => n.inputs.some((t) => !t.constant) || n === head).at(-1) ?? head;
+  const ref =
+    tail.primary >= 0 ? tail.groups[tail.primary] : head.primary >= 0 ? head.groups[head.primary] : undefined;
+  const group = ref ? groupById(view, ref.group) : undefined;
+  const color = group ? groupColor(group.index, group.prunable) : '#d0d5dd';
+  const ops = nodes
+    .filter((n) => n === head || n.inputs.some((t) => !t.constant))
+    .map((n) => SHORT[n.op] ?? n.op);
+  const shape = tail.outputs[0]?.shape;
+  const blocked = group !== undefined && !group.prunable;
+  return (
+    <div
+      className={`block-node emphasis-${emphasis}${blocked ? ' blocked' : ''}${focused ? ' focused' : ''}`}
+      style={{ borderColor: color, background: group ? groupTint(group.index, group.prunable) : undefined }}
+      data-testid="graph-node"
+      data-group={group?.id ?? ''}
+      data-prunable={group ? String(group.prunable) : ''}
+      data-emphasis={emphasis}
+      title={nodes.map((n) => `${n.op} ${n.name}`).join('\n')}
+    >
+      <Handle type="target" position={Position.Top} isConnectable={false} />
+      <span className="block-stripe" style={{ background: color }} aria-hidden="true" />
+      <div className="block-ops">
+        {ops.join(' · ')}
+        {data.expandable && (
+          <button
+            type="button"
+            className="block-toggle nodrag"
+            aria-label={data.expanded ? `Collapse ${head.name}` : `Expand ${head.name}`}
+            onClick={(event) => {
+              event.stopPropagation();
+              void toggle(data.block);
+            }}
+          >
+            {data.expanded ? '−' : `+${data.nodes.length - 1}`}
+          </button>
+        )}
+      </div>
+      <div className="block-name mono">{head.name}</div>
+      <div className="block-meta mono">
+        {shape ? formatShape(shape) : ''}
+        {group && <span className="block-group">{group.id}</span>}
+      </div>
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+    </div>
+  );
+});

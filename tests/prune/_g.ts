@@ -1,0 +1,10 @@
+import { analyzeChannels } from '../../src/core/analysis';
+import { builderFixtures } from './fixtures';
+import { graphFromBytes } from './helpers';
+import { randomPlan } from './property';
+const f = builderFixtures()[1];
+const g = graphFromBytes(f.bytes);
+const an = analyzeChannels(g);
+for (const gr of an.groups) console.log(gr.id, gr.channels, gr.prunable, JSON.stringify(gr.reasons), JSON.stringify(gr.constraints), gr.members.map(m => `${m.role}:${m.kind}:${m.name}:${m.axis}:${m.convGroup ?? ''}:${JSON.stringify(m.runs.map(r=>[r.groupStart,r.targetStart,r.length,r.block]))}`).join(' | '));
+const p = randomPlan(g, 1);
+console.log(p.groups.map(x => [x.id, x.status, x.reason, x.prune]));

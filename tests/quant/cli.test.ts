@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { run as quantize } from '../../src/cli/commands/quantize';
+import { UserError } from '../../src/cli/errors';
+import { FIXTURES } from './helpers';
+
+const SPEC = '{"scale":0.00392156862745098,"mean":[0.286],"std":[0.353]}';
+afterEach(() => vi.restoreAllMocks());
+
+describe('whittle quantize', () => {
+  it('writes the INT8 model and reports sizes and fusion as JSON', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'whittle-q-')), 'r8.int8.onnx');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const code = await quantize([
+      join(FIXTURES, 'fmnist-resnet8-bn.onnx'),
+      '--calib',
+      join(FIXTURES, 'fmnist-calib'),
+      '--preprocess',
+      SPEC,
+      '--samples',
+      '200',
+      '--method',
+      'percentile',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(log.mock.calls.map((c) => c.join(' ')).join('\n'));
+    expect(report.samples).toBe(200);
+    expect(report.prepare.batchNormsFolded).toBe(9);
+    expect(report.fusion.fullyFused).toBe(true);
+    expect(report.bytes.int8).toBe(readFileSync(out).length);
+    expect(report.bytes.ratio).toBeGreaterThan(3);
+  });
+
+  it('refuses unknown methods and missing calibration data in one sentence', async () => {
+    await expect(quantize([join(FIXTURES, 'fmnist-resnet8.onnx')])).rejects.toThrow(UserError);
+    await expect(
+      quantize([join(FIXTURES, 'fmnist-resnet8.onnx'), '--calib', FIXTURES, '--method', 'kl']),
+    ).rejects.toThrow(/--method must be one of/);
+    await expect(
+      quantize([
+        join(FIXTURES, 'fmnist-resnet8.onnx'),
+        '--calib',
+        join(FIXTURES, 'fmnist-calib'),
+        '--exclude',
+        'nope',
+        '--preprocess',
+        SPEC,
+      ]),
+    ).rejects.toThrow(/No node named 'nope'/);
+  });
+});
