@@ -14,12 +14,16 @@ const gz = (p: string) => ({ path: p, bytes: new Uint8Array(gunzipSync(readFileS
 const SPEC = { scale: 0.00392156862745098, mean: [0.286], std: [0.353] };
 const INPUT = { name: 'input', type: 'float32' as const, shape: ['batch', 1, 28, 28] };
 const calib = idxDataset(gz('fmnist-calib/train-images-idx3-ubyte.gz'));
-const test = idxDataset(gz('fmnist-test/t10k-images-idx3-ubyte.gz'), gz('fmnist-test/t10k-labels-idx1-ubyte.gz'));
+const test = idxDataset(
+  gz('fmnist-test/t10k-images-idx3-ubyte.gz'),
+  gz('fmnist-test/t10k-labels-idx1-ubyte.gz'),
+);
 const methods = (process.env.METHODS ?? 'minmax').split(',') as CalibrationMethod[];
 
 const native = await createOrtRuntime({ backend: 'native' });
 const acc = async (bytes: Uint8Array) =>
-  (await evaluateModel(await native.createSession(bytes), test, { preprocess: SPEC, batchSize: 500 })).accuracy!.top1;
+  (await evaluateModel(await native.createSession(bytes), test, { preprocess: SPEC, batchSize: 500 }))
+    .accuracy!.top1;
 const quantized: Record<string, Uint8Array> = {};
 for (const name of ['fmnist-resnet8', 'fmnist-resnet8-bn', 'fmnist-mobilenetv2', 'fmnist-mobilenetv2-bn']) {
   const bytes = new Uint8Array(readFileSync(join(FIX, `${name}.onnx`)));

@@ -12,7 +12,7 @@ import {
   type ValueMeta,
 } from '../../eval';
 import { exportModel, inferShapes, typeProtoOf, type Graph } from '../../graph';
-import { emptyValueInfo, encodeModel } from '../../onnx';
+import { emptyNode, emptyValueInfo, encodeModel } from '../../onnx';
 
 /** Feeds by input name, one batch at a time; callable again for another pass. */
 export type CalibrationBatches = () => AsyncIterable<Readonly<Record<string, TensorData>>>;
@@ -66,20 +66,25 @@ export async function* capture(
   calibration: CalibrationBatches,
 ): AsyncGenerator<CapturedBatch> {
   const fromNodes = [...new Set(names)].filter((n) => !graph.isGraphInput(n));
-  // Exposed with their inferred types: onnxruntime-web cannot read an output whose type is left out.
+  // Each tensor is exposed through an Identity, with its inferred type: onnxruntime-web (1.30)
+  // returns no data for a fused Conv's output exposed directly (Conv + Add), nor for an untyped output.
   const shapes = inferShapes(graph);
   const model = exportModel(graph, shapes);
+  const exposed = new Map<string, string>();
   for (const name of fromNodes) {
-    if (graph.isGraphOutput(name)) continue;
+    const out = graph.uniqueName(`${name}::capture`);
+    exposed.set(name, out);
     const t = shapes.types.get(name);
-    model.graph!.output.push(emptyValueInfo({ name, ...(t ? { type: typeProtoOf(t) } : {}) }));
+    model.graph!.node.push(emptyNode({ opType: 'Identity', name: out, input: [name], output: [out] }));
+    model.graph!.output.push(emptyValueInfo({ name: out, ...(t ? { type: typeProtoOf(t) } : {}) }));
   }
   const bytes = encodeModel(model);
   const session = await runtime.createSession(bytes);
   try {
     for await (const feeds of calibration()) {
-      const out = fromNodes.length ? await session.run(feeds, fromNodes) : {};
-      const values: Record<string, TensorData> = { ...out };
+      const out = exposed.size ? await session.run(feeds, [...exposed.values()]) : {};
+      const values: Record<string, TensorData> = {};
+      for (const [name, as] of exposed) values[name] = out[as];
       for (const n of names) if (graph.isGraphInput(n)) values[n] = feeds[n];
       yield { feeds, values };
     }
