@@ -76,7 +76,10 @@ const dataSection = z
 
 const evaluateSection = z
   .object({
-    backends: z.array(z.enum(['wasm', 'webgpu', 'native'])).min(1).default(['wasm']),
+    backends: z
+      .array(z.enum(['wasm', 'webgpu', 'native']))
+      .min(1)
+      .default(['wasm']),
     threads: z.number().int().min(1).max(64).default(1),
     runs: z.number().int().min(1).max(10_000).default(20),
     warmup: z.number().int().min(0).max(1000).default(3),

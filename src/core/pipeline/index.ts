@@ -1,0 +1,18 @@
+/**
+ * The recipe (a versioned, validated JSON description of a run) and the stage runner that turns a
+ * model + recipe + datasets into measured stages and the optimized model.
+ */
+export {
+  RECIPE_VERSION,
+  RecipeError,
+  defaultRecipe,
+  parseRecipe,
+  parseRecipeJson,
+  recipeJsonSchema,
+  recipeSchema,
+  type Recipe,
+  type RecipeInput,
+} from './recipe';
+export { runPipeline, PipelineCancelled } from './run-pipeline';
+export { stageLabel } from './recipe-map';
+export type * from './types';

@@ -1,0 +1,111 @@
+/**
+ * Measures every stage the same way: cost from its float graph, accuracy (labelled evaluation set)
+ * and fidelity to the original in one pass, and latency on each backend with all stages interleaved
+ * in one run, so machine drift falls on every stage alike.
+ */
+import {
+  compareLatency,
+  evaluateModel,
+  type LatencyStats,
+  type RuntimeSession,
+  type StageResult,
+  type ValueMeta,
+} from '../eval';
+import { costModel, type Graph } from '../graph';
+import { preprocessOf, recipeEvalLimit } from './recipe-map';
+import type { PipelineInputs, PipelinePhase, PipelineStage, StageName } from './types';
+
+export interface StageDraft {
+  name: StageName;
+  label: string;
+  bytes: Uint8Array;
+  /** The float graph this stage's cost is read from (an INT8 stage keeps its source's parameters and MACs). */
+  graph: Graph;
+  quantized?: boolean;
+}
+
+export async function measureStages(
+  drafts: readonly StageDraft[],
+  inputs: PipelineInputs,
+  input: ValueMeta,
+  report: (phase: PipelinePhase, fraction: number, message: string) => void,
+  timings: Record<string, number>,
+): Promise<{ stages: PipelineStage[]; assumptions: string }> {
+  const { recipe, runtime, signal } = inputs;
+  const dataset = inputs.evaluation ?? inputs.calibration;
+  const limit = inputs.evaluation ? recipe.data.evalLimit : recipeEvalLimit(recipe);
+  const started = performance.now();
+  const reference = await runtime.createSession(drafts[0].bytes);
+  const measured: Omit<StageResult, 'latency'>[] = [];
+  let assumptions = '';
+  try {
+    for (const [k, d] of drafts.entries()) {
+      report('evaluate', k / drafts.length, `Evaluating ${d.label}`);
+      const t0 = performance.now();
+      const session: RuntimeSession = k === 0 ? reference : await runtime.createSession(d.bytes);
+      try {
+        const r = await evaluateModel(session, dataset, {
+          preprocess: preprocessOf(recipe),
+          batchSize: recipe.data.batchSize,
+          limit,
+          inputName: input.name,
+          signal,
+          reference: k === 0 ? undefined : reference,
+          onProgress: (done, total) =>
+            report('evaluate', (k + done / Math.max(1, total)) / drafts.length, `Evaluating ${d.label}`),
+        });
+        assumptions = r.assumptions;
+        const cost = costOf(d.graph);
+        measured.push({
+          stage: d.label,
+          modelBytes: d.bytes.byteLength,
+          parameters: cost.parameters,
+          macs: cost.macs,
+          ...(inputs.evaluation?.labels && r.accuracy ? { accuracy: r.accuracy } : {}),
+          ...(r.fidelity ? { fidelity: r.fidelity } : {}),
+          timeMs: performance.now() - t0,
+        });
+      } finally {
+        if (k !== 0) await session.release();
+      }
+    }
+  } finally {
+    await reference.release();
+  }
+  timings.evaluate = performance.now() - started;
+
+  const t1 = performance.now();
+  const latency: LatencyStats[][] = drafts.map(() => []);
+  const backends = inputs.latencyRuntimes?.length ? inputs.latencyRuntimes : [runtime];
+  for (const [b, rt] of backends.entries()) {
+    report('benchmark', b / backends.length, `Timing every stage on ${rt.backend}`);
+    const cmp = await compareLatency(
+      rt,
+      drafts.map((d) => ({ label: d.label, bytes: d.bytes })),
+      {
+        warmup: recipe.evaluate.warmup,
+        runs: recipe.evaluate.runs,
+        batch: recipe.evaluate.batch,
+        signal,
+        onProgress: (done, total) =>
+          report('benchmark', (b + done / Math.max(1, total)) / backends.length, `Timing on ${rt.backend}`),
+      },
+    );
+    cmp.models.forEach((m, i) => latency[i].push(m));
+  }
+  timings.benchmark = performance.now() - t1;
+
+  const stages = drafts.map((d, i) => ({
+    name: d.name,
+    label: d.label,
+    bytes: d.bytes,
+    result: { ...measured[i], latency: latency[i] },
+  }));
+  return { stages, assumptions };
+}
+
+/** Parameters and MACs of a float graph (an INT8 stage reports those of the float model it came from). */
+function costOf(graph: Graph): { parameters: number; macs: number } {
+  const c = costModel(graph);
+  return { parameters: c.parameters, macs: c.macs };
+}

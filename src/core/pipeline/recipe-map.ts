@@ -1,0 +1,80 @@
+/** From the recipe's words to the options of the prune and quant modules, and stage labels. */
+import type { KernelBackend } from '../../kernels';
+import { PREPROCESS_PRESETS, type InferenceRuntime, type PreprocessSpec } from '../eval';
+import type { CalibrationBatches, PruneModelOptions, PrunePlan } from '../prune';
+import type { CalibrationMethod, PlanOptions } from '../quant';
+import type { Recipe } from './recipe';
+import type { StageName } from './types';
+
+export function preprocessOf(recipe: Recipe): PreprocessSpec | undefined {
+  const p = recipe.data.preprocess;
+  return typeof p === 'string' ? PREPROCESS_PRESETS[p] : p;
+}
+
+export function pruneOptionsOf(
+  recipe: Recipe,
+  kernels: KernelBackend,
+  runtime: InferenceRuntime,
+  calibration: CalibrationBatches,
+): PruneModelOptions {
+  const p = recipe.prune;
+  return {
+    criterion: { criterion: p.criterion },
+    recipe: {
+      ...(p.macsTarget !== undefined ? { macsTarget: p.macsTarget } : { ratio: p.ratio ?? 0 }),
+      global: p.global,
+      maxGroupRatio: p.maxPerGroup,
+      overrides: p.overrides,
+      roundTo: p.roundTo,
+      includeFirst: p.includeFirst,
+      includeClassifier: p.includeClassifier,
+    },
+    kernels,
+    runtime,
+    calibration,
+    recover: {
+      compensate: p.recover.includes('compensate'),
+      lsq: p.recover.includes('lsq'),
+      bn: p.recover.includes('bn'),
+    },
+    steps: p.steps,
+  };
+}
+
+export function quantOptionsOf(
+  recipe: Recipe,
+): PlanOptions & { method: CalibrationMethod; percentile: number } {
+  const q = recipe.quantize;
+  return {
+    activations: q.activations,
+    perChannel: q.weights === 'per-channel',
+    exclude: q.exclude,
+    method: q.method,
+    percentile: q.percentile,
+  };
+}
+
+const pct = (x: number) => `${Math.round(100 * x)}%`;
+
+/** "pruned 40% MACs", "pruned 40% MACs + recovered (lsq)", "INT8", "pruned 40% MACs + INT8". */
+export function stageLabel(name: StageName, recipe: Recipe, plan?: PrunePlan): string {
+  const cut =
+    plan && plan.before.macs > 0 ? `pruned ${pct(1 - plan.after.macs / plan.before.macs)} MACs` : 'pruned';
+  switch (name) {
+    case 'original':
+      return 'original (FP32)';
+    case 'pruned':
+      return cut;
+    case 'recovered':
+      return `${cut} + recovered (${recipe.prune.recover.join(', ')})`;
+    case 'int8':
+      return 'INT8';
+    case 'pruned-int8':
+      return `${cut}${recipe.prune.recover.length ? ' + recovered' : ''} + INT8`;
+  }
+}
+
+/** Samples used for fidelity when there is no labelled evaluation set: the calibration samples. */
+export function recipeEvalLimit(recipe: Recipe): number {
+  return recipe.data.evalLimit ?? recipe.data.calibrationSamples;
+}

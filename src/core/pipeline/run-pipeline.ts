@@ -1,0 +1,212 @@
+/**
+ * The stage runner: model + recipe + datasets → analyse → prune (mask) → recover → remove channels →
+ * calibrate → quantize, then every stage evaluated and timed side by side. Pure orchestration over
+ * core modules; the runtime and kernels are injected, so the same code runs in Node and in a worker.
+ */
+import { exportModel, importModel, type Graph } from '../graph';
+import { decodeModel, encodeModel } from '../onnx';
+import { calibrationFromDataset, cloneGraph, pruneModel, removeChannels, type PrunePlan } from '../prune';
+import { evaluateModel, type InferenceRuntime, type ValueMeta } from '../eval';
+import {
+  datasetFeeds,
+  fallBackUntilWithinBudget,
+  quantizeModel,
+  rankDamage,
+  type FusionReport,
+} from '../quant';
+import { measureStages, type StageDraft } from './measure';
+import { pruneOptionsOf, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
+import type { PipelineInputs, PipelinePhase, PipelineResult, StageName } from './types';
+
+export class PipelineCancelled extends Error {
+  constructor() {
+    super('The run was cancelled.');
+    this.name = 'PipelineCancelled';
+  }
+}
+
+/** Runs every enabled stage of `inputs.recipe` and measures each; see {@link PipelineInputs}. */
+export async function runPipeline(inputs: PipelineInputs): Promise<PipelineResult> {
+  const { recipe, runtime, kernels, signal } = inputs;
+  const timings: Record<string, number> = {};
+  const report = (phase: PipelinePhase, fraction: number, message: string) => {
+    if (signal?.aborted) throw new PipelineCancelled();
+    inputs.onProgress?.({ phase, fraction, message });
+  };
+  const timed = async <T>(key: string, f: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await f();
+    } finally {
+      timings[key] = (timings[key] ?? 0) + performance.now() - t0;
+    }
+  };
+
+  report('load', 0, 'Reading the model');
+  const original = importModel(decodeModel(inputs.model));
+  const input = inputMeta(original);
+  const preprocess = preprocessOf(recipe);
+  const drafts: StageDraft[] = [
+    { name: 'original', label: stageLabel('original', recipe), bytes: inputs.model, graph: original },
+  ];
+
+  let plan: PrunePlan | undefined;
+  let pruned: Graph | undefined;
+  const pruning =
+    recipe.prune.enabled && ((recipe.prune.ratio ?? 0) > 0 || recipe.prune.macsTarget !== undefined);
+  if (pruning) {
+    report('analyse', 0, 'Finding pruning groups and ranking channels');
+    const calibration = await timed('prune', () =>
+      calibrationFromDataset(inputs.calibration, {
+        input,
+        preprocess,
+        limit: recipe.data.calibrationSamples,
+        batchSize: recipe.data.batchSize,
+      }),
+    );
+    const base = pruneOptionsOf(recipe, kernels, runtime, calibration);
+    report('prune', 0.1, 'Pruning');
+    const oneShot = await timed('prune', () =>
+      pruneModel(original, {
+        ...base,
+        recover: {},
+        steps: recipe.prune.recover.length ? 1 : recipe.prune.steps,
+      }),
+    );
+    report('remove', 0.5, 'Removing pruned channels');
+    const removedBase = await timed('remove', async () => removed(oneShot.masked, oneShot.plan));
+    drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, oneShot.plan), ...removedBase });
+    plan = oneShot.plan;
+    pruned = removedBase.graph;
+    if (recipe.prune.recover.length) {
+      report('recover', 0, `Recovering: ${recipe.prune.recover.join(', ')}`);
+      const recovered = await timed('recover', () =>
+        pruneModel(original, {
+          ...base,
+          steps: recipe.prune.steps,
+          onStep: (k, n) => report('recover', k / n, `Recovery step ${k} of ${n}`),
+        }),
+      );
+      const out = await timed('remove', async () => removed(recovered.masked, recovered.plan));
+      drafts.push({ name: 'recovered', label: stageLabel('recovered', recipe, recovered.plan), ...out });
+      plan = recovered.plan;
+      pruned = out.graph;
+    }
+  }
+
+  let fusion: FusionReport | undefined;
+  if (recipe.quantize.enabled) {
+    const targets: { name: StageName; graph: Graph }[] = [{ name: 'int8', graph: original }];
+    if (pruned) targets.push({ name: 'pruned-int8', graph: pruned });
+    for (const [k, t] of targets.entries()) {
+      report(
+        'calibrate',
+        k / targets.length,
+        `Calibrating ${t.name === 'int8' ? 'the original' : 'the pruned model'}`,
+      );
+      const q = await timed('quantize', () =>
+        quantizeModel(cloneGraph(t.graph), {
+          ...quantOptionsOf(recipe),
+          runtime,
+          kernels,
+          signal,
+          calibration: datasetFeeds(inputs.calibration, input, {
+            preprocess,
+            limit: recipe.data.calibrationSamples,
+            batchSize: recipe.data.batchSize,
+            signal,
+          }),
+        }),
+      );
+      let bytes = q.bytes;
+      if (recipe.quantize.maxDrop !== undefined && inputs.evaluation?.labels) {
+        report(
+          'quantize',
+          k / targets.length,
+          'Returning the most damaging ops to float until the drop is within budget',
+        );
+        bytes = await timed('quantize', () => accuracyAware(inputs, q, input));
+      }
+      fusion = q.fusion;
+      drafts.push({
+        name: t.name,
+        label: stageLabel(t.name, recipe, plan),
+        bytes,
+        graph: t.graph,
+        quantized: true,
+      });
+    }
+  }
+
+  const { stages, assumptions } = await measureStages(drafts, inputs, input, report, timings);
+  timings.transform =
+    (timings.prune ?? 0) + (timings.recover ?? 0) + (timings.remove ?? 0) + (timings.quantize ?? 0);
+  return { recipe, stages, final: stages[stages.length - 1].name, plan, fusion, assumptions, timings };
+}
+
+/** The smaller model: the masked graph with its pruned channels physically removed. */
+function removed(masked: Graph, plan: PrunePlan): { graph: Graph; bytes: Uint8Array } {
+  const graph = cloneGraph(masked);
+  removeChannels(graph, plan);
+  return { graph, bytes: encodeModel(exportModel(graph)) };
+}
+
+function inputMeta(graph: Graph): ValueMeta {
+  const vi = graph.inputs[0];
+  if (!vi) throw new Error('The model has no graph input to feed.');
+  const dims = vi.type?.tensorType?.shape?.dim ?? [];
+  return {
+    name: vi.name,
+    type: 'float32',
+    shape: dims.map((d) => (d.dimValue !== undefined ? Number(d.dimValue) : d.dimParam || 'N')),
+  };
+}
+
+/** Accuracy-aware INT8: rank quantized ops by damage, return the worst to float until within budget. */
+async function accuracyAware(
+  inputs: PipelineInputs,
+  q: Awaited<ReturnType<typeof quantizeModel>>,
+  input: ValueMeta,
+): Promise<Uint8Array> {
+  const { recipe, runtime, kernels } = inputs;
+  const preprocess = preprocessOf(recipe);
+  const feeds = () =>
+    datasetFeeds(inputs.calibration, input, {
+      preprocess,
+      limit: Math.min(64, recipe.data.calibrationSamples),
+      batchSize: recipe.data.batchSize,
+    });
+  const ranking = await rankDamage(q.float, q.quantized, q.plan, feeds(), runtime);
+  const evaluation = inputs.evaluation!;
+  const evaluate = async (bytes: Uint8Array) => accuracyOf(runtime, bytes, evaluation, recipe);
+  const maxDrop = (recipe.quantize.maxDrop ?? 0) / 100;
+  const result = await fallBackUntilWithinBudget(
+    q.float,
+    quantOptionsOf(recipe),
+    q.ranges,
+    ranking,
+    evaluate,
+    { maxDrop, relative: recipe.quantize.maxDropRelative },
+    kernels,
+  );
+  return result.bytes;
+}
+
+async function accuracyOf(
+  runtime: InferenceRuntime,
+  bytes: Uint8Array,
+  dataset: NonNullable<PipelineInputs['evaluation']>,
+  recipe: PipelineInputs['recipe'],
+): Promise<number> {
+  const session = await runtime.createSession(bytes);
+  try {
+    const r = await evaluateModel(session, dataset, {
+      preprocess: preprocessOf(recipe),
+      batchSize: recipe.data.batchSize,
+      limit: recipe.data.evalLimit ?? 1000,
+    });
+    return r.accuracy?.top1 ?? 0;
+  } finally {
+    await session.release();
+  }
+}
