@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   quantize: () => import('./commands/quantize'),
   eval: () => import('./commands/eval'),
   bench: () => import('./commands/bench'),
+  optimize: () => import('./commands/optimize'),
   prune: () => import('./commands/prune'),
 };
 

@@ -77,9 +77,15 @@ export async function run(argv: string[]): Promise<number> {
   const criterion = (values.criterion ?? 'fpgm') as CriterionName;
   if (!CRITERIA.includes(criterion))
     throw new UserError(`prune: --criterion must be one of ${CRITERIA.join(', ')}, not "${criterion}".`);
-  const recoverList = values.recover ? values.recover.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const recoverList = values.recover
+    ? values.recover
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
   for (const s of recoverList)
-    if (!STEPS.includes(s)) throw new UserError(`prune: unknown recovery step "${s}" (use ${STEPS.join(', ')}).`);
+    if (!STEPS.includes(s))
+      throw new UserError(`prune: unknown recovery step "${s}" (use ${STEPS.join(', ')}).`);
   if ((recoverList.length || criterion === 'activation') && !values.calib)
     throw new UserError('prune: recovery and the activation criterion need --calib DATA.');
   const backend = values.backend ?? 'wasm';
@@ -172,8 +178,10 @@ function formatReport(
     `${model}: ${plan.mode} plan, criterion ${plan.criterion}, ${plan.prunedChannels} of ${plan.prunableChannels} eligible channels pruned`,
   ];
   for (const g of plan.groups) {
-    if (g.status === 'pruned') lines.push(`  ${g.id.padEnd(5)} ${String(g.channels).padStart(5)} → ${g.keep}`);
-    else if (g.status === 'excluded') lines.push(`  ${g.id.padEnd(5)} ${String(g.channels).padStart(5)}   kept: ${g.reason}`);
+    if (g.status === 'pruned')
+      lines.push(`  ${g.id.padEnd(5)} ${String(g.channels).padStart(5)} → ${g.keep}`);
+    else if (g.status === 'excluded')
+      lines.push(`  ${g.id.padEnd(5)} ${String(g.channels).padStart(5)}   kept: ${g.reason}`);
   }
   if (plan.note) lines.push(`  note: ${plan.note}`);
   const pct = (a: number, b: number) => (b ? `${(((b - a) / b) * 100).toFixed(1)} % less` : '');

@@ -25,8 +25,20 @@ export class PipelineCancelled extends Error {
   }
 }
 
-/** Runs every enabled stage of `inputs.recipe` and measures each; see {@link PipelineInputs}. */
+/**
+ * Runs every enabled stage of `inputs.recipe` and measures each; see {@link PipelineInputs}.
+ * @throws PipelineCancelled once `inputs.signal` aborts, whichever step was running.
+ */
 export async function runPipeline(inputs: PipelineInputs): Promise<PipelineResult> {
+  try {
+    return await run(inputs);
+  } catch (e) {
+    if (inputs.signal?.aborted) throw new PipelineCancelled();
+    throw e;
+  }
+}
+
+async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const { recipe, runtime, kernels, signal } = inputs;
   const timings: Record<string, number> = {};
   const report = (phase: PipelinePhase, fraction: number, message: string) => {

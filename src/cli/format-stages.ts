@@ -1,0 +1,44 @@
+import type { PipelineResult } from '../core/pipeline';
+
+const n = new Intl.NumberFormat('en-US');
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** The per-stage table of `whittle optimize`: metric, latency, size, MACs, parameters, ratios. */
+export function formatStages(result: PipelineResult): string {
+  const [first] = result.stages;
+  const base = first.result;
+  const rows = result.stages.map((s) => {
+    const r = s.result;
+    const metric = r.accuracy
+      ? `top-1 ${pct(r.accuracy.top1)}`
+      : r.fidelity
+        ? `agree ${pct(r.fidelity.top1Agreement)}`
+        : '—';
+    const lat = r.latency.map((l) => `${l.medianMs.toFixed(3)} ms ${l.backend}`).join(', ');
+    const speed =
+      r.latency[0] && base.latency[0]
+        ? `${(base.latency[0].medianMs / r.latency[0].medianMs).toFixed(2)}×`
+        : '';
+    const size = `${n.format(r.modelBytes)} B (${(base.modelBytes / r.modelBytes).toFixed(2)}×)`;
+    const macs =
+      r.macs !== undefined && base.macs ? `${n.format(r.macs)} (−${pct(1 - r.macs / base.macs)})` : '';
+    return [
+      s.label,
+      metric,
+      `${lat} ${speed}`,
+      size,
+      macs,
+      r.parameters !== undefined ? n.format(r.parameters) : '',
+    ];
+  });
+  const header = ['stage', 'metric', 'latency (speed-up)', 'size (smaller)', 'MACs', 'parameters'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  const lines = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  if (result.assumptions) lines.push('', `Assumed: ${result.assumptions}`);
+  return lines.join('\n');
+}
