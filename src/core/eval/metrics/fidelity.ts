@@ -47,8 +47,8 @@ export class FidelityAccumulator {
         if (ad > this.maxAbs) this.maxAbs = ad;
       }
       this.signal += rr;
-      // Two all-zero rows are identical: cosine 1, not 0/0.
-      this.cosineSum += rr === 0 && tt === 0 ? 1 : dot / Math.sqrt(rr * tt);
+      // Two all-zero rows are identical (cosine 1); one all-zero row against another is orthogonal (0).
+      this.cosineSum += rr === 0 && tt === 0 ? 1 : rr === 0 || tt === 0 ? 0 : dot / Math.sqrt(rr * tt);
     }
     this.rows += rows;
   }
