@@ -67,6 +67,10 @@ export interface Selection {
  */
 export async function selectBackend(options: BackendOptions = {}): Promise<Selection> {
   const found = await createBackends(options);
+  if (found.backends.length === 0)
+    throw new Error(
+      `No kernel backend can run here (${found.probes.map((p) => `${p.name}: ${p.reason}`).join('; ')}).`,
+    );
   const rows = 384;
   const cols = 96;
   const x = new Float32Array(rows * cols);

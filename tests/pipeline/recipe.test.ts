@@ -66,6 +66,7 @@ describe('recipe', () => {
   it('publishes a JSON Schema that describes the sections', () => {
     const schema = recipeJsonSchema() as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties).sort()).toEqual([
+      'compute',
       'data',
       'evaluate',
       'prune',

@@ -11,7 +11,7 @@ import {
   type PipelineResult,
 } from '../../core/pipeline';
 import { QuantError } from '../../core/quant';
-import { createWasmBackend } from '../../kernels';
+import { selectBackend } from '../../kernels';
 import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { onePositional, parseCommandArgs } from '../args';
 import { UserError } from '../errors';
@@ -65,22 +65,31 @@ export async function run(argv: string[]): Promise<number> {
       });
     const model = new Uint8Array(await readFile(modelPath));
     const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
+    const allow = recipe.compute.kernels === 'auto' ? undefined : [recipe.compute.kernels];
+    const selection = await selectBackend({ wasmLoader: nodeWasmLoader, allow }).catch((e: Error) => {
+      throw new UserError(`optimize: the recipe's compute.kernels cannot be honoured: ${e.message}`);
+    });
     const result = await runPipeline({
       model,
       recipe,
       calibration: await openDatasetPath(values.calib),
       evaluation: values.eval ? await openDatasetPath(values.eval) : undefined,
       runtime,
-      kernels: await createWasmBackend(nodeWasmLoader),
+      kernels: selection.backend,
       onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
     });
     bar.done();
     const final = result.stages[result.stages.length - 1];
     await writeFile(out, final.bytes);
-    const report = reportOf(result, modelPath, out);
+    const report = {
+      ...reportOf(result, modelPath, out),
+      kernels: { backend: selection.backend.name, timingsMs: selection.timings },
+    };
     if (values.report) await writeFile(values.report, JSON.stringify(report, jsonSafe, 2));
     console.log(
-      values.json ? JSON.stringify(report, jsonSafe, 2) : `${formatStages(result)}\n\nWrote ${out}`,
+      values.json
+        ? JSON.stringify(report, jsonSafe, 2)
+        : `${formatStages(result)}\n\nKernels: ${selection.backend.name} (picked by measurement among ${Object.keys(selection.timings).join(', ')})\nWrote ${out}`,
     );
     return 0;
   } catch (e) {

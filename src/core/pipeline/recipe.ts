@@ -87,6 +87,17 @@ const evaluateSection = z
   })
   .strict();
 
+const computeSection = z
+  .object({
+    /**
+     * Backend for Whittle's own math (criteria, least squares, observers, weight rounding): `auto`
+     * measures the available ones and takes the fastest. Byte-identical results across machines need
+     * the same backend on both (WASM gives the same bits in Node and in the browser).
+     */
+    kernels: z.enum(['auto', 'reference', 'wasm', 'webgpu']).default('auto'),
+  })
+  .strict();
+
 export const recipeSchema = z
   .object({
     version: z.literal(RECIPE_VERSION),
@@ -94,6 +105,7 @@ export const recipeSchema = z
     quantize: quantizeSection.default(() => quantizeSection.parse({})),
     data: dataSection.default(() => dataSection.parse({})),
     evaluate: evaluateSection.default(() => evaluateSection.parse({})),
+    compute: computeSection.default(() => computeSection.parse({})),
   })
   .strict();
 
