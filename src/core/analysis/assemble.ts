@@ -85,21 +85,26 @@ function distribute(s: AnalysisState, m: PendingMember, drafts: Map<SpaceId, Dra
     pos += seg.length * seg.block;
   }
   const extent = m.kind === 'tensor' ? (s.dim(m.name, m.axis) ?? pos) : (paramExtent(s, m) ?? pos);
-  for (const [root, runs] of byGroup)
-    drafts.get(root)!.members.push({
-      role: m.role,
-      node: m.node,
-      opType: m.opType,
-      kind: m.kind,
-      name: m.name,
-      axis: m.axis,
-      extent,
-      runs,
-      ...(m.note ? { note: m.note } : {}),
-      ...(m.convGroup !== undefined ? { convGroup: m.convGroup } : {}),
-      ...(m.shared ? { shared: true } : {}),
-    });
+  for (const [root, runs] of byGroup) drafts.get(root)!.members.push(memberOf(m, extent, runs));
   if (m.segments.length === 0) attachSegmentless(s, m, drafts);
+}
+
+/** The public member: the pending one's fields, with optional ones only where set. */
+function memberOf(m: PendingMember, extent: number, runs: ChannelRun[]): GroupMember {
+  return {
+    role: m.role,
+    node: m.node,
+    opType: m.opType,
+    kind: m.kind,
+    name: m.name,
+    axis: m.axis,
+    extent,
+    runs,
+    ...(m.note ? { note: m.note } : {}),
+    ...(m.convGroup !== undefined ? { convGroup: m.convGroup } : {}),
+    ...(m.shared ? { shared: true } : {}),
+    ...(m.shapeEntry !== undefined ? { shapeEntry: m.shapeEntry } : {}),
+  };
 }
 
 function paramExtent(s: AnalysisState, m: PendingMember): number | undefined {
@@ -112,17 +117,5 @@ function attachSegmentless(s: AnalysisState, m: PendingMember, drafts: Map<Space
   const l = m.via ? s.layout(m.via) : undefined;
   if (!l) return;
   const roots = new Set(l.segments.map((seg) => s.table.spaceRoot(seg.space)));
-  for (const root of roots)
-    drafts.get(root)!.members.push({
-      role: m.role,
-      node: m.node,
-      opType: m.opType,
-      kind: m.kind,
-      name: m.name,
-      axis: m.axis,
-      extent: paramExtent(s, m) ?? 0,
-      runs: [],
-      ...(m.note ? { note: m.note } : {}),
-      ...(m.shapeEntry !== undefined ? { shapeEntry: m.shapeEntry } : {}),
-    });
+  for (const root of roots) drafts.get(root)!.members.push(memberOf(m, paramExtent(s, m) ?? 0, []));
 }
