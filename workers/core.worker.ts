@@ -3,7 +3,7 @@
  * freezes the page. It only unpacks a request, calls `src/core` and answers; model bytes arrive
  * transferred (or as a Blob read here), never copied on the page.
  */
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
 import { inspectModel, type ModelSummary } from '../src/core/inspect';
 import { OnnxFormatError } from '../src/core/onnx';
 import {
@@ -18,6 +18,20 @@ import { layoutView, openModelView, type GraphLayout } from '../src/core/view';
 import { browserImageDecoder } from '../src/platform/browser-image-decoder';
 import { readBlob } from './read-blob';
 import { firstInput, session } from './session';
+import { RecipeError } from '../src/core/pipeline';
+import { runOnce, stageModels } from './run-job';
+import { evaluateOpen, groupSensitivity, sweepRatios } from './study-jobs';
+import type {
+  EvaluateReply,
+  EvaluateRequest,
+  RunProgress,
+  RunReply,
+  RunRequest,
+  SensitivityReply,
+  SensitivityRequest,
+  SweepReply,
+  SweepRequest,
+} from './run-protocol';
 import type {
   DatasetReply,
   Failure,
@@ -37,8 +51,33 @@ const failure = (err: unknown): Failure | undefined => {
   if (err instanceof DatasetError) return { ok: false, error: { message: err.message, code: 'dataset' } };
   if (err instanceof PreprocessError)
     return { ok: false, error: { message: err.message, code: 'preprocess' } };
+  if (err instanceof RecipeError) return { ok: false, error: { message: err.message, code: 'recipe' } };
   return undefined;
 };
+
+/** The run, sweep or analysis in progress; `cancel` aborts it. One at a time. */
+let current: AbortController | null = null;
+
+/** Runs `job` as the current cancellable job; a cancelled or failed job is an answer, not a throw. */
+async function job<T extends { ok: true }>(work: (signal: AbortSignal) => Promise<T>): Promise<T | Failure> {
+  if (current) return { ok: false, error: { message: 'Another run is in progress.', code: 'busy' } };
+  const controller = new AbortController();
+  current = controller;
+  try {
+    return await work(controller.signal);
+  } catch (err) {
+    if (controller.signal.aborted)
+      return { ok: false, error: { message: 'The run was cancelled.', code: 'cancelled' } };
+    return (
+      failure(err) ?? { ok: false, error: { message: (err as Error).message ?? String(err), code: 'run' } }
+    );
+  } finally {
+    current = null;
+  }
+}
+
+/** Progress callbacks are comlink proxies: calls are fire-and-forget messages to the page. */
+const relay = (onProgress?: (p: RunProgress) => void) => (p: RunProgress) => void onProgress?.(p);
 
 const api = {
   /** Decodes and summarises one ONNX file (the shell's summary; `open` does this and more). */
@@ -80,7 +119,8 @@ const api = {
       enter('layout');
       const layout = layoutView(opened.view);
       enter('layout');
-      session.model = { fileName: request.fileName, ...opened };
+      const self = !request.externalData?.length;
+      session.model = { fileName: request.fileName, ...opened, ...(self ? { bytes } : {}) };
       return { ok: true, view: opened.view, layout, timings };
     } catch (err) {
       const f = failure(err);
@@ -140,6 +180,61 @@ const api = {
       if (f) return f;
       throw err;
     }
+  },
+
+  /**
+   * Runs the pipeline on the open model and datasets. Stage models stay here under `runId`
+   * (`stageModel` hands one out); the reply carries results only.
+   */
+  async run(request: RunRequest, onProgress?: (p: RunProgress) => void): Promise<RunReply> {
+    return job(async (signal) => ({
+      ok: true as const,
+      summary: await runOnce(request.runId, request.recipe, signal, relay(onProgress)),
+    }));
+  },
+
+  /** Accuracy against pruning ratio, quantization off. */
+  async sweep(request: SweepRequest, onProgress?: (p: RunProgress) => void): Promise<SweepReply> {
+    return job(async (signal) => ({
+      ok: true as const,
+      ...(await sweepRatios(request.recipe, request.ratios, signal, relay(onProgress))),
+    }));
+  },
+
+  /** Per-group sensitivity: the metric drop when only that group is pruned, on a subset. */
+  async sensitivity(
+    request: SensitivityRequest,
+    onProgress?: (p: RunProgress) => void,
+  ): Promise<SensitivityReply> {
+    return job((signal) => groupSensitivity(request, signal, relay(onProgress)));
+  },
+
+  /** The open model's accuracy on the evaluation set, in this worker's onnxruntime. */
+  async evaluate(request: EvaluateRequest): Promise<EvaluateReply> {
+    return job(() => evaluateOpen(request) as Promise<Extract<EvaluateReply, { ok: true }>>);
+  },
+
+  /** Aborts the current run, sweep or analysis (it answers `cancelled`). */
+  cancel(): void {
+    current?.abort();
+  },
+
+  /** A copy of one stage's model (the worker keeps its own for later downloads). */
+  async stageModel(runId: number, stage: string): Promise<Uint8Array> {
+    const bytes = stageModels.get(runId)?.get(stage);
+    if (!bytes) throw new Error(`Run ${runId} has no stage “${stage}” here.`);
+    const copy = bytes.slice();
+    return transfer(copy, [copy.buffer]);
+  },
+
+  /** Forgets a dataset, so runs stop using it. */
+  clearDataset(role: DatasetRequest['role']): void {
+    delete session.datasets[role];
+  },
+
+  /** Forgets a run's stage models. */
+  dropRun(runId: number): void {
+    stageModels.delete(runId);
   },
 };
 

@@ -5,10 +5,12 @@
 import { proxy, transfer, wrap, releaseProxy, type Remote } from 'comlink';
 import type { CoreWorkerApi, InspectReply } from '../../workers/core.worker';
 import type { DatasetReply, OpenReply, PreprocessReply } from '../../workers/protocol';
+import type { EvaluateReply, RunReply, SensitivityReply, SweepReply } from '../../workers/run-protocol';
 import type { CoreClient } from './types';
 
 export function createCoreClient(): CoreClient {
   const pending = new Set<(err: Error) => void>();
+  const restartListeners: ((reason: string) => void)[] = [];
   let worker: Worker;
   let api: Remote<CoreWorkerApi>;
 
@@ -26,6 +28,7 @@ export function createCoreClient(): CoreClient {
       api[releaseProxy]();
       worker.terminate();
       spawn();
+      for (const listener of restartListeners) listener(reason.message);
     });
   };
   spawn();
@@ -52,6 +55,20 @@ export function createCoreClient(): CoreClient {
     layout: (expanded) => call((remote) => remote.layout(expanded)),
     openDataset: (request) => call<DatasetReply>((remote) => remote.openDataset(request)),
     checkPreprocess: (text, role) => call<PreprocessReply>((remote) => remote.checkPreprocess(text, role)),
+    // comlink's Remote<> spreads a union reply into a union of promises: the casts put it back.
+    run: (request, onProgress) =>
+      call((remote) => remote.run(request, proxy(onProgress)) as Promise<RunReply>),
+    sweep: (request, onProgress) =>
+      call((remote) => remote.sweep(request, proxy(onProgress)) as Promise<SweepReply>),
+    sensitivity: (request, onProgress) =>
+      call((remote) => remote.sensitivity(request, proxy(onProgress)) as Promise<SensitivityReply>),
+    evaluate: (request) => call((remote) => remote.evaluate(request) as Promise<EvaluateReply>),
+    // Not tracked as pending: a cancel racing a crash has nothing left to cancel.
+    cancel: () => api.cancel(),
+    stageModel: (runId, stage) => call((remote) => remote.stageModel(runId, stage)),
+    dropRun: (runId) => call((remote) => remote.dropRun(runId)),
+    clearDataset: (role) => call((remote) => remote.clearDataset(role)),
+    onRestart: (listener) => void restartListeners.push(listener),
     dispose() {
       api[releaseProxy]();
       worker.terminate();

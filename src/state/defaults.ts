@@ -1,4 +1,11 @@
+import { defaultRecipe as coreDefaults } from '../core/pipeline';
 import type { DataSlot, StudioRecipe } from './types';
+
+/** onnxruntime wasm threads: up to 4 where the page is cross-origin isolated, else 1 (no shared memory). */
+export function defaultThreads(): number {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  return g.crossOriginIsolated ? Math.max(1, Math.min(4, g.navigator?.hardwareConcurrency ?? 1)) : 1;
+}
 
 /** The recipe a fresh studio starts from: a gentle 30 % per-group L1 prune and the usual INT8 scheme. */
 export const defaultRecipe: StudioRecipe = {
@@ -22,6 +29,8 @@ export const defaultRecipe: StudioRecipe = {
     accuracyBudget: 1,
   },
   preprocess: { calibration: 'unit', evaluation: 'unit' },
+  evaluate: { evalLimit: 1000, runs: 20, threads: defaultThreads(), webgpu: true },
+  base: coreDefaults(),
 };
 
 export const emptySlot: DataSlot = {

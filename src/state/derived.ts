@@ -3,6 +3,7 @@
  * Memoised on the identity of their inputs, so a slider move recomputes once however many views read it.
  */
 import { estimateCost, planChannels, ratioForMacs, type ChannelPlan, type CostEstimate } from '../core/view';
+import { viewCriterion } from './recipe-map';
 import type { ModelView, PruneSettings, StudioStore } from './types';
 
 export interface PlannedModel {
@@ -17,12 +18,13 @@ let last: { view: ModelView; prune: PruneSettings; result: PlannedModel } | null
 
 function planFor(view: ModelView, prune: PruneSettings): PlannedModel {
   if (last && last.view === view && last.prune === prune) return last.result;
+  const ranked = { ...prune, criterion: viewCriterion(prune.criterion) };
   const ratio = !prune.enabled
     ? 0
     : prune.target === 'macs'
-      ? ratioForMacs(view.groups, view.costs, prune, prune.macsKeep * view.summary.macs)
+      ? ratioForMacs(view.groups, view.costs, ranked, prune.macsKeep * view.summary.macs)
       : prune.ratio;
-  const settings = prune.enabled ? { ...prune, ratio } : { ...prune, ratio: 0, overrides: {} };
+  const settings = prune.enabled ? { ...ranked, ratio } : { ...ranked, ratio: 0, overrides: {} };
   const plan = planChannels(view.groups, settings);
   const zero = new Int32Array(plan.removed.length);
   const result: PlannedModel = {

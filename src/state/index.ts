@@ -6,3 +6,6 @@ export { StudioContext, useStudio, useStudioApi } from './context';
 export { selectPlanned, type PlannedModel } from './derived';
 export { nodeById, groupById } from './lookup';
 export type * from './types';
+export { toCoreRecipe, fromCoreRecipe, preprocessConflict, viewCriterion } from './recipe-map';
+export { describeRecipe, phasesOf } from './run-slice';
+export { defaultRecipe } from './defaults';

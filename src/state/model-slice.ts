@@ -2,6 +2,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { highlightedItems, itemOfNode, searchItems } from './highlight';
 import { startJob } from './jobs';
+import type { Sources } from './sources';
 import type { CoreClient, SampleCatalog, StudioActions, StudioStore } from './types';
 
 type ModelActions = Pick<
@@ -23,6 +24,7 @@ export function modelSlice(
   store: StoreApi<StudioStore>,
   core: CoreClient,
   samples: SampleCatalog,
+  sources: Sources,
 ): ModelActions {
   const { setState: set, getState: get } = store;
   // Only the latest request may write its answer: opening B while A is still analysing must not let
@@ -40,7 +42,12 @@ export function modelSlice(
     const job = startJob(store, 'open', fileName);
     set({ loading: fileName });
     try {
-      const reply = await core.open({ fileName, model: await model(), externalData }, (p) => {
+      const source = await model();
+      // Bytes are transferred to the worker; a Blob copy stays here to re-open after a crash.
+      const kept =
+        source instanceof Uint8Array && !isSample ? new Blob([source as Uint8Array<ArrayBuffer>]) : null;
+      const keep = kept ? async () => kept : model;
+      const reply = await core.open({ fileName, model: source, externalData }, (p) => {
         if (request === latest) job.progress(p.phase, p.fraction);
       });
       if (request !== latest) return job.finish('cancelled');
@@ -49,6 +56,7 @@ export function modelSlice(
         return set({ loading: null, error: { fileName, ...reply.error } });
       }
       job.finish('done');
+      sources.model = { fileName, load: keep, externalData };
       set({
         model: { fileName, summary: reply.view.summary, view: reply.view, isSample },
         layout: reply.layout,
@@ -60,6 +68,8 @@ export function modelSlice(
         loading: null,
         error: null,
         stageResults: [],
+        sensitivity: null,
+        sweep: null,
       });
     } catch (err) {
       job.finish('failed', message(err));

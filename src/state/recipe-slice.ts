@@ -2,6 +2,9 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { emptySlot } from './defaults';
 import { startJob } from './jobs';
+import { fromCoreRecipe } from './recipe-map';
+import type { Sources } from './sources';
+import { RecipeError, parseRecipeJson } from '../core/pipeline';
 import type { CoreClient, DataRole, SampleCatalog, StudioActions, StudioStore } from './types';
 
 type RecipeActions = Pick<
@@ -14,6 +17,9 @@ type RecipeActions = Pick<
   | 'openDataset'
   | 'openSampleData'
   | 'clearDataset'
+  | 'updateEvaluate'
+  | 'applyRecipeText'
+  | 'dismissRecipeError'
 >;
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -22,6 +28,7 @@ export function recipeSlice(
   store: StoreApi<StudioStore>,
   core: CoreClient,
   samples: SampleCatalog,
+  sources: Sources,
 ): RecipeActions {
   const { setState: set, getState: get } = store;
   const latest: Record<DataRole, number> = { calibration: 0, evaluation: 0 };
@@ -53,6 +60,7 @@ export function recipeSlice(
         return patchSlot(role, { loading: null, error: reply.error });
       }
       job.finish('done');
+      sources.data[role] = { name, files };
       patchSlot(role, { loading: null, error: null, dataset: reply.dataset });
       await checkPreprocess(role);
     } catch (err) {
@@ -96,6 +104,25 @@ export function recipeSlice(
         patchSlot(role, { loading: null, error: { message: message(err), code: 'worker' } });
       }
     },
-    clearDataset: (role) => patchSlot(role, { ...emptySlot }),
+    clearDataset: (role) => {
+      delete sources.data[role];
+      latest[role]++;
+      patchSlot(role, { ...emptySlot });
+      void core.clearDataset(role);
+    },
+    updateEvaluate: (patch) =>
+      set((s) => ({ recipe: { ...s.recipe, evaluate: { ...s.recipe.evaluate, ...patch } } })),
+    applyRecipeText(fileName, text) {
+      try {
+        const recipe = fromCoreRecipe(parseRecipeJson(text), get().recipe);
+        set({ recipe, recipeError: null });
+        for (const role of ['calibration', 'evaluation'] as const)
+          if (get().data[role].dataset) void checkPreprocess(role);
+      } catch (err) {
+        const problems = err instanceof RecipeError ? err.problems : [message(err)];
+        set({ recipeError: { fileName, problems } });
+      }
+    },
+    dismissRecipeError: () => set({ recipeError: null }),
   };
 }

@@ -2,6 +2,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { defaultRecipe, emptySlot } from './defaults';
 import { modelSlice } from './model-slice';
 import { recipeSlice } from './recipe-slice';
+import { runSlice } from './run-slice';
+import { createSources } from './sources';
 import type { CoreClient, SampleCatalog, StudioState, StudioStore } from './types';
 
 const initialState = (): StudioState => ({
@@ -18,15 +20,28 @@ const initialState = (): StudioState => ({
   error: null,
   jobs: [],
   stageResults: [],
+  runs: [],
+  activeRun: null,
+  compare: [],
+  running: null,
+  runError: null,
+  recipeError: null,
+  workerNotice: null,
+  sweep: null,
+  sensitivity: null,
 });
 
 /**
  * Creates the studio store. The worker client and the samples are passed in so the store itself
- * holds no globals and can be created fresh (e.g. per test). Run, results and export add their own
- * slice beside these two, writing `jobs` and `stageResults`.
+ * holds no globals and can be created fresh (e.g. per test).
  */
 export function createStudioStore(core: CoreClient, samples: SampleCatalog): StoreApi<StudioStore> {
   const store = createStore<StudioStore>()(() => ({ ...initialState() }) as StudioStore);
-  store.setState({ ...modelSlice(store, core, samples), ...recipeSlice(store, core, samples) });
+  const sources = createSources();
+  store.setState({
+    ...modelSlice(store, core, samples, sources),
+    ...recipeSlice(store, core, samples, sources),
+    ...runSlice(store, core, sources),
+  });
   return store;
 }

@@ -6,7 +6,22 @@ import type { ModelSummary, TensorInfo } from '../core/inspect';
 import type { StageResult } from '../core/eval';
 import type { GroupId } from '../core/analysis';
 import type { ChannelPlanSettings, GraphLayout, ModelView } from '../core/view';
+import type { Recipe } from '../core/pipeline';
+import type { SweepPoint } from '../core/report';
 import type { InspectReply } from '../../workers/core.worker';
+import type {
+  EvaluateReply,
+  EvaluateRequest,
+  RunPhase,
+  RunProgress,
+  RunReply,
+  RunRequest,
+  RunSummary,
+  SensitivityReply,
+  SensitivityRequest,
+  SweepReply,
+  SweepRequest,
+} from '../../workers/run-protocol';
 import type {
   DataRole,
   DatasetInfo,
@@ -21,7 +36,8 @@ import type {
 
 export type { ModelSummary, TensorInfo, InspectReply, StageResult, GroupId, ModelView, GraphLayout };
 export type { ViewGroup, ViewNode, ViewTensor, LayoutItem } from '../core/view';
-export type { DataRole, DatasetInfo, OpenProgress, ReplyError };
+export type { DataRole, DatasetInfo, OpenProgress, ReplyError, Recipe, RunSummary, RunPhase, RunProgress };
+export type { EvaluateRequest, EvaluateReply, SweepPoint };
 
 /** The model on screen. */
 export interface LoadedModel {
@@ -53,7 +69,11 @@ export interface RecoverySettings {
   reconstruction: boolean;
 }
 
-export interface PruneSettings extends ChannelPlanSettings {
+/** Criteria the pipeline ranks channels by; the live estimate ranks by L1 or L2 (see `viewCriterion`). */
+export type PruneCriterion = 'l1' | 'l2' | 'fpgm' | 'activation';
+
+export interface PruneSettings extends Omit<ChannelPlanSettings, 'criterion'> {
+  criterion: PruneCriterion;
   enabled: boolean;
   /** Drive the plan by `ratio`, or by the share of the original MACs to keep. */
   target: 'ratio' | 'macs';
@@ -62,7 +82,7 @@ export interface PruneSettings extends ChannelPlanSettings {
   recovery: RecoverySettings;
 }
 
-export type CalibrationMethod = 'minmax' | 'percentile' | 'entropy' | 'mse';
+export type CalibrationMethod = 'minmax' | 'ema' | 'percentile' | 'entropy' | 'mse';
 
 export interface QuantSettings {
   enabled: boolean;
@@ -75,12 +95,30 @@ export interface QuantSettings {
   accuracyBudget: number;
 }
 
-/** Everything a run needs from the user, serialisable as JSON (the recipe export will come from this). */
+/** How stages are measured after they are made. */
+export interface EvaluateSettings {
+  /** Evaluate on at most this many samples of the evaluation set (null: all of them). */
+  evalLimit: number | null;
+  /** Timed runs per stage and backend. */
+  runs: number;
+  /** onnxruntime wasm threads (read once per worker, at its first run). */
+  threads: number;
+  /** Also time every stage on WebGPU when the browser offers an adapter. */
+  webgpu: boolean;
+}
+
+/**
+ * Everything a run needs from the user, serialisable as JSON. `base` is the core recipe underneath:
+ * the defaults, or the last dropped recipe, so the fields the studio has no control for survive a
+ * drop → run → export round trip (see `toCoreRecipe` / `fromCoreRecipe`).
+ */
 export interface StudioRecipe {
   prune: PruneSettings;
   quant: QuantSettings;
   /** Preprocessing per dataset role: a preset name or a JSON spec. */
   preprocess: Record<DataRole, string>;
+  evaluate: EvaluateSettings;
+  base: Recipe;
 }
 
 export interface DataSlot {
@@ -135,8 +173,68 @@ export interface StudioState {
   loading: string | null;
   error: LoadError | null;
   jobs: Job[];
-  /** Filled by pipeline runs (one entry per stage), read by results and export. */
+  /** The selected run's stage results (one entry per stage), read by results and export. */
   stageResults: StageResult[];
+  /** Finished runs, oldest first; their stage models stay in the worker. */
+  runs: RunRecord[];
+  /** The run the table shows. */
+  activeRun: number | null;
+  /** Runs drawn together on the chart. */
+  compare: number[];
+  /** The run in progress. */
+  running: RunningState | null;
+  /** Why the last run, sweep or sensitivity analysis failed (null after a success). */
+  runError: string | null;
+  /** Why a dropped recipe was refused, one entry per bad field; the settings were kept. */
+  recipeError: { fileName: string; problems: string[] } | null;
+  /** Set when the worker crashed and was replaced. */
+  workerNotice: string | null;
+  sweep: SweepState | null;
+  sensitivity: SensitivityState | null;
+}
+
+/** One finished pipeline run, as the page keeps it (results only; models stay in the worker). */
+export interface RunRecord {
+  id: number;
+  /** "Run 3 · 30 % L1" */
+  label: string;
+  modelFile: string;
+  finishedAt: string;
+  summary: RunSummary;
+  /** Set when the worker holding this run's models crashed: results stay, downloads are gone. */
+  modelsLost?: boolean;
+}
+
+export interface RunningState {
+  kind: 'run' | 'sweep' | 'sensitivity' | 'evaluate';
+  /** The phases this run will go through, in order. */
+  phases: RunPhase[];
+  /** Progress of each phase, 0–1. */
+  progress: Partial<Record<RunPhase, number>>;
+  phase: RunPhase;
+  message: string;
+  cancelling: boolean;
+}
+
+export interface SweepState {
+  modelFile: string;
+  metric: 'accuracy' | 'fidelity';
+  points: SweepPoint[];
+}
+
+export interface SensitivityState {
+  modelFile: string;
+  metric: 'accuracy' | 'agreement';
+  baseline: number;
+  /** The ratio each group was pruned at alone. */
+  ratio: number;
+  samples: number;
+  /** Metric drop (points, 0–100) by group id when only that group is pruned at `ratio`. */
+  drops: Record<string, number>;
+  /** The largest drop, for the heat scale. */
+  max: number;
+  /** Whether the graph paints the drops. */
+  shown: boolean;
 }
 
 export interface StudioActions {
@@ -162,6 +260,30 @@ export interface StudioActions {
   openDataset(role: DataRole, name: string, files: { path: string; blob: Blob }[]): Promise<void>;
   openSampleData(role: DataRole): Promise<void>;
   clearDataset(role: DataRole): void;
+  updateEvaluate(patch: Partial<EvaluateSettings>): void;
+  /** Applies a dropped recipe's JSON; an invalid one sets `recipeError` and changes nothing. */
+  applyRecipeText(fileName: string, text: string): void;
+  dismissRecipeError(): void;
+  /** The core recipe the studio would run now (validated). */
+  coreRecipe(): Recipe;
+  /** Runs the pipeline in the worker on the open model and datasets. */
+  run(): Promise<void>;
+  /** Aborts the run, sweep or analysis in progress. */
+  cancelRun(): void;
+  selectRun(id: number): void;
+  toggleCompare(id: number): void;
+  removeRun(id: number): Promise<void>;
+  /** Accuracy against pruning ratio (quantization off), one pipeline run per ratio. */
+  runSweep(ratios?: number[]): Promise<void>;
+  /** Per-group sensitivity on a subset, painted on the graph. */
+  computeSensitivity(): Promise<void>;
+  showSensitivity(shown: boolean): void;
+  /** The bytes of one stage's model of a run, from the worker. */
+  stageModel(runId: number, stage: string): Promise<Uint8Array>;
+  /** Top-1 accuracy (and count) of the open model on the evaluation set, in the worker. */
+  evaluateOpenModel(request: EvaluateRequest): Promise<EvaluateReply>;
+  dismissRunError(): void;
+  dismissWorkerNotice(): void;
 }
 
 export type StudioStore = StudioState & StudioActions;
@@ -173,6 +295,17 @@ export interface CoreClient {
   layout(expanded: string[]): Promise<GraphLayout>;
   openDataset(request: DatasetRequest): Promise<DatasetReply>;
   checkPreprocess(text: string, role?: DataRole): Promise<PreprocessReply>;
+  run(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunReply>;
+  sweep(request: SweepRequest, onProgress: (p: RunProgress) => void): Promise<SweepReply>;
+  sensitivity(request: SensitivityRequest, onProgress: (p: RunProgress) => void): Promise<SensitivityReply>;
+  evaluate(request: EvaluateRequest): Promise<EvaluateReply>;
+  /** Aborts the worker's current run, sweep or analysis. */
+  cancel(): Promise<void>;
+  stageModel(runId: number, stage: string): Promise<Uint8Array>;
+  dropRun(runId: number): Promise<void>;
+  clearDataset(role: DataRole): Promise<void>;
+  /** Called after a crashed worker was replaced by a fresh one (which holds no model or data). */
+  onRestart(listener: (reason: string) => void): void;
   dispose(): void;
 }
 

@@ -10,6 +10,8 @@ import { Workspace } from './Workspace';
 const selectFileName = (s: StudioStore) => s.model?.fileName;
 const selectOpenFiles = (s: StudioStore) => s.openFiles;
 const selectOpenSample = (s: StudioStore) => s.openSample;
+const selectApplyRecipe = (s: StudioStore) => s.applyRecipeText;
+const isRecipe = (f: File) => /\.json$/i.test(f.name);
 
 /** The studio: header with file controls; recipe controls, workspace and inspector side by side. */
 export function App() {
@@ -17,7 +19,16 @@ export function App() {
   const openFiles = useStudio(selectOpenFiles);
   const openSample = useStudio(selectOpenSample);
 
-  const onFiles = useCallback((files: File[]) => void openFiles(files), [openFiles]);
+  const applyRecipe = useStudio(selectApplyRecipe);
+  // A dropped .json is a recipe; anything else is a model and its external data.
+  const onFiles = useCallback(
+    (files: File[]) => {
+      const recipe = files.length === 1 && isRecipe(files[0]) ? files[0] : undefined;
+      if (recipe) void recipe.text().then((text) => applyRecipe(recipe.name, text));
+      else void openFiles(files);
+    },
+    [openFiles, applyRecipe],
+  );
   const dragging = useFileDrop(onFiles);
 
   useEffect(() => {
@@ -55,7 +66,7 @@ export function App() {
 
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
-          <div>Drop the .onnx file (and its external data) to open it</div>
+          <div>Drop the .onnx file (and its external data) to open it, or a recipe .json to apply it</div>
         </div>
       )}
     </div>

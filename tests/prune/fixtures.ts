@@ -111,6 +111,23 @@ function seFlattenReshape(): BuiltFixture {
   return { name: 'se-flatten-reshape', bytes: b.build().bytes, input: [2, 2, 6, 6] };
 }
 
+/** One bias and one weight shared (as exporters deduplicate them) by convs of different groups. */
+function sharedInitializers(): BuiltFixture {
+  const b = new ModelBuilder({ seed: 9 })
+    .input('x', 'float32', ['N', 8, 6, 6])
+    .initializer('w', [8, 8, 3, 3])
+    .initializer('b', [8])
+    .initializer('w3', [4, 8, 1, 1])
+    .node('Conv', ['x', 'w', 'b'], ['a'], { pads: [1, 1, 1, 1] }, { name: 'conv1' })
+    .node('Relu', ['a'], ['r'])
+    .node('Identity', ['b'], ['b2'])
+    .node('Conv', ['r', 'w', 'b2'], ['c'], { pads: [1, 1, 1, 1] }, { name: 'conv2' })
+    .node('Relu', ['c'], ['s'])
+    .node('Conv', ['s', 'w3'], ['y'], {}, { name: 'conv3' })
+    .output('y', 'float32', ['N', 4, 6, 6]);
+  return { name: 'shared-initializers', bytes: b.build().bytes, input: [2, 8, 6, 6] };
+}
+
 export function builderFixtures(): BuiltFixture[] {
-  return [concatSplit(), depthwiseGrouped(), seFlattenReshape()];
+  return [concatSplit(), depthwiseGrouped(), seFlattenReshape(), sharedInitializers()];
 }

@@ -26,7 +26,8 @@ const usage = `Usage: whittle prune MODEL.onnx (--ratio R | --macs-target T) --o
 
   --ratio R             prune this fraction of each group's channels (of all, with --global)
   --macs-target T       remove this fraction of the model's MACs (0.4 = 40 %)
-  --criterion C         l1, l2, fpgm (default) or activation (needs --calib)
+  --criterion C         l1, l2, fpgm, activation or reconstruction (the last two need --calib);
+                        default: reconstruction with --calib, fpgm without
   --global              rank all groups' channels together (per-group cap --max-group-ratio, default 0.9)
   --round-to N          kept channels a multiple of N
   --include-first       also prune the first convolution's channels
@@ -40,7 +41,7 @@ const usage = `Usage: whittle prune MODEL.onnx (--ratio R | --macs-target T) --o
   --backend B           runtime for calibration: wasm (default) or native
   --json                print the plan and costs as JSON`;
 
-const CRITERIA = ['l1', 'l2', 'fpgm', 'activation'];
+const CRITERIA = ['l1', 'l2', 'fpgm', 'activation', 'reconstruction'];
 const STEPS = ['compensate', 'lsq', 'bn'];
 
 export async function run(argv: string[]): Promise<number> {
@@ -74,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.out) throw new UserError('prune: --out is required; see `whittle prune --help`.');
   const ratio = fraction('ratio', values.ratio);
   const macsTarget = fraction('macs-target', values['macs-target']);
-  const criterion = (values.criterion ?? 'fpgm') as CriterionName;
+  const criterion = (values.criterion ?? (values.calib ? 'reconstruction' : 'fpgm')) as CriterionName;
   if (!CRITERIA.includes(criterion))
     throw new UserError(`prune: --criterion must be one of ${CRITERIA.join(', ')}, not "${criterion}".`);
   const recoverList = values.recover
@@ -86,8 +87,8 @@ export async function run(argv: string[]): Promise<number> {
   for (const s of recoverList)
     if (!STEPS.includes(s))
       throw new UserError(`prune: unknown recovery step "${s}" (use ${STEPS.join(', ')}).`);
-  if ((recoverList.length || criterion === 'activation') && !values.calib)
-    throw new UserError('prune: recovery and the activation criterion need --calib DATA.');
+  if ((recoverList.length || criterion === 'activation' || criterion === 'reconstruction') && !values.calib)
+    throw new UserError('prune: recovery and the activation and reconstruction criteria need --calib DATA.');
   const backend = values.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'native')
     throw new UserError(`prune: --backend must be wasm or native, not "${backend}".`);
@@ -114,7 +115,8 @@ export async function run(argv: string[]): Promise<number> {
       bn: recoverList.includes('bn'),
     };
     const { masked, plan } = await pruneModel(graph, {
-      criterion: { criterion },
+      // Reconstruction scores are already relative output losses, comparable across layers as they are.
+      criterion: { criterion, normalize: criterion === 'reconstruction' ? 'none' : 'mean' },
       recipe: {
         ratio,
         macsTarget,

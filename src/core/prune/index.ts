@@ -7,6 +7,7 @@
 export type * from './types';
 export { weightScores } from './criteria/magnitude';
 export { activationScores } from './criteria/activation';
+export { reconstructionScores } from './criteria/reconstruction';
 export { normalizeScores } from './criteria/normalize';
 export { planPruning, planFromSelection } from './plan/plan';
 export { sensitivityRatio } from './plan/sensitivity-ratio';

@@ -10,6 +10,7 @@ import { applyMask } from './apply/mask';
 import { cloneGraph } from './clone';
 import { activationScores } from './criteria/activation';
 import { weightScores } from './criteria/magnitude';
+import { reconstructionScores } from './criteria/reconstruction';
 import { planPruning } from './plan/plan';
 import { reestimateBatchNorm, type BatchNormReport } from './recover/batchnorm';
 import type { CalibrationBatches } from './recover/calibration';
@@ -53,8 +54,11 @@ export async function scoreChannels(
   runtime?: InferenceRuntime,
   calibration?: CalibrationBatches,
 ): Promise<GroupScores> {
-  if (criterion.criterion !== 'activation') return weightScores(graph, groups, criterion, kernels);
-  if (!runtime || !calibration) throw new Error('The activation criterion needs calibration data.');
+  if (criterion.criterion !== 'activation' && criterion.criterion !== 'reconstruction')
+    return weightScores(graph, groups, criterion, kernels);
+  if (!runtime || !calibration) throw new Error(`The ${criterion.criterion} criterion needs calibration data.`);
+  if (criterion.criterion === 'reconstruction')
+    return reconstructionScores(runtime, graph, groups, calibration, kernels, { normalize: criterion.normalize });
   return activationScores(runtime, graph, groups, calibration, criterion.normalize);
 }
 
@@ -101,7 +105,14 @@ export async function pruneModel(
       report.reconstruction = r.report;
     }
     if (recover.bn && runtime && calibration) {
-      const r = await reestimateBatchNorm(runtime, next, plan, calibration);
+      const refitted = new Set(report.reconstruction?.layers.map((l) => l.node));
+      const skip = new Set(
+        next
+          .nodes()
+          .filter((n) => n.opType === 'BatchNormalization' && refitted.has(next.producer(n.inputs[0])?.name ?? ''))
+          .map((n) => n.name),
+      );
+      const r = await reestimateBatchNorm(runtime, next, plan, calibration, { skip });
       plan = r.plan;
       report.batchNorm = r.report;
     }

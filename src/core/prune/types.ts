@@ -7,9 +7,11 @@ import type { GroupConstraint, GroupId, GroupMember } from '../analysis';
 /**
  * Importance criteria. `l1`/`l2`: magnitude of each channel's filters; `fpgm`: distance from the
  * geometric median of the filters (He et al., CVPR 2019); `activation`: calibration-data RMS of the
- * channel times the norm of the consumer weights that read it.
+ * channel times the norm of the consumer weights that read it; `reconstruction`: the consumers'
+ * output energy lost when the channel is removed and the rest re-fitted (Optimal Brain Surgeon per
+ * channel, on calibration data).
  */
-export type CriterionName = 'l1' | 'l2' | 'fpgm' | 'activation';
+export type CriterionName = 'l1' | 'l2' | 'fpgm' | 'activation' | 'reconstruction';
 
 /** How a group's scores are scaled so that channels of different layers can be ranked together. */
 export type ScoreNormalization = 'mean' | 'max' | 'l2' | 'none';

@@ -1,4 +1,6 @@
 import { DataControls } from './DataControls';
+import { EvaluateControls } from './EvaluateControls';
+import { RecipeFileButton } from './RecipeFileButton';
 import { EstimatePanel } from './EstimatePanel';
 import { PruneControls } from './PruneControls';
 import { QuantControls } from './QuantControls';
@@ -11,6 +13,8 @@ export function ControlsPanel() {
       <PruneControls />
       <QuantControls />
       <DataControls />
+      <EvaluateControls />
+      <RecipeFileButton />
     </aside>
   );
 }

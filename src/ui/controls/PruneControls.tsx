@@ -9,6 +9,8 @@ const selectOverrideCount = (s: StudioStore) => Object.keys(s.recipe.prune.overr
 const criteria = [
   { value: 'l1', label: 'L1 norm of filters' },
   { value: 'l2', label: 'L2 norm of filters' },
+  { value: 'fpgm', label: 'Geometric median (FPGM)' },
+  { value: 'activation', label: 'Mean activation (data-aware)' },
 ] as const;
 const rankings = [
   { value: 'per-group', label: 'Per group (same ratio)' },
@@ -47,7 +49,14 @@ export function PruneControls() {
           Pruning
         </label>
       </legend>
-      <Field label="Importance criterion">
+      <Field
+        label="Importance criterion"
+        hint={
+          prune.criterion === 'fpgm' || prune.criterion === 'activation'
+            ? 'The estimate and the inspector rank by L1; the run ranks by this criterion.'
+            : undefined
+        }
+      >
         {(id) => (
           <Choice
             id={id}

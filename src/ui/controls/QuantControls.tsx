@@ -14,6 +14,7 @@ const activationTypes = [
 ] as const;
 const methods: { value: CalibrationMethod; label: string }[] = [
   { value: 'minmax', label: 'Min–max' },
+  { value: 'ema', label: 'Min–max, moving average' },
   { value: 'percentile', label: 'Percentile (99.99 %)' },
   { value: 'entropy', label: 'Entropy (KL divergence)' },
   { value: 'mse', label: 'MSE search' },

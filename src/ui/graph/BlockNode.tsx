@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import { nodeById, groupById, useStudio, type StudioStore } from '../../state';
 import { formatShape } from '../format';
-import { groupColor, groupTint } from './group-colors';
+import { groupColor, groupTint, heatColor } from './group-colors';
 
 export type BlockNodeData = {
   item: string;
@@ -23,6 +23,7 @@ const SHORT: Record<string, string> = {
   LeakyRelu: 'LeakyReLU',
 };
 const selectToggle = (s: StudioStore) => s.toggleBlock;
+const selectHeat = (s: StudioStore) => (s.sensitivity?.shown ? s.sensitivity : null);
 
 /**
  * One box on the canvas. It subscribes only to its own emphasis (highlighted, dimmed, search focus),
@@ -33,6 +34,7 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
   const emphasis = useStudio((s) => (s.highlight.has(data.item) ? 'on' : s.highlight.size ? 'dim' : 'none'));
   const focused = useStudio((s) => s.search.matches[s.search.index] === data.item && s.search.query !== '');
   const toggle = useStudio(selectToggle);
+  const heat = useStudio(selectHeat);
   if (!view) return null;
   const nodes = data.nodes.map((id) => nodeById(view, id)).filter((n) => n !== undefined);
   const head = nodes[0];
@@ -46,15 +48,26 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
     .map((n) => SHORT[n.op] ?? n.op);
   const shape = tail.outputs[0]?.shape;
   const blocked = group !== undefined && !group.prunable;
+  const drop = heat && group ? heat.drops[group.id] : undefined;
+  const background =
+    drop !== undefined
+      ? heatColor(drop, heat!.max)
+      : group
+        ? groupTint(group.index, group.prunable)
+        : undefined;
   return (
     <div
       className={`block-node emphasis-${emphasis}${blocked ? ' blocked' : ''}${focused ? ' focused' : ''}`}
-      style={{ borderColor: color, background: group ? groupTint(group.index, group.prunable) : undefined }}
+      style={{ borderColor: color, background }}
+      data-heat={drop === undefined ? undefined : drop.toFixed(2)}
       data-testid="graph-node"
       data-group={group?.id ?? ''}
       data-prunable={group ? String(group.prunable) : ''}
       data-emphasis={emphasis}
-      title={nodes.map((n) => `${n.op} ${n.name}`).join('\n')}
+      title={
+        nodes.map((n) => `${n.op} ${n.name}`).join('\n') +
+        (drop === undefined ? '' : `\nsensitivity: −${drop.toFixed(2)} points when pruned alone`)
+      }
     >
       <Handle type="target" position={Position.Top} isConnectable={false} />
       <span className="block-stripe" style={{ background: color }} aria-hidden="true" />

@@ -14,3 +14,9 @@ export function groupTint(index: number, prunable: boolean): string {
   const hue = (index * 137.508 + 210) % 360;
   return `hsl(${hue.toFixed(1)} 70% 96%)`;
 }
+
+/** Sensitivity heat: pale yellow (no drop) to deep red (the largest drop of any group). */
+export function heatColor(drop: number, max: number): string {
+  const t = max > 0 ? Math.min(1, Math.max(0, drop / max)) : 0;
+  return `hsl(${(52 - 52 * t).toFixed(1)} 90% ${(93 - 24 * t).toFixed(1)}%)`;
+}

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { removedChannels } from '../../core/view';
-import { groupById, selectPlanned, useStudio, type StudioStore } from '../../state';
+import { groupById, selectPlanned, useStudio, viewCriterion, type StudioStore } from '../../state';
 import { formatCount } from '../format';
 import { groupColor } from '../graph/group-colors';
 import { GroupOverride } from './GroupOverride';
@@ -8,7 +8,7 @@ import { ImportanceChart } from './ImportanceChart';
 import { MemberTable } from './MemberTable';
 
 const selectView = (s: StudioStore) => s.model?.view;
-const selectCriterion = (s: StudioStore) => s.recipe.prune.criterion;
+const selectCriterion = (s: StudioStore) => viewCriterion(s.recipe.prune.criterion);
 const selectSelect = (s: StudioStore) => s.select;
 
 /** A pruning group: members and roles, why coupled, why blocked, channel importance, the plan's cut. */

@@ -11,6 +11,7 @@ import { makeTensor, tensorData, type TensorValues } from '../../onnx';
 import { zeroBlocked, zeroIndices } from '../tensor-slice';
 import type { PrunePlan } from '../types';
 import { blockedIndices, planCuts } from './cuts';
+import { privatizeShared } from './shared';
 
 export interface MaskReport {
   /** Initializers rewritten. */
@@ -21,7 +22,7 @@ export interface MaskReport {
 
 /** Zeroes the plan's channels in `graph` (in place); see the module comment for what is zeroed. */
 export function applyMask(graph: Graph, plan: PrunePlan): MaskReport {
-  const cuts = planCuts(graph, plan);
+  const cuts = planCuts(graph, privatizeShared(graph, plan));
   let parameters = 0;
   let zeroed = 0;
   for (const [name, axes] of cuts.params) {

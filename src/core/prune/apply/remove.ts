@@ -11,6 +11,7 @@ import { dropBlocked, dropIndices } from '../tensor-slice';
 import type { PrunePlan } from '../types';
 import { blockedIndices, planCuts, type ParamCut } from './cuts';
 import { fixChannelSlices } from './fixups';
+import { privatizeShared } from './shared';
 import { readersOf } from '../members';
 
 export interface RemovalReport {
@@ -24,8 +25,8 @@ export interface RemovalReport {
 
 /** Removes the plan's channels from `graph` in place. The plan must have been made for this graph. */
 export function removeChannels(graph: Graph, plan: PrunePlan): RemovalReport {
+  const cuts = planCuts(graph, privatizeShared(graph, plan));
   const shapes = inferShapes(graph);
-  const cuts = planCuts(graph, plan);
   const report: RemovalReport = { parameters: 0, groupAttributes: 0, shapeConstants: 0 };
 
   for (const [name, axes] of cuts.params) {

@@ -1,7 +1,9 @@
 /**
  * A cheap cost estimate for candidate selections, so a MAC target can be solved by search without
  * touching the graph: a Conv/Gemm/MatMul's MACs scale with its weight's kept elements (output
- * positions do not change), and parameters with each initializer's kept elements.
+ * positions do not change), and parameters with each initializer's kept elements. A shared
+ * (deduplicated) initializer whose readers are cut differently counts once per private copy, as
+ * removal will make them.
  */
 import type { ChannelGroup } from '../../analysis';
 import { costModel, isFloatType, type Graph, type ShapeInference } from '../../graph';
@@ -10,37 +12,44 @@ import { readersOf } from '../members';
 import type { CostEstimate } from '../types';
 
 interface AxisUse {
+  group: string;
   init: string;
   axis: number;
   /** Indices along the axis (times conv groups for a per-conv-group member). */
   extent: number;
   /** Indices each group channel owns there. */
   perChannel: Int32Array;
+  /** For a shared initializer: the reader node this member cuts. */
+  reader?: string;
 }
+
+type Losses = Map<number, { lost: number; extent: number }>;
 
 export class CostEstimator {
   readonly before: CostEstimate;
   private readonly uses = new Map<string, AxisUse[]>();
   private readonly elements = new Map<string, number>();
-  private readonly macNodes: { macs: number; weight: string }[] = [];
+  private readonly readers = new Map<string, string[]>();
+  private readonly macNodes: { macs: number; weight: string; node: string }[] = [];
   private readonly fixedMacs: number;
 
   constructor(graph: Graph, groups: readonly ChannelGroup[], shapes: ShapeInference) {
     const cost = costModel(graph, shapes);
     this.before = { macs: cost.macs, parameters: cost.parameters };
-    for (const [name, t] of graph.initializers)
+    let variable = 0;
+    for (const [name, t] of graph.initializers) {
+      const readers = readersOf(graph, name);
+      this.readers.set(name, [...new Set(readers.map((r) => r.node.name))]);
       if (isFloatType(t.dataType) && !(graph.foldedConstants.has(name) && elementCount(t) <= 1))
         this.elements.set(name, elementCount(t));
-    let variable = 0;
-    for (const [name] of graph.initializers)
-      for (const { node, slot } of readersOf(graph, name)) {
-        const weightSlot = node.opType === 'MatMul' || node.opType === 'Gemm' || node.opType.startsWith('Conv') ? 1 : -1;
-        if (slot !== weightSlot) continue;
-        const macs = cost.nodes.get(node.id)?.macs ?? 0;
+      for (const { node, slot } of readers) {
+        const isLayer = node.opType === 'MatMul' || node.opType === 'Gemm' || node.opType.startsWith('Conv');
+        const macs = isLayer && slot === 1 ? (cost.nodes.get(node.id)?.macs ?? 0) : 0;
         if (!macs) continue;
-        this.macNodes.push({ macs, weight: name });
+        this.macNodes.push({ macs, weight: name, node: node.name });
         variable += macs;
       }
+    }
     this.fixedMacs = cost.macs - variable;
     for (const g of groups) {
       const list: AxisUse[] = [];
@@ -50,7 +59,7 @@ export class CostEstimator {
         for (const r of m.runs) for (let k = 0; k < r.length; k++) perChannel[r.groupStart + k] += r.block;
         // A per-conv-group member spans the weight's axis once per conv group.
         const extent = m.extent * (m.convGroup !== undefined ? groupsOf(graph, m.name) : 1);
-        list.push({ init: m.name, axis: m.axis, extent, perChannel });
+        list.push({ group: g.id, init: m.name, axis: m.axis, extent, perChannel, ...(m.shared ? { reader: m.node } : {}) });
       }
       this.uses.set(g.id, list);
     }
@@ -58,29 +67,57 @@ export class CostEstimator {
 
   /** Cost once the channels `prune[group]` are removed. */
   estimate(prune: ReadonlyMap<string, readonly number[]>): CostEstimate {
-    const removed = new Map<string, Map<number, { lost: number; extent: number }>>();
+    // init → reader ('*' when not shared) → axis → losses, and each reader's signature.
+    const removed = new Map<string, Map<string, { losses: Losses; sig: string[] }>>();
     for (const [id, channels] of prune) {
       if (!channels.length) continue;
       for (const u of this.uses.get(id) ?? []) {
         let lost = 0;
         for (const c of channels) lost += u.perChannel[c];
         if (!lost) continue;
-        let axes = removed.get(u.init);
-        if (!axes) removed.set(u.init, (axes = new Map()));
-        const a = axes.get(u.axis) ?? { lost: 0, extent: u.extent };
+        let byReader = removed.get(u.init);
+        if (!byReader) removed.set(u.init, (byReader = new Map()));
+        const key = u.reader ?? '*';
+        let r = byReader.get(key);
+        if (!r) byReader.set(key, (r = { losses: new Map(), sig: [] }));
+        const a = r.losses.get(u.axis) ?? { lost: 0, extent: u.extent };
         a.lost += lost;
-        axes.set(u.axis, a);
+        r.losses.set(u.axis, a);
+        r.sig.push(`${id}:${u.axis}:${lost}`);
       }
     }
-    const kept = (init: string): number => {
+    const kept = (losses: Losses | undefined): number => {
       let f = 1;
-      for (const a of removed.get(init)?.values() ?? []) f *= 1 - a.lost / a.extent;
+      for (const a of losses?.values() ?? []) f *= 1 - a.lost / a.extent;
       return f;
     };
+    const keptFor = (init: string, node: string): number => {
+      const byReader = removed.get(init);
+      return kept((byReader?.get('*') ?? byReader?.get(node))?.losses);
+    };
     let macs = this.fixedMacs;
-    for (const n of this.macNodes) macs += n.macs * kept(n.weight);
+    for (const n of this.macNodes) macs += n.macs * keptFor(n.weight, n.node);
     let parameters = 0;
-    for (const [name, count] of this.elements) parameters += count * kept(name);
+    for (const [name, count] of this.elements) {
+      const byReader = removed.get(name);
+      if (!byReader || byReader.has('*')) {
+        parameters += count * kept(byReader?.get('*')?.losses);
+        continue;
+      }
+      const readers = this.readers.get(name) ?? [];
+      const sigs = new Set(readers.map((r) => (byReader.get(r)?.sig ?? []).sort().join('|')));
+      if (sigs.size <= 1) {
+        parameters += count * kept(byReader.values().next().value?.losses);
+        continue;
+      }
+      let uncut = false;
+      for (const r of readers) {
+        const losses = byReader.get(r)?.losses;
+        if (losses) parameters += count * kept(losses);
+        else uncut = true;
+      }
+      if (uncut) parameters += count;
+    }
     return { macs: Math.round(macs), parameters: Math.round(parameters) };
   }
 }

@@ -114,7 +114,12 @@ export function planPruning(
     if (!reached(hi)) {
       note = `The MAC target (−${pct(recipe.macsTarget)}) is out of reach under these rules; this plan goes as far as they allow.`;
       chosen = selection(hi);
-    } else chosen = selection(bisect(0, hi, reached));
+    } else {
+      const p = bisect(0, hi, reached);
+      // Per-group counts jump in steps, so the smallest p reaching the target can overshoot it by a
+      // whole step of every group: start just below and add channels one quantum at a time instead.
+      chosen = mode === 'global' ? selection(p) : fill(candidates, counts(p * (1 - 1e-6)), estimator, goal, maxRatio) ?? selection(p);
+    }
   } else if (mode === 'uniform') chosen = selection(target);
   else {
     const wanted = Math.floor(target * total + 1e-9);
@@ -147,6 +152,56 @@ export function planPruning(
     prunableChannels: total,
     ...(note ? { note } : {}),
   };
+}
+
+/**
+ * From `start` counts, repeatedly prunes one more quantum from the group where it costs the least
+ * importance per MAC saved (the greedy knapsack rule), until the estimated MACs reach `goal`;
+ * undefined if they never do.
+ */
+function fill(
+  candidates: Candidate[],
+  start: Map<string, number>,
+  estimator: CostEstimator,
+  goal: number,
+  maxRatio: number,
+): Map<string, number[]> | undefined {
+  const counts = new Map(start);
+  const pick = (id?: string, n?: number) =>
+    new Map(
+      candidates.map((c) => [
+        c.group.id,
+        selectChannels(c.rule, c.scores, c.group.id === id ? n! : counts.get(c.group.id)!),
+      ]),
+    );
+  const sorted = new Map(candidates.map((c) => [c.group.id, [...c.scores].sort((a, b) => a - b)]));
+  for (let guard = 0; guard < 100000; guard++) {
+    const current = pick();
+    const macs = estimator.estimate(current).macs;
+    if (macs <= goal + 1e-6) return current;
+    let best: Candidate | undefined;
+    let bestCost = Infinity;
+    let bestCount = 0;
+    for (const c of candidates) {
+      if (c.override !== undefined) continue;
+      const n = counts.get(c.group.id)!;
+      const next = feasibleCount(c.rule, n + c.rule.quantum);
+      if (next <= n || next > Math.floor(maxRatio * c.group.channels + 1e-9)) continue;
+      const saved = macs - estimator.estimate(pick(c.group.id, next)).macs;
+      if (saved <= 0) continue;
+      let score = 0;
+      for (let i = n; i < next; i++) score += Math.max(0, sorted.get(c.group.id)![i]);
+      const cost = score / saved;
+      if (cost < bestCost) {
+        best = c;
+        bestCost = cost;
+        bestCount = next;
+      }
+    }
+    if (!best) return undefined;
+    counts.set(best.group.id, bestCount);
+  }
+  return undefined;
 }
 
 /** The parameter value at which every candidate prunes as much as it may. */

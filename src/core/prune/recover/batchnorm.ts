@@ -3,6 +3,7 @@
  * running mean and variance are recomputed on the calibration set from the pruned network's own
  * activations (the "adaptive BN" of Li et al., EagleEye, ECCV 2020), upstream BatchNorms first.
  */
+import { privatizeShared } from '../apply/shared';
 import type { InferenceRuntime } from '../../eval';
 import type { Graph, GraphNode } from '../../graph';
 import { makeTensor } from '../../onnx';
@@ -21,15 +22,22 @@ export interface BatchNormReport {
  * Sets every BatchNormalization's running mean and variance to the population statistics of its
  * input over `calibration`, in `pruned` (in place). BatchNorms are taken level by level (a level
  * has no BatchNorm upstream that is still to be updated), one calibration pass per level.
- * Channels a plan masked keep scale and bias 0, so their statistics do not matter.
+ * Channels a plan masked keep scale and bias 0, so their statistics do not matter. `skip` names
+ * BatchNorms to leave alone: those right after a layer that least squares re-fitted to the original
+ * outputs already see the original statistics, which estimate the population better than a small
+ * calibration set does.
  */
 export async function reestimateBatchNorm(
   runtime: InferenceRuntime,
   pruned: Graph,
   plan: PrunePlan,
   calibration: CalibrationBatches,
+  options: { skip?: ReadonlySet<string> } = {},
 ): Promise<{ plan: PrunePlan; report: BatchNormReport }> {
-  const levels = batchNormLevels(pruned);
+  plan = privatizeShared(pruned, plan);
+  const levels = batchNormLevels(pruned)
+    .map((l) => l.filter((n) => !options.skip?.has(n.name)))
+    .filter((l) => l.length);
   for (const level of levels) {
     const moments = new Map<GraphNode, AxisMoments>();
     const names = level.map((n) => n.inputs[0]);

@@ -2,6 +2,7 @@
  * Compensation: a removed channel's expected contribution is folded into its consumers' bias
  * instead of being dropped.
  */
+import { privatizeShared } from '../apply/shared';
 import { attrFloat, type Graph } from '../../graph';
 import type { InferenceRuntime } from '../../eval';
 import { makeTensor, tensorData } from '../../onnx';
@@ -33,6 +34,7 @@ export async function compensate(
   plan: PrunePlan,
   calibration: CalibrationBatches,
 ): Promise<{ plan: PrunePlan; report: CompensationReport }> {
+  plan = privatizeShared(pruned, plan);
   const layers = consumerLayers(pruned, plan).filter((l) => l.removed.some((s) => s.size));
   const report: CompensationReport = { layers: [], skipped: [] };
   // Conv reads channels on axis 1, Gemm and MatMul features on the last axis.

@@ -5,6 +5,7 @@
 import { attrInt, type Graph, type GraphNode } from '../../graph';
 import { planCuts, type ParamCut } from '../apply/cuts';
 import { memberReaders } from '../members';
+import { privatizeShared } from '../apply/shared';
 import type { PrunePlan } from '../types';
 import { initializerBehind, outputAxis } from './own-parameter';
 
@@ -27,6 +28,7 @@ const LAYERS = new Set(['Conv', 'Gemm', 'MatMul']);
 
 /** Consumer layers of the plan's pruned groups, in topological order. */
 export function consumerLayers(graph: Graph, plan: PrunePlan): ConsumerLayer[] {
+  plan = privatizeShared(graph, plan);
   const cuts = planCuts(graph, plan);
   const nodes = new Set<GraphNode>();
   for (const g of plan.groups) {

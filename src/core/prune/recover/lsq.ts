@@ -8,6 +8,7 @@
  * X the pruned network's input patches (im2col rows for a convolution, plus a column of ones for the
  * bias), Y the original outputs at the same positions.
  */
+import { privatizeShared } from '../apply/shared';
 import type { Kernels } from '../../../kernels';
 import type { InferenceRuntime, TensorData } from '../../eval';
 import { attrFloat, attrInt, type Graph } from '../../graph';
@@ -67,6 +68,7 @@ export async function reconstruct(
   calibration: CalibrationBatches,
   options: ReconstructOptions,
 ): Promise<{ plan: PrunePlan; report: ReconstructionReport }> {
+  plan = privatizeShared(pruned, plan);
   const report: ReconstructionReport = { layers: [], skipped: [] };
   let samples = 0;
   for await (const feeds of calibration()) samples += Object.values(feeds)[0].dims[0];

@@ -1,0 +1,61 @@
+import type { StageResult } from '../eval';
+import type { ReportStage, StageRow } from './types';
+
+/** The figure a stage is judged by: top-1 accuracy, or top-1 agreement with the original. */
+export function stageMetric(result: StageResult, metric: 'accuracy' | 'fidelity'): number | undefined {
+  if (metric === 'accuracy') return result.accuracy?.top1;
+  // The original is the reference: it agrees with itself by definition and carries no fidelity record.
+  return result.fidelity ? result.fidelity.top1Agreement : 1;
+}
+
+const share = (value: number | undefined, base: number | undefined) =>
+  value !== undefined && base !== undefined && base > 0 ? 1 - value / base : undefined;
+
+/**
+ * Every stage against the first (the original): metric drop in points, speed-up per backend
+ * (original median ÷ stage median), and the shares of size, weights and MACs removed.
+ */
+export function stageRows(stages: readonly ReportStage[], metric: 'accuracy' | 'fidelity'): StageRow[] {
+  const original = stages[0]?.result;
+  if (!original) return [];
+  const base = stageMetric(original, metric);
+  return stages.map(({ name, label, result }) => {
+    const value = stageMetric(result, metric);
+    return {
+      name,
+      label,
+      metric: value,
+      metricDrop: value !== undefined && base !== undefined ? 100 * (base - value) : undefined,
+      latency: result.latency.map((l) => {
+        const ref = original.latency.find((o) => o.backend === l.backend);
+        return { backend: l.backend, medianMs: l.medianMs, speedup: ref ? ref.medianMs / l.medianMs : 1 };
+      }),
+      bytes: result.modelBytes,
+      sizeReduction: share(result.modelBytes, original.modelBytes) ?? 0,
+      parameters: result.parameters,
+      weightsPruned: share(result.parameters, original.parameters),
+      macs: result.macs,
+      macsPruned: share(result.macs, original.macs),
+    };
+  });
+}
+
+const SHORT: Record<string, string> = {
+  original: 'original',
+  pruned: 'pruned',
+  recovered: 'pruned + recovered',
+  int8: 'INT8',
+  'pruned-int8': 'pruned + INT8',
+};
+
+/** A stage's name for chart points and legends. */
+export const shortStageName = (name: string): string => SHORT[name] ?? name;
+
+/** One colour per stage, shared by the studio chart and the report. */
+export const STAGE_COLORS: Readonly<Record<string, string>> = {
+  original: '#475467',
+  pruned: '#f79009',
+  recovered: '#3b5bdb',
+  int8: '#0ba5ec',
+  'pruned-int8': '#7a2e9e',
+};

@@ -1,0 +1,253 @@
+/**
+ * Runs, results and studies: the pipeline in the worker with per-phase progress and cancel, the run
+ * list kept for comparison, the ratio sweep and the sensitivity overlay, and crash recovery (a fresh
+ * worker is handed the model and datasets again; the settings never left the page).
+ */
+import type { StoreApi } from 'zustand/vanilla';
+import { RecipeError, type Recipe } from '../core/pipeline';
+import { preprocessConflict, toCoreRecipe } from './recipe-map';
+import type { Sources } from './sources';
+import type { CoreClient, RunPhase, RunProgress, RunningState, StudioActions, StudioStore } from './types';
+
+type RunActions = Pick<
+  StudioActions,
+  | 'coreRecipe'
+  | 'run'
+  | 'cancelRun'
+  | 'selectRun'
+  | 'toggleCompare'
+  | 'removeRun'
+  | 'runSweep'
+  | 'computeSensitivity'
+  | 'showSensitivity'
+  | 'stageModel'
+  | 'evaluateOpenModel'
+  | 'dismissRunError'
+  | 'dismissWorkerNotice'
+>;
+
+const message = (err: unknown) =>
+  err instanceof RecipeError ? err.problems.join('; ') : err instanceof Error ? err.message : String(err);
+
+/** The phases a recipe goes through, in order, for one progress bar each. */
+export function phasesOf(recipe: Recipe): RunPhase[] {
+  const pruning =
+    recipe.prune.enabled && ((recipe.prune.ratio ?? 0) > 0 || recipe.prune.macsTarget !== undefined);
+  return [
+    ...(pruning ? (['analyse', 'prune', 'remove'] as const) : []),
+    ...(pruning && recipe.prune.recover.length ? (['recover'] as const) : []),
+    ...(recipe.quantize.enabled ? (['calibrate', 'quantize'] as const) : []),
+    'evaluate',
+    'benchmark',
+  ];
+}
+
+/** "30 % L1 + INT8", "MACs −50 % FPGM", "INT8 only". */
+export function describeRecipe(recipe: Recipe): string {
+  const p = recipe.prune;
+  const pruning = p.enabled && ((p.ratio ?? 0) > 0 || p.macsTarget !== undefined);
+  const cut = !pruning
+    ? ''
+    : p.macsTarget !== undefined
+      ? `MACs −${Math.round(100 * p.macsTarget)} % ${p.criterion.toUpperCase()}`
+      : `${Math.round(100 * (p.ratio ?? 0))} % ${p.criterion.toUpperCase()}${p.global ? ' global' : ''}`;
+  const recovered = pruning && p.recover.length ? ` + ${p.recover.join('/')}` : '';
+  if (!recipe.quantize.enabled) return cut ? `${cut}${recovered}` : 'measure only';
+  return cut ? `${cut}${recovered} + INT8` : 'INT8 only';
+}
+
+export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources: Sources): RunActions {
+  const { setState: set, getState: get } = store;
+  let nextRun = 1;
+
+  const start = (kind: RunningState['kind'], phases: RunPhase[]) =>
+    set({
+      running: { kind, phases, progress: {}, phase: phases[0], message: 'Starting', cancelling: false },
+      runError: null,
+    });
+
+  const onProgress = (p: RunProgress) =>
+    set((s) => {
+      if (!s.running) return {};
+      const { phases } = s.running;
+      const at = phases.indexOf(p.phase);
+      const progress = { ...s.running.progress };
+      // Reaching a phase means the ones before it are done.
+      for (let i = 0; i < at; i++) progress[phases[i]] = 1;
+      progress[p.phase] = Math.max(progress[p.phase] ?? 0, Math.min(1, p.fraction));
+      return { running: { ...s.running, progress, phase: p.phase, message: p.message } };
+    });
+
+  /** The recipe to send, or null after saying why there is none. */
+  const prepare = (needsData: 'calibration' | 'any'): Recipe | null => {
+    const s = get();
+    if (!s.model) return fail('Open a model first.');
+    if (needsData === 'calibration' && !s.data.calibration.dataset)
+      return fail(
+        'Drop a calibration set (or use the sample data) first: pruning recovery and INT8 calibration read it.',
+      );
+    if (needsData === 'any' && !s.data.calibration.dataset && !s.data.evaluation.dataset)
+      return fail('Drop an evaluation or calibration set first.');
+    if (preprocessConflict(s.recipe) && s.data.evaluation.dataset)
+      return fail(
+        'The calibration and evaluation sets use different preprocessing; a recipe has one. Make them the same.',
+      );
+    try {
+      return toCoreRecipe(s.recipe);
+    } catch (err) {
+      return fail(`The settings do not make a valid recipe: ${message(err)}.`);
+    }
+  };
+  const fail = (text: string): null => {
+    set({ runError: text });
+    return null;
+  };
+
+  core.onRestart((reason) => {
+    set((s) => ({
+      running: null,
+      workerNotice: `${reason} A fresh worker took over: the model and data were opened again and your settings are unchanged. Models of earlier runs were lost; their results stay.`,
+      runs: s.runs.map((r) => ({ ...r, modelsLost: true })),
+    }));
+    void reopen();
+  });
+
+  const reopen = async () => {
+    try {
+      const model = sources.model;
+      if (model)
+        await core.open(
+          { fileName: model.fileName, model: await model.load(), externalData: model.externalData },
+          () => {},
+        );
+      for (const role of ['calibration', 'evaluation'] as const) {
+        const data = sources.data[role];
+        if (data) await core.openDataset({ role, ...data, preprocess: get().recipe.preprocess[role] });
+      }
+    } catch (err) {
+      set({ workerNotice: `The fresh worker could not reopen the model: ${message(err)}` });
+    }
+  };
+
+  return {
+    coreRecipe: () => toCoreRecipe(get().recipe),
+
+    async run() {
+      if (get().running) return;
+      const recipe = prepare('calibration');
+      if (!recipe) return;
+      const id = nextRun++;
+      start('run', phasesOf(recipe));
+      try {
+        const reply = await core.run({ runId: id, recipe }, onProgress);
+        if (!reply.ok) return set({ running: null, runError: reply.error.message });
+        const summary = reply.summary;
+        set((s) => ({
+          running: null,
+          runs: [
+            ...s.runs,
+            {
+              id,
+              label: `Run ${id} · ${describeRecipe(recipe)}`,
+              modelFile: summary.modelFile,
+              finishedAt: new Date().toISOString(),
+              summary,
+            },
+          ],
+          activeRun: id,
+          // The new run joins the comparison; at most four are drawn at once.
+          compare: [...s.compare, id].slice(-4),
+          stageResults: summary.stages.map((st) => st.result),
+        }));
+      } catch (err) {
+        set({ running: null, runError: message(err) });
+      }
+    },
+
+    cancelRun() {
+      const running = get().running;
+      if (!running || running.cancelling) return;
+      set({ running: { ...running, cancelling: true, message: 'Cancelling…' } });
+      void core.cancel();
+    },
+
+    selectRun(id) {
+      const run = get().runs.find((r) => r.id === id);
+      if (run) set({ activeRun: id, stageResults: run.summary.stages.map((s) => s.result) });
+    },
+    toggleCompare: (id) =>
+      set((s) => ({
+        compare: s.compare.includes(id) ? s.compare.filter((c) => c !== id) : [...s.compare, id],
+      })),
+    async removeRun(id) {
+      set((s) => {
+        const runs = s.runs.filter((r) => r.id !== id);
+        const active = s.activeRun === id ? (runs.at(-1)?.id ?? null) : s.activeRun;
+        return {
+          runs,
+          compare: s.compare.filter((c) => c !== id),
+          activeRun: active,
+          stageResults: runs.find((r) => r.id === active)?.summary.stages.map((st) => st.result) ?? [],
+        };
+      });
+      await core.dropRun(id).catch(() => undefined);
+    },
+
+    async runSweep(ratios = [0, 0.2, 0.4, 0.6]) {
+      if (get().running) return;
+      const recipe = prepare('calibration');
+      if (!recipe) return;
+      start('sweep', ['prune', 'evaluate']);
+      try {
+        const reply = await core.sweep({ recipe, ratios }, (p) =>
+          onProgress({
+            ...p,
+            phase: p.phase === 'evaluate' || p.phase === 'benchmark' ? 'evaluate' : 'prune',
+          }),
+        );
+        if (!reply.ok) return set({ running: null, runError: reply.error.message });
+        set({
+          running: null,
+          sweep: { modelFile: get().model?.fileName ?? '', metric: reply.metric, points: reply.points },
+        });
+      } catch (err) {
+        set({ running: null, runError: message(err) });
+      }
+    },
+
+    async computeSensitivity() {
+      if (get().running) return;
+      const recipe = prepare('any');
+      if (!recipe) return;
+      const ratio = 0.5;
+      start('sensitivity', ['analyse', 'evaluate']);
+      try {
+        const limit = Math.min(500, recipe.data.evalLimit ?? 500);
+        const reply = await core.sensitivity({ recipe, ratio, limit }, onProgress);
+        if (!reply.ok) return set({ running: null, runError: reply.error.message });
+        set({
+          running: null,
+          sensitivity: {
+            modelFile: get().model?.fileName ?? '',
+            metric: reply.metric,
+            baseline: reply.baseline,
+            ratio,
+            samples: reply.samples,
+            drops: Object.fromEntries(reply.groups.map((g) => [g.group, g.drop])),
+            max: Math.max(0, ...reply.groups.map((g) => g.drop)),
+            shown: true,
+          },
+        });
+      } catch (err) {
+        set({ running: null, runError: message(err) });
+      }
+    },
+    showSensitivity: (shown) =>
+      set((s) => (s.sensitivity ? { sensitivity: { ...s.sensitivity, shown } } : {})),
+
+    stageModel: (runId, stage) => core.stageModel(runId, stage),
+    evaluateOpenModel: (request) => core.evaluate({ threads: get().recipe.evaluate.threads, ...request }),
+    dismissRunError: () => set({ runError: null }),
+    dismissWorkerNotice: () => set({ workerNotice: null }),
+  };
+}

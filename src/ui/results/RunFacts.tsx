@@ -1,0 +1,73 @@
+import type { RunRecord } from '../../state';
+import { formatCount } from '../format';
+
+const KERNEL_NAMES: Record<string, string> = {
+  wasm: 'WASM SIMD',
+  webgpu: 'WebGPU',
+  reference: 'TypeScript reference',
+};
+
+const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
+
+/** Where and how the run was measured, and anything the user should know about it. */
+export function RunFacts({ run }: { run: RunRecord }) {
+  const s = run.summary;
+  return (
+    <div className="run-facts" data-testid="run-facts">
+      <dl className="facts">
+        <div>
+          <dt>Scored by</dt>
+          <dd>
+            {s.metric === 'accuracy' ? 'top-1 accuracy' : 'top-1 agreement with the original'} on{' '}
+            {formatCount(s.samples)} samples of{' '}
+            <span className="mono">{s.datasets.evaluation ?? s.datasets.calibration}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Inference</dt>
+          <dd data-testid="run-runtime">
+            onnxruntime {s.runtime.backend}, {s.runtime.threads} thread{s.runtime.threads === 1 ? '' : 's'}
+            {s.webgpuAdapter ? ` · WebGPU: ${s.webgpuAdapter}` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Whittle kernels</dt>
+          <dd>
+            <span data-testid="run-kernels">{KERNEL_NAMES[s.kernels] ?? s.kernels}</span>
+            {s.recipe.compute.kernels === 'auto' && <span className="muted"> (fastest here)</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Transform / evaluate / time</dt>
+          <dd>
+            {seconds(s.timings.transform)} / {seconds(s.timings.evaluate)} / {seconds(s.timings.benchmark)}
+          </dd>
+        </div>
+        {s.plan && (
+          <div>
+            <dt>Channels removed</dt>
+            <dd>
+              {formatCount(s.plan.prunedChannels)} of {formatCount(s.plan.prunableChannels)} prunable
+            </dd>
+          </div>
+        )}
+        {s.fusion && (
+          <div>
+            <dt>INT8 fusion (predicted)</dt>
+            <dd>
+              {s.fusion.fused} fused, {s.fusion.unfused} not
+            </dd>
+          </div>
+        )}
+      </dl>
+      {(s.notes.length > 0 || s.assumptions) && (
+        <ul className="run-notes" data-testid="run-notes">
+          {s.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+          {s.assumptions && <li>Preprocessing assumed: {s.assumptions}</li>}
+        </ul>
+      )}
+    </div>
+  );
+}

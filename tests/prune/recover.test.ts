@@ -1,0 +1,193 @@
+/**
+ * Recovery on real data: compensation is exact for a constant channel; least-squares reconstruction
+ * lowers every layer's error and raises fidelity; BatchNorm re-estimation sets the calibration
+ * statistics; a progressive schedule keeps earlier steps' channels. After each, physical removal
+ * still equals the (recovered) masked model.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeChannels } from '../../src/core/analysis';
+import type { Dataset, TensorData } from '../../src/core/eval';
+import { openDatasetPath } from '../../src/core/eval/node';
+import type { Graph } from '../../src/core/graph';
+import { tensorData } from '../../src/core/onnx';
+import {
+  accuracyMetric,
+  agreementMetric,
+  analyzeSensitivity,
+  applyMask,
+  calibrationFromDataset,
+  calibrationFromFeeds,
+  capture,
+  cloneGraph,
+  compensate,
+  planFromSelection,
+  planPruning,
+  pruneModel,
+  reconstruct,
+  reestimateBatchNorm,
+  removeChannels,
+  weightScores,
+  type CalibrationBatches,
+  type PrunePlan,
+} from '../../src/core/prune';
+import { createReferenceBackend } from '../../src/kernels';
+import { ModelBuilder } from '../helpers/model-builder';
+import { FIXTURES, graphFromBytes, loadGraph, nativeRuntime, randomFeed, relativeError, runGraph } from './helpers';
+
+const kernels = createReferenceBackend();
+const SPEC = { scale: 0.00392156862745098, mean: [0.286], std: [0.353] };
+const INPUT = { name: 'input', type: 'float32' as const, shape: ['batch', 1, 28, 28] };
+let calibration: CalibrationBatches;
+let test: Dataset;
+let probe: Record<string, TensorData>;
+
+beforeAll(async () => {
+  calibration = await calibrationFromDataset(await openDatasetPath(join(FIXTURES, 'fmnist-calib')), { input: INPUT, preprocess: SPEC, limit: 200 });
+  test = await openDatasetPath(join(FIXTURES, 'fmnist-test'));
+  for await (const f of calibration()) {
+    probe = f as Record<string, TensorData>;
+    break;
+  }
+});
+
+/** Removal of `plan` from the recovered masked graph computes what that graph computes. */
+async function expectRemovalEqualsMasked(masked: Graph, plan: PrunePlan, feeds: Record<string, TensorData>) {
+  const removed = cloneGraph(masked);
+  removeChannels(removed, plan);
+  expect(relativeError(await runGraph(masked, feeds), await runGraph(removed, feeds))).toBeLessThanOrEqual(1e-5);
+}
+
+describe('compensation', () => {
+  it('folds a constant channel into the consumer’s bias exactly, adding a bias that removal slices', async () => {
+    // Channel 2 of conv1 has zero weights and bias 0.7: after ReLU it is the constant 0.7.
+    const w1 = Array.from({ length: 8 }, (_, i) => [0.5, -0.3, 0, 0.8, 0.2, 0.4, -0.6, 0.1][i]);
+    w1[4] = 0;
+    w1[5] = 0;
+    const { bytes } = new ModelBuilder({ seed: 11 })
+      .input('x', 'float32', ['N', 2, 5, 5])
+      .initializer('w1', [4, 2, 1, 1], w1)
+      .initializer('b1', [4], [0.1, -0.2, 0.7, 0.3])
+      .initializer('w2', [6, 4, 1, 1])
+      .initializer('w3', [3, 6, 3, 3])
+      .node('Conv', ['x', 'w1', 'b1'], ['a'], {}, { name: 'conv1' })
+      .node('Relu', ['a'], ['r'])
+      .node('Conv', ['r', 'w2'], ['c'], {}, { name: 'conv2' })
+      .node('Relu', ['c'], ['s'])
+      .node('Conv', ['s', 'w3'], ['y'], { pads: [1, 1, 1, 1] }, { name: 'conv3' })
+      .output('y', 'float32', ['N', 3, 5, 5])
+      .build();
+    const graph = graphFromBytes(bytes);
+    const analysis = analyzeChannels(graph);
+    const [g1, g2] = analysis.groups.filter((g) => g.prunable);
+    const plan = planFromSelection(graph, analysis, { [g1.id]: [2], [g2.id]: [4] });
+    const feeds = randomFeed('x', [4, 2, 5, 5], 1);
+    const masked = cloneGraph(graph);
+    applyMask(masked, plan);
+    const original = await runGraph(graph, feeds);
+    expect(relativeError(original, await runGraph(masked, feeds))).toBeGreaterThan(1e-3);
+
+    const runtime = await nativeRuntime();
+    const r = await compensate(runtime, graph, masked, plan, calibrationFromFeeds([feeds]));
+    expect(r.report.layers.map((l) => l.node)).toEqual(['conv2', 'conv3']);
+    // conv2 absorbs channel 2 exactly; conv3 then differs only by channel 4 of conv2, itself pruned.
+    const partial = planFromSelection(graph, analysis, { [g1.id]: [2] });
+    const maskedOne = cloneGraph(graph);
+    applyMask(maskedOne, partial);
+    const one = await compensate(runtime, graph, maskedOne, partial, calibrationFromFeeds([feeds]));
+    expect(relativeError(original, await runGraph(maskedOne, feeds))).toBeLessThan(1e-6);
+    expect(one.plan.groups.find((g) => g.id === g2.id)).toBeDefined();
+    await expectRemovalEqualsMasked(masked, r.plan, feeds);
+    expect(r.plan.groups.find((g) => g.id === g2.id)!.members.some((m) => m.name.startsWith('conv2.bias'))).toBe(true);
+  });
+});
+
+describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)', () => {
+  let graph: Graph;
+  let plan: PrunePlan;
+  let masked: Graph;
+
+  beforeAll(async () => {
+    graph = loadGraph(join(FIXTURES, 'fmnist-resnet8-bn.onnx'));
+    const analysis = analyzeChannels(graph);
+    const scores = await weightScores(graph, analysis.groups, { criterion: 'l2' }, kernels);
+    plan = planPruning(graph, analysis, scores, { ratio: 0.4, includeFirst: true, includeClassifier: true });
+    masked = cloneGraph(graph);
+    applyMask(masked, plan);
+  });
+
+  it('lowers every layer’s reconstruction error and raises agreement with the original', async () => {
+    const runtime = await nativeRuntime();
+    const recovered = cloneGraph(masked);
+    const r = await reconstruct(runtime, graph, recovered, plan, calibration, { kernels, maxRows: 1500, alpha: 1e-3 });
+    expect(r.report.layers.length).toBeGreaterThanOrEqual(8);
+    for (const l of r.report.layers) expect(l.after, l.node).toBeLessThan(l.before);
+    const agreement = agreementMetric(runtime, graph, test, { limit: 500, preprocess: SPEC });
+    const [before, after] = [await agreement(masked), await agreement(recovered)];
+    expect(after).toBeGreaterThan(before + 0.05);
+    await expectRemovalEqualsMasked(recovered, r.plan, probe);
+  });
+
+  it('BatchNorm re-estimation writes the calibration statistics of each BatchNorm’s input', async () => {
+    const runtime = await nativeRuntime();
+    const recovered = cloneGraph(masked);
+    const r = await reestimateBatchNorm(runtime, recovered, plan, calibration);
+    expect(r.report.layers).toBe(recovered.nodes().filter((n) => n.opType === 'BatchNormalization').length);
+    expect(r.report.passes).toBeGreaterThan(1);
+    const bn = recovered.nodes().filter((n) => n.opType === 'BatchNormalization').at(-1)!;
+    let sum: Float64Array | undefined;
+    let count = 0;
+    for await (const { values } of capture(runtime, recovered, [bn.inputs[0]], calibration)) {
+      const t = values[bn.inputs[0]];
+      const plane = t.dims[2] * t.dims[3];
+      sum ??= new Float64Array(t.dims[1]);
+      const d = t.data as Float32Array;
+      for (let i = 0; i < d.length; i++) sum[Math.floor(i / plane) % t.dims[1]] += d[i];
+      count += t.dims[0] * plane;
+    }
+    const mean = tensorData(recovered.initializers.get(bn.inputs[3])!) as Float32Array;
+    sum!.forEach((s, c) => expect(mean[c]).toBeCloseTo(s / count, 4));
+    await expectRemovalEqualsMasked(recovered, r.plan, probe);
+  });
+});
+
+describe('pruneModel', () => {
+  it('progressive steps reach the MAC target and keep earlier steps’ channels', async () => {
+    const graph = loadGraph(join(FIXTURES, 'fmnist-resnet8.onnx'));
+    const steps: PrunePlan[] = [];
+    const { masked, plan } = await pruneModel(graph, {
+      criterion: { criterion: 'fpgm' },
+      recipe: { macsTarget: 0.3, includeFirst: true, includeClassifier: true },
+      kernels,
+      runtime: await nativeRuntime(),
+      calibration,
+      recover: { compensate: true, lsq: true, lsqOptions: { maxRows: 800 } },
+      steps: 2,
+      onStep: (_k, _n, p) => steps.push(p),
+    });
+    expect(steps).toHaveLength(2);
+    expect(1 - steps[0].after.macs / steps[0].before.macs).toBeGreaterThanOrEqual(0.15);
+    expect(1 - plan.after.macs / plan.before.macs).toBeGreaterThanOrEqual(0.3);
+    for (const g of steps[0].groups) for (const c of g.prune) expect(plan.groups.find((x) => x.id === g.id)!.prune).toContain(c);
+    await expectRemovalEqualsMasked(masked, plan, probe);
+  });
+});
+
+describe('analyzeSensitivity', () => {
+  it('measures each eligible group alone at 25/50/75 % on a subset, drops growing with the ratio', async () => {
+    const graph = loadGraph(join(FIXTURES, 'fmnist-resnet8.onnx'));
+    const analysis = analyzeChannels(graph);
+    const scores = await weightScores(graph, analysis.groups, { criterion: 'l2' }, kernels);
+    const metric = accuracyMetric(await nativeRuntime(), test, { limit: 300, preprocess: SPEC });
+    const report = await analyzeSensitivity(graph, analysis, scores, metric, { samples: 300, rules: { includeFirst: true } });
+    expect(report.baseline).toBeGreaterThan(0.85);
+    expect(report.groups.map((g) => g.group)).toEqual(analysis.groups.filter((g) => g.prunable).map((g) => g.id).slice(0, -1));
+    for (const g of report.groups) {
+      expect(g.ratios).toEqual([0.25, 0.5, 0.75]);
+      expect(g.drops[2]).toBeGreaterThanOrEqual(g.drops[0] - 0.02);
+    }
+    // Planning can use it: a sensitivity plan for a MAC target.
+    const plan = planPruning(graph, analysis, scores, { macsTarget: 0.2, sensitivity: report, includeFirst: true });
+    expect(1 - plan.after.macs / plan.before.macs).toBeGreaterThanOrEqual(0.2);
+  });
+});

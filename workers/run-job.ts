@@ -1,0 +1,159 @@
+/**
+ * A pipeline run in the worker: the open model and datasets through `runPipeline`, every stage timed
+ * on wasm and, when an adapter exists, WebGPU; the stage models are kept here under the run's id and
+ * only results go back to the page.
+ */
+import { compareLatency, type InferenceRuntime, type LatencyStats } from '../src/core/eval';
+import { runPipeline, type PipelineResult, type Recipe } from '../src/core/pipeline';
+import { kernelBackend, wasmRuntime, webgpuRuntime } from './engines';
+import { modelBytes, requireCalibration, session } from './session';
+import type { RunProgress, RunSummary } from './run-protocol';
+
+/** Stage models of finished runs, by run id and stage name. */
+export const stageModels = new Map<number, Map<string, Uint8Array>>();
+
+export async function runOnce(
+  runId: number,
+  recipe: Recipe,
+  signal: AbortSignal,
+  onProgress: (p: RunProgress) => void,
+): Promise<RunSummary> {
+  const model = session.model;
+  if (!model) throw new Error('Open a model before running the pipeline.');
+  const calibration = requireCalibration();
+  const evaluation = session.datasets.evaluation;
+  const runtime = await wasmRuntime(recipe.evaluate.threads);
+  const kernels = await kernelBackend(recipe.compute.kernels);
+  const wantGpu = recipe.evaluate.backends.includes('webgpu');
+  const gpuShare = wantGpu ? 0.5 : 0;
+  const result = await runPipeline({
+    model: modelBytes(),
+    recipe,
+    calibration,
+    evaluation,
+    runtime,
+    latencyRuntimes: [runtime],
+    kernels,
+    signal,
+    onProgress: (p) =>
+      onProgress(p.phase === 'benchmark' ? { ...p, fraction: p.fraction * (1 - gpuShare) } : p),
+  });
+
+  const notes: string[] = [];
+  if (result.plan?.note) notes.push(result.plan.note);
+  const latencyBackends = ['wasm'];
+  let adapter: string | undefined;
+  if (wantGpu) {
+    const gpu = await webgpuRuntime();
+    if (!gpu.runtime) notes.push(`Not timed on WebGPU: ${gpu.reason}.`);
+    else {
+      adapter = gpu.adapter;
+      const timed = await timeOnGpu(result, gpu.runtime, recipe, signal, (f) =>
+        onProgress({
+          phase: 'benchmark',
+          fraction: 1 - gpuShare + gpuShare * f,
+          message: 'Timing on WebGPU',
+        }),
+      );
+      notes.push(...timed.notes);
+      if (timed.latency.some((l) => l)) {
+        latencyBackends.push('webgpu');
+        result.stages.forEach((s, i) => {
+          const l = timed.latency[i];
+          if (l) s.result = { ...s.result, latency: [...s.result.latency, l] };
+        });
+      }
+      if (adapter?.includes('fallback'))
+        notes.push('WebGPU ran on a software adapter: its timings say nothing about a real GPU.');
+    }
+  }
+  const unknownBackends = recipe.evaluate.backends.filter((b) => b !== 'wasm' && b !== 'webgpu');
+  if (unknownBackends.length)
+    notes.push(`Not timed on ${unknownBackends.join(', ')}: not available in a browser.`);
+
+  stageModels.set(runId, new Map(result.stages.map((s) => [s.name, s.bytes])));
+  const labelled = evaluation?.labels !== undefined;
+  const first = result.stages[0].result;
+  return {
+    runId,
+    modelFile: model.fileName,
+    recipe,
+    stages: result.stages.map((s) => ({
+      name: s.name,
+      label: s.label,
+      bytes: s.bytes.byteLength,
+      result: s.result,
+    })),
+    final: result.final,
+    metric: labelled ? 'accuracy' : 'fidelity',
+    samples: first.accuracy?.count ?? result.stages[1]?.result.fidelity?.count ?? 0,
+    datasets: { calibration: calibration.name, ...(evaluation ? { evaluation: evaluation.name } : {}) },
+    runtime: { backend: runtime.backend, threads: runtime.threads, crossOriginIsolated },
+    kernels: kernels.name,
+    latencyBackends,
+    ...(adapter ? { webgpuAdapter: adapter } : {}),
+    notes,
+    assumptions: result.assumptions,
+    timings: result.timings,
+    ...(result.plan
+      ? {
+          plan: {
+            prunedChannels: result.plan.prunedChannels,
+            prunableChannels: result.plan.prunableChannels,
+            groups: result.plan.groups.length,
+          },
+        }
+      : {}),
+    ...(result.fusion
+      ? {
+          fusion: {
+            fused: result.fusion.fused,
+            unfused: result.fusion.unfused,
+            predictedOps: { ...result.fusion.predictedOps },
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * Times every stage on WebGPU, interleaved; if one stage cannot run there (onnxruntime's WebGPU
+ * backend lacks some INT8 kernels), the others are timed alone and the failure is noted.
+ */
+async function timeOnGpu(
+  result: PipelineResult,
+  runtime: InferenceRuntime,
+  recipe: Recipe,
+  signal: AbortSignal,
+  onFraction: (f: number) => void,
+): Promise<{ latency: (LatencyStats | undefined)[]; notes: string[] }> {
+  const options = {
+    warmup: recipe.evaluate.warmup,
+    runs: recipe.evaluate.runs,
+    batch: recipe.evaluate.batch,
+    signal,
+  };
+  const models = result.stages.map((s) => ({ label: s.label, bytes: s.bytes }));
+  try {
+    const cmp = await compareLatency(runtime, models, {
+      ...options,
+      onProgress: (done, total) => onFraction(done / total),
+    });
+    return { latency: cmp.models, notes: [] };
+  } catch (err) {
+    if (signal.aborted) throw err;
+  }
+  const latency: (LatencyStats | undefined)[] = [];
+  const notes: string[] = [];
+  for (const [i, m] of models.entries()) {
+    try {
+      latency.push((await compareLatency(runtime, [m], options)).models[0]);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      latency.push(undefined);
+      notes.push(`WebGPU could not run “${m.label}”: ${(err as Error).message}`);
+    }
+    onFraction((i + 1) / models.length);
+  }
+  return { latency, notes };
+}

@@ -1,0 +1,103 @@
+/**
+ * What crosses the worker boundary for runs: requests carry the core recipe (plain JSON), replies
+ * carry results only. Stage models stay in the worker until the page asks for one to download.
+ */
+import type { StageResult, AccuracyResult } from '../src/core/eval';
+import type { PipelinePhase, Recipe, StageName } from '../src/core/pipeline';
+import type { SweepPoint } from '../src/core/report';
+import type { Failure } from './protocol';
+
+export type RunPhase = PipelinePhase;
+
+export interface RunProgress {
+  phase: RunPhase;
+  /** 0–1 within the phase. */
+  fraction: number;
+  message: string;
+}
+
+export interface RunRequest {
+  /** The page's id for the run; stage models are kept under it. */
+  runId: number;
+  recipe: Recipe;
+}
+
+export interface RunStage {
+  name: StageName;
+  label: string;
+  /** Size of the stage's model file. */
+  bytes: number;
+  result: StageResult;
+}
+
+/** What a finished run reports; everything but the models themselves. */
+export interface RunSummary {
+  runId: number;
+  modelFile: string;
+  recipe: Recipe;
+  stages: RunStage[];
+  /** The stage to export by default (the last one made). */
+  final: StageName;
+  /** Whether stages were scored against labels, or by top-1 agreement with the original. */
+  metric: 'accuracy' | 'fidelity';
+  /** Evaluated samples per stage. */
+  samples: number;
+  datasets: { calibration: string; evaluation?: string };
+  /** onnxruntime in the worker that evaluated and calibrated. */
+  runtime: { backend: string; threads: number; crossOriginIsolated: boolean };
+  /** Which of Whittle's kernel backends did the pruning and quantization math. */
+  kernels: string;
+  /** Backends every stage was timed on, in order (one `latency` entry each). */
+  latencyBackends: string[];
+  /** The WebGPU adapter, when one was used ("google swiftshader (fallback)"). */
+  webgpuAdapter?: string;
+  /** Things the user should know about this run (a backend skipped, a MAC target not reached, …). */
+  notes: string[];
+  assumptions: string;
+  /** Wall time per phase, ms. */
+  timings: Record<string, number>;
+  plan?: { prunedChannels: number; prunableChannels: number; groups: number };
+  fusion?: { fused: number; unfused: number; predictedOps: Record<string, number> };
+}
+
+export type RunReply = { ok: true; summary: RunSummary } | Failure;
+
+export interface SweepRequest {
+  /** The recipe whose pruning settings are swept (quantization is turned off). */
+  recipe: Recipe;
+  ratios: number[];
+}
+
+export type SweepReply = { ok: true; metric: 'accuracy' | 'fidelity'; points: SweepPoint[] } | Failure;
+
+export interface SensitivityRequest {
+  recipe: Recipe;
+  /** The ratio each group is pruned at, alone. */
+  ratio: number;
+  /** Samples of the evaluation (or calibration) set to measure on. */
+  limit: number;
+}
+
+export type SensitivityReply =
+  | {
+      ok: true;
+      metric: 'accuracy' | 'agreement';
+      baseline: number;
+      samples: number;
+      groups: { group: string; drop: number }[];
+    }
+  | Failure;
+
+export interface EvaluateRequest {
+  /** Samples of the evaluation set to use (all when absent). */
+  limit?: number;
+  batchSize?: number;
+  /** onnxruntime wasm threads, when this is the worker's first use of onnxruntime. */
+  threads?: number;
+  /** A preset name or a JSON preprocessing spec. */
+  preprocess: string;
+}
+
+export type EvaluateReply =
+  | { ok: true; accuracy?: AccuracyResult; samples: number; timeMs: number; backend: string; threads: number }
+  | Failure;
