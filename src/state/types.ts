@@ -70,7 +70,7 @@ export interface RecoverySettings {
 }
 
 /** Criteria the pipeline ranks channels by; the live estimate ranks by L1 or L2 (see `viewCriterion`). */
-export type PruneCriterion = 'l1' | 'l2' | 'fpgm' | 'activation';
+export type PruneCriterion = 'l1' | 'l2' | 'fpgm' | 'activation' | 'reconstruction';
 
 export interface PruneSettings extends Omit<ChannelPlanSettings, 'criterion'> {
   criterion: PruneCriterion;

@@ -24,7 +24,7 @@ const preprocessSpec = z
 const pruneSection = z
   .object({
     enabled: z.boolean().default(true),
-    criterion: z.enum(['l1', 'l2', 'fpgm', 'activation']).default('l1'),
+    criterion: z.enum(['l1', 'l2', 'fpgm', 'activation', 'reconstruction']).default('l1'),
     /** Share of each group's channels to remove (uniform), or the global share when `global`. */
     ratio: ratio.optional(),
     /** Share of the model's MACs to remove; solved for instead of `ratio`. */

@@ -11,6 +11,7 @@ const criteria = [
   { value: 'l2', label: 'L2 norm of filters' },
   { value: 'fpgm', label: 'Geometric median (FPGM)' },
   { value: 'activation', label: 'Mean activation (data-aware)' },
+  { value: 'reconstruction', label: 'Next-layer reconstruction loss (data-aware)' },
 ] as const;
 const rankings = [
   { value: 'per-group', label: 'Per group (same ratio)' },
@@ -52,7 +53,7 @@ export function PruneControls() {
       <Field
         label="Importance criterion"
         hint={
-          prune.criterion === 'fpgm' || prune.criterion === 'activation'
+          prune.criterion !== 'l1' && prune.criterion !== 'l2'
             ? 'The estimate and the inspector rank by L1; the run ranks by this criterion.'
             : undefined
         }
