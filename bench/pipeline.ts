@@ -6,7 +6,7 @@
  *
  * Env: MACS_TARGET (default 0.4), RECOVER (default compensate,lsq,bn), CRITERION (default
  * reconstruction), GLOBAL (1 for one global ranking), STEPS (progressive steps, default 1),
- * THREADS (default 1), EVAL_LIMIT (default all), PARTS (default zoo,ocr).
+ * THREADS (default 1), EVAL_LIMIT (default all), PARTS (default zoo,ocr), MODELS (zoo models).
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -36,6 +36,9 @@ const recipe = parseRecipe({
     macsTarget,
     recover,
     steps: Number(env.STEPS ?? 1),
+    // The stem and the classifier's input are pruned too: recovery re-fits what they feed.
+    includeFirst: true,
+    includeClassifier: true,
   },
   quantize: { method: 'minmax' },
   data: {
@@ -110,7 +113,8 @@ async function bareCalibrationMs(bytes: Uint8Array): Promise<number> {
 }
 
 const parts = (env.PARTS ?? 'zoo,ocr').split(',');
-for (const name of parts.includes('zoo') ? ['fmnist-resnet8', 'fmnist-mobilenetv2'] : []) {
+const zoo = (env.MODELS ?? 'fmnist-resnet8,fmnist-mobilenetv2').split(',');
+for (const name of parts.includes('zoo') ? zoo : []) {
   const model = new Uint8Array(readFileSync(`tests/fixtures/${name}.onnx`));
   const result = await runPipeline({ model, recipe, calibration, evaluation, runtime, kernels });
   table(name, result, await bareCalibrationMs(model));
