@@ -1,7 +1,7 @@
 /** `whittle quantize MODEL --calib DATA …`: INT8 QDQ post-training quantization with a fusion report. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createOrtRuntime, DatasetError, PreprocessError, type ValueMeta } from '../../core/eval';
+import { createOrtRuntime, DatasetError, modelInput, PreprocessError, type ValueMeta } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import { importModel, type Graph } from '../../core/graph';
 import { decodeModel } from '../../core/onnx';
@@ -107,14 +107,9 @@ export async function run(argv: string[]): Promise<number> {
 
 /** The model's first input as the eval module describes inputs. */
 function inputMeta(graph: Graph): ValueMeta {
-  const input = graph.inputs[0];
+  const input = modelInput(graph);
   if (!input) throw new UserError('quantize: the model has no inputs.');
-  const dims = input.type?.tensorType?.shape?.dim ?? [];
-  return {
-    name: input.name,
-    type: 'float32',
-    shape: dims.map((d) => (d.dimValue !== undefined ? Number(d.dimValue) : (d.dimParam ?? '?'))),
-  };
+  return input;
 }
 
 function format(

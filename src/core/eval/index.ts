@@ -57,6 +57,7 @@ export {
 } from './latency';
 export { syntheticFeeds } from './synthetic-feeds';
 export { exposeIntermediates } from './intermediates';
+export { modelInput } from './model-input';
 export type { StageResult } from './stage-result';
 export {
   createOrtRuntime,

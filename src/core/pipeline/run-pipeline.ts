@@ -6,7 +6,7 @@
 import { exportModel, importModel, type Graph } from '../graph';
 import { decodeModel, encodeModel } from '../onnx';
 import { calibrationFromDataset, cloneGraph, pruneModel, removeChannels, type PrunePlan } from '../prune';
-import { evaluateModel, type InferenceRuntime, type ValueMeta } from '../eval';
+import { evaluateModel, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
 import {
   datasetFeeds,
   fallBackUntilWithinBudget,
@@ -164,14 +164,9 @@ function removed(masked: Graph, plan: PrunePlan): { graph: Graph; bytes: Uint8Ar
 }
 
 function inputMeta(graph: Graph): ValueMeta {
-  const vi = graph.inputs[0];
-  if (!vi) throw new Error('The model has no graph input to feed.');
-  const dims = vi.type?.tensorType?.shape?.dim ?? [];
-  return {
-    name: vi.name,
-    type: 'float32',
-    shape: dims.map((d) => (d.dimValue !== undefined ? Number(d.dimValue) : d.dimParam || 'N')),
-  };
+  const input = modelInput(graph);
+  if (!input) throw new Error('The model has no graph input to feed.');
+  return input;
 }
 
 /** Accuracy-aware INT8: rank quantized ops by damage, return the worst to float until within budget. */

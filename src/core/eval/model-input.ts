@@ -1,0 +1,17 @@
+import type { Graph } from '../graph';
+import type { ValueMeta } from './types';
+
+/**
+ * The graph's first input as the runtime describes inputs (what datasets are fed into), or undefined
+ * for a model without inputs. A dim with neither value nor name becomes the symbol `?`.
+ */
+export function modelInput(graph: Graph): ValueMeta | undefined {
+  const input = graph.inputs[0];
+  if (!input) return undefined;
+  const dims = input.type?.tensorType?.shape?.dim ?? [];
+  return {
+    name: input.name,
+    type: 'float32',
+    shape: dims.map((d) => (d.dimValue !== undefined ? Number(d.dimValue) : d.dimParam || '?')),
+  };
+}
