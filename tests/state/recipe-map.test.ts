@@ -11,7 +11,7 @@ describe('studio recipe → core recipe', () => {
     const r = toCoreRecipe(studio());
     expect(r.prune).toMatchObject({ enabled: true, criterion: 'l1', ratio: 0.3, global: false, roundTo: 1 });
     expect(r.prune.macsTarget).toBeUndefined();
-    expect(r.prune.recover).toEqual(['compensate', 'bn']);
+    expect(r.prune.recover).toEqual(['compensate', 'lsq', 'bn']);
     expect(r.quantize).toMatchObject({
       enabled: true,
       weights: 'per-channel',
