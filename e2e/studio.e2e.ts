@@ -133,6 +133,9 @@ describe('studio', () => {
   });
 
   it('accepts a dropped IDX calibration set and reports its sample count', async () => {
+    // The built-in sample set is there from the start; clear it so the count comes from the drop.
+    await page.getByRole('button', { name: 'Clear the calibration set' }).click();
+    await page.getByTestId('dataset-size-calibration').waitFor({ state: 'detached' });
     await dropFiles(page, '[data-testid=drop-calibration]', [
       { name: 'train-images-idx3-ubyte.gz', bytes: fixture('fmnist-calib/train-images-idx3-ubyte.gz') },
       { name: 'train-labels-idx1-ubyte.gz', bytes: fixture('fmnist-calib/train-labels-idx1-ubyte.gz') },

@@ -10,6 +10,7 @@ import { Workspace } from './Workspace';
 const selectFileName = (s: StudioStore) => s.model?.fileName;
 const selectOpenFiles = (s: StudioStore) => s.openFiles;
 const selectOpenSample = (s: StudioStore) => s.openSample;
+const selectOpenSampleData = (s: StudioStore) => s.openSampleData;
 const selectApplyRecipe = (s: StudioStore) => s.applyRecipeText;
 const isRecipe = (f: File) => /\.json$/i.test(f.name);
 
@@ -18,6 +19,7 @@ export function App() {
   const fileName = useStudio(selectFileName);
   const openFiles = useStudio(selectOpenFiles);
   const openSample = useStudio(selectOpenSample);
+  const openSampleData = useStudio(selectOpenSampleData);
 
   const applyRecipe = useStudio(selectApplyRecipe);
   // A dropped .json is a recipe; anything else is a model and its external data.
@@ -31,9 +33,10 @@ export function App() {
   );
   const dragging = useFileDrop(onFiles);
 
+  // A newcomer sees it work at once: the built-in model with its calibration and test sets.
   useEffect(() => {
-    void openSample();
-  }, [openSample]);
+    void openSample().then(() => Promise.all([openSampleData('calibration'), openSampleData('evaluation')]));
+  }, [openSample, openSampleData]);
 
   return (
     <div className="app">
