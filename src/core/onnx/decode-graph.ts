@@ -1,3 +1,4 @@
+import { emptyAttribute, emptyGraph, emptyNode } from './factories';
 import { decodeEntry, decodeSparseTensor, decodeTensor } from './decode-tensor';
 import { decodeTypeProto, decodeValueInfo } from './decode-type';
 import type { Attribute, Graph, Node, TensorAnnotation } from './types';
@@ -8,19 +9,7 @@ const ATTRIBUTE_FIELDS = fieldMask(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15
 
 /** `AttributeProto`, every value kind including subgraphs, sparse tensors and type protos. */
 export function decodeAttribute(r: ProtoReader): Attribute {
-  const m: Attribute = {
-    name: '',
-    refAttrName: '',
-    docString: '',
-    type: 0,
-    floats: [],
-    ints: [],
-    strings: [],
-    tensors: [],
-    graphs: [],
-    sparseTensors: [],
-    typeProtos: [],
-  };
+  const m = emptyAttribute();
   while (r.pos < r.end) {
     const at = r.pos;
     const tag = r.tag();
@@ -113,18 +102,7 @@ export function decodeNode(r: ProtoReader): Node {
   const outerName = r.whereName;
   r.whereKind = 'node';
   r.whereName = '';
-  const m: Node = {
-    input: [],
-    output: [],
-    name: '',
-    opType: '',
-    domain: '',
-    overload: '',
-    attribute: [],
-    docString: '',
-    metadataProps: [],
-    deviceConfigurations: [],
-  };
+  const m = emptyNode();
   while (r.pos < r.end) {
     const at = r.pos;
     const tag = r.tag();
@@ -196,18 +174,7 @@ export function decodeGraph(r: ProtoReader): Graph {
   const outerName = r.whereName;
   r.whereKind = 'graph';
   r.whereName = '';
-  const m: Graph = {
-    node: [],
-    name: '',
-    initializer: [],
-    sparseInitializer: [],
-    docString: '',
-    input: [],
-    output: [],
-    valueInfo: [],
-    quantizationAnnotation: [],
-    metadataProps: [],
-  };
+  const m = emptyGraph();
   while (r.pos < r.end) {
     const at = r.pos;
     const tag = r.tag();

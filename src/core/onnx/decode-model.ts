@@ -1,3 +1,4 @@
+import { emptyModel } from './factories';
 import { OnnxFormatError } from './errors';
 import { decodeAttribute, decodeGraph, decodeNode } from './decode-graph';
 import { decodeEntry } from './decode-tensor';
@@ -106,19 +107,7 @@ function decodeFunction(r: ProtoReader): FunctionProto {
 const MODEL_FIELDS = fieldMask(1, 2, 3, 4, 5, 6, 7, 8, 14, 20, 25, 26);
 
 function decodeModelFields(r: ProtoReader): Model {
-  const m: Model = {
-    irVersion: 0n,
-    opsetImport: [],
-    producerName: '',
-    producerVersion: '',
-    domain: '',
-    modelVersion: 0n,
-    docString: '',
-    metadataProps: [],
-    trainingInfo: [],
-    functions: [],
-    configuration: [],
-  };
+  const m = emptyModel();
   while (r.pos < r.end) {
     const at = r.pos;
     const tag = r.tag();

@@ -1,3 +1,4 @@
+import { emptyTensor } from './factories';
 import { resolveExternalData } from './external-data';
 import {
   DataLocation,
@@ -57,15 +58,7 @@ export function decodeTensor(r: ProtoReader): Tensor {
   const outerName = r.whereName;
   r.whereKind = 'tensor';
   r.whereName = '';
-  const m: Tensor = {
-    dims: [],
-    dataType: 0,
-    name: '',
-    docString: '',
-    externalData: [],
-    dataLocation: 0,
-    metadataProps: [],
-  };
+  const m = emptyTensor();
   let floats: Float32Array[] | undefined;
   let int32s: Int32Array[] | undefined;
   let int64s: BigInt64Array[] | undefined;

@@ -1,3 +1,4 @@
+import { emptyValueInfo } from './factories';
 import { decodeEntry } from './decode-tensor';
 import type { Dimension, TensorShape, TypeProto, UnknownFields, ValueInfo } from './types';
 import { LEN, VARINT, fieldMask, type ProtoReader } from './wire-reader';
@@ -137,7 +138,7 @@ const VALUE_INFO_FIELDS = fieldMask(1, 2, 3, 4);
 
 /** `ValueInfoProto`: name = 1, type = 2, doc_string = 3, metadata_props = 4. */
 export function decodeValueInfo(r: ProtoReader): ValueInfo {
-  const m: ValueInfo = { name: '', docString: '', metadataProps: [] };
+  const m = emptyValueInfo();
   while (r.pos < r.end) {
     const at = r.pos;
     const tag = r.tag();
