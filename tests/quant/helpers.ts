@@ -1,3 +1,4 @@
+import { seededRandom } from '../helpers/model-builder';
 /** Shared fixtures for the quantization tests: Fashion-MNIST sets as feeds, the native runtime, accuracy. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,17 +70,8 @@ export async function optimizedOps(bytes: Uint8Array, path: string): Promise<Rec
   return counts;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (mulberry32), the test builder's generator. */
+export const random = seededRandom;
 
 /** Standard normal samples (Box–Muller). */
 export function gaussian(n: number, seed: number, sigma = 1): Float32Array {
