@@ -59,7 +59,8 @@ describe('external data files', () => {
       symlinkSync(join(d, 'store', 'w.bin'), join(d, 'weights.bin'));
     });
     for (const model of [direct, linked]) {
-      const w = decode(model).graph.initializer[0];
+      const w = decode(model).graph?.initializer[0];
+      if (!w) throw new Error('no weight decoded');
       expect(Array.from(tensorData(w) as Float32Array)).toEqual(
         Array.from(new Float32Array(externalWeightData().buffer)),
       );
@@ -116,7 +117,8 @@ describe('external data files', () => {
       writeFileSync(join(d, 'weights.bin'), externalWeightData());
       truncateSync(join(d, 'weights.bin'), 64 * 2 ** 30);
     });
-    const w = decode(model).graph.initializer[0];
+    const w = decode(model).graph?.initializer[0];
+    if (!w) throw new Error('no weight decoded');
     expect(w.rawData?.byteLength).toBe(48);
   });
 });
