@@ -107,6 +107,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   }
 
   let fusion: FusionReport | undefined;
+  const floatBiases: PipelineResult['floatBiases'] = [];
   if (recipe.quantize.enabled) {
     const targets: { name: StageName; graph: Graph }[] = [{ name: 'int8', graph: original }];
     if (pruned) targets.push({ name: 'pruned-int8', graph: pruned });
@@ -140,6 +141,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         bytes = await timed('quantize', () => accuracyAware(inputs, q, input));
       }
       fusion = q.fusion;
+      floatBiases.push(...q.floatBiases.map((b) => ({ ...b, stage: t.name })));
       drafts.push({
         name: t.name,
         label: stageLabel(t.name, recipe, plan),
@@ -153,7 +155,16 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const { stages, assumptions } = await measureStages(drafts, inputs, input, report, timings);
   timings.transform =
     (timings.prune ?? 0) + (timings.recover ?? 0) + (timings.remove ?? 0) + (timings.quantize ?? 0);
-  return { recipe, stages, final: stages[stages.length - 1].name, plan, fusion, assumptions, timings };
+  return {
+    recipe,
+    stages,
+    final: stages[stages.length - 1].name,
+    plan,
+    fusion,
+    floatBiases,
+    assumptions,
+    timings,
+  };
 }
 
 /** The smaller model: the masked graph with its pruned channels physically removed. */
