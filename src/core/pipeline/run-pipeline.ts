@@ -15,7 +15,7 @@ import {
   type FusionReport,
 } from '../quant';
 import { measureStages, type StageDraft } from './measure';
-import { pruneOptionsOf, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
+import { pruneOptionsOf, prunesModel, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
 import type { PipelineInputs, PipelinePhase, PipelineResult, StageName } from './types';
 
 export class PipelineCancelled extends Error {
@@ -64,9 +64,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   let plan: PrunePlan | undefined;
   let pruned: Graph | undefined;
-  const pruning =
-    recipe.prune.enabled && ((recipe.prune.ratio ?? 0) > 0 || recipe.prune.macsTarget !== undefined);
-  if (pruning) {
+  if (prunesModel(recipe)) {
     report('analyse', 0, 'Finding pruning groups and ranking channels');
     const calibration = await timed('prune', () =>
       calibrationFromDataset(inputs.calibration, {
