@@ -3,7 +3,7 @@
 // so memory stays near CHUNK_BYTES however large the batch.
 import { check, int8Min } from '../api';
 import type { KernelBackend, Kernels } from '../api';
-import { referenceKernels } from '../reference';
+import { createReferenceBackend, referenceKernels } from '../reference';
 import * as v from '../validate';
 import { Arena } from './arena';
 import { instantiateKernels, wasmSimdSupported } from './module';
@@ -14,7 +14,16 @@ export { wasmSimdSupported } from './module';
 
 const CHUNK_BYTES = 16 << 20;
 
-function makeKernels(w: WasmExports): Kernels {
+type TrainKernel =
+  | 'conv2dForward'
+  | 'conv2dBackwardData'
+  | 'conv2dBackwardFilter'
+  | 'gemm'
+  | 'channelSums'
+  | 'sgdUpdate'
+  | 'adamwUpdate';
+
+function makeKernels(w: WasmExports): Omit<Kernels, TrainKernel> {
   const arena = new Arena(w.memory, w.heapBase());
 
   /** Rows per chunk for a row of `rowFloats` f32 values. */
@@ -221,6 +230,17 @@ function makeKernels(w: WasmExports): Kernels {
   };
 }
 
+const reference = createReferenceBackend();
+const trainKernels: Pick<Kernels, TrainKernel> = {
+  conv2dForward: (a) => reference.conv2dForward(a),
+  conv2dBackwardData: (a) => reference.conv2dBackwardData(a),
+  conv2dBackwardFilter: (a) => reference.conv2dBackwardFilter(a),
+  gemm: (a) => reference.gemm(a),
+  channelSums: (a) => reference.channelSums(a),
+  sgdUpdate: (a) => reference.sgdUpdate(a),
+  adamwUpdate: (a) => reference.adamwUpdate(a),
+};
+
 /** The WASM SIMD backend; rejects where the engine lacks fixed-width SIMD. */
 export async function createWasmBackend(load: WasmLoader): Promise<KernelBackend> {
   check(wasmSimdSupported(), 'WebAssembly SIMD is not supported by this engine');
@@ -230,5 +250,6 @@ export async function createWasmBackend(load: WasmLoader): Promise<KernelBackend
     delegated: { percentileRange: 'O(bins) scan: runs the reference' },
     dispose() {},
     ...makeKernels(exports),
+    ...trainKernels,
   };
 }
