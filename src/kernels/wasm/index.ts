@@ -3,7 +3,8 @@
 // so memory stays near CHUNK_BYTES however large the batch.
 import { check, int8Min } from '../api';
 import type { KernelBackend, Kernels } from '../api';
-import { createReferenceBackend, referenceKernels } from '../reference';
+import { referenceKernels } from '../reference';
+import { makeTrainKernels, type TrainKernel } from './train';
 import * as v from '../validate';
 import { Arena } from './arena';
 import { instantiateKernels, wasmSimdSupported } from './module';
@@ -14,18 +15,12 @@ export { wasmSimdSupported } from './module';
 
 const CHUNK_BYTES = 16 << 20;
 
-type TrainKernel =
-  | 'conv2dForward'
-  | 'conv2dBackwardData'
-  | 'conv2dBackwardFilter'
-  | 'gemm'
-  | 'channelSums'
-  | 'sgdUpdate'
-  | 'adamwUpdate';
-
-function makeKernels(w: WasmExports): Omit<Kernels, TrainKernel> {
+function makeKernels(w: WasmExports): Kernels {
   const arena = new Arena(w.memory, w.heapBase());
+  return { ...makeCalibrationKernels(w, arena), ...makeTrainKernels(w, arena) };
+}
 
+function makeCalibrationKernels(w: WasmExports, arena: Arena): Omit<Kernels, TrainKernel> {
   /** Rows per chunk for a row of `rowFloats` f32 values. */
   const rowsPerChunk = (rowFloats: number): number =>
     Math.max(1, Math.floor(CHUNK_BYTES / 4 / Math.max(1, rowFloats)));
@@ -230,17 +225,6 @@ function makeKernels(w: WasmExports): Omit<Kernels, TrainKernel> {
   };
 }
 
-const reference = createReferenceBackend();
-const trainKernels: Pick<Kernels, TrainKernel> = {
-  conv2dForward: (a) => reference.conv2dForward(a),
-  conv2dBackwardData: (a) => reference.conv2dBackwardData(a),
-  conv2dBackwardFilter: (a) => reference.conv2dBackwardFilter(a),
-  gemm: (a) => reference.gemm(a),
-  channelSums: (a) => reference.channelSums(a),
-  sgdUpdate: (a) => reference.sgdUpdate(a),
-  adamwUpdate: (a) => reference.adamwUpdate(a),
-};
-
 /** The WASM SIMD backend; rejects where the engine lacks fixed-width SIMD. */
 export async function createWasmBackend(load: WasmLoader): Promise<KernelBackend> {
   check(wasmSimdSupported(), 'WebAssembly SIMD is not supported by this engine');
@@ -250,6 +234,5 @@ export async function createWasmBackend(load: WasmLoader): Promise<KernelBackend
     delegated: { percentileRange: 'O(bins) scan: runs the reference' },
     dispose() {},
     ...makeKernels(exports),
-    ...trainKernels,
   };
 }
