@@ -5,7 +5,14 @@
  */
 import { exportModel, importModel, type Graph } from '../graph';
 import { decodeModel, encodeModel } from '../onnx';
-import { calibrationFromDataset, cloneGraph, pruneModel, removeChannels, type PrunePlan } from '../prune';
+import {
+  calibrationFromDataset,
+  checkPrunedModel,
+  cloneGraph,
+  pruneModel,
+  removeChannels,
+  type PrunePlan,
+} from '../prune';
 import { evaluateModel, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
 import {
   datasetFeeds,
@@ -84,7 +91,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
       }),
     );
     report('remove', 0.5, 'Removing pruned channels');
-    const removedBase = await timed('remove', async () => removed(oneShot.masked, oneShot.plan));
+    const removedBase = await timed('remove', async () => removed(runtime, oneShot.masked, oneShot.plan));
     drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, oneShot.plan), ...removedBase });
     plan = oneShot.plan;
     pruned = removedBase.graph;
@@ -97,7 +104,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
           onStep: (k, n) => report('recover', k / n, `Recovery step ${k} of ${n}`),
         }),
       );
-      const out = await timed('remove', async () => removed(recovered.masked, recovered.plan));
+      const out = await timed('remove', async () => removed(runtime, recovered.masked, recovered.plan));
       drafts.push({ name: 'recovered', label: stageLabel('recovered', recipe, recovered.plan), ...out });
       plan = recovered.plan;
       pruned = out.graph;
@@ -165,11 +172,20 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   };
 }
 
-/** The smaller model: the masked graph with its pruned channels physically removed. */
-function removed(masked: Graph, plan: PrunePlan): { graph: Graph; bytes: Uint8Array } {
+/**
+ * The smaller model: the masked graph with its pruned channels physically removed, run in onnxruntime
+ * next to the masked model before it becomes a stage.
+ */
+async function removed(
+  runtime: InferenceRuntime,
+  masked: Graph,
+  plan: PrunePlan,
+): Promise<{ graph: Graph; bytes: Uint8Array }> {
   const graph = cloneGraph(masked);
   removeChannels(graph, plan);
-  return { graph, bytes: encodeModel(exportModel(graph)) };
+  const bytes = encodeModel(exportModel(graph));
+  await checkPrunedModel(runtime, bytes, encodeModel(exportModel(masked)));
+  return { graph, bytes };
 }
 
 function inputMeta(graph: Graph): ValueMeta {
