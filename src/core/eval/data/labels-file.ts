@@ -1,6 +1,7 @@
 import { DatasetError } from '../errors';
 import { baseName, extension } from './file-source';
 import { parseIdx } from './idx';
+import { DEFAULT_DATA_LIMITS, type DataLimits } from './limits';
 import { parseNpy } from './npy';
 
 /** Labels read from a file, in dataset order. */
@@ -15,8 +16,13 @@ export interface LabelList {
  * a path may be given relative or by base name). Text labels that are not integers are class names,
  * numbered in sorted order.
  */
-export function readLabelsFile(file: string, bytes: Uint8Array, paths: readonly string[]): LabelList {
-  const binary = labelsFromBinary(file, bytes);
+export function readLabelsFile(
+  file: string,
+  bytes: Uint8Array,
+  paths: readonly string[],
+  limits: DataLimits = DEFAULT_DATA_LIMITS,
+): LabelList {
+  const binary = labelsFromBinary(file, bytes, limits);
   const list = binary ? { labels: binary } : labelsFromText(file, new TextDecoder().decode(bytes), paths);
   return checkCount(file, list, paths.length);
 }
@@ -31,10 +37,10 @@ function checkCount(file: string, list: LabelList, count: number): LabelList {
   return list;
 }
 
-function labelsFromBinary(file: string, bytes: Uint8Array): Int32Array | undefined {
+function labelsFromBinary(file: string, bytes: Uint8Array, limits: DataLimits): Int32Array | undefined {
   const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
   if (gz || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0x08))
-    return Int32Array.from(parseIdx(file, bytes, 1).data);
+    return Int32Array.from(parseIdx(file, bytes, 1, limits).data);
   if (extension(file) === 'npy') return integerLabels(file, parseNpy(file, bytes));
   return undefined;
 }
