@@ -4,7 +4,7 @@
  */
 export type { Dim, GraphNode, NodeId, NodeSpec, TensorType, ValueSource, ValueUse } from './types';
 export { Graph } from './graph';
-export { GraphError } from './errors';
+export { GraphError, InvalidModelError } from './errors';
 export { importModel } from './import';
 export { exportModel, graphToModel, typeProtoOf } from './export';
 export { validateGraph } from './validate';
