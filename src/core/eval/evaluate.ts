@@ -47,7 +47,7 @@ export async function evaluateModel(
   const { plan, outputName } = planRun(session, dataset, options);
   const { reference } = options;
   const refOutput = reference ? pickValue(reference.outputs, options.outputName, 'output').name : undefined;
-  const topK = dataset.labels ? new TopKAccumulator() : undefined;
+  const topK = dataset.labels ? new TopKAccumulator(dataset.name) : undefined;
   const fidelity = reference ? new FidelityAccumulator() : undefined;
   const total = Math.min(dataset.size, options.limit ?? Infinity);
   let samples = 0;

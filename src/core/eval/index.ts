@@ -21,7 +21,8 @@ export {
   type FileEntry,
   type FileSource,
 } from './data/file-source';
-export { zipFileSource } from './data/zip';
+export { zipFileSource, type ZipFileSource } from './data/zip';
+export { DEFAULT_DATA_LIMITS, DataLimitError, type DataLimits } from './data/limits';
 export { IMAGE_EXTENSIONS, type ImageDecoder, type RawImage } from './data/image';
 export type { Dataset, Sample } from './data/dataset';
 export { openDataset, type OpenDatasetOptions } from './data/open-dataset';

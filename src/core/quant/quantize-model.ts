@@ -8,7 +8,7 @@ import { calibrate, type CalibrateOptions, type Feeds } from './calib/calibrate'
 import { checkFusability, type FusabilityOptions } from './check/fusability';
 import { planQuantization } from './plan/plan';
 import { prepareWithReport, type PrepareReport } from './prepare/prepare';
-import type { FusionReport, PlanOptions, QuantPlan, Ranges } from './types';
+import type { FloatBias, FusionReport, PlanOptions, QuantPlan, Ranges } from './types';
 
 export interface QuantizeOptions extends PlanOptions, Omit<CalibrateOptions, 'kernels'>, FusabilityOptions {
   readonly runtime: InferenceRuntime;
@@ -26,6 +26,8 @@ export interface QuantizeResult {
   readonly plan: QuantPlan;
   readonly ranges: Ranges;
   readonly fusion: FusionReport;
+  /** Biases kept in float because their int32 would overflow (their nodes do not fuse). */
+  readonly floatBiases: readonly FloatBias[];
   readonly prepare: PrepareReport;
 }
 
@@ -39,7 +41,9 @@ export async function quantizeModel(
   const floatBytes = encodeModel(exportModel(float));
   const plan = planQuantization(float, inferShapes(float), options);
   const ranges = await calibrate(floatBytes, plan, options.calibration, options.runtime, options);
-  const quantized = await applyQuantization(float, plan, ranges, { kernels: options.kernels });
+  const { graph: quantized, floatBiases } = await applyQuantization(float, plan, ranges, {
+    kernels: options.kernels,
+  });
   const bytes = encodeModel(exportModel(quantized));
   return {
     float,
@@ -49,6 +53,7 @@ export async function quantizeModel(
     plan,
     ranges,
     fusion: checkFusability(quantized, options),
+    floatBiases,
     prepare,
   };
 }
