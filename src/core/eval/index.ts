@@ -43,7 +43,14 @@ export { batches, type BatchOptions, type DatasetBatch } from './data/batches';
 
 export { TopKAccumulator, argmax, type AccuracyResult } from './metrics/classification';
 export { SegmentationAccumulator, type SegmentationResult } from './metrics/segmentation';
-export { FidelityAccumulator, sqnrDb, type FidelityResult } from './metrics/fidelity';
+export {
+  FidelityAccumulator,
+  fidelityOverOutputs,
+  sqnrDb,
+  type FidelityFigures,
+  type FidelityResult,
+  type OutputFidelity,
+} from './metrics/fidelity';
 export { TensorErrorAccumulator, type TensorErrorRow } from './metrics/tensor-error';
 
 export { evaluateModel, measureTensorErrors, type EvaluateOptions, type EvaluationReport } from './evaluate';
