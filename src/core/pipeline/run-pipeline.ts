@@ -6,7 +6,7 @@
 import { exportModel, importModel, type Graph } from '../graph';
 import { decodeModel, encodeModel } from '../onnx';
 import { calibrationFromDataset, cloneGraph, pruneModel, removeChannels, type PrunePlan } from '../prune';
-import { evaluateModel, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
+import { evaluateModel, MemoryMeter, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
 import {
   datasetFeeds,
   fallBackUntilWithinBudget,
@@ -41,6 +41,7 @@ export async function runPipeline(inputs: PipelineInputs): Promise<PipelineResul
 async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const { recipe, runtime, kernels, signal } = inputs;
   const timings: Record<string, number> = {};
+  const meter = new MemoryMeter();
   const report = (phase: PipelinePhase, fraction: number, message: string) => {
     if (signal?.aborted) throw new PipelineCancelled();
     inputs.onProgress?.({ phase, fraction, message });
@@ -122,7 +123,14 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
           runtime,
           kernels,
           signal,
-          calibration: datasetFeeds(inputs.calibration, input, {
+          meter,
+          onProgress: (seen, pass, passes) =>
+            report(
+              'calibrate',
+              (k + (pass + seen / recipe.data.calibrationSamples) / passes) / targets.length,
+              `Calibrating ${t.name === 'int8' ? 'the original' : 'the pruned model'}: ${seen} samples${passes > 1 ? `, pass ${pass + 1} of ${passes}` : ''}`,
+            ),
+          calibration: () => datasetFeeds(inputs.calibration, input, {
             preprocess,
             limit: recipe.data.calibrationSamples,
             batchSize: recipe.data.batchSize,
@@ -153,7 +161,16 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const { stages, assumptions } = await measureStages(drafts, inputs, input, report, timings);
   timings.transform =
     (timings.prune ?? 0) + (timings.recover ?? 0) + (timings.remove ?? 0) + (timings.quantize ?? 0);
-  return { recipe, stages, final: stages[stages.length - 1].name, plan, fusion, assumptions, timings };
+  return {
+    recipe,
+    stages,
+    final: stages[stages.length - 1].name,
+    plan,
+    fusion,
+    assumptions,
+    peakTrackedBytes: meter.peak,
+    timings,
+  };
 }
 
 /** The smaller model: the masked graph with its pruned channels physically removed. */

@@ -39,7 +39,15 @@ export {
   type Range,
 } from './calib/observers';
 export { GrowingHistogram } from './calib/histogram';
-export { calibrate, type CalibrateOptions, type Feeds } from './calib/calibrate';
+export {
+  calibrate,
+  calibrateWithReport,
+  type CalibrateOptions,
+  type CalibrationReport,
+  type Feeds,
+  type FeedSource,
+} from './calib/calibrate';
+export { planPasses, type PassPlan, type PassPlanInput } from './calib/passes';
 export { activationParams, type QParams } from './apply/qparams';
 export { quantizeWeight, quantizeBias, type QuantizedWeight } from './apply/weights';
 export { applyQuantization, type ApplyOptions } from './apply/apply';

@@ -4,7 +4,7 @@ import type { InferenceRuntime } from '../eval';
 import { exportModel, importModel, inferShapes, type Graph } from '../graph';
 import { decodeModel, encodeModel } from '../onnx';
 import { applyQuantization } from './apply/apply';
-import { calibrate, type CalibrateOptions, type Feeds } from './calib/calibrate';
+import { calibrateWithReport, type CalibrateOptions, type CalibrationReport, type FeedSource } from './calib/calibrate';
 import { checkFusability, type FusabilityOptions } from './check/fusability';
 import { planQuantization } from './plan/plan';
 import { prepareWithReport, type PrepareReport } from './prepare/prepare';
@@ -12,8 +12,8 @@ import type { FusionReport, PlanOptions, QuantPlan, Ranges } from './types';
 
 export interface QuantizeOptions extends PlanOptions, Omit<CalibrateOptions, 'kernels'>, FusabilityOptions {
   readonly runtime: InferenceRuntime;
-  /** Calibration batches (unlabelled model inputs). */
-  readonly calibration: AsyncIterable<Feeds> | Iterable<Feeds>;
+  /** Calibration batches (unlabelled model inputs); a function when several passes may read them. */
+  readonly calibration: FeedSource;
   readonly kernels?: KernelBackend;
 }
 
@@ -27,6 +27,8 @@ export interface QuantizeResult {
   readonly ranges: Ranges;
   readonly fusion: FusionReport;
   readonly prepare: PrepareReport;
+  /** Samples, batch size, passes and the memory calibration held. */
+  readonly calibration: Omit<CalibrationReport, 'ranges'>;
 }
 
 /** Quantizes a model (bytes or graph) to QDQ INT8 with the default or given scheme. */
@@ -38,7 +40,13 @@ export async function quantizeModel(
   const { graph: float, report: prepare } = prepareWithReport(source);
   const floatBytes = encodeModel(exportModel(float));
   const plan = planQuantization(float, inferShapes(float), options);
-  const ranges = await calibrate(floatBytes, plan, options.calibration, options.runtime, options);
+  const { ranges, ...calibration } = await calibrateWithReport(
+    floatBytes,
+    plan,
+    options.calibration,
+    options.runtime,
+    options,
+  );
   const quantized = await applyQuantization(float, plan, ranges, { kernels: options.kernels });
   const bytes = encodeModel(exportModel(quantized));
   return {
@@ -50,5 +58,6 @@ export async function quantizeModel(
     ranges,
     fusion: checkFusability(quantized, options),
     prepare,
+    calibration,
   };
 }
