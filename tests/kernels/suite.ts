@@ -7,6 +7,7 @@ import { close, ok, withinLsb } from './check';
 import { absHistogram, activations, normals } from './random';
 import type { Rng } from './random';
 import { tolerancesFor } from './tolerances';
+import { trainKernelCases } from './train-cases';
 
 export interface KernelCase {
   name: string;
@@ -27,7 +28,7 @@ function columnSquares(x: Float32Array, rows: number, cols: number): Float64Arra
   return s;
 }
 
-export const kernelCases: KernelCase[] = [
+const calibrationCases: KernelCase[] = [
   {
     name: 'filterNorms l1 and l2',
     async run(b, rng) {
@@ -432,3 +433,5 @@ export const kernelCases: KernelCase[] = [
     },
   },
 ];
+
+export const kernelCases: KernelCase[] = [...calibrationCases, ...trainKernelCases];

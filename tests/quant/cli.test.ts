@@ -44,6 +44,9 @@ describe('whittle quantize', () => {
 
   it('refuses unknown methods and missing calibration data in one sentence', async () => {
     await expect(quantize([join(FIXTURES, 'fmnist-resnet8.onnx')])).rejects.toThrow(UserError);
+    await expect(quantize([join(FIXTURES, 'fmnist-resnet8.onnx')])).rejects.toThrow(
+      'quantize: --calib is required; see `whittle quantize --help`.',
+    );
     await expect(
       quantize([join(FIXTURES, 'fmnist-resnet8.onnx'), '--calib', FIXTURES, '--method', 'kl']),
     ).rejects.toThrow(/--method must be one of/);

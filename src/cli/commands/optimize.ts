@@ -144,6 +144,7 @@ function reportOf(result: PipelineResult, model: string, out: string) {
       prunableChannels: result.plan.prunableChannels,
     },
     fusion: result.fusion,
+    floatBiases: result.floatBiases,
     timingsMs: result.timings,
   };
 }

@@ -7,6 +7,7 @@ import { importModel, type Graph } from '../../core/graph';
 import { decodeModel } from '../../core/onnx';
 import {
   datasetFeeds,
+  describeFloatBias,
   QuantError,
   quantizeModel,
   type CalibrationMethod,
@@ -107,6 +108,7 @@ export async function run(argv: string[]): Promise<number> {
       bytes: { float: bytes.length, int8: result.bytes.length, ratio: bytes.length / result.bytes.length },
       excluded: result.plan.excluded,
       fusion: result.fusion,
+      floatBiases: result.floatBiases,
       seconds,
       cpuSeconds: (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6,
       calibrationPlan: {
@@ -169,6 +171,7 @@ function format(
       reasons.set(`${u.opType}: ${u.reason}`, [...(reasons.get(`${u.opType}: ${u.reason}`) ?? []), u.node]);
   for (const [reason, nodes] of reasons)
     lines.push(`    not fused — ${reason} (${nodes.length === 1 ? nodes[0] : `${nodes.length} nodes`})`);
+  for (const b of result.floatBiases) lines.push(`  warning: ${describeFloatBias(b)}`);
   return lines.join('\n');
 }
 

@@ -3,7 +3,7 @@ import type { Dataset } from './data/dataset';
 import type { PreprocessSpec } from './data/preprocess';
 import { resolvePreprocess, type PreprocessPlan } from './data/resolve-preprocess';
 import { TopKAccumulator, type AccuracyResult } from './metrics/classification';
-import { FidelityAccumulator, type FidelityResult } from './metrics/fidelity';
+import { FidelityAccumulator, fidelityOverOutputs, type FidelityResult } from './metrics/fidelity';
 import { TensorErrorAccumulator, type TensorErrorRow } from './metrics/tensor-error';
 import type { RuntimeSession, TensorData, ValueMeta } from './types';
 
@@ -25,7 +25,7 @@ export interface EvaluateOptions {
 export interface EvaluationReport {
   /** Present when the dataset is labelled. */
   readonly accuracy?: AccuracyResult;
-  /** Present when a reference session was given. */
+  /** Present when a reference session was given: every output of the model, each named. */
   readonly fidelity?: FidelityResult;
   readonly samples: number;
   /** What preprocessing had to assume ('' when the spec said everything). */
@@ -35,7 +35,7 @@ export interface EvaluationReport {
 
 /**
  * Runs `session` over `dataset` batch by batch: top-1/top-5 accuracy when the dataset is labelled, and
- * fidelity against `reference` (same inputs, outputs compared) when one is given. One pass, however
+ * fidelity against `reference` (same inputs, every output compared) when one is given. One pass, however
  * many metrics.
  */
 export async function evaluateModel(
@@ -46,9 +46,10 @@ export async function evaluateModel(
   const started = performance.now();
   const { plan, outputName } = planRun(session, dataset, options);
   const { reference } = options;
-  const refOutput = reference ? pickValue(reference.outputs, options.outputName, 'output').name : undefined;
-  const topK = dataset.labels ? new TopKAccumulator() : undefined;
-  const fidelity = reference ? new FidelityAccumulator() : undefined;
+  const pairs = reference ? pairOutputs(session.outputs, reference.outputs) : [];
+  const fidelity = pairs.map(() => new FidelityAccumulator());
+  const fetches = reference ? [...new Set([outputName, ...pairs.map((p) => p.test)])] : [outputName];
+  const topK = dataset.labels ? new TopKAccumulator(dataset.name) : undefined;
   const total = Math.min(dataset.size, options.limit ?? Infinity);
   let samples = 0;
   for await (const batch of batches(dataset, plan.preprocess, {
@@ -61,19 +62,28 @@ export async function evaluateModel(
     };
     const n = batch.dims[0];
     const [out, ref] = await Promise.all([
-      session.run(feeds, [outputName]),
-      reference && refOutput ? reference.run(feeds, [refOutput]) : undefined,
+      session.run(feeds, fetches),
+      reference?.run(
+        feeds,
+        pairs.map((p) => p.reference),
+      ),
     ]);
     const logits = out[outputName].data as Float32Array;
-    const rowLength = logits.length / n;
-    if (topK && batch.labels) topK.add(logits, rowLength, batch.labels);
-    if (fidelity && ref && refOutput) fidelity.add(ref[refOutput].data as Float32Array, logits, rowLength);
+    if (topK && batch.labels) topK.add(logits, logits.length / n, batch.labels);
+    if (ref) {
+      for (const [i, p] of pairs.entries()) {
+        const a = numbers(ref[p.reference], p.reference);
+        fidelity[i].add(a, numbers(out[p.test], p.test), a.length / n);
+      }
+    }
     samples += n;
     options.onProgress?.(samples, total);
   }
   return {
     accuracy: topK?.result(),
-    fidelity: fidelity?.result(),
+    fidelity: reference
+      ? fidelityOverOutputs(pairs.map((p, i) => ({ output: p.test, ...fidelity[i].result() })))
+      : undefined,
     samples,
     assumptions: plan.assumptions,
     timeMs: performance.now() - started,
@@ -116,6 +126,30 @@ function planRun(
   const input = pickValue(session.inputs, options.inputName, 'input');
   const output = pickValue(session.outputs, options.outputName, 'output');
   return { plan: resolvePreprocess(options.preprocess, input, dataset), outputName: output.name };
+}
+
+/**
+ * Each test output with its reference counterpart: the same name, else the same position (a tool may
+ * rename outputs). An output with neither has nothing to be compared with, which is an error.
+ */
+function pairOutputs(
+  test: readonly ValueMeta[],
+  reference: readonly ValueMeta[],
+): { test: string; reference: string }[] {
+  const names = new Set(reference.map((r) => r.name));
+  return test.map((t, i) => {
+    const match = names.has(t.name) ? t.name : reference[i]?.name;
+    if (match === undefined)
+      throw new Error(`The reference model has no output to compare with output '${t.name}'.`);
+    return { test: t.name, reference: match };
+  });
+}
+
+/** Output values as numbers (64-bit integer outputs, e.g. class ids, converted). */
+function numbers(t: TensorData | undefined, name: string): ArrayLike<number> {
+  if (t === undefined) throw new Error(`The model did not return output '${name}'.`);
+  const d = t.data;
+  return d instanceof BigInt64Array || d instanceof BigUint64Array ? Float64Array.from(d, Number) : d;
 }
 
 function pickValue(values: readonly ValueMeta[], name: string | undefined, what: string): ValueMeta {

@@ -21,7 +21,8 @@ export {
   type FileEntry,
   type FileSource,
 } from './data/file-source';
-export { zipFileSource } from './data/zip';
+export { zipFileSource, type ZipFileSource } from './data/zip';
+export { DEFAULT_DATA_LIMITS, DataLimitError, type DataLimits } from './data/limits';
 export { IMAGE_EXTENSIONS, type ImageDecoder, type RawImage } from './data/image';
 export type { Dataset, Sample } from './data/dataset';
 export { openDataset, type OpenDatasetOptions } from './data/open-dataset';
@@ -42,7 +43,14 @@ export { batches, type BatchOptions, type DatasetBatch } from './data/batches';
 
 export { TopKAccumulator, argmax, type AccuracyResult } from './metrics/classification';
 export { SegmentationAccumulator, type SegmentationResult } from './metrics/segmentation';
-export { FidelityAccumulator, sqnrDb, type FidelityResult } from './metrics/fidelity';
+export {
+  FidelityAccumulator,
+  fidelityOverOutputs,
+  sqnrDb,
+  type FidelityFigures,
+  type FidelityResult,
+  type OutputFidelity,
+} from './metrics/fidelity';
 export { TensorErrorAccumulator, type TensorErrorRow } from './metrics/tensor-error';
 
 export { evaluateModel, measureTensorErrors, type EvaluateOptions, type EvaluationReport } from './evaluate';

@@ -15,7 +15,7 @@ import {
   type FusionReport,
 } from '../quant';
 import { measureStages, type StageDraft } from './measure';
-import { pruneOptionsOf, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
+import { pruneOptionsOf, prunesModel, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
 import type { PipelineInputs, PipelinePhase, PipelineResult, StageName } from './types';
 
 export class PipelineCancelled extends Error {
@@ -65,9 +65,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   let plan: PrunePlan | undefined;
   let pruned: Graph | undefined;
-  const pruning =
-    recipe.prune.enabled && ((recipe.prune.ratio ?? 0) > 0 || recipe.prune.macsTarget !== undefined);
-  if (pruning) {
+  if (prunesModel(recipe)) {
     report('analyse', 0, 'Finding pruning groups and ranking channels');
     const calibration = await timed('prune', () =>
       calibrationFromDataset(inputs.calibration, {
@@ -108,6 +106,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   }
 
   let fusion: FusionReport | undefined;
+  const floatBiases: PipelineResult['floatBiases'] = [];
   if (recipe.quantize.enabled) {
     const targets: { name: StageName; graph: Graph }[] = [{ name: 'int8', graph: original }];
     if (pruned) targets.push({ name: 'pruned-int8', graph: pruned });
@@ -148,6 +147,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         bytes = await timed('quantize', () => accuracyAware(inputs, q, input));
       }
       fusion = q.fusion;
+      floatBiases.push(...q.floatBiases.map((b) => ({ ...b, stage: t.name })));
       drafts.push({
         name: t.name,
         label: stageLabel(t.name, recipe, plan),
@@ -167,6 +167,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     final: stages[stages.length - 1].name,
     plan,
     fusion,
+    floatBiases,
     assumptions,
     peakTrackedBytes: meter.peak,
     timings,

@@ -8,7 +8,7 @@ import { calibrateWithReport, type CalibrateOptions, type CalibrationReport, typ
 import { checkFusability, type FusabilityOptions } from './check/fusability';
 import { planQuantization } from './plan/plan';
 import { prepareWithReport, type PrepareReport } from './prepare/prepare';
-import type { FusionReport, PlanOptions, QuantPlan, Ranges } from './types';
+import type { FloatBias, FusionReport, PlanOptions, QuantPlan, Ranges } from './types';
 
 export interface QuantizeOptions extends PlanOptions, Omit<CalibrateOptions, 'kernels'>, FusabilityOptions {
   readonly runtime: InferenceRuntime;
@@ -26,6 +26,8 @@ export interface QuantizeResult {
   readonly plan: QuantPlan;
   readonly ranges: Ranges;
   readonly fusion: FusionReport;
+  /** Biases kept in float because their int32 would overflow (their nodes do not fuse). */
+  readonly floatBiases: readonly FloatBias[];
   readonly prepare: PrepareReport;
   /** Samples, batch size, passes and the memory calibration held. */
   readonly calibration: Omit<CalibrationReport, 'ranges'>;
@@ -47,7 +49,9 @@ export async function quantizeModel(
     options.runtime,
     options,
   );
-  const quantized = await applyQuantization(float, plan, ranges, { kernels: options.kernels });
+  const { graph: quantized, floatBiases } = await applyQuantization(float, plan, ranges, {
+    kernels: options.kernels,
+  });
   const bytes = encodeModel(exportModel(quantized));
   return {
     float,
@@ -57,6 +61,7 @@ export async function quantizeModel(
     plan,
     ranges,
     fusion: checkFusability(quantized, options),
+    floatBiases,
     prepare,
     calibration,
   };

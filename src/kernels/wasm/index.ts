@@ -4,6 +4,7 @@
 import { check, int8Min } from '../api';
 import type { KernelBackend, Kernels } from '../api';
 import { referenceKernels } from '../reference';
+import { makeTrainKernels, type TrainKernel } from './train';
 import * as v from '../validate';
 import { Arena } from './arena';
 import { instantiateKernels, wasmSimdSupported } from './module';
@@ -16,7 +17,10 @@ const CHUNK_BYTES = 16 << 20;
 
 function makeKernels(w: WasmExports): Kernels {
   const arena = new Arena(w.memory, w.heapBase());
+  return { ...makeCalibrationKernels(w, arena), ...makeTrainKernels(w, arena) };
+}
 
+function makeCalibrationKernels(w: WasmExports, arena: Arena): Omit<Kernels, TrainKernel> {
   /** Rows per chunk for a row of `rowFloats` f32 values. */
   const rowsPerChunk = (rowFloats: number): number =>
     Math.max(1, Math.floor(CHUNK_BYTES / 4 / Math.max(1, rowFloats)));

@@ -29,7 +29,21 @@ export function webGpuAvailable(): true | string {
 const CHUNK_BYTES = 64 << 20;
 const STREAM_GROUPS = 256;
 
-function makeKernels(r: Runner): Omit<Kernels, 'ridgeSolve' | 'percentileRange'> {
+/** Kernels the GPU hands to a CPU backend (training kernels: WGSL versions are not written yet). */
+const CPU_KERNELS = [
+  'ridgeSolve',
+  'percentileRange',
+  'conv2dForward',
+  'conv2dBackwardData',
+  'conv2dBackwardFilter',
+  'gemm',
+  'channelSums',
+  'sgdUpdate',
+  'adamwUpdate',
+] as const;
+type CpuKernel = (typeof CPU_KERNELS)[number];
+
+function makeKernels(r: Runner): Omit<Kernels, CpuKernel> {
   const rowsPerChunk = (rowFloats: number): number =>
     Math.max(1, Math.floor(CHUNK_BYTES / 4 / Math.max(1, rowFloats)));
 
@@ -248,6 +262,8 @@ export async function createWebGpuBackend(
     ridgeSolve: `Cholesky is a chain of dependent pivots: runs on ${cpu.name}`,
     percentileRange: `O(bins) scan: runs on ${cpu.name}`,
   };
+  for (const k of CPU_KERNELS.slice(2))
+    delegated[k] = `training kernel without a WGSL program yet: runs on ${cpu.name}`;
   return {
     name: 'webgpu',
     delegated,
@@ -255,5 +271,12 @@ export async function createWebGpuBackend(
     ...makeKernels(runner),
     ridgeSolve: (a) => cpu.ridgeSolve(a),
     percentileRange: (a) => cpu.percentileRange(a),
+    conv2dForward: (a) => cpu.conv2dForward(a),
+    conv2dBackwardData: (a) => cpu.conv2dBackwardData(a),
+    conv2dBackwardFilter: (a) => cpu.conv2dBackwardFilter(a),
+    gemm: (a) => cpu.gemm(a),
+    channelSums: (a) => cpu.channelSums(a),
+    sgdUpdate: (a) => cpu.sgdUpdate(a),
+    adamwUpdate: (a) => cpu.adamwUpdate(a),
   };
 }
