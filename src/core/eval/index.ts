@@ -79,6 +79,7 @@ export {
 } from './latency';
 export { syntheticFeeds } from './synthetic-feeds';
 export { exposeIntermediates } from './intermediates';
+export { MemoryMeter, DEFAULT_MEMORY_BUDGET, bytesOf } from './memory';
 export { modelInput } from './model-input';
 export type { StageResult, TaskScore } from './stage-result';
 export {

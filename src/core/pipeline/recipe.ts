@@ -122,6 +122,11 @@ const computeSection = z
      * the same backend on both (WASM gives the same bits in Node and in the browser).
      */
     kernels: z.enum(['auto', 'reference', 'wasm', 'webgpu']).default('auto'),
+    /**
+     * Memory the data passes may use, in MiB: it sets calibration's batch size and how many tensors
+     * one pass observes (more passes when needed). The default fits a browser tab.
+     */
+    memoryBudgetMB: z.number().int().min(64).max(65_536).default(1024),
   })
   .strict();
 

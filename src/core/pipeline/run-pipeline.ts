@@ -13,7 +13,7 @@ import {
   removeChannels,
   type PrunePlan,
 } from '../prune';
-import { evaluateModel, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
+import { evaluateModel, MemoryMeter, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
 import {
   datasetFeeds,
   fallBackUntilWithinBudget,
@@ -48,6 +48,7 @@ export async function runPipeline(inputs: PipelineInputs): Promise<PipelineResul
 async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const { recipe, runtime, kernels, signal } = inputs;
   const timings: Record<string, number> = {};
+  const meter = new MemoryMeter();
   const report = (phase: PipelinePhase, fraction: number, message: string) => {
     if (signal?.aborted) throw new PipelineCancelled();
     inputs.onProgress?.({ phase, fraction, message });
@@ -128,12 +129,20 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
           runtime,
           kernels,
           signal,
-          calibration: datasetFeeds(inputs.calibration, input, {
-            preprocess,
-            limit: recipe.data.calibrationSamples,
-            batchSize: recipe.data.batchSize,
-            signal,
-          }),
+          meter,
+          onProgress: (seen, pass, passes) =>
+            report(
+              'calibrate',
+              (k + (pass + seen / recipe.data.calibrationSamples) / passes) / targets.length,
+              `Calibrating ${t.name === 'int8' ? 'the original' : 'the pruned model'}: ${seen} samples${passes > 1 ? `, pass ${pass + 1} of ${passes}` : ''}`,
+            ),
+          calibration: () =>
+            datasetFeeds(inputs.calibration, input, {
+              preprocess,
+              limit: recipe.data.calibrationSamples,
+              batchSize: recipe.data.batchSize,
+              signal,
+            }),
         }),
       );
       let bytes = q.bytes;
@@ -168,6 +177,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     fusion,
     floatBiases,
     assumptions,
+    peakTrackedBytes: meter.peak,
     timings,
   };
 }
