@@ -3,8 +3,10 @@ import { basename } from 'node:path';
 import { createOrtRuntime, DatasetError, PreprocessError, type Backend } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import { costModel, exportModel, importModel } from '../../core/graph';
+import { encodeModel } from '../../core/onnx';
 import {
   calibrationFromDataset,
+  checkPrunedModel,
   cloneGraph,
   pruneModel,
   removeChannels,
@@ -138,7 +140,13 @@ export async function run(argv: string[]): Promise<number> {
     });
     const result = values['mask-only'] ? masked : cloneGraph(masked);
     if (!values['mask-only']) removeChannels(result, plan);
-    const written = await writeModelFile('prune', values.out, exportModel(result), placement);
+    const outBytes = encodeModel(exportModel(result));
+    await checkPrunedModel(
+      runtime ?? (await createOrtRuntime({ backend: backend as Backend })),
+      outBytes,
+      values['mask-only'] ? undefined : encodeModel(exportModel(masked)),
+    );
+    const written = await writeModelFile('prune', values.out, outBytes, placement);
     const before = costModel(graph);
     const after = costModel(result);
     const report = {

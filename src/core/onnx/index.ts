@@ -18,6 +18,7 @@ export {
   elementCount,
   makeTensor,
   dataTypeName,
+  isKnownDataType,
   bytesPerElement,
   byteLengthOf,
   type TensorValues,
