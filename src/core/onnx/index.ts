@@ -13,6 +13,7 @@ export {
   elementCount,
   makeTensor,
   dataTypeName,
+  isKnownDataType,
   bytesPerElement,
   byteLengthOf,
   type TensorValues,
