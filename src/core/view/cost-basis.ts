@@ -7,7 +7,7 @@
  */
 import { byteLengthOf, elementCount } from '../onnx';
 import type { ChannelAnalysis } from '../analysis';
-import { attrInt, isFloatType, type Graph, type GraphNode, type ModelCost } from '../graph';
+import { attrInt, isParameter, type Graph, type GraphNode, type ModelCost } from '../graph';
 import type { CostAxis, CostBasis, CostTerm } from './types';
 
 /** Which input of a MAC op is the weight, and which of its axes runs over input channels. */
@@ -75,9 +75,7 @@ export function buildCostBasis(graph: Graph, analysis: ChannelAnalysis, cost: Mo
     const count = elementCount(t);
     const axes = paramAxes.get(name);
     add(basis.bytes, t.rawData ? t.rawData.byteLength : byteLengthOf(t.dataType, count), axes);
-    // The same rule as countParameters: folded scalar constants are operator arguments, not weights.
-    if (!isFloatType(t.dataType) || (graph.foldedConstants.has(name) && count <= 1)) continue;
-    add(basis.parameters, count, axes);
+    if (isParameter(graph, name)) add(basis.parameters, count, axes);
   }
   for (const node of graph.nodes()) {
     const macs = cost.nodes.get(node.id)?.macs ?? 0;
