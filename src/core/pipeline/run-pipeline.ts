@@ -1,11 +1,18 @@
 /**
  * The stage runner: model + recipe + datasets → analyse → prune (mask) → recover → remove channels →
- * calibrate → quantize, then every stage evaluated and timed side by side. Pure orchestration over
+ * fine-tune → calibrate → quantize, then every stage evaluated and timed side by side. Pure orchestration over
  * core modules; the runtime and kernels are injected, so the same code runs in Node and in a worker.
  */
 import { exportModel, importModel, type Graph } from '../graph';
 import { decodeModel, encodeModel } from '../onnx';
-import { calibrationFromDataset, cloneGraph, pruneModel, removeChannels, type PrunePlan } from '../prune';
+import {
+  calibrationFromDataset,
+  cloneGraph,
+  pruneModel,
+  removeChannels,
+  type CalibrationBatches,
+  type PrunePlan,
+} from '../prune';
 import { evaluateModel, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
 import {
   datasetFeeds,
@@ -14,6 +21,7 @@ import {
   rankDamage,
   type FusionReport,
 } from '../quant';
+import { runFinetune } from './finetune-stage';
 import { measureStages, type StageDraft } from './measure';
 import { pruneOptionsOf, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
 import type { PipelineInputs, PipelinePhase, PipelineResult, StageName } from './types';
@@ -64,11 +72,12 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   let plan: PrunePlan | undefined;
   let pruned: Graph | undefined;
+  let calibration: CalibrationBatches | undefined;
   const pruning =
     recipe.prune.enabled && ((recipe.prune.ratio ?? 0) > 0 || recipe.prune.macsTarget !== undefined);
   if (pruning) {
     report('analyse', 0, 'Finding pruning groups and ranking channels');
-    const calibration = await timed('prune', () =>
+    calibration = await timed('prune', () =>
       calibrationFromDataset(inputs.calibration, {
         input,
         preprocess,
@@ -104,6 +113,28 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
       plan = recovered.plan;
       pruned = out.graph;
     }
+  }
+
+  let finetune: PipelineResult['finetune'];
+  if (pruned && plan && calibration && recipe.finetune.enabled) {
+    const tuned = await timed('finetune', () =>
+      runFinetune(
+        inputs,
+        original,
+        { graph: pruned!, plan: plan! },
+        input,
+        calibration!,
+        (fraction, message) => report('finetune', fraction, message),
+      ),
+    );
+    drafts.push({
+      name: 'finetuned',
+      label: stageLabel('finetuned', recipe, tuned.plan),
+      bytes: tuned.bytes,
+      graph: tuned.graph,
+    });
+    pruned = tuned.graph;
+    finetune = tuned.summary;
   }
 
   let fusion: FusionReport | undefined;
@@ -152,8 +183,21 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   const { stages, assumptions } = await measureStages(drafts, inputs, input, report, timings);
   timings.transform =
-    (timings.prune ?? 0) + (timings.recover ?? 0) + (timings.remove ?? 0) + (timings.quantize ?? 0);
-  return { recipe, stages, final: stages[stages.length - 1].name, plan, fusion, assumptions, timings };
+    (timings.prune ?? 0) +
+    (timings.recover ?? 0) +
+    (timings.remove ?? 0) +
+    (timings.finetune ?? 0) +
+    (timings.quantize ?? 0);
+  return {
+    recipe,
+    stages,
+    final: stages[stages.length - 1].name,
+    plan,
+    fusion,
+    finetune,
+    assumptions,
+    timings,
+  };
 }
 
 /** The smaller model: the masked graph with its pruned channels physically removed. */
