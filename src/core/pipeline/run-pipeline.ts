@@ -77,32 +77,45 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     );
     const base = pruneOptionsOf(recipe, kernels, runtime, calibration);
     report('prune', 0.1, 'Pruning');
-    const oneShot = await timed('prune', () =>
-      pruneModel(original, {
-        ...base,
-        recover: {},
-        steps: recipe.prune.recover.length ? 1 : recipe.prune.steps,
-      }),
-    );
-    report('remove', 0.5, 'Removing pruned channels');
-    const removedBase = await timed('remove', async () => removed(oneShot.masked, oneShot.plan));
-    drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, oneShot.plan), ...removedBase });
-    plan = oneShot.plan;
-    pruned = removedBase.graph;
-    if (recipe.prune.recover.length) {
-      report('recover', 0, `Recovering: ${recipe.prune.recover.join(', ')}`);
-      const recovered = await timed('recover', () =>
-        pruneModel(original, {
-          ...base,
-          steps: recipe.prune.steps,
-          onStep: (k, n) => report('recover', k / n, `Recovery step ${k} of ${n}`),
-        }),
-      );
-      const out = await timed('remove', async () => removed(recovered.masked, recovered.plan));
-      drafts.push({ name: 'recovered', label: stageLabel('recovered', recipe, recovered.plan), ...out });
-      plan = recovered.plan;
-      pruned = out.graph;
+    const recovering = recipe.prune.recover.length > 0;
+    // A progressive run re-ranks after each recovery: its one-shot "pruned" stage is a plan of its own.
+    const planOnce = !recovering || recipe.prune.steps === 1;
+    let unrecovered: { graph: Graph; bytes: Uint8Array; plan: PrunePlan } | undefined;
+    if (!planOnce) {
+      const oneShot = await timed('prune', () => pruneModel(original, { ...base, recover: {}, steps: 1 }));
+      unrecovered = await timed('remove', async () => ({
+        ...removed(oneShot.masked, oneShot.plan),
+        plan: oneShot.plan,
+      }));
     }
+    const t0 = performance.now();
+    let maskedAt = t0;
+    let removeMs = 0;
+    const result = await pruneModel(original, {
+      ...base,
+      steps: recipe.prune.steps,
+      onMasked: (k, n, masked, p) => {
+        maskedAt = performance.now();
+        if (!planOnce || k < n || !recovering) return;
+        unrecovered = { ...removed(masked, p), plan: p };
+        removeMs += performance.now() - maskedAt;
+        report('recover', 0, `Recovering: ${recipe.prune.recover.join(', ')}`);
+      },
+      onStep: (k, n) => recovering && report('recover', k / n, `Recovery step ${k} of ${n}`),
+    });
+    const t1 = performance.now();
+    timings.prune = (timings.prune ?? 0) + (recovering && planOnce ? maskedAt - t0 : t1 - t0);
+    if (recovering) timings.recover = (timings.recover ?? 0) + t1 - (planOnce ? maskedAt + removeMs : t0);
+    timings.remove = (timings.remove ?? 0) + removeMs;
+    report('remove', 0.5, 'Removing pruned channels');
+    const out = await timed('remove', async () => removed(result.masked, result.plan));
+    if (unrecovered) {
+      const { plan: p, ...stage } = unrecovered;
+      drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, p), ...stage });
+      drafts.push({ name: 'recovered', label: stageLabel('recovered', recipe, result.plan), ...out });
+    } else drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, result.plan), ...out });
+    plan = result.plan;
+    pruned = out.graph;
   }
 
   let fusion: FusionReport | undefined;
