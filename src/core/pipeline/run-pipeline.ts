@@ -1,6 +1,6 @@
 /**
  * The stage runner: model + recipe + datasets → analyse → prune (mask) → recover → remove channels →
- * calibrate → quantize, then every stage evaluated and timed side by side. Pure orchestration over
+ * fine-tune → calibrate → quantize, then every stage evaluated and timed side by side. Pure orchestration over
  * core modules; the runtime and kernels are injected, so the same code runs in Node and in a worker.
  */
 import { exportModel, importModel, type Graph } from '../graph';
@@ -11,6 +11,7 @@ import {
   cloneGraph,
   pruneModel,
   removeChannels,
+  type CalibrationBatches,
   type PrunePlan,
 } from '../prune';
 import { evaluateModel, MemoryMeter, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
@@ -21,6 +22,7 @@ import {
   rankDamage,
   type FusionReport,
 } from '../quant';
+import { runFinetune } from './finetune-stage';
 import { measureStages, type StageDraft } from './measure';
 import { pruneOptionsOf, prunesModel, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
 import type { PipelineInputs, PipelinePhase, PipelineResult, StageName } from './types';
@@ -72,9 +74,10 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   let plan: PrunePlan | undefined;
   let pruned: Graph | undefined;
+  let calibration: CalibrationBatches | undefined;
   if (prunesModel(recipe)) {
     report('analyse', 0, 'Finding pruning groups and ranking channels');
-    const calibration = await timed('prune', () =>
+    calibration = await timed('prune', () =>
       calibrationFromDataset(inputs.calibration, {
         input,
         preprocess,
@@ -110,6 +113,28 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
       plan = recovered.plan;
       pruned = out.graph;
     }
+  }
+
+  let finetune: PipelineResult['finetune'];
+  if (pruned && plan && calibration && recipe.finetune.enabled) {
+    const tuned = await timed('finetune', () =>
+      runFinetune(
+        inputs,
+        original,
+        { graph: pruned!, plan: plan! },
+        input,
+        calibration!,
+        (fraction, message) => report('finetune', fraction, message),
+      ),
+    );
+    drafts.push({
+      name: 'finetuned',
+      label: stageLabel('finetuned', recipe, tuned.plan),
+      bytes: tuned.bytes,
+      graph: tuned.graph,
+    });
+    pruned = tuned.graph;
+    finetune = tuned.summary;
   }
 
   let fusion: FusionReport | undefined;
@@ -168,7 +193,11 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   const { stages, assumptions } = await measureStages(drafts, inputs, input, report, timings);
   timings.transform =
-    (timings.prune ?? 0) + (timings.recover ?? 0) + (timings.remove ?? 0) + (timings.quantize ?? 0);
+    (timings.prune ?? 0) +
+    (timings.recover ?? 0) +
+    (timings.remove ?? 0) +
+    (timings.finetune ?? 0) +
+    (timings.quantize ?? 0);
   return {
     recipe,
     stages,
@@ -176,6 +205,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     plan,
     fusion,
     floatBiases,
+    finetune,
     assumptions,
     peakTrackedBytes: meter.peak,
     timings,
