@@ -11,10 +11,9 @@ import {
   type PipelineResult,
 } from '../../core/pipeline';
 import { QuantError } from '../../core/quant';
-import { selectBackend } from '../../kernels';
-import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { onePositional, parseCommandArgs } from '../args';
 import { UserError } from '../errors';
+import { kernelsLine, kernelsReport, pickKernels } from '../kernels';
 import { formatStages } from '../format-stages';
 import { progressBar } from '../progress-bar';
 
@@ -65,10 +64,10 @@ export async function run(argv: string[]): Promise<number> {
       });
     const model = new Uint8Array(await readFile(modelPath));
     const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
-    const allow = recipe.compute.kernels === 'auto' ? undefined : [recipe.compute.kernels];
-    const selection = await selectBackend({ wasmLoader: nodeWasmLoader, allow }).catch((e: Error) => {
-      throw new UserError(`optimize: the recipe's compute.kernels cannot be honoured: ${e.message}`);
-    });
+    const selection = await pickKernels(
+      recipe.compute.kernels,
+      "optimize: the recipe's compute.kernels cannot be honoured",
+    );
     const result = await runPipeline({
       model,
       recipe,
@@ -83,13 +82,13 @@ export async function run(argv: string[]): Promise<number> {
     await writeFile(out, final.bytes);
     const report = {
       ...reportOf(result, modelPath, out),
-      kernels: { backend: selection.backend.name, timingsMs: selection.timings },
+      kernels: kernelsReport(selection),
     };
     if (values.report) await writeFile(values.report, JSON.stringify(report, jsonSafe, 2));
     console.log(
       values.json
         ? JSON.stringify(report, jsonSafe, 2)
-        : `${formatStages(result)}\n\nKernels: ${selection.backend.name} (picked by measurement among ${Object.keys(selection.timings).join(', ')})\nWrote ${out}`,
+        : `${formatStages(result)}\n\n${kernelsLine(selection)}\nWrote ${out}`,
     );
     return 0;
   } catch (e) {

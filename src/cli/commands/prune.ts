@@ -14,11 +14,10 @@ import {
   type PrunePlan,
   type RecoveryOptions,
 } from '../../core/prune';
-import { createReferenceBackend, createWasmBackend, type KernelBackend } from '../../kernels';
-import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { onePositional, parseCommandArgs } from '../args';
 import { UserError } from '../errors';
 import { externalDataFrom } from '../external-data';
+import { KERNEL_CHOICES, kernelsLine, kernelsReport, pickKernels, type KernelChoice } from '../kernels';
 
 export const summary = 'filter pruning (criteria, ratio or MAC target, recovery without retraining)';
 
@@ -39,6 +38,7 @@ const usage = `Usage: whittle prune MODEL.onnx (--ratio R | --macs-target T) --o
   --steps K             reach the target in K progressive steps (default 1)
   --mask-only           write the masked model (same shapes, pruned channels zeroed)
   --backend B           runtime for calibration: wasm (default) or native
+  --kernels K           math kernels: auto (default: fastest here), reference, wasm or webgpu
   --json                print the plan and costs as JSON`;
 
 const CRITERIA = ['l1', 'l2', 'fpgm', 'activation', 'reconstruction'];
@@ -61,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
     steps: { type: 'string' },
     'mask-only': { type: 'boolean' },
     backend: { type: 'string' },
+    kernels: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -94,8 +95,14 @@ export async function run(argv: string[]): Promise<number> {
     throw new UserError(`prune: --backend must be wasm or native, not "${backend}".`);
 
   const bytes = new Uint8Array(await readFile(path));
+  const kernelChoice = (values.kernels ?? 'auto') as KernelChoice;
+  if (!KERNEL_CHOICES.includes(kernelChoice))
+    throw new UserError(
+      `prune: --kernels must be one of ${KERNEL_CHOICES.join(', ')}, not "${kernelChoice}".`,
+    );
   const graph = importModel(decodeModel(bytes, externalDataFrom(path)));
-  const kernels = await loadKernels();
+  const selection = await pickKernels(kernelChoice, `prune: --kernels ${kernelChoice} cannot run here`);
+  const kernels = selection.backend;
   try {
     const runtime = values.calib ? await createOrtRuntime({ backend: backend as Backend }) : undefined;
     let calibration;
@@ -146,22 +153,19 @@ export async function run(argv: string[]): Promise<number> {
       plan: { ...plan, groups: plan.groups.map(({ members: _m, ...g }) => (void _m, g)) },
       before: { parameters: before.parameters, macs: before.macs, bytes: bytes.length },
       after: { parameters: after.parameters, macs: after.macs, bytes: outBytes.length },
+      kernels: kernelsReport(selection),
     };
-    console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(basename(path), plan, report));
+    console.log(
+      values.json
+        ? JSON.stringify(report, null, 2)
+        : formatReport(basename(path), plan, report, kernelsLine(selection)),
+    );
     return 0;
   } catch (e) {
     if (e instanceof DatasetError || e instanceof PreprocessError) throw new UserError(`prune: ${e.message}`);
     throw e;
   } finally {
     kernels.dispose();
-  }
-}
-
-async function loadKernels(): Promise<KernelBackend> {
-  try {
-    return await createWasmBackend(nodeWasmLoader);
-  } catch {
-    return createReferenceBackend();
   }
 }
 
@@ -175,6 +179,7 @@ function formatReport(
   model: string,
   plan: PrunePlan,
   r: { out: string; maskOnly: boolean; recover: string[]; before: Costs; after: Costs },
+  kernels: string,
 ): string {
   const lines = [
     `${model}: ${plan.mode} plan, criterion ${plan.criterion}, ${plan.prunedChannels} of ${plan.prunableChannels} eligible channels pruned`,
@@ -192,6 +197,7 @@ function formatReport(
     `MACs        ${r.before.macs.toLocaleString('en-US')} → ${r.after.macs.toLocaleString('en-US')} (${pct(r.after.macs, r.before.macs)})`,
     `Bytes       ${r.before.bytes.toLocaleString('en-US')} → ${r.after.bytes.toLocaleString('en-US')}`,
     `Recovery    ${r.recover.length ? r.recover.join(', ') : 'none'}`,
+    kernels,
     `Wrote ${r.out}${r.maskOnly ? ' (masked: same shapes, pruned channels zeroed)' : ''}`,
   );
   return lines.join('\n');
