@@ -103,7 +103,8 @@ async function load(
   try {
     return await create(bytes);
   } catch (e) {
-    throw new UserError(`eval: onnxruntime cannot load ${path} (${firstLine((e as Error).message)}).`);
+    // The runtime's ModelLoadError already says "onnxruntime cannot load the model (why)."
+    throw new UserError(`eval: ${path}: ${firstLine((e as Error).message)}`);
   }
 }
 
