@@ -11,6 +11,7 @@ import {
   type PipelineResult,
 } from '../../core/pipeline';
 import { QuantError } from '../../core/quant';
+import { TrainError } from '../../core/train';
 import { selectBackend } from '../../kernels';
 import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { onePositional, parseCommandArgs } from '../args';
@@ -18,13 +19,15 @@ import { UserError } from '../errors';
 import { formatStages } from '../format-stages';
 import { progressBar } from '../progress-bar';
 
-export const summary = 'prune → recover → remove channels → INT8, every stage measured, from one recipe';
+export const summary =
+  'prune → recover → remove channels → fine-tune → INT8, every stage measured, from one recipe';
 
 const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib DATA [options]
 
   --recipe FILE         the recipe (JSON; see the studio's recipe export for every field)
   --calib DIR|FILE      calibration data: IDX, .npy/.npz, image folders or a .zip
   --eval DIR|FILE       labelled data for accuracy (without it: fidelity to the original)
+  --train DIR|FILE      your training images for the recipe's finetune stage (default: --calib)
   --preprocess P        preset, JSON or JSON file; overrides the recipe's data.preprocess
   --backend B           wasm (default: the same runtime as the studio) or native (onnxruntime-node)
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
@@ -36,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
     recipe: { type: 'string' },
     calib: { type: 'string' },
     eval: { type: 'string' },
+    train: { type: 'string' },
     preprocess: { type: 'string' },
     backend: { type: 'string' },
     out: { type: 'string' },
@@ -74,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
       recipe,
       calibration: await openDatasetPath(values.calib),
       evaluation: values.eval ? await openDatasetPath(values.eval) : undefined,
+      training: values.train ? await openDatasetPath(values.train) : undefined,
       runtime,
       kernels: selection.backend,
       onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
@@ -98,7 +103,8 @@ export async function run(argv: string[]): Promise<number> {
       e instanceof RecipeError ||
       e instanceof DatasetError ||
       e instanceof PreprocessError ||
-      e instanceof QuantError
+      e instanceof QuantError ||
+      e instanceof TrainError
     )
       throw new UserError(`optimize: ${e.message}`);
     throw e;
@@ -126,6 +132,7 @@ function reportOf(result: PipelineResult, model: string, out: string) {
       prunableChannels: result.plan.prunableChannels,
     },
     fusion: result.fusion,
+    finetune: result.finetune,
     timingsMs: result.timings,
   };
 }
