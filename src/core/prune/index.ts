@@ -16,6 +16,7 @@ export { applyMask, type MaskReport } from './apply/mask';
 export { removeChannels, type RemovalReport } from './apply/remove';
 export { cloneGraph } from './clone';
 export { seededRandom } from './recover/random';
+export { checkPrunedModel, PruneCheckError, type PruneCheck } from './verify';
 export {
   calibrationFromDataset,
   calibrationFromFeeds,

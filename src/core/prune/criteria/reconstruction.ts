@@ -15,6 +15,7 @@ import { memberIndices, memberReaders } from '../members';
 import { capture, type CalibrationBatches } from '../recover/calibration';
 import { convGeometry, patchRow, type ConvGeometry } from '../recover/im2col';
 import { seededRandom } from '../recover/random';
+import { solveRidge } from '../recover/ridge';
 import type { GroupScores, ScoreNormalization } from '../types';
 import { floatWeights } from './filters';
 import { normalizeScores } from './normalize';
@@ -54,12 +55,10 @@ export async function reconstructionScores(
   for (const l of layers.values()) {
     l.inverse = [];
     for (const s of l.systems) {
-      let trace = 0;
-      for (let i = 0; i < s.d; i++) trace += s.gram[i * s.d + i];
       const identity = new Float32Array(s.d * s.d);
       for (let i = 0; i < s.d; i++) identity[i * s.d + i] = 1;
       const inv = new Float32Array(s.d * s.d);
-      await kernels.ridgeSolve({ gram: s.gram, rhs: identity, size: s.d, cols: s.d, lambda: Math.max(1e-12, ((options.alpha ?? 1e-3) * trace) / s.d), out: inv });
+      await solveRidge(kernels, { gram: s.gram, rhs: identity, size: s.d, cols: s.d, alpha: options.alpha ?? 1e-3, out: inv });
       l.inverse.push(inv);
     }
   }
