@@ -11,6 +11,7 @@ import {
   type PipelineResult,
 } from '../../core/pipeline';
 import { QuantError } from '../../core/quant';
+import { TrainError } from '../../core/train';
 import { onePositional, parseByteSize, parseCommandArgs, peakRssBytes } from '../args';
 import { UserError } from '../errors';
 import { kernelsLine, kernelsReport, pickKernels } from '../kernels';
@@ -19,13 +20,15 @@ import { checkOutputs, writeFileAtomic } from '../output';
 import { formatStages } from '../format-stages';
 import { progressBar } from '../progress-bar';
 
-export const summary = 'prune → recover → remove channels → INT8, every stage measured, from one recipe';
+export const summary =
+  'prune → recover → remove channels → fine-tune → INT8, every stage measured, from one recipe';
 
 const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib DATA [options]
 
   --recipe FILE         the recipe (JSON; see the studio's recipe export for every field)
   --calib DIR|FILE      calibration data: IDX, .npy/.npz, image folders or a .zip
   --eval DIR|FILE       labelled data for accuracy (without it: fidelity to the original)
+  --train DIR|FILE      your training images for the recipe's finetune stage (default: --calib)
   --preprocess P        preset, JSON or JSON file; overrides the recipe's data.preprocess
   --backend B           wasm (default: the same runtime as the studio) or native (onnxruntime-node)
   --memory-budget SIZE  memory the data passes may use, e.g. 1G or 512M (overrides compute.memoryBudgetMB)
@@ -39,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     recipe: { type: 'string' },
     calib: { type: 'string' },
     eval: { type: 'string' },
+    train: { type: 'string' },
     preprocess: { type: 'string' },
     backend: { type: 'string' },
     'memory-budget': { type: 'string' },
@@ -96,6 +100,7 @@ export async function run(argv: string[]): Promise<number> {
       recipe,
       calibration: await openDatasetPath(values.calib),
       evaluation: values.eval ? await openDatasetPath(values.eval) : undefined,
+      training: values.train ? await openDatasetPath(values.train) : undefined,
       runtime,
       kernels: selection.backend,
       onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
@@ -123,7 +128,8 @@ export async function run(argv: string[]): Promise<number> {
       e instanceof RecipeError ||
       e instanceof DatasetError ||
       e instanceof PreprocessError ||
-      e instanceof QuantError
+      e instanceof QuantError ||
+      e instanceof TrainError
     )
       throw new UserError(`optimize: ${e.message}`);
     throw e;
@@ -157,6 +163,7 @@ function reportOf(result: PipelineResult, model: string, out: string) {
       prunableChannels: result.plan.prunableChannels,
     },
     fusion: result.fusion,
+    finetune: result.finetune,
     floatBiases: result.floatBiases,
     timingsMs: result.timings,
   };

@@ -106,13 +106,17 @@ export async function runFinetune(
       const goal = total * (k / steps);
       // The step's share of the current model's MACs that leaves (1 − goal) of the original's.
       const relative = Math.max(0, 1 - ((1 - goal) * originalMacs) / currentMacs);
-      const step = await pruneModel(current, {
-        ...base,
-        recipe: { ...base.recipe, ratio: undefined, macsTarget: relative },
-        steps: 1,
-      });
-      const smaller = cloneGraph(step.masked);
-      removeChannels(smaller, step.plan);
+      // Already at or past this step's goal (a coarse earlier step): nothing to prune, only train.
+      let smaller = current;
+      if (relative > 1e-3) {
+        const step = await pruneModel(current, {
+          ...base,
+          recipe: { ...base.recipe, ratio: undefined, macsTarget: relative },
+          steps: 1,
+        });
+        smaller = cloneGraph(step.masked);
+        removeChannels(smaller, step.plan);
+      }
       const epochs = k === steps ? f.epochs : f.stepEpochs;
       if (epochs === 0) {
         current = smaller;
