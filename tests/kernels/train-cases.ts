@@ -46,7 +46,7 @@ function geometry(
   };
 }
 
-const GEOMETRIES: Conv2dGeometry[] = [
+export const GEOMETRIES: Conv2dGeometry[] = [
   geometry(2, 3, [7, 6], 5, [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], 1),
   geometry(1, 16, [28, 28], 16, [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], 1),
   geometry(3, 6, [9, 11], 9, [3, 3], [2, 2], [1, 1, 1, 1], [1, 1], 3),
@@ -55,7 +55,7 @@ const GEOMETRIES: Conv2dGeometry[] = [
   geometry(2, 12, [5, 5], 10, [1, 1], [2, 2], [0, 0, 0, 0], [1, 1], 1),
 ];
 
-const label = (g: Conv2dGeometry) =>
+export const label = (g: Conv2dGeometry) =>
   `${g.batch}×${g.inChannels}×${g.inHeight}×${g.inWidth}→${g.outChannels} k${g.kernelHeight}×${g.kernelWidth} s${g.strideH},${g.strideW} g${g.groups}`;
 
 const sizes = (g: Conv2dGeometry) => ({
@@ -67,6 +67,7 @@ const sizes = (g: Conv2dGeometry) => ({
 export const trainKernelCases: KernelCase[] = [
   {
     name: 'conv2dForward (+ bias)',
+    kernels: ['conv2dForward'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const g of GEOMETRIES) {
@@ -86,6 +87,7 @@ export const trainKernelCases: KernelCase[] = [
   },
   {
     name: 'conv2dBackwardData',
+    kernels: ['conv2dBackwardData'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const g of GEOMETRIES) {
@@ -104,6 +106,7 @@ export const trainKernelCases: KernelCase[] = [
   },
   {
     name: 'conv2dBackwardFilter',
+    kernels: ['conv2dBackwardFilter'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const g of GEOMETRIES) {
@@ -122,6 +125,7 @@ export const trainKernelCases: KernelCase[] = [
   },
   {
     name: 'gemm in all four layouts, overwrite and accumulate',
+    kernels: ['gemm'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [m, n, k] of [
@@ -155,6 +159,7 @@ export const trainKernelCases: KernelCase[] = [
   },
   {
     name: 'channelSums',
+    kernels: ['channelSums'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [outer, channels, inner] of [
@@ -175,6 +180,7 @@ export const trainKernelCases: KernelCase[] = [
   },
   {
     name: 'sgdUpdate (momentum, Nesterov) and adamwUpdate over three steps',
+    kernels: ['sgdUpdate', 'adamwUpdate'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const n of [1, 7, 1001]) {

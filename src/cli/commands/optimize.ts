@@ -1,5 +1,5 @@
 /** `whittle optimize MODEL --recipe R.json --calib DATA …`: the whole pipeline as one recipe. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createOrtRuntime, DatasetError, PreprocessError, type InferenceRuntime } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import {
@@ -11,9 +11,11 @@ import {
   type PipelineResult,
 } from '../../core/pipeline';
 import { QuantError } from '../../core/quant';
-import { onePositional, parseCommandArgs } from '../args';
+import { onePositional, parseByteSize, parseCommandArgs, peakRssBytes } from '../args';
 import { UserError } from '../errors';
 import { kernelsLine, kernelsReport, pickKernels } from '../kernels';
+import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
+import { checkOutputs, writeFileAtomic } from '../output';
 import { formatStages } from '../format-stages';
 import { progressBar } from '../progress-bar';
 
@@ -26,8 +28,10 @@ const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib D
   --eval DIR|FILE       labelled data for accuracy (without it: fidelity to the original)
   --preprocess P        preset, JSON or JSON file; overrides the recipe's data.preprocess
   --backend B           wasm (default: the same runtime as the studio) or native (onnxruntime-node)
+  --memory-budget SIZE  memory the data passes may use, e.g. 1G or 512M (overrides compute.memoryBudgetMB)
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
   --report FILE.json    every stage's measurements, the plan summary and the recipe
+${WEIGHTS_OPTION.usage}
   --json                print the report as JSON`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -37,8 +41,10 @@ export async function run(argv: string[]): Promise<number> {
     eval: { type: 'string' },
     preprocess: { type: 'string' },
     backend: { type: 'string' },
+    'memory-budget': { type: 'string' },
     out: { type: 'string' },
     report: { type: 'string' },
+    weights: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -54,6 +60,16 @@ export async function run(argv: string[]): Promise<number> {
     throw new UserError(`optimize: --backend must be wasm or native, not "${backend}".`);
   const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.optimized.onnx');
 
+  const input = await readModelFile(modelPath);
+  const placement = WEIGHTS_OPTION.parse('optimize', values.weights, input);
+  checkOutputs('optimize', { ...modelOutputs(out, placement), '--report': values.report }, [
+    modelPath,
+    ...input.dataFiles,
+    values.recipe,
+    values.calib,
+    values.eval,
+    values.preprocess,
+  ]);
   const bar = progressBar();
   try {
     let recipe = parseRecipeJson(await readFile(values.recipe, 'utf8'));
@@ -62,14 +78,21 @@ export async function run(argv: string[]): Promise<number> {
         ...recipe,
         data: { ...recipe.data, preprocess: await readPreprocessArg(values.preprocess) },
       });
-    const model = new Uint8Array(await readFile(modelPath));
+    if (values['memory-budget'] !== undefined) {
+      const bytes = parseByteSize('optimize', 'memory-budget', values['memory-budget']);
+      recipe = parseRecipe({
+        ...recipe,
+        compute: { ...recipe.compute, memoryBudgetMB: Math.round(bytes / 1024 ** 2) },
+      });
+    }
+    const cpu0 = process.cpuUsage();
     const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
     const selection = await pickKernels(
       recipe.compute.kernels,
       "optimize: the recipe's compute.kernels cannot be honoured",
     );
     const result = await runPipeline({
-      model,
+      model: input.bytes,
       recipe,
       calibration: await openDatasetPath(values.calib),
       evaluation: values.eval ? await openDatasetPath(values.eval) : undefined,
@@ -79,16 +102,19 @@ export async function run(argv: string[]): Promise<number> {
     });
     bar.done();
     const final = result.stages[result.stages.length - 1];
-    await writeFile(out, final.bytes);
+    const written = await writeModelFile('optimize', out, final.bytes, placement);
     const report = {
       ...reportOf(result, modelPath, out),
+      files: written.paths,
       kernels: kernelsReport(selection),
+      memory: { peakRssBytes: peakRssBytes(), peakTrackedBytes: result.peakTrackedBytes },
+      cpuSeconds: cpuSeconds(cpu0),
     };
-    if (values.report) await writeFile(values.report, JSON.stringify(report, jsonSafe, 2));
+    if (values.report) await writeFileAtomic(values.report, JSON.stringify(report, jsonSafe, 2));
     console.log(
       values.json
         ? JSON.stringify(report, jsonSafe, 2)
-        : `${formatStages(result)}\n\n${kernelsLine(selection)}\nWrote ${out}`,
+        : `${formatStages(result)}\n\n${kernelsLine(selection)}\nWrote ${written.paths.join(' and ')}`,
     );
     return 0;
   } catch (e) {
@@ -102,6 +128,12 @@ export async function run(argv: string[]): Promise<number> {
       throw new UserError(`optimize: ${e.message}`);
     throw e;
   }
+}
+
+/** CPU time of the whole process (all runtime threads) since `from`, in seconds. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
 }
 
 const phaseName = (p: PipelinePhase) => p.charAt(0).toUpperCase() + p.slice(1);

@@ -51,6 +51,7 @@ export interface WasmExports {
     div: number,
     pre: number,
   ): number;
+  percentileBins(counts: number, bins: number, percentile: number, out: number): number;
   mseSearch(
     counts: number,
     bins: number,
@@ -86,6 +87,7 @@ export interface WasmExports {
     scratchA: number,
     scratchB: number,
   ): void;
+  patchRows(g: number, x: number, planes: number, positions: number, rows: number, out: number, rowStride: number): void;
   conv2dForward(g: number, x: number, w: number, bias: number, out: number, col: number, wT: number): void;
   conv2dBackwardData(g: number, dy: number, w: number, dx: number, col: number): void;
   conv2dBackwardFilter(
