@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { importModel, inferShapes, InvalidModelError, summarizeModel } from '../../src/core/graph';
+import { analyzeChannels } from '../../src/core/analysis';
 import { DataType, decodeModel, makeTensor, type Tensor } from '../../src/core/onnx';
 import { int, ModelBuilder } from '../helpers/model-builder';
 
@@ -145,5 +146,37 @@ describe('graph errors of the file become InvalidModelError', () => {
     const error = importError(builder);
     expect(error).toBeInstanceOf(InvalidModelError);
     expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('cases the pipeline fuzzer found', () => {
+  it('float values kept in float_data of an int64 tensor are refused, not converted with a RangeError', () => {
+    const t = {
+      ...weight([3]),
+      rawData: undefined,
+      dataType: DataType.INT64,
+      floatData: new Float32Array([3.14, 1, 2]),
+    };
+    const error = importError(convModel(weight([4, 3, 1, 1])).tensor({ ...t, name: 'shape' }));
+    expect(error).toBeInstanceOf(InvalidModelError);
+    expect((error as Error).message).toBe(
+      "Initializer 'shape' keeps int64 values in floatData, which cannot hold them.",
+    );
+  });
+
+  it('an Add with no inputs (an op swapped in by hand) leaves its output unknown instead of a TypeError', () => {
+    const b = new ModelBuilder().input('x', 'float32', [1, 4]).node('Add', [], ['y']).output('y', 'float32');
+    expect(importError(b)).toBeUndefined();
+  });
+
+  it('an input declaring 2^31 channels is analysed at once (channels untraced), not allocated', () => {
+    const { model } = new ModelBuilder()
+      .input('x', 'float32', [1, 2 ** 31, 4, 4])
+      .node('Relu', ['x'], ['y'])
+      .output('y', 'float32')
+      .build();
+    const graph = importModel(model);
+    const analysis = analyzeChannels(graph);
+    expect(analysis.groups.every((g) => !g.prunable)).toBe(true);
   });
 });

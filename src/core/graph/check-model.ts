@@ -19,7 +19,7 @@ export function checkTensor(t: Tensor, what = 'Tensor'): void {
   if (!Number.isSafeInteger(count)) fail(`claims ${count} elements (dims [${t.dims.join(', ')}])`);
   if (!isKnownDataType(t.dataType))
     fail(`has data type ${dataTypeName(t.dataType)}, which is not a tensor type`);
-  const held = heldElements(t);
+  const held = heldElements(t, what);
   if (held === undefined) {
     if (count > 0) fail(`has dims [${t.dims.join(', ')}] but holds no data`);
     return;
@@ -36,9 +36,42 @@ export function checkTensor(t: Tensor, what = 'Tensor'): void {
   }
 }
 
+/** The typed field each data type's values belong in (ONNX TensorProto); the rest go in raw_data only. */
+const FIELD_OF: Partial<Record<DataType, string>> = {
+  [DataType.FLOAT]: 'floatData',
+  [DataType.COMPLEX64]: 'floatData',
+  [DataType.INT64]: 'int64Data',
+  [DataType.DOUBLE]: 'doubleData',
+  [DataType.COMPLEX128]: 'doubleData',
+  [DataType.UINT32]: 'uint64Data',
+  [DataType.UINT64]: 'uint64Data',
+};
+for (const dt of [
+  DataType.INT32,
+  DataType.INT16,
+  DataType.INT8,
+  DataType.UINT16,
+  DataType.UINT8,
+  DataType.BOOL,
+  DataType.FLOAT16,
+  DataType.BFLOAT16,
+  DataType.FLOAT8E4M3FN,
+  DataType.FLOAT8E4M3FNUZ,
+  DataType.FLOAT8E5M2,
+  DataType.FLOAT8E5M2FNUZ,
+  DataType.UINT4,
+  DataType.INT4,
+  DataType.FLOAT4E2M1,
+  DataType.FLOAT8E8M0,
+  DataType.UINT2,
+  DataType.INT2,
+])
+  FIELD_OF[dt] = 'int32Data';
+
 /** How much data the tensor holds: raw bytes, or values in a typed field (`per` values an element). */
 function heldElements(
   t: Tensor,
+  what: string,
 ):
   | { kind: 'bytes'; length: number }
   | { kind: 'values'; length: number; per: number }
@@ -47,8 +80,20 @@ function heldElements(
   if (t.rawData) return { kind: 'bytes', length: t.rawData.length };
   if (t.dataType === DataType.STRING)
     return t.stringData && { kind: 'values', length: t.stringData.length, per: 1 };
-  const field = t.floatData ?? t.int32Data ?? t.int64Data ?? t.doubleData ?? t.uint64Data;
-  if (!field) return undefined;
+  const fields = {
+    floatData: t.floatData,
+    int32Data: t.int32Data,
+    int64Data: t.int64Data,
+    doubleData: t.doubleData,
+    uint64Data: t.uint64Data,
+  };
+  const used = (Object.keys(fields) as (keyof typeof fields)[]).find((k) => fields[k] !== undefined);
+  if (!used) return undefined;
+  const field = fields[used]!;
+  if (FIELD_OF[t.dataType] !== used)
+    throw new InvalidModelError(
+      `${what} '${t.name}' keeps ${dataTypeName(t.dataType)} values in ${used}, which cannot hold them.`,
+    );
   // Sub-byte types pack several values per field entry; their count is checked through raw_data only.
   if (byteLengthOf(t.dataType, 8) < 8) return { kind: 'packed' };
   const complex = t.dataType === DataType.COMPLEX64 || t.dataType === DataType.COMPLEX128;
