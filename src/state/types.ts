@@ -213,6 +213,14 @@ export interface StudioState {
   workerNotice: string | null;
   sweep: SweepState | null;
   sensitivity: SensitivityState | null;
+  /** What the saved runs take in this browser's storage, or null where that is not known. */
+  storage: StorageUse | null;
+}
+
+export interface StorageUse {
+  /** Bytes this origin stores (navigator.storage.estimate). */
+  usage: number;
+  quota: number;
 }
 
 /** One finished pipeline run, as the page keeps it (results only; models stay in the worker). */
@@ -306,6 +314,8 @@ export interface StudioActions {
   evaluateOpenModel(request: EvaluateRequest): Promise<EvaluateReply>;
   dismissRunError(): void;
   dismissWorkerNotice(): void;
+  /** Forgets every saved run, its models and the saved settings, here and in the browser's storage. */
+  clearSavedRuns(): Promise<void>;
 }
 
 export type StudioStore = StudioState & StudioActions;
@@ -331,6 +341,25 @@ export interface CoreClient {
   /** Called after a crashed worker was replaced by a fresh one (which holds no model or data). */
   onRestart(listener: (reason: string) => void): void;
   dispose(): void;
+}
+
+/** What a reload finds in the archive. */
+export interface SavedStudio {
+  runs: RunRecord[];
+  /** The settings last used, or null when none were saved (or they are from an older version). */
+  recipe: StudioRecipe | null;
+}
+
+/** Where runs, their stage models and the settings outlive a reload (IndexedDB in the page). */
+export interface RunArchive {
+  load(): Promise<SavedStudio>;
+  /** Saves a run with its stage models (bytes by stage name). */
+  saveRun(run: RunRecord, models: Record<string, Uint8Array>): Promise<void>;
+  model(runId: number, stage: string): Promise<Uint8Array | undefined>;
+  removeRun(runId: number): Promise<void>;
+  saveSettings(recipe: StudioRecipe): Promise<void>;
+  clear(): Promise<void>;
+  usage(): Promise<StorageUse | null>;
 }
 
 /** A built-in model, fetched from the app's own origin in the page. */
