@@ -1,26 +1,24 @@
 /** `whittle optimize MODEL --recipe R.json --calib DATA …`: the whole pipeline as one recipe. */
 import { readFile, writeFile } from 'node:fs/promises';
-import { createOrtRuntime, DatasetError, PreprocessError, type InferenceRuntime } from '../../core/eval';
+import { createOrtRuntime, type InferenceRuntime } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import {
   parseRecipe,
   parseRecipeJson,
-  RecipeError,
   runPipeline,
   type PipelinePhase,
   type PipelineResult,
 } from '../../core/pipeline';
-import { QuantError } from '../../core/quant';
 import { selectBackend } from '../../kernels';
 import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
-import { onePositional, parseCommandArgs } from '../args';
-import { UserError } from '../errors';
+import { defineCommand } from '../command';
 import { formatStages } from '../format-stages';
 import { progressBar } from '../progress-bar';
 
-export const summary = 'prune → recover → remove channels → INT8, every stage measured, from one recipe';
-
-const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib DATA [options]
+export const { summary, run } = defineCommand({
+  name: 'optimize',
+  summary: 'prune → recover → remove channels → INT8, every stage measured, from one recipe',
+  usage: `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib DATA [options]
 
   --recipe FILE         the recipe (JSON; see the studio's recipe export for every field)
   --calib DIR|FILE      calibration data: IDX, .npy/.npz, image folders or a .zip
@@ -29,10 +27,8 @@ const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib D
   --backend B           wasm (default: the same runtime as the studio) or native (onnxruntime-node)
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
   --report FILE.json    every stage's measurements, the plan summary and the recipe
-  --json                print the report as JSON`;
-
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('optimize', argv, {
+  --json                print the report as JSON`,
+  options: {
     recipe: { type: 'string' },
     calib: { type: 'string' },
     eval: { type: 'string' },
@@ -41,69 +37,56 @@ export async function run(argv: string[]): Promise<number> {
     out: { type: 'string' },
     report: { type: 'string' },
     json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const modelPath = onePositional('optimize', positionals, 'MODEL.onnx path');
-  if (!values.recipe) throw new UserError('optimize: --recipe is required; see `whittle optimize --help`.');
-  if (!values.calib) throw new UserError('optimize: --calib is required; see `whittle optimize --help`.');
-  const backend = values.backend ?? 'wasm';
-  if (backend !== 'wasm' && backend !== 'native')
-    throw new UserError(`optimize: --backend must be wasm or native, not "${backend}".`);
-  const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.optimized.onnx');
+  },
+  async run({ values, one, required, choice, fail }) {
+    const modelPath = one('MODEL.onnx path');
+    const recipePath = required('recipe');
+    const calib = required('calib');
+    const backend = choice('backend', ['wasm', 'native']);
+    const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.optimized.onnx');
 
-  const bar = progressBar();
-  try {
-    let recipe = parseRecipeJson(await readFile(values.recipe, 'utf8'));
-    if (values.preprocess)
-      recipe = parseRecipe({
-        ...recipe,
-        data: { ...recipe.data, preprocess: await readPreprocessArg(values.preprocess) },
+    const bar = progressBar();
+    try {
+      let recipe = parseRecipeJson(await readFile(recipePath, 'utf8'));
+      if (values.preprocess)
+        recipe = parseRecipe({
+          ...recipe,
+          data: { ...recipe.data, preprocess: await readPreprocessArg(values.preprocess) },
+        });
+      const model = new Uint8Array(await readFile(modelPath));
+      const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
+      const allow = recipe.compute.kernels === 'auto' ? undefined : [recipe.compute.kernels];
+      const selection = await selectBackend({ wasmLoader: nodeWasmLoader, allow }).catch((e: Error) =>
+        fail(`the recipe's compute.kernels cannot be honoured: ${e.message}`),
+      );
+      const result = await runPipeline({
+        model,
+        recipe,
+        calibration: await openDatasetPath(calib),
+        evaluation: values.eval ? await openDatasetPath(values.eval) : undefined,
+        runtime,
+        kernels: selection.backend,
+        onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
       });
-    const model = new Uint8Array(await readFile(modelPath));
-    const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
-    const allow = recipe.compute.kernels === 'auto' ? undefined : [recipe.compute.kernels];
-    const selection = await selectBackend({ wasmLoader: nodeWasmLoader, allow }).catch((e: Error) => {
-      throw new UserError(`optimize: the recipe's compute.kernels cannot be honoured: ${e.message}`);
-    });
-    const result = await runPipeline({
-      model,
-      recipe,
-      calibration: await openDatasetPath(values.calib),
-      evaluation: values.eval ? await openDatasetPath(values.eval) : undefined,
-      runtime,
-      kernels: selection.backend,
-      onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
-    });
-    bar.done();
-    const final = result.stages[result.stages.length - 1];
-    await writeFile(out, final.bytes);
-    const report = {
-      ...reportOf(result, modelPath, out),
-      kernels: { backend: selection.backend.name, timingsMs: selection.timings },
-    };
-    if (values.report) await writeFile(values.report, JSON.stringify(report, jsonSafe, 2));
-    console.log(
-      values.json
-        ? JSON.stringify(report, jsonSafe, 2)
-        : `${formatStages(result)}\n\nKernels: ${selection.backend.name} (picked by measurement among ${Object.keys(selection.timings).join(', ')})\nWrote ${out}`,
-    );
-    return 0;
-  } catch (e) {
-    bar.done();
-    if (
-      e instanceof RecipeError ||
-      e instanceof DatasetError ||
-      e instanceof PreprocessError ||
-      e instanceof QuantError
-    )
-      throw new UserError(`optimize: ${e.message}`);
-    throw e;
-  }
-}
+      bar.done();
+      const final = result.stages[result.stages.length - 1];
+      await writeFile(out, final.bytes);
+      const report = {
+        ...reportOf(result, modelPath, out),
+        kernels: { backend: selection.backend.name, timingsMs: selection.timings },
+      };
+      if (values.report) await writeFile(values.report, JSON.stringify(report, jsonSafe, 2));
+      console.log(
+        values.json
+          ? JSON.stringify(report, jsonSafe, 2)
+          : `${formatStages(result)}\n\nKernels: ${selection.backend.name} (picked by measurement among ${Object.keys(selection.timings).join(', ')})\nWrote ${out}`,
+      );
+      return 0;
+    } finally {
+      bar.done();
+    }
+  },
+});
 
 const phaseName = (p: PipelinePhase) => p.charAt(0).toUpperCase() + p.slice(1);
 
