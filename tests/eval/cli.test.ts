@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'fflate';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { run as bench } from '../../src/cli/commands/bench';
 import { run as evaluate } from '../../src/cli/commands/eval';
 import { UserError } from '../../src/cli/errors';
-import { FIXTURES } from './helpers';
+import { main } from '../../src/cli/main';
+import { encodeNpy, FIXTURES } from './helpers';
 
 const model = join(FIXTURES, 'fmnist-resnet8.onnx');
 const test = join(FIXTURES, 'fmnist-test');
@@ -115,6 +116,27 @@ describe('whittle eval with labels outside the model classes', () => {
     } finally {
       rmSync(dirname(labels), { recursive: true, force: true });
     }
+  });
+});
+
+describe('whittle eval on dataset headers that lie', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'whittle-headers-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const idx = new Uint8Array(16);
+  new DataView(idx.buffer).setUint32(0, 0x803);
+  new DataView(idx.buffer).setUint32(4, 4e9);
+
+  it.each([
+    ['empty-idx3-ubyte', idx, /IDX dims \[4000000000, 0, 0\]/],
+    ['abc.npy', encodeNpy('<f4', ['abc', 1, 28, 28], new Float32Array(784)), /shape \(abc, 1, 28, 28\)/],
+    ['negative.npy', encodeNpy('<f4', [-3, 1, 28, 28], new Float32Array(784)), /shape \(-3, 1, 28, 28\)/],
+  ])('%s exits 2 with one sentence', async (name, bytes, message) => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await main(['eval', model, '--data', path, '--ref', model])).toBe(2);
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(String(errors.mock.calls[0][0])).toMatch(message);
   });
 });
 

@@ -11,6 +11,7 @@ import {
 } from '../../core/pipeline';
 import { selectBackend } from '../../kernels';
 import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
+import { parseByteSize, peakRssBytes } from '../args';
 import { defineCommand } from '../command';
 import { formatStages } from '../format-stages';
 import { progressBar } from '../progress-bar';
@@ -25,6 +26,7 @@ export const { summary, run } = defineCommand({
   --eval DIR|FILE       labelled data for accuracy (without it: fidelity to the original)
   --preprocess P        preset, JSON or JSON file; overrides the recipe's data.preprocess
   --backend B           wasm (default: the same runtime as the studio) or native (onnxruntime-node)
+  --memory-budget SIZE  memory the data passes may use, e.g. 1G or 512M (overrides compute.memoryBudgetMB)
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
   --report FILE.json    every stage's measurements, the plan summary and the recipe
   --json                print the report as JSON`,
@@ -34,6 +36,7 @@ export const { summary, run } = defineCommand({
     eval: { type: 'string' },
     preprocess: { type: 'string' },
     backend: { type: 'string' },
+    'memory-budget': { type: 'string' },
     out: { type: 'string' },
     report: { type: 'string' },
     json: { type: 'boolean' },
@@ -53,6 +56,14 @@ export const { summary, run } = defineCommand({
           ...recipe,
           data: { ...recipe.data, preprocess: await readPreprocessArg(values.preprocess) },
         });
+      if (values['memory-budget'] !== undefined) {
+        const bytes = parseByteSize('optimize', 'memory-budget', values['memory-budget']);
+        recipe = parseRecipe({
+          ...recipe,
+          compute: { ...recipe.compute, memoryBudgetMB: Math.round(bytes / 1024 ** 2) },
+        });
+      }
+      const cpu0 = process.cpuUsage();
       const model = new Uint8Array(await readFile(modelPath));
       const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
       const allow = recipe.compute.kernels === 'auto' ? undefined : [recipe.compute.kernels];
@@ -74,6 +85,8 @@ export const { summary, run } = defineCommand({
       const report = {
         ...reportOf(result, modelPath, out),
         kernels: { backend: selection.backend.name, timingsMs: selection.timings },
+        memory: { peakRssBytes: peakRssBytes(), peakTrackedBytes: result.peakTrackedBytes },
+        cpuSeconds: cpuSeconds(cpu0),
       };
       if (values.report) await writeFile(values.report, JSON.stringify(report, jsonSafe, 2));
       console.log(
@@ -87,6 +100,12 @@ export const { summary, run } = defineCommand({
     }
   },
 });
+
+/** CPU time of the whole process (all runtime threads) since `from`, in seconds. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+}
 
 const phaseName = (p: PipelinePhase) => p.charAt(0).toUpperCase() + p.slice(1);
 
@@ -109,6 +128,7 @@ function reportOf(result: PipelineResult, model: string, out: string) {
       prunableChannels: result.plan.prunableChannels,
     },
     fusion: result.fusion,
+    floatBiases: result.floatBiases,
     timingsMs: result.timings,
   };
 }

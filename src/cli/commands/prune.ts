@@ -7,6 +7,7 @@ import { costModel, exportModel, importModel } from '../../core/graph';
 import { decodeModel, encodeModel } from '../../core/onnx';
 import {
   calibrationFromDataset,
+  checkPrunedModel,
   cloneGraph,
   pruneModel,
   removeChannels,
@@ -126,6 +127,11 @@ export const { summary, run } = defineCommand({
       const result = values['mask-only'] ? masked : cloneGraph(masked);
       if (!values['mask-only']) removeChannels(result, plan);
       const outBytes = encodeModel(exportModel(result));
+      await checkPrunedModel(
+        runtime ?? (await createOrtRuntime({ backend })),
+        outBytes,
+        values['mask-only'] ? undefined : encodeModel(exportModel(masked)),
+      );
       await writeFile(out, outBytes);
       const before = costModel(graph);
       const after = costModel(result);

@@ -5,7 +5,16 @@ import { createOrtRuntime, modelInput, type ValueMeta } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import { importModel, type Graph } from '../../core/graph';
 import { decodeModel } from '../../core/onnx';
-import { datasetFeeds, quantizeModel, type CalibrationMethod, type QuantizeResult } from '../../core/quant';
+import {
+  datasetFeeds,
+  describeFloatBias,
+  quantizeModel,
+  type CalibrationMethod,
+  type QuantizeResult,
+} from '../../core/quant';
+import { createWasmBackend } from '../../kernels';
+import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
+import { parseByteSize, peakRssBytes } from '../args';
 import { defineCommand } from '../command';
 import { UserError } from '../errors';
 
@@ -23,6 +32,7 @@ export const { summary, run } = defineCommand({
   --activations T       uint8 (default, asymmetric; fuses in onnxruntime) or int8 (symmetric)
   --samples N           calibration samples (default 1000)
   --exclude N1,N2       node names kept in float
+  --memory-budget SIZE  memory calibration may use, e.g. 1G (default) or 512M: sets batch size and passes
   --out OUT.onnx        where to write the INT8 model (default MODEL.int8.onnx)
   --json                print the report as JSON`,
   options: {
@@ -33,6 +43,7 @@ export const { summary, run } = defineCommand({
     activations: { type: 'string' },
     samples: { type: 'string' },
     exclude: { type: 'string' },
+    'memory-budget': { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -42,6 +53,10 @@ export const { summary, run } = defineCommand({
     const method = choice('method', METHODS);
     const activations = choice('activations', ['uint8', 'int8']);
     const samples = integer('samples') ?? 1000;
+    const memoryBudget =
+      values['memory-budget'] === undefined
+        ? undefined
+        : parseByteSize('quantize', 'memory-budget', values['memory-budget']);
     const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.int8.onnx');
 
     const bytes = new Uint8Array(await readFile(modelPath));
@@ -50,10 +65,15 @@ export const { summary, run } = defineCommand({
     const dataset = await openDatasetPath(calib);
     const runtime = await createOrtRuntime({ backend: 'native' });
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
+    // Observers and weight rounding run in the WASM SIMD kernels, as in the studio.
+    const kernels = await createWasmBackend(nodeWasmLoader);
     const result = await quantizeModel(graph, {
       runtime,
+      kernels,
       method,
       activations,
+      memoryBudget,
       perChannel: !values['per-tensor'],
       exclude: list('exclude'),
       calibration: datasetFeeds(dataset, inputMeta(graph), { preprocess, limit: samples }),
@@ -71,7 +91,15 @@ export const { summary, run } = defineCommand({
       bytes: { float: bytes.length, int8: result.bytes.length, ratio: bytes.length / result.bytes.length },
       excluded: result.plan.excluded,
       fusion: result.fusion,
+      floatBiases: result.floatBiases,
       seconds,
+      cpuSeconds: (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6,
+      calibrationPlan: {
+        batchSize: result.calibration.plan.batchSize,
+        passes: result.calibration.plan.passes.length,
+        estimatedBytes: result.calibration.plan.estimatedBytes,
+      },
+      memory: { peakRssBytes: peakRssBytes(), peakTrackedBytes: result.calibration.peakTrackedBytes },
     };
     console.log(values.json ? JSON.stringify(report, null, 2) : format(modelPath, out, report, result));
     return 0;
@@ -93,6 +121,8 @@ function format(
     samples: number;
     method: string;
     seconds: number;
+    calibrationPlan: { batchSize: number; passes: number };
+    memory: { peakRssBytes: number; peakTrackedBytes: number };
   },
   result: QuantizeResult,
 ): string {
@@ -103,6 +133,9 @@ function format(
     `  size ${kb(r.bytes.float)} → ${kb(r.bytes.int8)} (${r.bytes.ratio.toFixed(2)}× smaller)`,
     `  scheme: ${result.plan.scheme.activations} activations, int8 weights ${result.plan.scheme.perChannel ? 'per channel' : 'per tensor'}; ${r.method} calibration on ${r.samples} samples in ${r.seconds.toFixed(1)} s`,
   ];
+  lines.push(
+    `  memory: peak ${mb(r.memory.peakRssBytes)} resident, ${mb(r.memory.peakTrackedBytes)} of activations held; batches of ${r.calibrationPlan.batchSize}, ${r.calibrationPlan.passes} pass${r.calibrationPlan.passes === 1 ? '' : 'es'}`,
+  );
   if (p.fromOpset !== p.toOpset || p.batchNormsFolded > 0)
     lines.push(`  prepared: opset ${p.fromOpset} → ${p.toOpset}, ${p.batchNormsFolded} BatchNorm folded`);
   const ops = Object.entries(f.predictedOps)
@@ -117,7 +150,9 @@ function format(
       reasons.set(`${u.opType}: ${u.reason}`, [...(reasons.get(`${u.opType}: ${u.reason}`) ?? []), u.node]);
   for (const [reason, nodes] of reasons)
     lines.push(`    not fused — ${reason} (${nodes.length === 1 ? nodes[0] : `${nodes.length} nodes`})`);
+  for (const b of result.floatBiases) lines.push(`  warning: ${describeFloatBias(b)}`);
   return lines.join('\n');
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+const mb = (n: number) => `${(n / 1024 ** 2).toFixed(0)} MiB`;

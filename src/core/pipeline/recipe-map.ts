@@ -58,9 +58,10 @@ export function pruneOptionsOf(
 
 export function quantOptionsOf(
   recipe: Recipe,
-): PlanOptions & { method: CalibrationMethod; percentile: number } {
+): PlanOptions & { method: CalibrationMethod; percentile: number; memoryBudget: number } {
   const q = recipe.quantize;
   return {
+    memoryBudget: recipe.compute.memoryBudgetMB * 1024 ** 2,
     activations: q.activations,
     perChannel: q.weights === 'per-channel',
     exclude: q.exclude,

@@ -5,8 +5,15 @@
  */
 import { exportModel, importModel, type Graph } from '../graph';
 import { decodeModel, encodeModel } from '../onnx';
-import { calibrationFromDataset, cloneGraph, pruneModel, removeChannels, type PrunePlan } from '../prune';
-import { evaluateModel, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
+import {
+  calibrationFromDataset,
+  checkPrunedModel,
+  cloneGraph,
+  pruneModel,
+  removeChannels,
+  type PrunePlan,
+} from '../prune';
+import { evaluateModel, MemoryMeter, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
 import {
   datasetFeeds,
   fallBackUntilWithinBudget,
@@ -41,6 +48,7 @@ export async function runPipeline(inputs: PipelineInputs): Promise<PipelineResul
 async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const { recipe, runtime, kernels, signal } = inputs;
   const timings: Record<string, number> = {};
+  const meter = new MemoryMeter();
   const report = (phase: PipelinePhase, fraction: number, message: string) => {
     if (signal?.aborted) throw new PipelineCancelled();
     inputs.onProgress?.({ phase, fraction, message });
@@ -84,7 +92,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
       }),
     );
     report('remove', 0.5, 'Removing pruned channels');
-    const removedBase = await timed('remove', async () => removed(oneShot.masked, oneShot.plan));
+    const removedBase = await timed('remove', async () => removed(runtime, oneShot.masked, oneShot.plan));
     drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, oneShot.plan), ...removedBase });
     plan = oneShot.plan;
     pruned = removedBase.graph;
@@ -97,7 +105,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
           onStep: (k, n) => report('recover', k / n, `Recovery step ${k} of ${n}`),
         }),
       );
-      const out = await timed('remove', async () => removed(recovered.masked, recovered.plan));
+      const out = await timed('remove', async () => removed(runtime, recovered.masked, recovered.plan));
       drafts.push({ name: 'recovered', label: stageLabel('recovered', recipe, recovered.plan), ...out });
       plan = recovered.plan;
       pruned = out.graph;
@@ -105,6 +113,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   }
 
   let fusion: FusionReport | undefined;
+  const floatBiases: PipelineResult['floatBiases'] = [];
   if (recipe.quantize.enabled) {
     const targets: { name: StageName; graph: Graph }[] = [{ name: 'int8', graph: original }];
     if (pruned) targets.push({ name: 'pruned-int8', graph: pruned });
@@ -120,12 +129,20 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
           runtime,
           kernels,
           signal,
-          calibration: datasetFeeds(inputs.calibration, input, {
-            preprocess,
-            limit: recipe.data.calibrationSamples,
-            batchSize: recipe.data.batchSize,
-            signal,
-          }),
+          meter,
+          onProgress: (seen, pass, passes) =>
+            report(
+              'calibrate',
+              (k + (pass + seen / recipe.data.calibrationSamples) / passes) / targets.length,
+              `Calibrating ${t.name === 'int8' ? 'the original' : 'the pruned model'}: ${seen} samples${passes > 1 ? `, pass ${pass + 1} of ${passes}` : ''}`,
+            ),
+          calibration: () =>
+            datasetFeeds(inputs.calibration, input, {
+              preprocess,
+              limit: recipe.data.calibrationSamples,
+              batchSize: recipe.data.batchSize,
+              signal,
+            }),
         }),
       );
       let bytes = q.bytes;
@@ -138,6 +155,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         bytes = await timed('quantize', () => accuracyAware(inputs, q, input));
       }
       fusion = q.fusion;
+      floatBiases.push(...q.floatBiases.map((b) => ({ ...b, stage: t.name })));
       drafts.push({
         name: t.name,
         label: stageLabel(t.name, recipe, plan),
@@ -151,14 +169,33 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const { stages, assumptions } = await measureStages(drafts, inputs, input, report, timings);
   timings.transform =
     (timings.prune ?? 0) + (timings.recover ?? 0) + (timings.remove ?? 0) + (timings.quantize ?? 0);
-  return { recipe, stages, final: stages[stages.length - 1].name, plan, fusion, assumptions, timings };
+  return {
+    recipe,
+    stages,
+    final: stages[stages.length - 1].name,
+    plan,
+    fusion,
+    floatBiases,
+    assumptions,
+    peakTrackedBytes: meter.peak,
+    timings,
+  };
 }
 
-/** The smaller model: the masked graph with its pruned channels physically removed. */
-function removed(masked: Graph, plan: PrunePlan): { graph: Graph; bytes: Uint8Array } {
+/**
+ * The smaller model: the masked graph with its pruned channels physically removed, run in onnxruntime
+ * next to the masked model before it becomes a stage.
+ */
+async function removed(
+  runtime: InferenceRuntime,
+  masked: Graph,
+  plan: PrunePlan,
+): Promise<{ graph: Graph; bytes: Uint8Array }> {
   const graph = cloneGraph(masked);
   removeChannels(graph, plan);
-  return { graph, bytes: encodeModel(exportModel(graph)) };
+  const bytes = encodeModel(exportModel(graph));
+  await checkPrunedModel(runtime, bytes, encodeModel(exportModel(masked)));
+  return { graph, bytes };
 }
 
 function inputMeta(graph: Graph): ValueMeta {

@@ -2,7 +2,7 @@
 import type { KernelBackend } from '../../kernels';
 import type { Dataset, InferenceRuntime, StageResult } from '../eval';
 import type { PrunePlan } from '../prune';
-import type { FusionReport } from '../quant';
+import type { FloatBias, FusionReport } from '../quant';
 import type { Recipe } from './recipe';
 
 /**
@@ -56,8 +56,12 @@ export interface PipelineResult {
   final: StageName;
   plan?: PrunePlan;
   fusion?: FusionReport;
+  /** Biases an INT8 stage kept in float because their int32 would overflow, by stage. */
+  floatBiases: (FloatBias & { stage: StageName })[];
   /** What preprocessing had to assume ('' when the recipe said everything). */
   assumptions: string;
+  /** Peak bytes of activation buffers the data passes held (the runtime's own arenas come on top). */
+  peakTrackedBytes: number;
   /** Wall time per phase, ms; `transform` sums the phases that make models (no evaluation or timing). */
   timings: Record<string, number>;
 }

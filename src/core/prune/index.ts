@@ -15,6 +15,7 @@ export { CostEstimator } from './plan/estimate';
 export { applyMask, type MaskReport } from './apply/mask';
 export { removeChannels, type RemovalReport } from './apply/remove';
 export { cloneGraph } from './clone';
+export { checkPrunedModel, PruneCheckError, type PruneCheck } from './verify';
 export {
   calibrationFromDataset,
   calibrationFromFeeds,

@@ -43,17 +43,24 @@ export function parseIdx(
   if (bytes.length < 4 + 4 * rank)
     throw new DatasetError(path, `${path} is truncated inside its IDX header.`);
   const dims: number[] = [];
-  let count = 1;
-  for (let i = 0; i < rank; i++) {
-    const d = view.getUint32(4 + 4 * i, false);
-    dims.push(d);
-    count *= d;
-  }
+  for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
+  const shown = `[${dims.join(', ')}]`;
+  // A zero dim would make a dataset of billions of empty samples (dims [4e9, 0, 0] needs 0 bytes).
+  if (dims.some((d) => d === 0))
+    throw new DatasetError(path, `${path} has IDX dims ${shown}; every dimension must be at least 1.`);
+  const count = dims.reduce((a, b) => a * b, 1);
   const start = 4 + 4 * rank;
-  if (bytes.length - start < count) {
+  const present = bytes.length - start;
+  if (present < count) {
     throw new DatasetError(
       path,
-      `${path} is truncated: dims [${dims.join(', ')}] need ${count} bytes of data, it has ${bytes.length - start}.`,
+      `${path} is truncated: dims ${shown} need ${count} bytes of data, it has ${present}.`,
+    );
+  }
+  if (present > count) {
+    throw new DatasetError(
+      path,
+      `${path} has ${present - count} bytes after the ${count} that its IDX dims ${shown} describe.`,
     );
   }
   return { dims, data: bytes.subarray(start, start + count) };

@@ -56,8 +56,15 @@ export function integerLabels(file: string, array: ReturnType<typeof parseNpy>):
   if (array.dtype.startsWith('f'))
     throw new DatasetError(file, `${file} holds ${array.dtype} labels; integers were expected.`);
   const out = new Int32Array(array.shape[0]);
-  for (let i = 0; i < out.length; i++) out[i] = Number(array.data[i]);
+  for (let i = 0; i < out.length; i++) out[i] = int32Label(file, i, Number(array.data[i]));
   return out;
+}
+
+/** A label as stored, refused rather than wrapped when an Int32Array cannot hold it (2^32 + 1 → 1). */
+function int32Label(file: string, sample: number, value: number): number {
+  if (value >= -0x80000000 && value <= 0x7fffffff) return value;
+  const item = `sample ${sample}`;
+  throw new DatasetError(item, `${file} gives ${item} the label ${value}, beyond any class index.`);
 }
 
 function labelsFromText(file: string, text: string, paths: readonly string[]): LabelList {
@@ -73,7 +80,8 @@ function labelsFromText(file: string, text: string, paths: readonly string[]): L
   const raw = named
     ? orderByPath(file, pairs as { path: string; label: string }[], paths)
     : pairs.map((p) => p.label);
-  if (raw.every((l) => /^-?\d+$/.test(l))) return { labels: Int32Array.from(raw, Number) };
+  if (raw.every((l) => /^-?\d+$/.test(l)))
+    return { labels: Int32Array.from(raw, (l, i) => int32Label(file, i, Number(l))) };
   const classNames = [...new Set(raw)].sort();
   const index = new Map(classNames.map((c, i) => [c, i]));
   return { labels: Int32Array.from(raw, (l) => index.get(l) ?? -1), classNames };

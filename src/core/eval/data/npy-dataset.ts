@@ -24,6 +24,12 @@ export function npyDataset(
       `${path} has shape [${array.shape.join(', ')}]; samples need at least rank 2 (N, …).`,
     );
   if (n === 0) throw new DatasetError(path, `${path} holds no samples.`);
+  // Empty samples would make N (up to billions) runs over nothing.
+  if (dims.some((d) => d === 0))
+    throw new DatasetError(
+      path,
+      `${path} has shape [${array.shape.join(', ')}]; its samples hold no values.`,
+    );
   const labelArray = labels ? integerLabels(labels.path, labels.array) : undefined;
   if (labelArray && labels && labelArray.length !== n) {
     throw new DatasetError(

@@ -44,10 +44,18 @@ export function parseNpy(path: string, bytes: Uint8Array): NpyArray {
   const ctor = DTYPES[code];
   const count = shape.reduce((a, b) => a * b, 1);
   const byteLength = count * ctor.BYTES_PER_ELEMENT;
-  if (bytes.length - dataStart < byteLength) {
+  const shown = `[${shape.join(', ')}]`;
+  const present = bytes.length - dataStart;
+  if (!Number.isSafeInteger(byteLength) || present < byteLength) {
     throw new DatasetError(
       path,
-      `${path} is truncated: shape [${shape.join(', ')}] needs ${byteLength} bytes of data, it has ${bytes.length - dataStart}.`,
+      `${path} is truncated: shape ${shown} needs ${byteLength} bytes of data, it has ${present}.`,
+    );
+  }
+  if (present > byteLength) {
+    throw new DatasetError(
+      path,
+      `${path} has ${present - byteLength} bytes after the ${byteLength} that its shape ${shown} describes.`,
     );
   }
   // numpy pads headers so the data is aligned; a copy is needed only when it is not (old writers).
@@ -77,11 +85,7 @@ export function readNpyHeader(path: string, bytes: Uint8Array): NpyHeader {
     throw new DatasetError(path, `${path} has an unreadable header: ${header.trim()}`);
   }
   if (fortran === 'True') throw new DatasetError(path, `${path} is in Fortran order; save it C-contiguous.`);
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number);
+  const shape = parseShape(path, shapeText);
   const endian = descr[0];
   const code = descr.slice(1);
   const ctor = DTYPES[code];
@@ -92,4 +96,22 @@ export function readNpyHeader(path: string, bytes: Uint8Array): NpyHeader {
     );
   }
   return { dtype: code, shape, dataStart };
+}
+
+/** The dims of a header's `shape` tuple: non-negative integers only (`(abc, 1)` or `(-3,)` are refused). */
+function parseShape(path: string, text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim());
+  // A one-element tuple ends with a comma: `(10,)`.
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  if (parts.length === 1 && parts[0] === '') return [];
+  return parts.map((part) => {
+    const dim = /^\d+L?$/.test(part) ? Number.parseInt(part, 10) : NaN;
+    if (!Number.isSafeInteger(dim)) {
+      throw new DatasetError(
+        path,
+        `${path} has shape (${text.trim()}) in its header; every dimension must be a non-negative integer.`,
+      );
+    }
+    return dim;
+  });
 }

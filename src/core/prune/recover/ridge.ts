@@ -25,7 +25,10 @@ export interface RidgeSystem {
   out: Float32Array;
 }
 
-export async function solveRidge(kernels: Kernels, { gram, rhs, size: d, cols: e, alpha, out }: RidgeSystem): Promise<void> {
+export async function solveRidge(
+  kernels: Kernels,
+  { gram, rhs, size: d, cols: e, alpha, out }: RidgeSystem,
+): Promise<void> {
   let mean = 0;
   let live = 0;
   for (let i = 0; i < d; i++)
@@ -40,7 +43,8 @@ export async function solveRidge(kernels: Kernels, { gram, rhs, size: d, cols: e
   for (let i = 0; i < d; i++) scale[i] = Math.sqrt(gram[i * d + i] > 0 ? gram[i * d + i] : mean);
   const g = new Float32Array(d * d);
   for (let i = 0; i < d; i++)
-    for (let j = 0; j < d; j++) g[i * d + j] = i === j && gram[i * d + i] > 0 ? 1 : gram[i * d + j] / (scale[i] * scale[j]);
+    for (let j = 0; j < d; j++)
+      g[i * d + j] = i === j && gram[i * d + i] > 0 ? 1 : gram[i * d + j] / (scale[i] * scale[j]);
   const r = new Float32Array(d * e);
   for (let i = 0; i < d; i++) for (let c = 0; c < e; c++) r[i * e + c] = rhs[i * e + c] / scale[i];
   await kernels.ridgeSolve({ gram: g, rhs: r, size: d, cols: e, lambda: a, out });
