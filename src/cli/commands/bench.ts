@@ -1,5 +1,4 @@
 /** `whittle bench MODEL [MODEL…]`: latency of one or more models, interleaved so drift cancels. */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   compareLatency,
@@ -9,6 +8,7 @@ import {
   type LatencyComparison,
 } from '../../core/eval';
 import { defineCommand } from '../command';
+import { readModelFile } from '../model-file';
 
 const BACKENDS = ['wasm', 'webgpu', 'native'] as const;
 
@@ -44,7 +44,7 @@ Models run in turn, one run each per round (A B A B …); ratios are medians of 
     const models = await Promise.all(
       positionals.map(async (path) => ({
         label: basename(path),
-        bytes: new Uint8Array(await readFile(path)),
+        bytes: (await readModelFile(path)).bytes,
       })),
     );
     let runtime: InferenceRuntime;

@@ -1,10 +1,9 @@
 /** `whittle prune MODEL (--ratio R | --macs-target T) … --out OUT.onnx`: filter pruning with optional recovery. */
-import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createOrtRuntime, type Backend } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import { costModel, exportModel, importModel } from '../../core/graph';
-import { decodeModel, encodeModel } from '../../core/onnx';
+import { encodeModel } from '../../core/onnx';
 import {
   calibrationFromDataset,
   checkPrunedModel,
@@ -18,7 +17,8 @@ import {
 import { createReferenceBackend, createWasmBackend, type KernelBackend } from '../../kernels';
 import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { defineCommand } from '../command';
-import { externalDataFrom } from '../external-data';
+import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
+import { checkOutputs } from '../output';
 
 const CRITERIA = ['l1', 'l2', 'fpgm', 'activation', 'reconstruction'] as const;
 const STEPS = ['compensate', 'lsq', 'bn'];
@@ -43,6 +43,7 @@ export const { summary, run } = defineCommand({
   --steps K             reach the target in K progressive steps (default 1)
   --mask-only           write the masked model (same shapes, pruned channels zeroed)
   --backend B           runtime for calibration: wasm (default) or native
+${WEIGHTS_OPTION.usage}
   --json                print the plan and costs as JSON`,
   options: {
     ratio: { type: 'string' },
@@ -61,6 +62,7 @@ export const { summary, run } = defineCommand({
     'mask-only': { type: 'boolean' },
     backend: { type: 'string' },
     out: { type: 'string' },
+    weights: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run({ values, one, required, fail, fraction, integer, choice, list }) {
@@ -89,8 +91,11 @@ export const { summary, run } = defineCommand({
       steps: integer('steps'),
     };
 
-    const bytes = new Uint8Array(await readFile(path));
-    const graph = importModel(decodeModel(bytes, externalDataFrom(path)));
+    const input = await readModelFile(path);
+    const placement = WEIGHTS_OPTION.parse('prune', values.weights, input);
+    checkOutputs('prune', modelOutputs(out, placement), [path, ...input.dataFiles, values.calib]);
+    const { bytes } = input;
+    const graph = importModel(input.model);
     const kernels = await loadKernels();
     try {
       const runtime = values.calib ? await createOrtRuntime({ backend }) : undefined;
@@ -132,17 +137,18 @@ export const { summary, run } = defineCommand({
         outBytes,
         values['mask-only'] ? undefined : encodeModel(exportModel(masked)),
       );
-      await writeFile(out, outBytes);
+      const written = await writeModelFile('prune', out, outBytes, placement);
       const before = costModel(graph);
       const after = costModel(result);
       const report = {
         model: path,
         out,
+        files: written.paths,
         maskOnly: values['mask-only'] ?? false,
         recover: recoverList,
         plan: { ...plan, groups: plan.groups.map(({ members: _m, ...g }) => (void _m, g)) },
-        before: { parameters: before.parameters, macs: before.macs, bytes: bytes.length },
-        after: { parameters: after.parameters, macs: after.macs, bytes: outBytes.length },
+        before: { parameters: before.parameters, macs: before.macs, bytes: input.fileBytes },
+        after: { parameters: after.parameters, macs: after.macs, bytes: written.bytes },
       };
       console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(basename(path), plan, report));
       return 0;
@@ -169,7 +175,7 @@ interface Costs {
 function formatReport(
   model: string,
   plan: PrunePlan,
-  r: { out: string; maskOnly: boolean; recover: string[]; before: Costs; after: Costs },
+  r: { files: string[]; maskOnly: boolean; recover: string[]; before: Costs; after: Costs },
 ): string {
   const lines = [
     `${model}: ${plan.mode} plan, criterion ${plan.criterion}, ${plan.prunedChannels} of ${plan.prunableChannels} eligible channels pruned`,
@@ -187,7 +193,7 @@ function formatReport(
     `MACs        ${r.before.macs.toLocaleString('en-US')} → ${r.after.macs.toLocaleString('en-US')} (${pct(r.after.macs, r.before.macs)})`,
     `Bytes       ${r.before.bytes.toLocaleString('en-US')} → ${r.after.bytes.toLocaleString('en-US')}`,
     `Recovery    ${r.recover.length ? r.recover.join(', ') : 'none'}`,
-    `Wrote ${r.out}${r.maskOnly ? ' (masked: same shapes, pruned channels zeroed)' : ''}`,
+    `Wrote ${r.files.join(' and ')}${r.maskOnly ? ' (masked: same shapes, pruned channels zeroed)' : ''}`,
   );
   return lines.join('\n');
 }

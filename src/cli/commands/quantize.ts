@@ -1,10 +1,8 @@
 /** `whittle quantize MODEL --calib DATA …`: INT8 QDQ post-training quantization with a fusion report. */
-import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createOrtRuntime, modelInput, type ValueMeta } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import { importModel, type Graph } from '../../core/graph';
-import { decodeModel } from '../../core/onnx';
 import {
   datasetFeeds,
   describeFloatBias,
@@ -16,6 +14,8 @@ import { createWasmBackend } from '../../kernels';
 import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { parseByteSize, peakRssBytes } from '../args';
 import { defineCommand } from '../command';
+import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
+import { checkOutputs } from '../output';
 import { UserError } from '../errors';
 
 const METHODS: readonly CalibrationMethod[] = ['minmax', 'ema', 'percentile', 'entropy', 'mse'];
@@ -34,6 +34,7 @@ export const { summary, run } = defineCommand({
   --exclude N1,N2       node names kept in float
   --memory-budget SIZE  memory calibration may use, e.g. 1G (default) or 512M: sets batch size and passes
   --out OUT.onnx        where to write the INT8 model (default MODEL.int8.onnx)
+${WEIGHTS_OPTION.usage}
   --json                print the report as JSON`,
   options: {
     calib: { type: 'string' },
@@ -45,6 +46,7 @@ export const { summary, run } = defineCommand({
     exclude: { type: 'string' },
     'memory-budget': { type: 'string' },
     out: { type: 'string' },
+    weights: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run({ values, one, required, choice, integer, list }) {
@@ -59,8 +61,15 @@ export const { summary, run } = defineCommand({
         : parseByteSize('quantize', 'memory-budget', values['memory-budget']);
     const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.int8.onnx');
 
-    const bytes = new Uint8Array(await readFile(modelPath));
-    const graph = importModel(decodeModel(bytes));
+    const input = await readModelFile(modelPath);
+    const placement = WEIGHTS_OPTION.parse('quantize', values.weights, input);
+    checkOutputs('quantize', modelOutputs(out, placement), [
+      modelPath,
+      ...input.dataFiles,
+      calib,
+      values.preprocess,
+    ]);
+    const graph = importModel(input.model);
     const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
     const dataset = await openDatasetPath(calib);
     const runtime = await createOrtRuntime({ backend: 'native' });
@@ -78,7 +87,7 @@ export const { summary, run } = defineCommand({
       exclude: list('exclude'),
       calibration: datasetFeeds(dataset, inputMeta(graph), { preprocess, limit: samples }),
     });
-    await writeFile(out, result.bytes);
+    const written = await writeModelFile('quantize', out, result.bytes, placement);
     const seconds = (performance.now() - started) / 1000;
     const report = {
       model: modelPath,
@@ -88,7 +97,8 @@ export const { summary, run } = defineCommand({
       method,
       scheme: result.plan.scheme,
       prepare: result.prepare,
-      bytes: { float: bytes.length, int8: result.bytes.length, ratio: bytes.length / result.bytes.length },
+      files: written.paths,
+      bytes: { float: input.fileBytes, int8: written.bytes, ratio: input.fileBytes / written.bytes },
       excluded: result.plan.excluded,
       fusion: result.fusion,
       floatBiases: result.floatBiases,

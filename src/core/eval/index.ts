@@ -8,6 +8,7 @@ export type {
   Backend,
   InferenceRuntime,
   RuntimeSession,
+  SessionOptions,
   TensorArray,
   TensorData,
   TensorElementType,
