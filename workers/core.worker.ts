@@ -5,13 +5,13 @@
  */
 import { expose, transfer } from 'comlink';
 import { inspectModel, type ModelSummary } from '../src/core/inspect';
-import { userErrorCode } from '../src/core/errors';
 import { blobFileSource, openDataset, parsePreprocess, resolvePreprocess } from '../src/core/eval';
 import { layoutView, openModelView, type GraphLayout } from '../src/core/view';
 import { browserImageDecoder } from '../src/platform/browser-image-decoder';
 import { readBlob } from './read-blob';
 import { firstInput, session } from './session';
 import type { Recipe } from '../src/core/pipeline';
+import { answer, cancelJob, job } from './answer';
 import { runOnce, stageModels } from './run-job';
 import { planOnce } from './plan-job';
 import { evaluateOpen, groupSensitivity, sweepRatios } from './study-jobs';
@@ -41,46 +41,13 @@ import type {
 /** A bad file is an expected outcome, so it is an answer rather than a thrown error. */
 export type InspectReply = { ok: true; summary: ModelSummary } | Failure;
 
-/** The user's mistakes (core's typed errors) become answers with the same sentence the CLI prints. */
-const failure = (err: unknown): Failure | undefined => {
-  const code = userErrorCode(err);
-  return code === undefined ? undefined : { ok: false, error: { message: (err as Error).message, code } };
-};
-
-/** The run, sweep or analysis in progress; `cancel` aborts it. One at a time. */
-let current: AbortController | null = null;
-
-/** Runs `job` as the current cancellable job; a cancelled or failed job is an answer, not a throw. */
-async function job<T extends { ok: true }>(work: (signal: AbortSignal) => Promise<T>): Promise<T | Failure> {
-  if (current) return { ok: false, error: { message: 'Another run is in progress.', code: 'busy' } };
-  const controller = new AbortController();
-  current = controller;
-  try {
-    return await work(controller.signal);
-  } catch (err) {
-    if (controller.signal.aborted)
-      return { ok: false, error: { message: 'The run was cancelled.', code: 'cancelled' } };
-    return (
-      failure(err) ?? { ok: false, error: { message: (err as Error).message ?? String(err), code: 'run' } }
-    );
-  } finally {
-    current = null;
-  }
-}
-
 /** Progress callbacks are comlink proxies: calls are fire-and-forget messages to the page. */
 const relay = (onProgress?: (p: RunProgress) => void) => (p: RunProgress) => void onProgress?.(p);
 
 const api = {
   /** Decodes and summarises one ONNX file (the shell's summary; `open` does this and more). */
-  async inspect(bytes: Uint8Array): Promise<InspectReply> {
-    try {
-      return { ok: true, summary: inspectModel(bytes) };
-    } catch (err) {
-      const f = failure(err);
-      if (f) return f;
-      throw err;
-    }
+  inspect(bytes: Uint8Array): Promise<InspectReply> {
+    return answer(() => ({ ok: true as const, summary: inspectModel(bytes) }));
   },
 
   /**
@@ -88,7 +55,7 @@ const api = {
    * groups and lays out its graph. The graph stays here; the page gets the view model and layout.
    * On failure the previously open model stays open.
    */
-  async open(request: OpenRequest, onProgress?: (p: OpenProgress) => void): Promise<OpenReply> {
+  open(request: OpenRequest, onProgress?: (p: OpenProgress) => void): Promise<OpenReply> {
     const timings: Partial<Record<OpenProgressPhase, number>> = {};
     let phase: OpenProgressPhase = 'read';
     let started = performance.now();
@@ -99,7 +66,7 @@ const api = {
       started = t;
       onProgress?.({ phase: next });
     };
-    try {
+    return answer(async () => {
       const bytes =
         request.model instanceof Uint8Array
           ? request.model
@@ -113,12 +80,8 @@ const api = {
       enter('layout');
       const self = !request.externalData?.length;
       session.model = { fileName: request.fileName, ...opened, ...(self ? { bytes } : {}) };
-      return { ok: true, view: opened.view, layout, timings };
-    } catch (err) {
-      const f = failure(err);
-      if (f) return f;
-      throw err;
-    }
+      return { ok: true as const, view: opened.view, layout, timings };
+    });
   },
 
   /** Lays out the open model again with some blocks expanded node by node. */
@@ -131,15 +94,15 @@ const api = {
    * Opens a dropped dataset (IDX, .npy/.npz, a zip, or an image folder) and checks the preprocessing
    * against the open model's input. The dataset stays here for calibration or evaluation.
    */
-  async openDataset(request: DatasetRequest): Promise<DatasetReply> {
-    try {
+  openDataset(request: DatasetRequest): Promise<DatasetReply> {
+    return answer(async () => {
       const source = blobFileSource(request.name, request.files);
       const dataset = await openDataset(source, { decoder: browserImageDecoder });
       const input = firstInput();
       if (input) resolvePreprocess(parsePreprocess(request.preprocess), input, dataset);
       session.datasets[request.role] = dataset;
       return {
-        ok: true,
+        ok: true as const,
         dataset: {
           role: request.role,
           name: request.name,
@@ -151,41 +114,32 @@ const api = {
           classCount: dataset.classNames?.length,
         },
       };
-    } catch (err) {
-      const f = failure(err);
-      if (f) return f;
-      throw err;
-    }
+    });
   },
 
   /** Parses a preprocessing preset or JSON spec and, when a model and dataset are open, resolves it. */
-  async checkPreprocess(text: string, role?: DatasetRequest['role']): Promise<PreprocessReply> {
-    try {
+  checkPreprocess(text: string, role?: DatasetRequest['role']): Promise<PreprocessReply> {
+    return answer(() => {
       const spec = parsePreprocess(text);
       const input = firstInput();
       const dataset = role ? session.datasets[role] : undefined;
-      if (!input || !dataset) return { ok: true, spec };
+      if (!input || !dataset) return { ok: true as const, spec };
       const plan = resolvePreprocess(spec, input, dataset);
-      return { ok: true, spec, sampleDims: [...plan.preprocess.sampleDims], assumptions: plan.assumptions };
-    } catch (err) {
-      const f = failure(err);
-      if (f) return f;
-      throw err;
-    }
+      return {
+        ok: true as const,
+        spec,
+        sampleDims: [...plan.preprocess.sampleDims],
+        assumptions: plan.assumptions,
+      };
+    });
   },
 
   /**
    * The plan a run of `recipe` would make (the prune stage's own planner), for the estimate, the
    * group list and the inspector. Not a job: it may answer while a run is in progress.
    */
-  async plan(recipe: Recipe): Promise<PlanReply> {
-    try {
-      return { ok: true, plan: await planOnce(recipe) };
-    } catch (err) {
-      return (
-        failure(err) ?? { ok: false, error: { message: (err as Error).message ?? String(err), code: 'plan' } }
-      );
-    }
+  plan(recipe: Recipe): Promise<PlanReply> {
+    return answer(async () => ({ ok: true as const, plan: await planOnce(recipe) }), { code: 'plan' });
   },
 
   /**
@@ -222,7 +176,7 @@ const api = {
 
   /** Aborts the current run, sweep or analysis (it answers `cancelled`). */
   cancel(): void {
-    current?.abort();
+    cancelJob();
   },
 
   /** A copy of one stage's model (the worker keeps its own for later downloads). */

@@ -48,7 +48,13 @@ interface GpuLike {
 }
 
 /** onnxruntime's WebGPU backend, or why there is none here. */
-export function webgpuRuntime(): Promise<{ runtime?: InferenceRuntime; adapter?: string; reason?: string }> {
+export function webgpuRuntime(): Promise<{
+  runtime?: InferenceRuntime;
+  adapter?: string;
+  /** A software adapter (isFallbackAdapter, SwiftShader): correct, but its timings say nothing about a GPU. */
+  software?: boolean;
+  reason?: string;
+}> {
   webgpu ??= (async () => {
     const gpu = (navigator as { gpu?: GpuLike }).gpu;
     if (!gpu) return { reason: 'this browser offers no WebGPU (navigator.gpu is missing)' };
@@ -57,9 +63,17 @@ export function webgpuRuntime(): Promise<{ runtime?: InferenceRuntime; adapter?:
     const info = adapter.info ?? {};
     const name =
       [info.vendor, info.architecture || info.description].filter(Boolean).join(' ') || 'unnamed adapter';
-    const described = `${name}${adapter.isFallbackAdapter || (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ? ' (software fallback)' : ''}`;
+    const software =
+      !!adapter.isFallbackAdapter ||
+      !!(info as { isFallbackAdapter?: boolean }).isFallbackAdapter ||
+      /swiftshader/i.test(name);
+    const described = `${name}${software ? ' (software fallback)' : ''}`;
     try {
-      return { runtime: serialized(await createOrtRuntime({ backend: 'webgpu' })), adapter: described };
+      return {
+        runtime: serialized(await createOrtRuntime({ backend: 'webgpu' })),
+        adapter: described,
+        software,
+      };
     } catch (err) {
       return { reason: `onnxruntime's WebGPU backend did not start (${(err as Error).message})` };
     }

@@ -48,6 +48,10 @@ export async function runOnce(
   if (wantGpu) {
     const gpu = await webgpuRuntime();
     if (!gpu.runtime) notes.push(`Not timed on WebGPU: ${gpu.reason}.`);
+    else if (gpu.software && !recipe.evaluate.softwareGpu)
+      notes.push(
+        `Not timed on WebGPU: the adapter (${gpu.adapter}) is a software fallback whose timings say nothing about a GPU; tick “Time a software WebGPU adapter too” to time it anyway.`,
+      );
     else {
       adapter = gpu.adapter;
       const timed = await timeOnGpu(result, gpu.runtime, recipe, signal, (f) =>
@@ -65,7 +69,7 @@ export async function runOnce(
           if (l) s.result = { ...s.result, latency: [...s.result.latency, l] };
         });
       }
-      if (adapter?.includes('fallback'))
+      if (gpu.software)
         notes.push('WebGPU ran on a software adapter: its timings say nothing about a real GPU.');
     }
   }

@@ -31,7 +31,8 @@ export const defaultRecipe: StudioRecipe = {
     accuracyBudget: 1,
   },
   preprocess: { calibration: 'unit', evaluation: 'unit' },
-  evaluate: { evalLimit: 1000, runs: 20, threads: defaultThreads(), webgpu: true },
+  // The whole evaluation set by default: a subset's accuracy can differ by a point or more.
+  evaluate: { evalLimit: null, runs: 20, threads: defaultThreads(), webgpu: true, softwareGpu: false },
   base: coreDefaults(),
 };
 

@@ -92,6 +92,7 @@ export function toCoreRecipe(studio: StudioRecipe): Recipe {
           : ['wasm'],
       runs: evaluate.runs,
       threads: evaluate.threads,
+      softwareGpu: evaluate.softwareGpu,
     },
   };
   return parseRecipe(stripUndefined(input));
@@ -133,6 +134,7 @@ export function fromCoreRecipe(recipe: Recipe, current: StudioRecipe): StudioRec
       runs: recipe.evaluate.runs,
       threads: recipe.evaluate.threads,
       webgpu: recipe.evaluate.backends.includes('webgpu'),
+      softwareGpu: recipe.evaluate.softwareGpu,
     },
     base: recipe,
   };

@@ -4,10 +4,21 @@
  * worker is handed the model and datasets again; the settings never left the page).
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { RecipeError, type Recipe } from '../core/pipeline';
+import { RecipeError, prunesModel, type Recipe } from '../core/pipeline';
 import { preprocessConflict, toCoreRecipe } from './recipe-map';
 import type { Sources } from './sources';
-import type { CoreClient, RunPhase, RunProgress, RunningState, StudioActions, StudioStore } from './types';
+import type {
+  CoreClient,
+  ReplyError,
+  RunPhase,
+  RunProgress,
+  RunningState,
+  StudioActions,
+  StudioState,
+  StudioStore,
+} from './types';
+
+type Failure = { ok: false; error: ReplyError };
 
 type RunActions = Pick<
   StudioActions,
@@ -31,8 +42,7 @@ const message = (err: unknown) =>
 
 /** The phases a recipe goes through, in order, for one progress bar each. */
 export function phasesOf(recipe: Recipe): RunPhase[] {
-  const pruning =
-    recipe.prune.enabled && ((recipe.prune.ratio ?? 0) > 0 || recipe.prune.macsTarget !== undefined);
+  const pruning = prunesModel(recipe);
   return [
     ...(pruning ? (['analyse', 'prune', 'remove'] as const) : []),
     ...(pruning && recipe.prune.recover.length ? (['recover'] as const) : []),
@@ -46,7 +56,7 @@ export function phasesOf(recipe: Recipe): RunPhase[] {
 /** "30 % L1 + INT8", "MACs −50 % FPGM", "INT8 only". */
 export function describeRecipe(recipe: Recipe): string {
   const p = recipe.prune;
-  const pruning = p.enabled && ((p.ratio ?? 0) > 0 || p.macsTarget !== undefined);
+  const pruning = prunesModel(recipe);
   const cut = !pruning
     ? ''
     : p.macsTarget !== undefined
@@ -104,6 +114,32 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
     return null;
   };
 
+  /**
+   * The one flow of every worker job: refuse while another runs, build the recipe (or say why not),
+   * show the phases, call the worker, and on an answer either store what `done` makes of it or show
+   * its one-sentence failure; a thrown error (a crashed worker) is shown the same way.
+   */
+  const runJob = async <R extends { ok: true }>(
+    kind: RunningState['kind'],
+    needsData: 'calibration' | 'any',
+    phases: (recipe: Recipe) => RunPhase[],
+    call: (recipe: Recipe) => Promise<R | Failure>,
+    done: (reply: R, recipe: Recipe) => Partial<StudioState> | ((s: StudioState) => Partial<StudioState>),
+  ) => {
+    if (get().running) return;
+    const recipe = prepare(needsData);
+    if (!recipe) return;
+    start(kind, phases(recipe));
+    try {
+      const reply = await call(recipe);
+      if (!reply.ok) return set({ running: null, runError: reply.error.message });
+      const patch = done(reply, recipe);
+      set((s) => ({ ...(typeof patch === 'function' ? patch(s) : patch), running: null }));
+    } catch (err) {
+      set({ running: null, runError: message(err) });
+    }
+  };
+
   core.onRestart((reason) => {
     set((s) => ({
       running: null,
@@ -133,38 +169,36 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
   return {
     coreRecipe: () => toCoreRecipe(get().recipe),
 
-    async run() {
-      if (get().running) return;
-      const recipe = prepare('calibration');
-      if (!recipe) return;
-      // Restored runs keep their ids; a new one comes after them.
-      const id = Math.max(nextRun, ...get().runs.map((r) => r.id + 1));
-      nextRun = id + 1;
-      start('run', phasesOf(recipe));
-      try {
-        const reply = await core.run({ runId: id, recipe }, onProgress);
-        if (!reply.ok) return set({ running: null, runError: reply.error.message });
-        const summary = reply.summary;
-        set((s) => ({
-          running: null,
-          runs: [
-            ...s.runs,
-            {
-              id,
-              label: `Run ${id} · ${describeRecipe(recipe)}`,
-              modelFile: summary.modelFile,
-              finishedAt: new Date().toISOString(),
-              summary,
-            },
-          ],
-          activeRun: id,
-          // The new run joins the comparison; at most four are drawn at once.
-          compare: [...s.compare, id].slice(-4),
-          stageResults: summary.stages.map((st) => st.result),
-        }));
-      } catch (err) {
-        set({ running: null, runError: message(err) });
-      }
+    run() {
+      let id = 0;
+      return runJob(
+        'run',
+        'calibration',
+        phasesOf,
+        (recipe) => {
+          // Restored runs keep their ids; a new one comes after them.
+          id = Math.max(nextRun, ...get().runs.map((r) => r.id + 1));
+          nextRun = id + 1;
+          return core.run({ runId: id, recipe }, onProgress);
+        },
+        ({ summary }, recipe) =>
+          (s) => ({
+            runs: [
+              ...s.runs,
+              {
+                id,
+                label: `Run ${id} · ${describeRecipe(recipe)}`,
+                modelFile: summary.modelFile,
+                finishedAt: new Date().toISOString(),
+                summary,
+              },
+            ],
+            activeRun: id,
+            // The new run joins the comparison; at most four are drawn at once.
+            compare: [...s.compare, id].slice(-4),
+            stageResults: summary.stages.map((st) => st.result),
+          }),
+      );
     },
 
     cancelRun() {
@@ -196,40 +230,33 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
       await core.dropRun(id).catch(() => undefined);
     },
 
-    async runSweep(ratios = [0, 0.2, 0.4, 0.6]) {
-      if (get().running) return;
-      const recipe = prepare('calibration');
-      if (!recipe) return;
-      start('sweep', ['prune', 'evaluate']);
-      try {
-        const reply = await core.sweep({ recipe, ratios }, (p) =>
-          onProgress({
-            ...p,
-            phase: p.phase === 'evaluate' || p.phase === 'benchmark' ? 'evaluate' : 'prune',
-          }),
-        );
-        if (!reply.ok) return set({ running: null, runError: reply.error.message });
-        set({
-          running: null,
+    runSweep(ratios = [0, 0.2, 0.4, 0.6]) {
+      return runJob(
+        'sweep',
+        'calibration',
+        () => ['prune', 'evaluate'],
+        (recipe) =>
+          core.sweep({ recipe, ratios }, (p) =>
+            onProgress({
+              ...p,
+              phase: p.phase === 'evaluate' || p.phase === 'benchmark' ? 'evaluate' : 'prune',
+            }),
+          ),
+        (reply) => ({
           sweep: { modelFile: get().model?.fileName ?? '', metric: reply.metric, points: reply.points },
-        });
-      } catch (err) {
-        set({ running: null, runError: message(err) });
-      }
+        }),
+      );
     },
 
-    async computeSensitivity() {
-      if (get().running) return;
-      const recipe = prepare('any');
-      if (!recipe) return;
+    computeSensitivity() {
       const ratio = 0.5;
-      start('sensitivity', ['analyse', 'evaluate']);
-      try {
-        const limit = Math.min(500, recipe.data.evalLimit ?? 500);
-        const reply = await core.sensitivity({ recipe, ratio, limit }, onProgress);
-        if (!reply.ok) return set({ running: null, runError: reply.error.message });
-        set({
-          running: null,
+      return runJob(
+        'sensitivity',
+        'any',
+        () => ['analyse', 'evaluate'],
+        (recipe) =>
+          core.sensitivity({ recipe, ratio, limit: Math.min(500, recipe.data.evalLimit ?? 500) }, onProgress),
+        (reply) => ({
           sensitivity: {
             modelFile: get().model?.fileName ?? '',
             metric: reply.metric,
@@ -240,10 +267,8 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
             max: Math.max(0, ...reply.groups.map((g) => g.drop)),
             shown: true,
           },
-        });
-      } catch (err) {
-        set({ running: null, runError: message(err) });
-      }
+        }),
+      );
     },
     showSensitivity: (shown) =>
       set((s) => (s.sensitivity ? { sensitivity: { ...s.sensitivity, shown } } : {})),

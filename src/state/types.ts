@@ -117,6 +117,8 @@ export interface EvaluateSettings {
   threads: number;
   /** Also time every stage on WebGPU when the browser offers an adapter. */
   webgpu: boolean;
+  /** Time on a software WebGPU adapter too (skipped by default: its timings mean nothing). */
+  softwareGpu: boolean;
 }
 
 /**

@@ -19,7 +19,10 @@ describe('studio recipe → core recipe', () => {
       method: 'minmax',
       maxDrop: 1,
     });
-    expect(r.data).toMatchObject({ preprocess: 'unit', calibrationSamples: 256, evalLimit: 1000 });
+    expect(r.data).toMatchObject({ preprocess: 'unit', calibrationSamples: 256 });
+    // The whole evaluation set unless a subset is asked for.
+    expect(r.data.evalLimit).toBeUndefined();
+    expect(r.evaluate.softwareGpu).toBe(false);
     expect(r.evaluate.backends).toEqual(['wasm', 'webgpu']);
     expect(r.evaluate.runs).toBe(20);
   });
@@ -155,7 +158,7 @@ describe('core recipe → studio recipe', () => {
       accuracyBudget: 0.5,
     });
     expect(s.preprocess).toEqual({ calibration: 'imagenet', evaluation: 'imagenet' });
-    expect(s.evaluate).toEqual({ evalLimit: 500, runs: 7, threads: 2, webgpu: true });
+    expect(s.evaluate).toEqual({ evalLimit: 500, runs: 7, threads: 2, webgpu: true, softwareGpu: false });
   });
 
   it('keeps the shown preprocessing when the recipe leaves it to inference', () => {

@@ -7,13 +7,15 @@ import {
   type InferenceRuntime,
   type LatencyComparison,
 } from '../../core/eval';
-import { parseCommandArgs } from '../args';
-import { UserError } from '../errors';
+import { defineCommand } from '../command';
 import { readModelFile } from '../model-file';
 
-export const summary = 'latency of models on a backend: median, p10, p90, ratios between them';
+const BACKENDS = ['wasm', 'webgpu', 'native'] as const;
 
-const usage = `Usage: whittle bench MODEL.onnx [MODEL.onnx …] [options]
+export const { summary, run } = defineCommand({
+  name: 'bench',
+  summary: 'latency of models on a backend: median, p10, p90, ratios between them',
+  usage: `Usage: whittle bench MODEL.onnx [MODEL.onnx …] [options]
 
   --backend B     wasm (default), webgpu (browsers only) or native (onnxruntime-node)
   --threads N     intra-op threads
@@ -22,52 +24,45 @@ const usage = `Usage: whittle bench MODEL.onnx [MODEL.onnx …] [options]
   --batch N       batch size for a symbolic batch dim (default 1)
   --json          print the results as JSON
 
-Models run in turn, one run each per round (A B A B …); ratios are medians of per-round ratios.`;
-
-const BACKENDS: readonly string[] = ['wasm', 'webgpu', 'native'];
-
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('bench', argv, {
+Models run in turn, one run each per round (A B A B …); ratios are medians of per-round ratios.`,
+  options: {
     backend: { type: 'string' },
     threads: { type: 'string' },
     runs: { type: 'string' },
     warmup: { type: 'string' },
     batch: { type: 'string' },
     json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  if (positionals.length === 0)
-    throw new UserError('bench: missing MODEL.onnx path; see `whittle bench --help`.');
-  const backend = values.backend ?? 'wasm';
-  if (!BACKENDS.includes(backend))
-    throw new UserError(`bench: --backend must be wasm, webgpu or native, not "${backend}".`);
-  const threads = count('threads', values.threads, 1);
-  const runs = count('runs', values.runs, 1) ?? 30;
-  const warmup = count('warmup', values.warmup, 0) ?? 5;
-  const batch = count('batch', values.batch, 1) ?? 1;
+  },
+  async run({ values, positionals, fail, choice, integer }) {
+    if (positionals.length === 0) fail('missing MODEL.onnx path; see `whittle bench --help`.');
+    const backend: Backend = choice('backend', BACKENDS);
+    const threads = integer('threads');
+    const runs = integer('runs') ?? 30;
+    const warmup = integer('warmup', 0) ?? 5;
+    const batch = integer('batch') ?? 1;
 
-  const models = await Promise.all(
-    positionals.map(async (path) => ({ label: basename(path), bytes: (await readModelFile(path)).bytes })),
-  );
-  let runtime: InferenceRuntime;
-  try {
-    runtime = await createOrtRuntime({ backend: backend as Backend, threads });
-  } catch (e) {
-    throw new UserError(`bench: ${(e as Error).message}`);
-  }
-  let result: LatencyComparison;
-  try {
-    result = await compareLatency(runtime, models, { runs, warmup, batch });
-  } catch (e) {
-    throw new UserError(`bench: ${(e as Error).message.split('\n', 1)[0]}`);
-  }
-  console.log(values.json ? JSON.stringify(result, null, 2) : formatTable(result));
-  return 0;
-}
+    const models = await Promise.all(
+      positionals.map(async (path) => ({
+        label: basename(path),
+        bytes: (await readModelFile(path)).bytes,
+      })),
+    );
+    let runtime: InferenceRuntime;
+    try {
+      runtime = await createOrtRuntime({ backend, threads });
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    let result: LatencyComparison;
+    try {
+      result = await compareLatency(runtime, models, { runs, warmup, batch });
+    } catch (e) {
+      return fail((e as Error).message.split('\n', 1)[0]);
+    }
+    console.log(values.json ? JSON.stringify(result, null, 2) : formatTable(result));
+    return 0;
+  },
+});
 
 function formatTable({ models, ratios }: LatencyComparison): string {
   const first = models[0];
@@ -89,12 +84,4 @@ function formatTable({ models, ratios }: LatencyComparison): string {
     lines.push(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
   for (const r of ratios) lines.push(`${r.b} / ${r.a}: ×${r.ratio.toFixed(3)} (median per-round ratio)`);
   return lines.join('\n');
-}
-
-function count(flag: string, text: string | undefined, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min)
-    throw new UserError(`bench: --${flag} must be an integer ≥ ${min}, not "${text}".`);
-  return n;
 }

@@ -2,21 +2,20 @@
 import { basename } from 'node:path';
 import {
   createOrtRuntime,
-  DatasetError,
   evaluateModel,
-  PreprocessError,
   type Backend,
   type EvaluationReport,
   type RuntimeSession,
 } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
-import { onePositional, parseCommandArgs } from '../args';
+import { defineCommand } from '../command';
 import { UserError } from '../errors';
 import { readModelFile } from '../model-file';
 
-export const summary = 'accuracy on a dataset, or fidelity against a reference model';
-
-const usage = `Usage: whittle eval MODEL.onnx --data DIR|FILE [options]
+export const { summary, run } = defineCommand({
+  name: 'eval',
+  summary: 'accuracy on a dataset, or fidelity against a reference model',
+  usage: `Usage: whittle eval MODEL.onnx --data DIR|FILE [options]
 
   --data DIR|FILE       images in class folders, a .zip, IDX files (or their folder), .npy/.npz
   --labels FILE         labels apart from the data (IDX, .npy, or text: one per line or "file label")
@@ -26,10 +25,8 @@ const usage = `Usage: whittle eval MODEL.onnx --data DIR|FILE [options]
   --limit N             use only the first N samples
   --backend B           wasm (default) or native (onnxruntime-node)
   --threads N           intra-op threads
-  --json                print the report as JSON`;
-
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('eval', argv, {
+  --json                print the report as JSON`,
+  options: {
     data: { type: 'string' },
     labels: { type: 'string' },
     preprocess: { type: 'string' },
@@ -39,30 +36,20 @@ export async function run(argv: string[]): Promise<number> {
     backend: { type: 'string' },
     threads: { type: 'string' },
     json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const modelPath = onePositional('eval', positionals, 'MODEL.onnx path');
-  if (!values.data) throw new UserError('eval: --data is required; see `whittle eval --help`.');
-  const backend = values.backend ?? 'wasm';
-  if (backend !== 'wasm' && backend !== 'native')
-    throw new UserError(`eval: --backend must be wasm or native, not "${backend}".`);
-  const batchSize = positiveInt('batch', values.batch) ?? 64;
-  const limit = positiveInt('limit', values.limit);
-  const threads = positiveInt('threads', values.threads);
+  },
+  async run({ values, one, required, choice, integer, fail }) {
+    const modelPath = one('MODEL.onnx path');
+    const data = required('data');
+    const backend: Backend = choice('backend', ['wasm', 'native']);
+    const batchSize = integer('batch') ?? 64;
+    const limit = integer('limit');
+    const threads = integer('threads');
 
-  try {
     const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
-    const dataset = await openDatasetPath(values.data, values.labels);
-    if (!dataset.labels && !values.ref) {
-      throw new UserError(
-        `eval: ${values.data} has no labels; pass --labels for accuracy or --ref for fidelity.`,
-      );
-    }
-    const runtime = await createOrtRuntime({ backend: backend as Backend, threads });
+    const dataset = await openDatasetPath(data, values.labels);
+    if (!dataset.labels && !values.ref)
+      fail(`${data} has no labels; pass --labels for accuracy or --ref for fidelity.`);
+    const runtime = await createOrtRuntime({ backend, threads });
     const session = await load(runtime.createSession.bind(runtime), modelPath);
     const reference = values.ref ? await load(runtime.createSession.bind(runtime), values.ref) : undefined;
     const report = await evaluateModel(session, dataset, { preprocess, batchSize, limit, reference });
@@ -88,11 +75,8 @@ export async function run(argv: string[]): Promise<number> {
           ),
     );
     return 0;
-  } catch (e) {
-    if (e instanceof DatasetError || e instanceof PreprocessError) throw new UserError(`eval: ${e.message}`);
-    throw e;
-  }
-}
+  },
+});
 
 async function load(
   create: (bytes: Uint8Array) => Promise<RuntimeSession>,
@@ -144,14 +128,6 @@ const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
 /** JSON has no Infinity: a lossless SQNR is written as the string "Infinity". */
 function finiteOrString(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
-}
-
-function positiveInt(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UserError(`eval: --${flag} must be a positive integer, not "${text}".`);
-  return n;
 }
 
 function firstLine(text: string): string {

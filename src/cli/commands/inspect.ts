@@ -5,39 +5,35 @@ import { analyzeChannels } from '../../core/analysis';
 import { importModel } from '../../core/graph';
 import { inspectModel } from '../../core/inspect';
 import { decodeModel } from '../../core/onnx';
-import { onePositional, parseCommandArgs } from '../args';
+import { defineCommand } from '../command';
 import { externalDataFrom } from '../external-data';
 import { formatGroups } from '../format-groups';
 import { formatSummary } from '../format-summary';
 
-export const summary = 'shapes, opsets, op histogram, parameters and MACs of an ONNX model';
-
-const usage = `Usage: whittle inspect MODEL.onnx [--groups] [--json] [--data-dir DIR]
+export const { summary, run } = defineCommand({
+  name: 'inspect',
+  summary: 'shapes, opsets, op histogram, parameters and MACs of an ONNX model',
+  usage: `Usage: whittle inspect MODEL.onnx [--groups] [--json] [--data-dir DIR]
 
   --groups         list the filter-pruning groups (coupled channels), with prunability and reasons
   --json           print the summary as JSON
-  --data-dir DIR   folder holding the model's external data files (default: the model's folder)`;
-
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('inspect', argv, {
+  --data-dir DIR   folder holding the model's external data files (default: the model's folder)`,
+  options: {
     json: { type: 'boolean' },
     groups: { type: 'boolean' },
     'data-dir': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(usage);
+  },
+  async run({ values, one }) {
+    const path = one('MODEL.onnx path');
+    const bytes = new Uint8Array(await readFile(path));
+    const external = externalDataFrom(path, values['data-dir']);
+    if (values.groups) {
+      const analysis = analyzeChannels(importModel(decodeModel(bytes, external)));
+      console.log(values.json ? JSON.stringify(analysis, null, 2) : formatGroups(analysis));
+      return 0;
+    }
+    const result = inspectModel(bytes, external);
+    console.log(values.json ? JSON.stringify(result, null, 2) : formatSummary(result, basename(path)));
     return 0;
-  }
-  const path = onePositional('inspect', positionals, 'MODEL.onnx path');
-  const bytes = new Uint8Array(await readFile(path));
-  const external = externalDataFrom(path, values['data-dir']);
-  if (values.groups) {
-    const analysis = analyzeChannels(importModel(decodeModel(bytes, external)));
-    console.log(values.json ? JSON.stringify(analysis, null, 2) : formatGroups(analysis));
-    return 0;
-  }
-  const result = inspectModel(bytes, external);
-  console.log(values.json ? JSON.stringify(result, null, 2) : formatSummary(result, basename(path)));
-  return 0;
-}
+  },
+});

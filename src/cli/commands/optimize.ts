@@ -1,29 +1,26 @@
 /** `whittle optimize MODEL --recipe R.json --calib DATA …`: the whole pipeline as one recipe. */
 import { readFile } from 'node:fs/promises';
-import { createOrtRuntime, DatasetError, PreprocessError, type InferenceRuntime } from '../../core/eval';
+import { createOrtRuntime, type InferenceRuntime } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import {
   parseRecipe,
   parseRecipeJson,
-  RecipeError,
   runPipeline,
   type PipelinePhase,
   type PipelineResult,
 } from '../../core/pipeline';
-import { QuantError } from '../../core/quant';
-import { TrainError } from '../../core/train';
-import { onePositional, parseByteSize, parseCommandArgs, peakRssBytes } from '../args';
-import { UserError } from '../errors';
+import { parseByteSize, peakRssBytes } from '../args';
+import { defineCommand } from '../command';
 import { kernelsLine, kernelsReport, pickKernels } from '../kernels';
 import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
 import { checkOutputs, writeFileAtomic } from '../output';
 import { formatStages } from '../format-stages';
 import { progressBar } from '../progress-bar';
 
-export const summary =
-  'prune → recover → remove channels → fine-tune → INT8, every stage measured, from one recipe';
-
-const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib DATA [options]
+export const { summary, run } = defineCommand({
+  name: 'optimize',
+  summary: 'prune → recover → remove channels → fine-tune → INT8, every stage measured, from one recipe',
+  usage: `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib DATA [options]
 
   --recipe FILE         the recipe (JSON; see the studio's recipe export for every field)
   --calib DIR|FILE      calibration data: IDX, .npy/.npz, image folders or a .zip
@@ -35,10 +32,8 @@ const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib D
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
   --report FILE.json    every stage's measurements, the plan summary and the recipe
 ${WEIGHTS_OPTION.usage}
-  --json                print the report as JSON`;
-
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('optimize', argv, {
+  --json                print the report as JSON`,
+  options: {
     recipe: { type: 'string' },
     calib: { type: 'string' },
     eval: { type: 'string' },
@@ -47,94 +42,81 @@ export async function run(argv: string[]): Promise<number> {
     backend: { type: 'string' },
     'memory-budget': { type: 'string' },
     out: { type: 'string' },
-    report: { type: 'string' },
     weights: { type: 'string' },
+    report: { type: 'string' },
     json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const modelPath = onePositional('optimize', positionals, 'MODEL.onnx path');
-  if (!values.recipe) throw new UserError('optimize: --recipe is required; see `whittle optimize --help`.');
-  if (!values.calib) throw new UserError('optimize: --calib is required; see `whittle optimize --help`.');
-  const backend = values.backend ?? 'wasm';
-  if (backend !== 'wasm' && backend !== 'native')
-    throw new UserError(`optimize: --backend must be wasm or native, not "${backend}".`);
-  const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.optimized.onnx');
+  },
+  async run({ values, one, required, choice }) {
+    const modelPath = one('MODEL.onnx path');
+    const recipePath = required('recipe');
+    const calib = required('calib');
+    const backend = choice('backend', ['wasm', 'native']);
+    const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.optimized.onnx');
 
-  const input = await readModelFile(modelPath);
-  const placement = WEIGHTS_OPTION.parse('optimize', values.weights, input);
-  checkOutputs('optimize', { ...modelOutputs(out, placement), '--report': values.report }, [
-    modelPath,
-    ...input.dataFiles,
-    values.recipe,
-    values.calib,
-    values.eval,
-    values.preprocess,
-  ]);
-  const bar = progressBar();
-  try {
-    let recipe = parseRecipeJson(await readFile(values.recipe, 'utf8'));
-    if (values.preprocess)
-      recipe = parseRecipe({
-        ...recipe,
-        data: { ...recipe.data, preprocess: await readPreprocessArg(values.preprocess) },
+    const input = await readModelFile(modelPath);
+    const placement = WEIGHTS_OPTION.parse('optimize', values.weights, input);
+    checkOutputs('optimize', { ...modelOutputs(out, placement), '--report': values.report }, [
+      modelPath,
+      ...input.dataFiles,
+      recipePath,
+      calib,
+      values.eval,
+      values.train,
+      values.preprocess,
+    ]);
+    const bar = progressBar();
+    try {
+      let recipe = parseRecipeJson(await readFile(recipePath, 'utf8'));
+      if (values.preprocess)
+        recipe = parseRecipe({
+          ...recipe,
+          data: { ...recipe.data, preprocess: await readPreprocessArg(values.preprocess) },
+        });
+      if (values['memory-budget'] !== undefined) {
+        const bytes = parseByteSize('optimize', 'memory-budget', values['memory-budget']);
+        recipe = parseRecipe({
+          ...recipe,
+          compute: { ...recipe.compute, memoryBudgetMB: Math.round(bytes / 1024 ** 2) },
+        });
+      }
+      const cpu0 = process.cpuUsage();
+      const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
+      const selection = await pickKernels(
+        recipe.compute.kernels,
+        "optimize: the recipe's compute.kernels cannot be honoured",
+      );
+      const result = await runPipeline({
+        model: input.bytes,
+        recipe,
+        calibration: await openDatasetPath(calib),
+        evaluation: values.eval ? await openDatasetPath(values.eval) : undefined,
+        training: values.train ? await openDatasetPath(values.train) : undefined,
+        runtime,
+        kernels: selection.backend,
+        onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
       });
-    if (values['memory-budget'] !== undefined) {
-      const bytes = parseByteSize('optimize', 'memory-budget', values['memory-budget']);
-      recipe = parseRecipe({
-        ...recipe,
-        compute: { ...recipe.compute, memoryBudgetMB: Math.round(bytes / 1024 ** 2) },
-      });
+      bar.done();
+      const final = result.stages[result.stages.length - 1];
+      const written = await writeModelFile('optimize', out, final.bytes, placement);
+      const report = {
+        ...reportOf(result, modelPath, out),
+        files: written.paths,
+        kernels: kernelsReport(selection),
+        memory: { peakRssBytes: peakRssBytes(), peakTrackedBytes: result.peakTrackedBytes },
+        cpuSeconds: cpuSeconds(cpu0),
+      };
+      if (values.report) await writeFileAtomic(values.report, JSON.stringify(report, jsonSafe, 2));
+      console.log(
+        values.json
+          ? JSON.stringify(report, jsonSafe, 2)
+          : `${formatStages(result)}\n\n${kernelsLine(selection)}\nWrote ${written.paths.join(' and ')}`,
+      );
+      return 0;
+    } finally {
+      bar.done();
     }
-    const cpu0 = process.cpuUsage();
-    const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
-    const selection = await pickKernels(
-      recipe.compute.kernels,
-      "optimize: the recipe's compute.kernels cannot be honoured",
-    );
-    const result = await runPipeline({
-      model: input.bytes,
-      recipe,
-      calibration: await openDatasetPath(values.calib),
-      evaluation: values.eval ? await openDatasetPath(values.eval) : undefined,
-      training: values.train ? await openDatasetPath(values.train) : undefined,
-      runtime,
-      kernels: selection.backend,
-      onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
-    });
-    bar.done();
-    const final = result.stages[result.stages.length - 1];
-    const written = await writeModelFile('optimize', out, final.bytes, placement);
-    const report = {
-      ...reportOf(result, modelPath, out),
-      files: written.paths,
-      kernels: kernelsReport(selection),
-      memory: { peakRssBytes: peakRssBytes(), peakTrackedBytes: result.peakTrackedBytes },
-      cpuSeconds: cpuSeconds(cpu0),
-    };
-    if (values.report) await writeFileAtomic(values.report, JSON.stringify(report, jsonSafe, 2));
-    console.log(
-      values.json
-        ? JSON.stringify(report, jsonSafe, 2)
-        : `${formatStages(result)}\n\n${kernelsLine(selection)}\nWrote ${written.paths.join(' and ')}`,
-    );
-    return 0;
-  } catch (e) {
-    bar.done();
-    if (
-      e instanceof RecipeError ||
-      e instanceof DatasetError ||
-      e instanceof PreprocessError ||
-      e instanceof QuantError ||
-      e instanceof TrainError
-    )
-      throw new UserError(`optimize: ${e.message}`);
-    throw e;
-  }
-}
+  },
+});
 
 /** CPU time of the whole process (all runtime threads) since `from`, in seconds. */
 function cpuSeconds(from: NodeJS.CpuUsage): number {
@@ -163,7 +145,6 @@ function reportOf(result: PipelineResult, model: string, out: string) {
       prunableChannels: result.plan.prunableChannels,
     },
     fusion: result.fusion,
-    finetune: result.finetune,
     floatBiases: result.floatBiases,
     timingsMs: result.timings,
   };

@@ -1,6 +1,6 @@
 /** `whittle prune MODEL (--ratio R | --macs-target T) … --out OUT.onnx`: filter pruning with optional recovery. */
 import { basename } from 'node:path';
-import { createOrtRuntime, DatasetError, PreprocessError, type Backend } from '../../core/eval';
+import { createOrtRuntime, type Backend } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import { costModel, exportModel, importModel } from '../../core/graph';
 import { encodeModel } from '../../core/onnx';
@@ -14,15 +14,18 @@ import {
   type PrunePlan,
   type RecoveryOptions,
 } from '../../core/prune';
-import { onePositional, parseCommandArgs } from '../args';
-import { UserError } from '../errors';
+import { defineCommand } from '../command';
+import { KERNEL_CHOICES, kernelsLine, kernelsReport, pickKernels } from '../kernels';
 import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
 import { checkOutputs } from '../output';
-import { KERNEL_CHOICES, kernelsLine, kernelsReport, pickKernels, type KernelChoice } from '../kernels';
 
-export const summary = 'filter pruning (criteria, ratio or MAC target, recovery without retraining)';
+const CRITERIA = ['l1', 'l2', 'fpgm', 'activation', 'reconstruction'] as const;
+const STEPS = ['compensate', 'lsq', 'bn'];
 
-const usage = `Usage: whittle prune MODEL.onnx (--ratio R | --macs-target T) --out OUT.onnx [options]
+export const { summary, run } = defineCommand({
+  name: 'prune',
+  summary: 'filter pruning (criteria, ratio or MAC target, recovery without retraining)',
+  usage: `Usage: whittle prune MODEL.onnx (--ratio R | --macs-target T) --out OUT.onnx [options]
 
   --ratio R             prune this fraction of each group's channels (of all, with --global)
   --macs-target T       remove this fraction of the model's MACs (0.4 = 40 %)
@@ -41,13 +44,8 @@ const usage = `Usage: whittle prune MODEL.onnx (--ratio R | --macs-target T) --o
   --backend B           runtime for calibration: wasm (default) or native
 ${WEIGHTS_OPTION.usage}
   --kernels K           math kernels: auto (default: fastest here), reference, wasm or webgpu
-  --json                print the plan and costs as JSON`;
-
-const CRITERIA = ['l1', 'l2', 'fpgm', 'activation', 'reconstruction'];
-const STEPS = ['compensate', 'lsq', 'bn'];
-
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('prune', argv, {
+  --json                print the plan and costs as JSON`,
+  options: {
     ratio: { type: 'string' },
     'macs-target': { type: 'string' },
     criterion: { type: 'string' },
@@ -67,119 +65,106 @@ export async function run(argv: string[]): Promise<number> {
     out: { type: 'string' },
     weights: { type: 'string' },
     json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const path = onePositional('prune', positionals, 'MODEL.onnx path');
-  if ((values.ratio === undefined) === (values['macs-target'] === undefined))
-    throw new UserError('prune: give exactly one of --ratio and --macs-target; see `whittle prune --help`.');
-  if (!values.out) throw new UserError('prune: --out is required; see `whittle prune --help`.');
-  const ratio = fraction('ratio', values.ratio);
-  const macsTarget = fraction('macs-target', values['macs-target']);
-  const criterion = (values.criterion ?? (values.calib ? 'reconstruction' : 'fpgm')) as CriterionName;
-  if (!CRITERIA.includes(criterion))
-    throw new UserError(`prune: --criterion must be one of ${CRITERIA.join(', ')}, not "${criterion}".`);
-  const recoverList = values.recover
-    ? values.recover
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : [];
-  for (const s of recoverList)
-    if (!STEPS.includes(s))
-      throw new UserError(`prune: unknown recovery step "${s}" (use ${STEPS.join(', ')}).`);
-  if ((recoverList.length || criterion === 'activation' || criterion === 'reconstruction') && !values.calib)
-    throw new UserError('prune: recovery and the activation and reconstruction criteria need --calib DATA.');
-  const backend = values.backend ?? 'wasm';
-  if (backend !== 'wasm' && backend !== 'native')
-    throw new UserError(`prune: --backend must be wasm or native, not "${backend}".`);
+  },
+  async run({ values, one, required, fail, fraction, integer, choice, list }) {
+    const path = one('MODEL.onnx path');
+    if ((values.ratio === undefined) === (values['macs-target'] === undefined))
+      fail('give exactly one of --ratio and --macs-target; see `whittle prune --help`.');
+    const out = required('out');
+    const ratio = fraction('ratio');
+    const macsTarget = fraction('macs-target');
+    // Default: reconstruction with calibration data, FPGM without.
+    const criterion: CriterionName = values.criterion
+      ? choice('criterion', CRITERIA)
+      : values.calib
+        ? 'reconstruction'
+        : 'fpgm';
+    const recoverList = list('recover') ?? [];
+    for (const s of recoverList)
+      if (!STEPS.includes(s)) fail(`unknown recovery step "${s}" (use ${STEPS.join(', ')}).`);
+    if ((recoverList.length || criterion === 'activation' || criterion === 'reconstruction') && !values.calib)
+      fail('recovery and the activation and reconstruction criteria need --calib DATA.');
+    const backend: Backend = choice('backend', ['wasm', 'native']);
+    const calibLimit = integer('calib-limit') ?? 1000;
+    const rules = {
+      maxGroupRatio: fraction('max-group-ratio'),
+      roundTo: integer('round-to'),
+      steps: integer('steps'),
+    };
 
-  const input = await readModelFile(path);
-  const placement = WEIGHTS_OPTION.parse('prune', values.weights, input);
-  checkOutputs('prune', modelOutputs(values.out, placement), [path, ...input.dataFiles, values.calib]);
-  const { bytes } = input;
-  const kernelChoice = (values.kernels ?? 'auto') as KernelChoice;
-  if (!KERNEL_CHOICES.includes(kernelChoice))
-    throw new UserError(
-      `prune: --kernels must be one of ${KERNEL_CHOICES.join(', ')}, not "${kernelChoice}".`,
-    );
-  const graph = importModel(input.model);
-  const selection = await pickKernels(kernelChoice, `prune: --kernels ${kernelChoice} cannot run here`);
-  const kernels = selection.backend;
-  try {
-    const runtime = values.calib ? await createOrtRuntime({ backend: backend as Backend }) : undefined;
-    let calibration;
-    if (values.calib && runtime) {
-      const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
-      const dataset = await openDatasetPath(values.calib);
-      const input = (await runtime.createSession(bytes)).inputs[0];
-      calibration = await calibrationFromDataset(dataset, {
-        input,
-        preprocess,
-        limit: positiveInt('calib-limit', values['calib-limit']) ?? 1000,
+    const input = await readModelFile(path);
+    const placement = WEIGHTS_OPTION.parse('prune', values.weights, input);
+    checkOutputs('prune', modelOutputs(out, placement), [path, ...input.dataFiles, values.calib]);
+    const { bytes } = input;
+    const graph = importModel(input.model);
+    const kernelChoice = choice('kernels', KERNEL_CHOICES);
+    const selection = await pickKernels(kernelChoice, `prune: --kernels ${kernelChoice} cannot run here`);
+    const kernels = selection.backend;
+    try {
+      const runtime = values.calib ? await createOrtRuntime({ backend }) : undefined;
+      let calibration;
+      if (values.calib && runtime) {
+        const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
+        const dataset = await openDatasetPath(values.calib);
+        const input = (await runtime.createSession(bytes)).inputs[0];
+        calibration = await calibrationFromDataset(dataset, { input, preprocess, limit: calibLimit });
+      }
+      const recover: RecoveryOptions = {
+        compensate: recoverList.includes('compensate'),
+        lsq: recoverList.includes('lsq'),
+        bn: recoverList.includes('bn'),
+      };
+      const { masked, plan } = await pruneModel(graph, {
+        // Reconstruction scores are already relative output losses, comparable across layers as they are.
+        criterion: { criterion, normalize: criterion === 'reconstruction' ? 'none' : 'mean' },
+        recipe: {
+          ratio,
+          macsTarget,
+          global: values.global,
+          maxGroupRatio: rules.maxGroupRatio,
+          roundTo: rules.roundTo,
+          includeFirst: values['include-first'],
+          includeClassifier: values['include-classifier'],
+        },
+        kernels,
+        runtime,
+        calibration,
+        recover,
+        steps: rules.steps,
       });
+      const result = values['mask-only'] ? masked : cloneGraph(masked);
+      if (!values['mask-only']) removeChannels(result, plan);
+      const outBytes = encodeModel(exportModel(result));
+      await checkPrunedModel(
+        runtime ?? (await createOrtRuntime({ backend })),
+        outBytes,
+        values['mask-only'] ? undefined : encodeModel(exportModel(masked)),
+      );
+      const written = await writeModelFile('prune', out, outBytes, placement);
+      const before = costModel(graph);
+      const after = costModel(result);
+      const report = {
+        model: path,
+        out,
+        files: written.paths,
+        maskOnly: values['mask-only'] ?? false,
+        recover: recoverList,
+        plan: { ...plan, groups: plan.groups.map(({ members: _m, ...g }) => (void _m, g)) },
+        before: { parameters: before.parameters, macs: before.macs, bytes: input.fileBytes },
+        after: { parameters: after.parameters, macs: after.macs, bytes: written.bytes },
+        kernels: kernelsReport(selection),
+      };
+      console.log(
+        values.json
+          ? JSON.stringify(report, null, 2)
+          : formatReport(basename(path), plan, report, kernelsLine(selection)),
+      );
+      return 0;
+    } finally {
+      kernels.dispose();
     }
-    const recover: RecoveryOptions = {
-      compensate: recoverList.includes('compensate'),
-      lsq: recoverList.includes('lsq'),
-      bn: recoverList.includes('bn'),
-    };
-    const { masked, plan } = await pruneModel(graph, {
-      // Reconstruction scores are already relative output losses, comparable across layers as they are.
-      criterion: { criterion, normalize: criterion === 'reconstruction' ? 'none' : 'mean' },
-      recipe: {
-        ratio,
-        macsTarget,
-        global: values.global,
-        maxGroupRatio: fraction('max-group-ratio', values['max-group-ratio']),
-        roundTo: positiveInt('round-to', values['round-to']),
-        includeFirst: values['include-first'],
-        includeClassifier: values['include-classifier'],
-      },
-      kernels,
-      runtime,
-      calibration,
-      recover,
-      steps: positiveInt('steps', values.steps),
-    });
-    const result = values['mask-only'] ? masked : cloneGraph(masked);
-    if (!values['mask-only']) removeChannels(result, plan);
-    const outBytes = encodeModel(exportModel(result));
-    await checkPrunedModel(
-      runtime ?? (await createOrtRuntime({ backend: backend as Backend })),
-      outBytes,
-      values['mask-only'] ? undefined : encodeModel(exportModel(masked)),
-    );
-    const written = await writeModelFile('prune', values.out, outBytes, placement);
-    const before = costModel(graph);
-    const after = costModel(result);
-    const report = {
-      model: path,
-      out: values.out,
-      files: written.paths,
-      maskOnly: values['mask-only'] ?? false,
-      recover: recoverList,
-      plan: { ...plan, groups: plan.groups.map(({ members: _m, ...g }) => (void _m, g)) },
-      before: { parameters: before.parameters, macs: before.macs, bytes: input.fileBytes },
-      after: { parameters: after.parameters, macs: after.macs, bytes: written.bytes },
-      kernels: kernelsReport(selection),
-    };
-    console.log(
-      values.json
-        ? JSON.stringify(report, null, 2)
-        : formatReport(basename(path), plan, report, kernelsLine(selection)),
-    );
-    return 0;
-  } catch (e) {
-    if (e instanceof DatasetError || e instanceof PreprocessError) throw new UserError(`prune: ${e.message}`);
-    throw e;
-  } finally {
-    kernels.dispose();
-  }
-}
+  },
+});
 
 interface Costs {
   parameters: number;
@@ -213,19 +198,4 @@ function formatReport(
     `Wrote ${r.files.join(' and ')}${r.maskOnly ? ' (masked: same shapes, pruned channels zeroed)' : ''}`,
   );
   return lines.join('\n');
-}
-
-function fraction(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (!(v >= 0 && v < 1)) throw new UserError(`prune: --${flag} must be a number in [0, 1), not "${text}".`);
-  return v;
-}
-
-function positiveInt(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UserError(`prune: --${flag} must be a positive integer, not "${text}".`);
-  return n;
 }

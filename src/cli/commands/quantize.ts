@@ -1,26 +1,29 @@
 /** `whittle quantize MODEL --calib DATA …`: INT8 QDQ post-training quantization with a fusion report. */
 import { basename } from 'node:path';
-import { createOrtRuntime, DatasetError, modelInput, PreprocessError, type ValueMeta } from '../../core/eval';
+import { createOrtRuntime, modelInput, type ValueMeta } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import { importModel, type Graph } from '../../core/graph';
 import {
   datasetFeeds,
   describeFloatBias,
-  QuantError,
   quantizeModel,
   type CalibrationMethod,
   type QuantizeResult,
 } from '../../core/quant';
 import { createWasmBackend } from '../../kernels';
 import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
-import { onePositional, parseByteSize, parseCommandArgs, peakRssBytes } from '../args';
-import { UserError } from '../errors';
+import { parseByteSize, peakRssBytes } from '../args';
+import { defineCommand } from '../command';
 import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
 import { checkOutputs } from '../output';
+import { UserError } from '../errors';
 
-export const summary = 'INT8 post-training quantization (QDQ) with calibration and a fusion report';
+const METHODS: readonly CalibrationMethod[] = ['minmax', 'ema', 'percentile', 'entropy', 'mse'];
 
-const usage = `Usage: whittle quantize MODEL.onnx --calib DIR|FILE [options]
+export const { summary, run } = defineCommand({
+  name: 'quantize',
+  summary: 'INT8 post-training quantization (QDQ) with calibration and a fusion report',
+  usage: `Usage: whittle quantize MODEL.onnx --calib DIR|FILE [options]
 
   --calib DIR|FILE      calibration data: IDX, .npy/.npz, image folders or a .zip (labels not needed)
   --preprocess P        preset (imagenet, unit, signed), JSON, or a JSON file; default: inferred
@@ -32,12 +35,8 @@ const usage = `Usage: whittle quantize MODEL.onnx --calib DIR|FILE [options]
   --memory-budget SIZE  memory calibration may use, e.g. 1G (default) or 512M: sets batch size and passes
   --out OUT.onnx        where to write the INT8 model (default MODEL.int8.onnx)
 ${WEIGHTS_OPTION.usage}
-  --json                print the report as JSON`;
-
-const METHODS: readonly CalibrationMethod[] = ['minmax', 'ema', 'percentile', 'entropy', 'mse'];
-
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('quantize', argv, {
+  --json                print the report as JSON`,
+  options: {
     calib: { type: 'string' },
     preprocess: { type: 'string' },
     method: { type: 'string' },
@@ -49,41 +48,30 @@ export async function run(argv: string[]): Promise<number> {
     out: { type: 'string' },
     weights: { type: 'string' },
     json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const modelPath = onePositional('quantize', positionals, 'MODEL.onnx path');
-  if (!values.calib) throw new UserError('quantize: --calib is required; see `whittle quantize --help`.');
-  const method = (values.method ?? 'minmax') as CalibrationMethod;
-  if (!METHODS.includes(method))
-    throw new UserError(`quantize: --method must be one of ${METHODS.join(', ')}, not "${values.method}".`);
-  const activations = values.activations ?? 'uint8';
-  if (activations !== 'uint8' && activations !== 'int8')
-    throw new UserError(`quantize: --activations must be uint8 or int8, not "${activations}".`);
-  const samples = values.samples === undefined ? 1000 : Number(values.samples);
-  if (!Number.isInteger(samples) || samples < 1)
-    throw new UserError(`quantize: --samples must be a positive integer, not "${values.samples}".`);
-  const memoryBudget =
-    values['memory-budget'] === undefined
-      ? undefined
-      : parseByteSize('quantize', 'memory-budget', values['memory-budget']);
-  const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.int8.onnx');
+  },
+  async run({ values, one, required, choice, integer, list }) {
+    const modelPath = one('MODEL.onnx path');
+    const calib = required('calib');
+    const method = choice('method', METHODS);
+    const activations = choice('activations', ['uint8', 'int8']);
+    const samples = integer('samples') ?? 1000;
+    const memoryBudget =
+      values['memory-budget'] === undefined
+        ? undefined
+        : parseByteSize('quantize', 'memory-budget', values['memory-budget']);
+    const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.int8.onnx');
 
-  try {
     const input = await readModelFile(modelPath);
     const placement = WEIGHTS_OPTION.parse('quantize', values.weights, input);
     checkOutputs('quantize', modelOutputs(out, placement), [
       modelPath,
       ...input.dataFiles,
-      values.calib,
+      calib,
       values.preprocess,
     ]);
     const graph = importModel(input.model);
     const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
-    const dataset = await openDatasetPath(values.calib);
+    const dataset = await openDatasetPath(calib);
     const runtime = await createOrtRuntime({ backend: 'native' });
     const started = performance.now();
     const cpu0 = process.cpuUsage();
@@ -96,12 +84,7 @@ export async function run(argv: string[]): Promise<number> {
       activations,
       memoryBudget,
       perChannel: !values['per-tensor'],
-      exclude: values.exclude
-        ? values.exclude
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined,
+      exclude: list('exclude'),
       calibration: datasetFeeds(dataset, inputMeta(graph), { preprocess, limit: samples }),
     });
     const written = await writeModelFile('quantize', out, result.bytes, placement);
@@ -130,12 +113,8 @@ export async function run(argv: string[]): Promise<number> {
     };
     console.log(values.json ? JSON.stringify(report, null, 2) : format(modelPath, out, report, result));
     return 0;
-  } catch (e) {
-    if (e instanceof DatasetError || e instanceof PreprocessError || e instanceof QuantError)
-      throw new UserError(`quantize: ${e.message}`);
-    throw e;
-  }
-}
+  },
+});
 
 /** The model's first input as the eval module describes inputs. */
 function inputMeta(graph: Graph): ValueMeta {

@@ -120,6 +120,8 @@ const evaluateSection = z
     runs: z.number().int().min(1).max(10_000).default(20),
     warmup: z.number().int().min(0).max(1000).default(3),
     batch: z.number().int().min(1).max(1024).default(1),
+    /** Time on a software WebGPU adapter (SwiftShader) too; its timings say nothing about a GPU. */
+    softwareGpu: z.boolean().default(false),
   })
   .strict();
 

@@ -50,6 +50,17 @@ export function EvaluateControls() {
         />
         Also time on WebGPU (when available)
       </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={evaluate.softwareGpu}
+          disabled={!evaluate.webgpu}
+          onChange={(e) => update({ softwareGpu: e.target.checked })}
+          data-testid="software-gpu"
+        />
+        Time a software WebGPU adapter too (SwiftShader: skipped by default, its timings say nothing about a
+        GPU)
+      </label>
       <p className="field-hint">
         onnxruntime wasm with {evaluate.threads} thread{evaluate.threads === 1 ? '' : 's'}
         {typeof crossOriginIsolated !== 'undefined' && !crossOriginIsolated

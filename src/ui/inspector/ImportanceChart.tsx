@@ -1,4 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { niceStep, niceTicks } from '../ticks';
 
 /** Per-channel importance as bars; the channels the plan removes are drawn in red. */
 export function ImportanceChart({
@@ -11,6 +12,9 @@ export function ImportanceChart({
   criterion: string;
 }) {
   const data = values.map((v, c) => ({ channel: c, value: v }));
+  // Channel labels every round step (0, 8, 16 … or 0, 5, 10 …), value ticks at round values.
+  const channelStep = Math.max(1, Math.floor(niceStep(values.length, 6)));
+  const valueTicks = niceTicks(0, Math.max(0, ...values), 4);
   return (
     <figure
       className="importance-chart"
@@ -24,8 +28,14 @@ export function ImportanceChart({
           barCategoryGap={values.length > 64 ? 0 : 1}
         >
           <CartesianGrid vertical={false} stroke="#eaecf0" />
-          <XAxis dataKey="channel" tick={{ fontSize: 10 }} interval="preserveStartEnd" minTickGap={18} />
-          <YAxis tick={{ fontSize: 10 }} width={52} tickFormatter={(v: number) => v.toPrecision(2)} />
+          <XAxis dataKey="channel" tick={{ fontSize: 10 }} interval={channelStep - 1} />
+          <YAxis
+            tick={{ fontSize: 10 }}
+            width={52}
+            domain={[0, valueTicks.at(-1) ?? 'auto']}
+            ticks={valueTicks}
+            tickFormatter={(v: number) => String(Number(v.toPrecision(3)))}
+          />
           <Tooltip
             formatter={(v) => [Number(v).toPrecision(4), criterion]}
             labelFormatter={(c) => `channel ${c}${removed.has(Number(c)) ? ' (removed)' : ''}`}

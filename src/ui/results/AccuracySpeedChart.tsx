@@ -1,6 +1,7 @@
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { STAGE_COLORS, shortStageName, stageRows } from '../../core/report';
 import type { RunRecord } from '../../state';
+import { niceTicks } from '../ticks';
 
 /** Compared runs differ by marker shape; colour tells the stage (STAGE_COLORS, shared with the report). */
 const RUN_SHAPES = ['circle', 'square', 'triangle', 'diamond'] as const;
@@ -28,6 +29,12 @@ function BackendChart({ backend, runs }: { backend: string; runs: readonly RunRe
       return [{ key: `${run.id}-${r.name}`, name: shortStageName(r.name), stage: r.name, k, data: [point] }];
     }),
   );
+  const points = series.map((s) => s.data[0]);
+  const xTicks = niceTicks(0, Math.max(...points.map((p) => p.x), 0) * 1.05);
+  const yTicks = niceTicks(
+    Math.max(0, Math.min(...points.map((p) => p.y)) - 1),
+    Math.min(100, Math.max(...points.map((p) => p.y)) + 0.5),
+  );
   const metric = runs.every((r) => r.summary.metric === 'accuracy')
     ? 'top-1 accuracy'
     : 'top-1 accuracy / agreement';
@@ -52,7 +59,8 @@ function BackendChart({ backend, runs }: { backend: string; runs: readonly RunRe
             type="number"
             dataKey="x"
             name="latency"
-            domain={[0, (max: number) => max * 1.1]}
+            domain={[xTicks[0] ?? 0, xTicks.at(-1) ?? 'auto']}
+            ticks={xTicks}
             tick={{ fontSize: 11 }}
             tickFormatter={(v: number) => Number(v.toPrecision(2)).toString()}
             label={{
@@ -67,10 +75,8 @@ function BackendChart({ backend, runs }: { backend: string; runs: readonly RunRe
             dataKey="y"
             name={metric}
             unit=" %"
-            domain={[
-              (min: number) => Math.max(0, Math.floor(min - 2)),
-              (max: number) => Math.min(100, Math.ceil(max + 1)),
-            ]}
+            domain={[yTicks[0] ?? 0, yTicks.at(-1) ?? 100]}
+            ticks={yTicks}
             tick={{ fontSize: 11 }}
             width={56}
           />

@@ -1,5 +1,6 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStudio, type StudioStore } from '../../state';
+import { niceTicks } from '../ticks';
 
 const selectSweep = (s: StudioStore) => s.sweep;
 const selectSensitivity = (s: StudioStore) => s.sensitivity;
@@ -19,6 +20,8 @@ export function StudiesPanel() {
   const busy = useStudio(selectBusy);
   const file = useStudio(selectFile);
   const data = sweep?.points.map((p) => ({ ratio: Math.round(100 * p.ratio), value: 100 * p.metric }));
+  const values = data?.map((d) => d.value) ?? [];
+  const yTicks = values.length ? niceTicks(Math.min(...values), Math.max(...values), 4) : [];
   return (
     <section className="studies" aria-labelledby="studies-title">
       <h3 id="studies-title" className="results-title">
@@ -57,7 +60,13 @@ export function StudiesPanel() {
                   tick={{ fontSize: 11 }}
                   label={{ value: 'channels pruned', position: 'insideBottom', offset: -10, fontSize: 12 }}
                 />
-                <YAxis unit=" %" domain={['auto', 'auto']} tick={{ fontSize: 11 }} width={64} />
+                <YAxis
+                  unit=" %"
+                  domain={[yTicks[0] ?? 'auto', yTicks.at(-1) ?? 'auto']}
+                  ticks={yTicks}
+                  tick={{ fontSize: 11 }}
+                  width={64}
+                />
                 <Tooltip
                   formatter={(v) => [
                     `${Number(v).toFixed(2)} %`,
