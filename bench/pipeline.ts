@@ -6,10 +6,10 @@
  *
  * Env: MACS_TARGET (default 0.4), RECOVER (default compensate,lsq,bn), CRITERION (default
  * reconstruction), GLOBAL (1 for one global ranking), STEPS (progressive steps, default 1),
- * THREADS (default 1), EVAL_LIMIT (default all), PARTS (default zoo,ocr), MODELS (zoo models).
+ * THREADS (default 1), EVAL_LIMIT (default all), PARTS (default zoo,ocr), MODELS (zoo models),
+ * OCR_METHOD (calibration of the PaddleOCR models, default mse: see tests/quant/paddle-cls.test.ts).
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import {
   createOrtRuntime,
   exposeIntermediates,
@@ -18,9 +18,10 @@ import {
 } from '../src/core/eval';
 import { openDatasetPath } from '../src/core/eval/node';
 import { parseRecipe, runPipeline, type PipelineResult } from '../src/core/pipeline';
-import { quantizeModel } from '../src/core/quant';
+import { quantizeModel, type CalibrationMethod } from '../src/core/quant';
 import { createWasmBackend } from '../src/kernels';
 import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
+import { calibrationImages, strips, testImages } from '../tests/quant/text-strips';
 
 const env = process.env;
 const macsTarget = Number(env.MACS_TARGET ?? 0.4);
@@ -120,23 +121,11 @@ for (const name of parts.includes('zoo') ? zoo : []) {
   table(name, result, await bareCalibrationMs(model));
 }
 
-// PaddleOCR: INT8 against FP32 on text-line-like strips of Fashion-MNIST images (no real text images offline).
-const pixels = new Uint8Array(
-  gunzipSync(readFileSync('tests/fixtures/fmnist-calib/train-images-idx3-ubyte.gz')),
-).subarray(16);
-function strips(name: string, start: number, n: number, H: number, W: number): Record<string, TensorData> {
-  const data = new Float32Array(n * 3 * H * W);
-  for (let s = 0; s < n; s++)
-    for (let h = 0; h < H; h++)
-      for (let w = 0; w < W; w++) {
-        const img = ((start + s) * 8 + Math.floor(w / H)) % 1000;
-        const v = pixels[img * 784 + Math.floor((h * 28) / H) * 28 + Math.floor(((w % H) * 28) / H)];
-        for (let c = 0; c < 3; c++) data[((s * 3 + c) * H + h) * W + w] = (v / 255 - 0.5) / 0.5;
-      }
-  return { [name]: { type: 'float32', data, dims: [n, 3, H, W] } };
-}
+// PaddleOCR: INT8 against FP32 on text-line-like strips of Fashion-MNIST images (no real text images
+// offline): calibration strips from the calibration images, fidelity strips from the test images.
+const ocrMethod = (env.OCR_METHOD ?? 'mse') as CalibrationMethod;
 console.log(
-  '\nPaddleOCR INT8 vs FP32 (min/max calibration on 64 strips, fidelity on 64 others; output and the logits before its last activation):',
+  `\nPaddleOCR INT8 vs FP32 (${ocrMethod} calibration on 64 strips of calibration images, fidelity on 64 strips of test images; output and the logits before its last activation):`,
 );
 const native = await createOrtRuntime({ backend: 'native' });
 const fmt = (f: ReturnType<FidelityAccumulator['result']>) =>
@@ -153,7 +142,11 @@ for (const [file, H, W] of parts.includes('ocr') ? ocrModels : []) {
   const q = await quantizeModel(bytes, {
     runtime: native,
     kernels,
-    calibration: Array.from({ length: 8 }, (_, i) => strips(inputName, i * 8, 8, H, W)),
+    method: ocrMethod,
+    calibration: Array.from(
+      { length: 8 },
+      (_, i) => strips(calibrationImages(), inputName, i * 8, 8, H, W).feeds,
+    ),
   });
   const nodes = q.float.nodes();
   const last = nodes[nodes.length - 1];
@@ -162,7 +155,7 @@ for (const [file, H, W] of parts.includes('ocr') ? ocrModels : []) {
   const qs = await native.createSession(exposeIntermediates(q.bytes, [logitName]));
   const [out, logits] = [new FidelityAccumulator(), new FidelityAccumulator()];
   for (let i = 0; i < 8; i++) {
-    const feeds = strips(inputName, 400 + i * 8, 8, H, W);
+    const { feeds } = strips(testImages(), inputName, i * 8, 8, H, W);
     const [a, b] = [await ref.run(feeds), await qs.run(feeds)];
     for (const [acc, name] of [
       [out, outName],

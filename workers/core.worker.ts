@@ -18,8 +18,9 @@ import { layoutView, openModelView, type GraphLayout } from '../src/core/view';
 import { browserImageDecoder } from '../src/platform/browser-image-decoder';
 import { readBlob } from './read-blob';
 import { firstInput, session } from './session';
-import { RecipeError } from '../src/core/pipeline';
+import { RecipeError, type Recipe } from '../src/core/pipeline';
 import { runOnce, stageModels } from './run-job';
+import { planOnce } from './plan-job';
 import { evaluateOpen, groupSensitivity, sweepRatios } from './study-jobs';
 import type {
   EvaluateReply,
@@ -39,6 +40,7 @@ import type {
   OpenProgressPhase,
   OpenReply,
   OpenRequest,
+  PlanReply,
   PreprocessReply,
   DatasetRequest,
 } from './protocol';
@@ -179,6 +181,20 @@ const api = {
       const f = failure(err);
       if (f) return f;
       throw err;
+    }
+  },
+
+  /**
+   * The plan a run of `recipe` would make (the prune stage's own planner), for the estimate, the
+   * group list and the inspector. Not a job: it may answer while a run is in progress.
+   */
+  async plan(recipe: Recipe): Promise<PlanReply> {
+    try {
+      return { ok: true, plan: await planOnce(recipe) };
+    } catch (err) {
+      return (
+        failure(err) ?? { ok: false, error: { message: (err as Error).message ?? String(err), code: 'plan' } }
+      );
     }
   },
 

@@ -3,11 +3,13 @@ import { defaultRecipe, emptySlot } from './defaults';
 import { modelSlice } from './model-slice';
 import { recipeSlice } from './recipe-slice';
 import { runSlice } from './run-slice';
+import { watchPlan } from './plan-slice';
 import { createSources } from './sources';
 import type { CoreClient, SampleCatalog, StudioState, StudioStore } from './types';
 
 const initialState = (): StudioState => ({
   model: null,
+  plan: { preview: null, pending: false, error: null },
   layout: null,
   expanded: [],
   selection: null,
@@ -43,5 +45,6 @@ export function createStudioStore(core: CoreClient, samples: SampleCatalog): Sto
     ...recipeSlice(store, core, samples, sources),
     ...runSlice(store, core, sources),
   });
+  watchPlan(store, core);
   return store;
 }

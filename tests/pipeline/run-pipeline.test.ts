@@ -76,7 +76,9 @@ describe('runPipeline on fmnist-resnet8', () => {
       expect(r.latency[0].medianMs).toBeGreaterThan(0);
     }
     const [original, pruned, recovered, int8, final] = result.stages.map((s) => s.result);
-    expect(original.accuracy!.top1).toBeCloseTo(0.916, 1);
+    // The float model gets 458 of the first 500 test images right in onnxruntime (91.6 %, as on all
+    // 10,000): an exact count, so any change to evaluation or preprocessing shows.
+    expect(original.accuracy!.top1).toBe(458 / 500);
     // Removal shrinks the float model by what the plan predicted.
     expect(pruned.macs).toBe(result.plan!.after.macs);
     const prunedCost = costModel(importModel(decodeModel(result.stages[1].bytes)));

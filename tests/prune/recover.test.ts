@@ -96,7 +96,12 @@ describe('compensation', () => {
     applyMask(maskedOne, partial);
     const one = await compensate(runtime, graph, maskedOne, partial, calibrationFromFeeds([feeds]));
     expect(relativeError(original, await runGraph(maskedOne, feeds))).toBeLessThan(1e-6);
-    expect(one.plan.groups.find((g) => g.id === g2.id)).toBeDefined();
+    // Only conv2 reads a pruned channel. It gains a bias, but its own group is not pruned: nothing
+    // of that group is listed for removal, and removal keeps the new bias whole.
+    expect(one.report.layers.map((l) => l.node)).toEqual(['conv2']);
+    expect(maskedOne.nodes().find((n) => n.name === 'conv2')!.inputs[2]).toMatch(/^conv2\.bias/);
+    expect(one.plan.groups.find((g) => g.id === g2.id)).toMatchObject({ status: 'unchanged', prune: [], members: [] });
+    await expectRemovalEqualsMasked(maskedOne, one.plan, feeds);
     await expectRemovalEqualsMasked(masked, r.plan, feeds);
     expect(r.plan.groups.find((g) => g.id === g2.id)!.members.some((m) => m.name.startsWith('conv2.bias'))).toBe(true);
   });

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { LatencyStats, StageResult } from '../../src/core/eval';
 import { defaultRecipe } from '../../src/core/pipeline';
 import { buildReport, niceTicks, stageRows, type ReportInput } from '../../src/core/report';
+import { fidelityOverOutputs } from '../../src/core/eval';
+
+const FIGURES = { top1Agreement: 0.97, meanCosine: 0.99, sqnrDb: 20, maxAbsError: 1, count: 1000 };
+const BOXES = { top1Agreement: 0.99, meanCosine: 0.95, sqnrDb: 12.5, maxAbsError: 2, count: 1000 };
 
 const latency = (backend: 'wasm' | 'webgpu', medianMs: number): LatencyStats => ({
   label: '',
@@ -38,7 +42,7 @@ const stage = (
     accuracy: { top1, top5: 1, count: 1000 },
     ...(name === 'original'
       ? {}
-      : { fidelity: { top1Agreement: 0.97, meanCosine: 0.99, sqnrDb: 20, maxAbsError: 1, count: 1000 } }),
+      : { fidelity: fidelityOverOutputs([{ output: 'logits', ...FIGURES }, { output: 'boxes', ...BOXES }]) }),
     latency: [latency('wasm', ms[0]), latency('webgpu', ms[1])],
     timeMs: 10,
   },
@@ -134,6 +138,14 @@ describe('HTML report', () => {
     expect(html).toContain('−1.90 pt'); // 91.6 → 89.7
     expect(html).toContain('9,345,920');
     expect(html).toContain('3.20×');
+  });
+
+  it('names the fidelity of every output of every stage', () => {
+    const section = html.slice(html.indexOf('Fidelity to the original, per output'));
+    expect(section.match(/<td>logits<\/td>/g)).toHaveLength(2);
+    expect(section.match(/<td>boxes<\/td>/g)).toHaveLength(2);
+    expect(section).toContain('12.50 dB');
+    expect(section).toContain('0.950000');
   });
 
   it('draws one chart per backend with one point per stage, plus the sweep', () => {

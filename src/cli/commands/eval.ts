@@ -121,10 +121,13 @@ function formatReport(
     );
   if (r.fidelity && ref) {
     const f = r.fidelity;
-    const sqnr = Number.isFinite(f.sqnrDb) ? `${f.sqnrDb.toFixed(2)} dB` : '∞ dB (identical)';
-    lines.push(
-      `  vs ${basename(ref)}: top-1 agreement ${pct(f.top1Agreement)}, cosine ${f.meanCosine.toFixed(6)}, SQNR ${sqnr}, max |error| ${f.maxAbsError.toPrecision(4)}`,
-    );
+    lines.push(`  vs ${basename(ref)}, per output:`);
+    for (const o of f.outputs) {
+      const sqnr = Number.isFinite(o.sqnrDb) ? `${o.sqnrDb.toFixed(2)} dB` : '∞ dB (identical)';
+      lines.push(
+        `    ${o.output}: argmax agreement ${pct(o.top1Agreement)}, cosine ${o.meanCosine.toFixed(6)}, SQNR ${sqnr}, max |error| ${o.maxAbsError.toPrecision(4)}`,
+      );
+    }
   }
   const seconds = r.timeMs / 1000;
   lines.push(

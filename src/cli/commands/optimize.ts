@@ -13,7 +13,7 @@ import {
 import { QuantError } from '../../core/quant';
 import { selectBackend } from '../../kernels';
 import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
-import { onePositional, parseCommandArgs } from '../args';
+import { onePositional, parseByteSize, parseCommandArgs, peakRssBytes } from '../args';
 import { UserError } from '../errors';
 import { formatStages } from '../format-stages';
 import { progressBar } from '../progress-bar';
@@ -27,6 +27,7 @@ const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib D
   --eval DIR|FILE       labelled data for accuracy (without it: fidelity to the original)
   --preprocess P        preset, JSON or JSON file; overrides the recipe's data.preprocess
   --backend B           wasm (default: the same runtime as the studio) or native (onnxruntime-node)
+  --memory-budget SIZE  memory the data passes may use, e.g. 1G or 512M (overrides compute.memoryBudgetMB)
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
   --report FILE.json    every stage's measurements, the plan summary and the recipe
   --json                print the report as JSON`;
@@ -38,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
     eval: { type: 'string' },
     preprocess: { type: 'string' },
     backend: { type: 'string' },
+    'memory-budget': { type: 'string' },
     out: { type: 'string' },
     report: { type: 'string' },
     json: { type: 'boolean' },
@@ -63,6 +65,14 @@ export async function run(argv: string[]): Promise<number> {
         ...recipe,
         data: { ...recipe.data, preprocess: await readPreprocessArg(values.preprocess) },
       });
+    if (values['memory-budget'] !== undefined) {
+      const bytes = parseByteSize('optimize', 'memory-budget', values['memory-budget']);
+      recipe = parseRecipe({
+        ...recipe,
+        compute: { ...recipe.compute, memoryBudgetMB: Math.round(bytes / 1024 ** 2) },
+      });
+    }
+    const cpu0 = process.cpuUsage();
     const model = new Uint8Array(await readFile(modelPath));
     const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
     const allow = recipe.compute.kernels === 'auto' ? undefined : [recipe.compute.kernels];
@@ -84,6 +94,8 @@ export async function run(argv: string[]): Promise<number> {
     const report = {
       ...reportOf(result, modelPath, out),
       kernels: { backend: selection.backend.name, timingsMs: selection.timings },
+      memory: { peakRssBytes: peakRssBytes(), peakTrackedBytes: result.peakTrackedBytes },
+      cpuSeconds: cpuSeconds(cpu0),
     };
     if (values.report) await writeFile(values.report, JSON.stringify(report, jsonSafe, 2));
     console.log(
@@ -103,6 +115,12 @@ export async function run(argv: string[]): Promise<number> {
       throw new UserError(`optimize: ${e.message}`);
     throw e;
   }
+}
+
+/** CPU time of the whole process (all runtime threads) since `from`, in seconds. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
 }
 
 const phaseName = (p: PipelinePhase) => p.charAt(0).toUpperCase() + p.slice(1);

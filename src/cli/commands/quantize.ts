@@ -13,7 +13,9 @@ import {
   type CalibrationMethod,
   type QuantizeResult,
 } from '../../core/quant';
-import { onePositional, parseCommandArgs } from '../args';
+import { createWasmBackend } from '../../kernels';
+import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
+import { onePositional, parseByteSize, parseCommandArgs, peakRssBytes } from '../args';
 import { UserError } from '../errors';
 
 export const summary = 'INT8 post-training quantization (QDQ) with calibration and a fusion report';
@@ -27,6 +29,7 @@ const usage = `Usage: whittle quantize MODEL.onnx --calib DIR|FILE [options]
   --activations T       uint8 (default, asymmetric; fuses in onnxruntime) or int8 (symmetric)
   --samples N           calibration samples (default 1000)
   --exclude N1,N2       node names kept in float
+  --memory-budget SIZE  memory calibration may use, e.g. 1G (default) or 512M: sets batch size and passes
   --out OUT.onnx        where to write the INT8 model (default MODEL.int8.onnx)
   --json                print the report as JSON`;
 
@@ -41,6 +44,7 @@ export async function run(argv: string[]): Promise<number> {
     activations: { type: 'string' },
     samples: { type: 'string' },
     exclude: { type: 'string' },
+    'memory-budget': { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -60,6 +64,10 @@ export async function run(argv: string[]): Promise<number> {
   const samples = values.samples === undefined ? 1000 : Number(values.samples);
   if (!Number.isInteger(samples) || samples < 1)
     throw new UserError(`quantize: --samples must be a positive integer, not "${values.samples}".`);
+  const memoryBudget =
+    values['memory-budget'] === undefined
+      ? undefined
+      : parseByteSize('quantize', 'memory-budget', values['memory-budget']);
   const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.int8.onnx');
 
   try {
@@ -69,10 +77,15 @@ export async function run(argv: string[]): Promise<number> {
     const dataset = await openDatasetPath(values.calib);
     const runtime = await createOrtRuntime({ backend: 'native' });
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
+    // Observers and weight rounding run in the WASM SIMD kernels, as in the studio.
+    const kernels = await createWasmBackend(nodeWasmLoader);
     const result = await quantizeModel(graph, {
       runtime,
+      kernels,
       method,
       activations,
+      memoryBudget,
       perChannel: !values['per-tensor'],
       exclude: values.exclude
         ? values.exclude
@@ -97,6 +110,13 @@ export async function run(argv: string[]): Promise<number> {
       fusion: result.fusion,
       floatBiases: result.floatBiases,
       seconds,
+      cpuSeconds: (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6,
+      calibrationPlan: {
+        batchSize: result.calibration.plan.batchSize,
+        passes: result.calibration.plan.passes.length,
+        estimatedBytes: result.calibration.plan.estimatedBytes,
+      },
+      memory: { peakRssBytes: peakRssBytes(), peakTrackedBytes: result.calibration.peakTrackedBytes },
     };
     console.log(values.json ? JSON.stringify(report, null, 2) : format(modelPath, out, report, result));
     return 0;
@@ -122,6 +142,8 @@ function format(
     samples: number;
     method: string;
     seconds: number;
+    calibrationPlan: { batchSize: number; passes: number };
+    memory: { peakRssBytes: number; peakTrackedBytes: number };
   },
   result: QuantizeResult,
 ): string {
@@ -132,6 +154,9 @@ function format(
     `  size ${kb(r.bytes.float)} → ${kb(r.bytes.int8)} (${r.bytes.ratio.toFixed(2)}× smaller)`,
     `  scheme: ${result.plan.scheme.activations} activations, int8 weights ${result.plan.scheme.perChannel ? 'per channel' : 'per tensor'}; ${r.method} calibration on ${r.samples} samples in ${r.seconds.toFixed(1)} s`,
   ];
+  lines.push(
+    `  memory: peak ${mb(r.memory.peakRssBytes)} resident, ${mb(r.memory.peakTrackedBytes)} of activations held; batches of ${r.calibrationPlan.batchSize}, ${r.calibrationPlan.passes} pass${r.calibrationPlan.passes === 1 ? '' : 'es'}`,
+  );
   if (p.fromOpset !== p.toOpset || p.batchNormsFolded > 0)
     lines.push(`  prepared: opset ${p.fromOpset} → ${p.toOpset}, ${p.batchNormsFolded} BatchNorm folded`);
   const ops = Object.entries(f.predictedOps)
@@ -151,3 +176,4 @@ function format(
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+const mb = (n: number) => `${(n / 1024 ** 2).toFixed(0)} MiB`;

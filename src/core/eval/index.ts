@@ -22,9 +22,18 @@ export {
   type FileEntry,
   type FileSource,
 } from './data/file-source';
-export { zipFileSource } from './data/zip';
+export { zipFileSource, type ZipFileSource } from './data/zip';
+export { DEFAULT_DATA_LIMITS, DataLimitError, type DataLimits } from './data/limits';
 export { IMAGE_EXTENSIONS, type ImageDecoder, type RawImage } from './data/image';
 export type { Dataset, Sample } from './data/dataset';
+export type {
+  BoxTargets,
+  DatasetTargets,
+  GroundTruthBox,
+  ImageBoxes,
+  Mask,
+  MaskTargets,
+} from './data/targets';
 export { openDataset, type OpenDatasetOptions } from './data/open-dataset';
 export { idxDataset } from './data/idx-dataset';
 export { parseIdx, type IdxArray } from './data/idx';
@@ -43,10 +52,23 @@ export { batches, type BatchOptions, type DatasetBatch } from './data/batches';
 
 export { TopKAccumulator, argmax, type AccuracyResult } from './metrics/classification';
 export { SegmentationAccumulator, type SegmentationResult } from './metrics/segmentation';
-export { FidelityAccumulator, sqnrDb, type FidelityResult } from './metrics/fidelity';
+export {
+  FidelityAccumulator,
+  fidelityOverOutputs,
+  sqnrDb,
+  type FidelityFigures,
+  type FidelityResult,
+  type OutputFidelity,
+} from './metrics/fidelity';
 export { TensorErrorAccumulator, type TensorErrorRow } from './metrics/tensor-error';
 
-export { evaluateModel, measureTensorErrors, type EvaluateOptions, type EvaluationReport } from './evaluate';
+export {
+  evaluateModel,
+  measureTensorErrors,
+  type BatchScorer,
+  type EvaluateOptions,
+  type EvaluationReport,
+} from './evaluate';
 export {
   compareLatency,
   measureLatency,
@@ -58,8 +80,9 @@ export {
 } from './latency';
 export { syntheticFeeds } from './synthetic-feeds';
 export { exposeIntermediates } from './intermediates';
+export { MemoryMeter, DEFAULT_MEMORY_BUDGET, bytesOf } from './memory';
 export { modelInput } from './model-input';
-export type { StageResult } from './stage-result';
+export type { StageResult, TaskScore } from './stage-result';
 export {
   createOrtRuntime,
   createSession,

@@ -20,7 +20,8 @@ function byteCount(r: ProtoReader, t: Tensor, key: string, text: string): number
 
 /**
  * Returns the bytes of a tensor with `data_location = EXTERNAL`: `length` bytes from `offset` in the
- * file named by `location` (ONNX IR "External Tensor Data"), as a view over the caller's buffer.
+ * file named by `location` (ONNX IR "External Tensor Data"): a view over the caller's buffer, or the
+ * range read from a ranged file once its size is known to hold it.
  */
 export function resolveExternalData(r: ProtoReader, t: Tensor): Uint8Array {
   const location = externalDataKey(t, 'location');
@@ -37,12 +38,13 @@ export function resolveExternalData(r: ProtoReader, t: Tensor): Uint8Array {
   const offsetText = externalDataKey(t, 'offset');
   const lengthText = externalDataKey(t, 'length');
   const offset = offsetText === undefined ? 0 : byteCount(r, t, 'offset', offsetText);
-  const length = lengthText === undefined ? file.length - offset : byteCount(r, t, 'length', lengthText);
-  if (offset + length > file.length || length < 0) {
+  const size = file instanceof Uint8Array ? file.length : file.size;
+  const length = lengthText === undefined ? size - offset : byteCount(r, t, 'length', lengthText);
+  if (offset + length > size || length < 0) {
     throw new OnnxFormatError(
       'truncated',
-      `External data file '${location}' is truncated: tensor '${t.name}' needs bytes ${offset} to ${offset + length} but the file has ${file.length}.`,
+      `External data file '${location}' is truncated: tensor '${t.name}' needs bytes ${offset} to ${offset + length} but the file has ${size}.`,
     );
   }
-  return file.subarray(offset, offset + length);
+  return file instanceof Uint8Array ? file.subarray(offset, offset + length) : file.read(offset, length);
 }

@@ -1,6 +1,6 @@
 /**
  * The recipe: a versioned JSON document naming every choice of a run (pruning, recovery,
- * quantization, data preprocessing, evaluation and benchmark settings). It is the unit of
+ * quantization, data preprocessing, the task that defines accuracy, evaluation and benchmark settings). It is the unit of
  * reproducibility: the same recipe on the same model gives the same model in the page and the CLI.
  */
 import { z } from 'zod';
@@ -87,6 +87,33 @@ const evaluateSection = z
   })
   .strict();
 
+const taskSection = z
+  .object({
+    /** What the metric is; `auto` decides from the outputs' shapes and the evaluation data. */
+    kind: z.enum(['auto', 'classification', 'segmentation', 'detection', 'outputs']).default('auto'),
+    /** Segmentation: mask value of pixels not scored. */
+    ignoreIndex: z.number().int().min(0).max(65535).default(255),
+    detection: z
+      .object({
+        format: z.enum(['auto', 'yolo', 'boxes-scores', 'ssd']).default('auto'),
+        scoreThreshold: z.number().min(0).max(1).default(0.001),
+        /** Class-wise NMS IoU. */
+        nmsIou: z.number().gt(0).max(1).default(0.5),
+        maxDetections: z.number().int().min(1).max(10_000).default(100),
+        /** SSD box-coding variances (centre, size). */
+        variances: z.tuple([z.number().positive(), z.number().positive()]).default([0.1, 0.2]),
+      })
+      .strict()
+      .default(() => ({
+        format: 'auto' as const,
+        scoreThreshold: 0.001,
+        nmsIou: 0.5,
+        maxDetections: 100,
+        variances: [0.1, 0.2] as [number, number],
+      })),
+  })
+  .strict();
+
 const computeSection = z
   .object({
     /**
@@ -95,6 +122,11 @@ const computeSection = z
      * the same backend on both (WASM gives the same bits in Node and in the browser).
      */
     kernels: z.enum(['auto', 'reference', 'wasm', 'webgpu']).default('auto'),
+    /**
+     * Memory the data passes may use, in MiB: it sets calibration's batch size and how many tensors
+     * one pass observes (more passes when needed). The default fits a browser tab.
+     */
+    memoryBudgetMB: z.number().int().min(64).max(65_536).default(1024),
   })
   .strict();
 
@@ -105,6 +137,7 @@ export const recipeSchema = z
     quantize: quantizeSection.default(() => quantizeSection.parse({})),
     data: dataSection.default(() => dataSection.parse({})),
     evaluate: evaluateSection.default(() => evaluateSection.parse({})),
+    task: taskSection.default(() => taskSection.parse({})),
     compute: computeSection.default(() => computeSection.parse({})),
   })
   .strict();

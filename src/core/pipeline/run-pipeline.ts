@@ -13,7 +13,7 @@ import {
   removeChannels,
   type PrunePlan,
 } from '../prune';
-import { evaluateModel, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
+import { evaluateModel, MemoryMeter, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
 import {
   datasetFeeds,
   fallBackUntilWithinBudget,
@@ -22,7 +22,7 @@ import {
   type FusionReport,
 } from '../quant';
 import { measureStages, type StageDraft } from './measure';
-import { pruneOptionsOf, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
+import { pruneOptionsOf, prunesModel, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
 import type { PipelineInputs, PipelinePhase, PipelineResult, StageName } from './types';
 
 export class PipelineCancelled extends Error {
@@ -48,6 +48,7 @@ export async function runPipeline(inputs: PipelineInputs): Promise<PipelineResul
 async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const { recipe, runtime, kernels, signal } = inputs;
   const timings: Record<string, number> = {};
+  const meter = new MemoryMeter();
   const report = (phase: PipelinePhase, fraction: number, message: string) => {
     if (signal?.aborted) throw new PipelineCancelled();
     inputs.onProgress?.({ phase, fraction, message });
@@ -71,9 +72,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   let plan: PrunePlan | undefined;
   let pruned: Graph | undefined;
-  const pruning =
-    recipe.prune.enabled && ((recipe.prune.ratio ?? 0) > 0 || recipe.prune.macsTarget !== undefined);
-  if (pruning) {
+  if (prunesModel(recipe)) {
     report('analyse', 0, 'Finding pruning groups and ranking channels');
     const calibration = await timed('prune', () =>
       calibrationFromDataset(inputs.calibration, {
@@ -130,12 +129,20 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
           runtime,
           kernels,
           signal,
-          calibration: datasetFeeds(inputs.calibration, input, {
-            preprocess,
-            limit: recipe.data.calibrationSamples,
-            batchSize: recipe.data.batchSize,
-            signal,
-          }),
+          meter,
+          onProgress: (seen, pass, passes) =>
+            report(
+              'calibrate',
+              (k + (pass + seen / recipe.data.calibrationSamples) / passes) / targets.length,
+              `Calibrating ${t.name === 'int8' ? 'the original' : 'the pruned model'}: ${seen} samples${passes > 1 ? `, pass ${pass + 1} of ${passes}` : ''}`,
+            ),
+          calibration: () =>
+            datasetFeeds(inputs.calibration, input, {
+              preprocess,
+              limit: recipe.data.calibrationSamples,
+              batchSize: recipe.data.batchSize,
+              signal,
+            }),
         }),
       );
       let bytes = q.bytes;
@@ -170,6 +177,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     fusion,
     floatBiases,
     assumptions,
+    peakTrackedBytes: meter.peak,
     timings,
   };
 }

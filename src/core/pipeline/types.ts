@@ -60,6 +60,8 @@ export interface PipelineResult {
   floatBiases: (FloatBias & { stage: StageName })[];
   /** What preprocessing had to assume ('' when the recipe said everything). */
   assumptions: string;
+  /** Peak bytes of activation buffers the data passes held (the runtime's own arenas come on top). */
+  peakTrackedBytes: number;
   /** Wall time per phase, ms; `transform` sums the phases that make models (no evaluation or timing). */
   timings: Record<string, number>;
 }

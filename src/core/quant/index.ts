@@ -40,7 +40,15 @@ export {
   type Range,
 } from './calib/observers';
 export { GrowingHistogram } from './calib/histogram';
-export { calibrate, type CalibrateOptions, type Feeds } from './calib/calibrate';
+export {
+  calibrate,
+  calibrateWithReport,
+  type CalibrateOptions,
+  type CalibrationReport,
+  type Feeds,
+  type FeedSource,
+} from './calib/calibrate';
+export { planPasses, type PassPlan, type PassPlanInput } from './calib/passes';
 export { activationParams, type QParams } from './apply/qparams';
 export {
   quantizeWeight,

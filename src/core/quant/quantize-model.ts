@@ -4,7 +4,7 @@ import type { InferenceRuntime } from '../eval';
 import { exportModel, importModel, inferShapes, type Graph } from '../graph';
 import { decodeModel, encodeModel } from '../onnx';
 import { applyQuantization } from './apply/apply';
-import { calibrate, type CalibrateOptions, type Feeds } from './calib/calibrate';
+import { calibrateWithReport, type CalibrateOptions, type CalibrationReport, type FeedSource } from './calib/calibrate';
 import { checkFusability, type FusabilityOptions } from './check/fusability';
 import { planQuantization } from './plan/plan';
 import { prepareWithReport, type PrepareReport } from './prepare/prepare';
@@ -12,8 +12,8 @@ import type { FloatBias, FusionReport, PlanOptions, QuantPlan, Ranges } from './
 
 export interface QuantizeOptions extends PlanOptions, Omit<CalibrateOptions, 'kernels'>, FusabilityOptions {
   readonly runtime: InferenceRuntime;
-  /** Calibration batches (unlabelled model inputs). */
-  readonly calibration: AsyncIterable<Feeds> | Iterable<Feeds>;
+  /** Calibration batches (unlabelled model inputs); a function when several passes may read them. */
+  readonly calibration: FeedSource;
   readonly kernels?: KernelBackend;
 }
 
@@ -29,6 +29,8 @@ export interface QuantizeResult {
   /** Biases kept in float because their int32 would overflow (their nodes do not fuse). */
   readonly floatBiases: readonly FloatBias[];
   readonly prepare: PrepareReport;
+  /** Samples, batch size, passes and the memory calibration held. */
+  readonly calibration: Omit<CalibrationReport, 'ranges'>;
 }
 
 /** Quantizes a model (bytes or graph) to QDQ INT8 with the default or given scheme. */
@@ -40,7 +42,13 @@ export async function quantizeModel(
   const { graph: float, report: prepare } = prepareWithReport(source);
   const floatBytes = encodeModel(exportModel(float));
   const plan = planQuantization(float, inferShapes(float), options);
-  const ranges = await calibrate(floatBytes, plan, options.calibration, options.runtime, options);
+  const { ranges, ...calibration } = await calibrateWithReport(
+    floatBytes,
+    plan,
+    options.calibration,
+    options.runtime,
+    options,
+  );
   const { graph: quantized, floatBiases } = await applyQuantization(float, plan, ranges, {
     kernels: options.kernels,
   });
@@ -55,5 +63,6 @@ export async function quantizeModel(
     fusion: checkFusability(quantized, options),
     floatBiases,
     prepare,
+    calibration,
   };
 }

@@ -4,6 +4,7 @@
  * reduction, speed-up) and the recipe. No script and no external reference: it opens offline.
  */
 import { escapeHtml } from './escape';
+import { fidelitySection } from './fidelity-table';
 import { STAGE_COLORS, shortStageName, stageRows } from './rows';
 import { scatterSvg, type ChartSeries } from './svg-chart';
 import type { ReportInput, StageRow } from './types';
@@ -154,6 +155,7 @@ export function buildReport(input: ReportInput): string {
 ${summary}
 <section><h2>Accuracy against speed</h2><div class="charts">${charts(rows, input)}</div></section>
 <section><h2>Stages</h2>${table(rows, input)}</section>
+${fidelitySection(input.stages)}
 ${sweepChart(input)}${notes}
 <section><h2>Recipe</h2><pre>${escapeHtml(JSON.stringify(input.recipe, null, 2))}</pre></section>
 </body></html>

@@ -14,7 +14,6 @@ import {
 import { dataTypeName, elementCount } from '../onnx';
 import { formatAttribute } from './attribute-text';
 import { collapseBlocks } from './blocks';
-import { buildCostBasis } from './cost-basis';
 import { groupImportance } from './importance';
 import type { ModelView, NodeGroupRef, ViewEdge, ViewGroup, ViewNode, ViewTensor } from './types';
 
@@ -112,7 +111,6 @@ export function buildModelView(
     edges,
     blocks,
     groups,
-    costs: buildCostBasis(graph, analysis, cost),
     analysis: {
       producerChannels: analysis.producerChannels,
       prunableProducerChannels: analysis.prunableProducerChannels,

@@ -3,7 +3,7 @@
 // so memory stays near CHUNK_BYTES however large the batch.
 import { check, int8Min } from '../api';
 import type { KernelBackend, Kernels } from '../api';
-import { referenceKernels } from '../reference';
+import { makeTrainKernels, type TrainKernel } from './train';
 import * as v from '../validate';
 import { Arena } from './arena';
 import { instantiateKernels, wasmSimdSupported } from './module';
@@ -16,7 +16,10 @@ const CHUNK_BYTES = 16 << 20;
 
 function makeKernels(w: WasmExports): Kernels {
   const arena = new Arena(w.memory, w.heapBase());
+  return { ...makeCalibrationKernels(w, arena), ...makeTrainKernels(w, arena) };
+}
 
+function makeCalibrationKernels(w: WasmExports, arena: Arena): Omit<Kernels, TrainKernel> {
   /** Rows per chunk for a row of `rowFloats` f32 values. */
   const rowsPerChunk = (rowFloats: number): number =>
     Math.max(1, Math.floor(CHUNK_BYTES / 4 / Math.max(1, rowFloats)));
@@ -147,9 +150,16 @@ function makeKernels(w: WasmExports): Kernels {
       a.counts.set(arena.u32(pc, bins));
     },
 
-    // O(bins) scan: nothing for SIMD to win, so the reference runs it.
     async percentileRange(a) {
-      return referenceKernels.percentileRange(a);
+      const bins = a.counts.length;
+      const pc = arena.reset().reserve(bins * 4);
+      const pout = arena.reserve(8);
+      arena.commit();
+      arena.u32(pc, bins).set(a.counts);
+      if (w.percentileBins(pc, bins, a.percentile, pout) === 0) return { min: a.lo, max: a.hi };
+      const [lower, upper] = arena.i32(pout, 2);
+      const width = (a.hi - a.lo) / bins;
+      return { min: a.lo + lower * width, max: a.lo + (upper + 1) * width };
     },
 
     async entropyRange(a) {
@@ -227,7 +237,7 @@ export async function createWasmBackend(load: WasmLoader): Promise<KernelBackend
   const exports = await instantiateKernels(load);
   return {
     name: 'wasm',
-    delegated: { percentileRange: 'O(bins) scan: runs the reference' },
+    delegated: {},
     dispose() {},
     ...makeKernels(exports),
   };

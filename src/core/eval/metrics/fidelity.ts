@@ -1,7 +1,7 @@
 import { argmax } from './classification';
 
-/** How closely a model's outputs follow a reference's, over the same inputs. */
-export interface FidelityResult {
+/** How closely one output of a model follows the reference's, over the same inputs. */
+export interface FidelityFigures {
   /** Fraction of rows whose argmax matches the reference's. */
   readonly top1Agreement: number;
   /** Mean over rows of cos(ref, test). */
@@ -53,7 +53,7 @@ export class FidelityAccumulator {
     this.rows += rows;
   }
 
-  result(): FidelityResult {
+  result(): FidelityFigures {
     const n = Math.max(1, this.rows);
     return {
       top1Agreement: this.agree / n,
@@ -63,6 +63,35 @@ export class FidelityAccumulator {
       count: this.rows,
     };
   }
+}
+
+/** {@link FidelityFigures} of one named output. */
+export interface OutputFidelity extends FidelityFigures {
+  /** The test model's output name. */
+  readonly output: string;
+}
+
+/**
+ * Fidelity of every output of a model. The top-level figures are the worst over the outputs (lowest
+ * agreement, cosine and SQNR, largest error), so a model with one broken head cannot look faithful;
+ * `outputs` names each one.
+ */
+export interface FidelityResult extends FidelityFigures {
+  readonly outputs: readonly OutputFidelity[];
+}
+
+/** Folds per-output figures into a {@link FidelityResult} (worst over outputs). */
+export function fidelityOverOutputs(outputs: readonly OutputFidelity[]): FidelityResult {
+  if (outputs.length === 0) throw new Error('fidelity needs at least one output');
+  const min = (f: (o: OutputFidelity) => number) => Math.min(...outputs.map(f));
+  return {
+    top1Agreement: min((o) => o.top1Agreement),
+    meanCosine: min((o) => o.meanCosine),
+    sqnrDb: min((o) => o.sqnrDb),
+    maxAbsError: Math.max(...outputs.map((o) => o.maxAbsError)),
+    count: outputs[0].count,
+    outputs,
+  };
 }
 
 /** 10·log10(signal / noise), Infinity for zero noise. */
