@@ -4,7 +4,8 @@
  * weights on its kept inputs so that, fed the pruned network's own activations, it reproduces the
  * original network's outputs over the calibration set — layer by layer from input to output, so each
  * fit also absorbs the error of the layers before it. Closed form with ridge regularisation:
- *   W = (XᵀX + Λ)⁻¹ XᵀY,  Λ_ii = α · (XᵀX)_ii  (see `solveRidge`: each input penalised by its own energy),
+ *   W = (XᵀX + Λ)⁻¹ (XᵀY + ΛW₀),  Λ_ii = α · (XᵀX)_ii  (see `solveRidge`: each input penalised by its own
+ * energy, toward the masked weights W₀ rather than toward 0),
  * X the pruned network's input patches (im2col rows for a convolution, plus a column of ones for the
  * bias), Y the original outputs at the same positions.
  */
@@ -145,9 +146,12 @@ async function fitLayer(
   for (let k = 0; k < systems.length; k++) {
     const s = systems[k];
     const sol = new Float32Array(s.d * s.outputs);
-    await solveRidge(options.kernels, { gram: s.gram, rhs: s.cross, size: s.d, cols: s.outputs, alpha, out: sol });
+    // Shrunk toward the masked weights, not toward 0: where calibration rows are few (late layers of a
+    // 224-px model at a few samples) the fit must not invent weights the data cannot pin down.
+    const prior = currentMatrix(l, s, k, currentW, wDims, geometry, bias, intercept);
+    await solveRidge(options.kernels, { gram: s.gram, rhs: s.cross, size: s.d, cols: s.outputs, alpha, prior, out: sol });
     solutions.push(sol);
-    before += residual(s, currentMatrix(l, s, k, currentW, wDims, geometry, bias, intercept));
+    before += residual(s, prior);
     after += residual(s, sol);
     total += s.yy;
   }
