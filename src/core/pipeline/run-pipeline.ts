@@ -142,12 +142,13 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
               (k + (pass + seen / recipe.data.calibrationSamples) / passes) / targets.length,
               `Calibrating ${t.name === 'int8' ? 'the original' : 'the pruned model'}: ${seen} samples${passes > 1 ? `, pass ${pass + 1} of ${passes}` : ''}`,
             ),
-          calibration: () => datasetFeeds(inputs.calibration, input, {
-            preprocess,
-            limit: recipe.data.calibrationSamples,
-            batchSize: recipe.data.batchSize,
-            signal,
-          }),
+          calibration: () =>
+            datasetFeeds(inputs.calibration, input, {
+              preprocess,
+              limit: recipe.data.calibrationSamples,
+              batchSize: recipe.data.batchSize,
+              signal,
+            }),
         }),
       );
       let bytes = q.bytes;
