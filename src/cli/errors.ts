@@ -1,3 +1,4 @@
+import { InvalidModelError } from '../core/graph';
 import { OnnxFormatError } from '../core/onnx';
 
 /** A mistake the user can fix (bad flag, missing file): printed as one sentence, exit code 2. */
@@ -14,7 +15,7 @@ export const ExitCode = { ok: 0, unexpected: 1, badInput: 2 } as const;
  * Set WHITTLE_DEBUG=1 to see the stack of unexpected errors.
  */
 export function reportError(err: unknown): number {
-  if (err instanceof OnnxFormatError || err instanceof UserError) {
+  if (err instanceof OnnxFormatError || err instanceof InvalidModelError || err instanceof UserError) {
     console.error(`whittle: ${err.message}`);
     return ExitCode.badInput;
   }

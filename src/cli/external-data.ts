@@ -20,12 +20,14 @@ import { OnnxFormatError, type ExternalDataFile } from '../core/onnx';
  */
 export function externalDataFrom(modelPath: string, dataDir?: string) {
   const root = resolve(dataDir ?? dirname(modelPath));
-  const files = new Map<string, ExternalDataFile | undefined>();
+  const files = new Map<string, (ExternalDataFile & { path: string }) | undefined>();
   const externalData = (location: string): ExternalDataFile | undefined => {
     if (!files.has(location)) files.set(location, openExternal(root, location));
     return files.get(location);
   };
-  return { externalData };
+  /** The real paths of the files read so far (inputs an output must not overwrite). */
+  const paths = () => [...files.values()].flatMap((f) => (f ? [f.path] : []));
+  return { externalData, paths };
 }
 
 function refuse(message: string): OnnxFormatError {
@@ -37,7 +39,7 @@ const inside = (root: string, path: string) => {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 };
 
-function openExternal(root: string, location: string): ExternalDataFile | undefined {
+function openExternal(root: string, location: string): (ExternalDataFile & { path: string }) | undefined {
   const path = resolve(root, location);
   // The ONNX spec makes `location` relative to the model; never follow it out of the data folder.
   if (isAbsolute(location) || !inside(root, path))
@@ -54,7 +56,11 @@ function openExternal(root: string, location: string): ExternalDataFile | undefi
   const stats = statSync(real);
   if (!stats.isFile())
     throw refuse(`External data '${location}' in ${root} is ${kind(stats)}, not a regular file.`);
-  return { size: stats.size, read: (offset, length) => readRange(real, location, offset, length) };
+  return {
+    path: real,
+    size: stats.size,
+    read: (offset, length) => readRange(real, location, offset, length),
+  };
 }
 
 /** Reads `length` bytes at `offset`; non-blocking open so a file swapped for a FIFO cannot hang us. */

@@ -52,6 +52,8 @@ export interface CrossArgs {
 /**
  * Ridge regression normal equations: `out` = W solving (G + λI)·W = R, G [size, size] symmetric,
  * R and W [size, cols]; Cholesky in f64. Throws when G + λI is not positive definite.
+ * A small dense solve whose pivots depend on each other: the WebGPU backend runs it on its CPU
+ * backend (listed in its `delegated`), the WASM backend in WASM.
  */
 export interface RidgeArgs {
   gram: Float32Array;
@@ -90,7 +92,11 @@ export interface HistogramArgs {
   counts: Uint32Array;
 }
 
-/** Range holding `percentile`% of the histogram's mass: [lower edge at (100−p)%, upper edge at p%]. */
+/**
+ * Range holding `percentile`% of the histogram's mass: [lower edge at (100−p)%, upper edge at p%].
+ * Every backend finds the same bins (the threshold p/100 · total in f64); the WebGPU backend hands a
+ * histogram of 2^32 samples or more, which its u32 prefix sums cannot hold, to its CPU backend.
+ */
 export interface PercentileArgs {
   counts: Uint32Array;
   lo: number;

@@ -36,6 +36,7 @@ export function phasesOf(recipe: Recipe): RunPhase[] {
   return [
     ...(pruning ? (['analyse', 'prune', 'remove'] as const) : []),
     ...(pruning && recipe.prune.recover.length ? (['recover'] as const) : []),
+    ...(pruning && recipe.finetune.enabled ? (['finetune'] as const) : []),
     ...(recipe.quantize.enabled ? (['calibrate', 'quantize'] as const) : []),
     'evaluate',
     'benchmark',

@@ -21,6 +21,7 @@ function subset(rng: Rng, n: number): Int32Array {
 export const patchKernelCases: KernelCase[] = [
   {
     name: 'patchRows (im2col rows at chosen positions, kept channels)',
+    kernels: ['patchRows'],
     async run(b, rng) {
       for (const g of GEOMETRIES) {
         const x = normals(rng, g.batch * g.inChannels * g.inHeight * g.inWidth);
@@ -44,6 +45,7 @@ export const patchKernelCases: KernelCase[] = [
   },
   {
     name: 'patchRows reference · kept weights = the convolution (oracle check)',
+    kernels: [],
     async run(_b, rng) {
       for (const g of GEOMETRIES.filter((x) => x.groups === 1)) {
         const x = normals(rng, g.batch * g.inChannels * g.inHeight * g.inWidth);

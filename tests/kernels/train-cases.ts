@@ -67,6 +67,7 @@ const sizes = (g: Conv2dGeometry) => ({
 export const trainKernelCases: KernelCase[] = [
   {
     name: 'conv2dForward (+ bias)',
+    kernels: ['conv2dForward'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const g of GEOMETRIES) {
@@ -86,6 +87,7 @@ export const trainKernelCases: KernelCase[] = [
   },
   {
     name: 'conv2dBackwardData',
+    kernels: ['conv2dBackwardData'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const g of GEOMETRIES) {
@@ -104,6 +106,7 @@ export const trainKernelCases: KernelCase[] = [
   },
   {
     name: 'conv2dBackwardFilter',
+    kernels: ['conv2dBackwardFilter'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const g of GEOMETRIES) {
@@ -122,6 +125,7 @@ export const trainKernelCases: KernelCase[] = [
   },
   {
     name: 'gemm in all four layouts, overwrite and accumulate',
+    kernels: ['gemm'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [m, n, k] of [
@@ -155,6 +159,7 @@ export const trainKernelCases: KernelCase[] = [
   },
   {
     name: 'channelSums',
+    kernels: ['channelSums'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [outer, channels, inner] of [
@@ -175,6 +180,7 @@ export const trainKernelCases: KernelCase[] = [
   },
   {
     name: 'sgdUpdate (momentum, Nesterov) and adamwUpdate over three steps',
+    kernels: ['sgdUpdate', 'adamwUpdate'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const n of [1, 7, 1001]) {

@@ -63,6 +63,26 @@ describe('recipe', () => {
     expect(() => parseRecipeJson('{"version": 1,')).toThrow(/not valid JSON/);
   });
 
+  it('names the task, auto by default, and refuses unknown tasks and formats', () => {
+    expect(defaultRecipe().task).toEqual({
+      kind: 'auto',
+      ignoreIndex: 255,
+      detection: {
+        format: 'auto',
+        scoreThreshold: 0.001,
+        nmsIou: 0.5,
+        maxDetections: 100,
+        variances: [0.1, 0.2],
+      },
+    });
+    const r = parseRecipe({ version: 1, task: { kind: 'detection', detection: { format: 'ssd' } } });
+    expect(r.task.detection.format).toBe('ssd');
+    expect(r.task.detection.nmsIou).toBe(0.5);
+    const p = problems({ version: 1, task: { kind: 'pose', detection: { format: 'yolo', iou: 1 } } });
+    expect(p.some((m) => m.startsWith('task.kind:'))).toBe(true);
+    expect(p.some((m) => m.startsWith('task.detection:') && m.includes('iou'))).toBe(true);
+  });
+
   it('publishes a JSON Schema that describes the sections', () => {
     const schema = recipeJsonSchema() as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties).sort()).toEqual([
@@ -71,6 +91,7 @@ describe('recipe', () => {
       'evaluate',
       'prune',
       'quantize',
+      'task',
       'version',
     ]);
   });

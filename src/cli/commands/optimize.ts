@@ -1,5 +1,5 @@
 /** `whittle optimize MODEL --recipe R.json --calib DATA …`: the whole pipeline as one recipe. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createOrtRuntime, DatasetError, PreprocessError, type InferenceRuntime } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import {
@@ -15,6 +15,8 @@ import { selectBackend } from '../../kernels';
 import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { onePositional, parseByteSize, parseCommandArgs, peakRssBytes } from '../args';
 import { UserError } from '../errors';
+import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
+import { checkOutputs, writeFileAtomic } from '../output';
 import { formatStages } from '../format-stages';
 import { progressBar } from '../progress-bar';
 
@@ -30,6 +32,7 @@ const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib D
   --memory-budget SIZE  memory the data passes may use, e.g. 1G or 512M (overrides compute.memoryBudgetMB)
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
   --report FILE.json    every stage's measurements, the plan summary and the recipe
+${WEIGHTS_OPTION.usage}
   --json                print the report as JSON`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -42,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
     'memory-budget': { type: 'string' },
     out: { type: 'string' },
     report: { type: 'string' },
+    weights: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -57,6 +61,16 @@ export async function run(argv: string[]): Promise<number> {
     throw new UserError(`optimize: --backend must be wasm or native, not "${backend}".`);
   const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.optimized.onnx');
 
+  const input = await readModelFile(modelPath);
+  const placement = WEIGHTS_OPTION.parse('optimize', values.weights, input);
+  checkOutputs('optimize', { ...modelOutputs(out, placement), '--report': values.report }, [
+    modelPath,
+    ...input.dataFiles,
+    values.recipe,
+    values.calib,
+    values.eval,
+    values.preprocess,
+  ]);
   const bar = progressBar();
   try {
     let recipe = parseRecipeJson(await readFile(values.recipe, 'utf8'));
@@ -73,14 +87,13 @@ export async function run(argv: string[]): Promise<number> {
       });
     }
     const cpu0 = process.cpuUsage();
-    const model = new Uint8Array(await readFile(modelPath));
     const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
     const allow = recipe.compute.kernels === 'auto' ? undefined : [recipe.compute.kernels];
     const selection = await selectBackend({ wasmLoader: nodeWasmLoader, allow }).catch((e: Error) => {
       throw new UserError(`optimize: the recipe's compute.kernels cannot be honoured: ${e.message}`);
     });
     const result = await runPipeline({
-      model,
+      model: input.bytes,
       recipe,
       calibration: await openDatasetPath(values.calib),
       evaluation: values.eval ? await openDatasetPath(values.eval) : undefined,
@@ -90,18 +103,19 @@ export async function run(argv: string[]): Promise<number> {
     });
     bar.done();
     const final = result.stages[result.stages.length - 1];
-    await writeFile(out, final.bytes);
+    const written = await writeModelFile('optimize', out, final.bytes, placement);
     const report = {
       ...reportOf(result, modelPath, out),
+      files: written.paths,
       kernels: { backend: selection.backend.name, timingsMs: selection.timings },
       memory: { peakRssBytes: peakRssBytes(), peakTrackedBytes: result.peakTrackedBytes },
       cpuSeconds: cpuSeconds(cpu0),
     };
-    if (values.report) await writeFile(values.report, JSON.stringify(report, jsonSafe, 2));
+    if (values.report) await writeFileAtomic(values.report, JSON.stringify(report, jsonSafe, 2));
     console.log(
       values.json
         ? JSON.stringify(report, jsonSafe, 2)
-        : `${formatStages(result)}\n\nKernels: ${selection.backend.name} (picked by measurement among ${Object.keys(selection.timings).join(', ')})\nWrote ${out}`,
+        : `${formatStages(result)}\n\nKernels: ${selection.backend.name} (picked by measurement among ${Object.keys(selection.timings).join(', ')})\nWrote ${written.paths.join(' and ')}`,
     );
     return 0;
   } catch (e) {

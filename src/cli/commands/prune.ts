@@ -1,12 +1,12 @@
 /** `whittle prune MODEL (--ratio R | --macs-target T) … --out OUT.onnx`: filter pruning with optional recovery. */
-import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createOrtRuntime, DatasetError, PreprocessError, type Backend } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import { costModel, exportModel, importModel } from '../../core/graph';
-import { decodeModel, encodeModel } from '../../core/onnx';
+import { encodeModel } from '../../core/onnx';
 import {
   calibrationFromDataset,
+  checkPrunedModel,
   cloneGraph,
   pruneModel,
   removeChannels,
@@ -18,7 +18,8 @@ import { createReferenceBackend, createWasmBackend, type KernelBackend } from '.
 import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { onePositional, parseCommandArgs } from '../args';
 import { UserError } from '../errors';
-import { externalDataFrom } from '../external-data';
+import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
+import { checkOutputs } from '../output';
 
 export const summary = 'filter pruning (criteria, ratio or MAC target, recovery without retraining)';
 
@@ -39,6 +40,7 @@ const usage = `Usage: whittle prune MODEL.onnx (--ratio R | --macs-target T) --o
   --steps K             reach the target in K progressive steps (default 1)
   --mask-only           write the masked model (same shapes, pruned channels zeroed)
   --backend B           runtime for calibration: wasm (default) or native
+${WEIGHTS_OPTION.usage}
   --json                print the plan and costs as JSON`;
 
 const CRITERIA = ['l1', 'l2', 'fpgm', 'activation', 'reconstruction'];
@@ -62,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     'mask-only': { type: 'boolean' },
     backend: { type: 'string' },
     out: { type: 'string' },
+    weights: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -93,8 +96,11 @@ export async function run(argv: string[]): Promise<number> {
   if (backend !== 'wasm' && backend !== 'native')
     throw new UserError(`prune: --backend must be wasm or native, not "${backend}".`);
 
-  const bytes = new Uint8Array(await readFile(path));
-  const graph = importModel(decodeModel(bytes, externalDataFrom(path)));
+  const input = await readModelFile(path);
+  const placement = WEIGHTS_OPTION.parse('prune', values.weights, input);
+  checkOutputs('prune', modelOutputs(values.out, placement), [path, ...input.dataFiles, values.calib]);
+  const { bytes } = input;
+  const graph = importModel(input.model);
   const kernels = await loadKernels();
   try {
     const runtime = values.calib ? await createOrtRuntime({ backend: backend as Backend }) : undefined;
@@ -135,17 +141,23 @@ export async function run(argv: string[]): Promise<number> {
     const result = values['mask-only'] ? masked : cloneGraph(masked);
     if (!values['mask-only']) removeChannels(result, plan);
     const outBytes = encodeModel(exportModel(result));
-    await writeFile(values.out, outBytes);
+    await checkPrunedModel(
+      runtime ?? (await createOrtRuntime({ backend: backend as Backend })),
+      outBytes,
+      values['mask-only'] ? undefined : encodeModel(exportModel(masked)),
+    );
+    const written = await writeModelFile('prune', values.out, outBytes, placement);
     const before = costModel(graph);
     const after = costModel(result);
     const report = {
       model: path,
       out: values.out,
+      files: written.paths,
       maskOnly: values['mask-only'] ?? false,
       recover: recoverList,
       plan: { ...plan, groups: plan.groups.map(({ members: _m, ...g }) => (void _m, g)) },
-      before: { parameters: before.parameters, macs: before.macs, bytes: bytes.length },
-      after: { parameters: after.parameters, macs: after.macs, bytes: outBytes.length },
+      before: { parameters: before.parameters, macs: before.macs, bytes: input.fileBytes },
+      after: { parameters: after.parameters, macs: after.macs, bytes: written.bytes },
     };
     console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(basename(path), plan, report));
     return 0;
@@ -174,7 +186,7 @@ interface Costs {
 function formatReport(
   model: string,
   plan: PrunePlan,
-  r: { out: string; maskOnly: boolean; recover: string[]; before: Costs; after: Costs },
+  r: { files: string[]; maskOnly: boolean; recover: string[]; before: Costs; after: Costs },
 ): string {
   const lines = [
     `${model}: ${plan.mode} plan, criterion ${plan.criterion}, ${plan.prunedChannels} of ${plan.prunableChannels} eligible channels pruned`,
@@ -192,7 +204,7 @@ function formatReport(
     `MACs        ${r.before.macs.toLocaleString('en-US')} → ${r.after.macs.toLocaleString('en-US')} (${pct(r.after.macs, r.before.macs)})`,
     `Bytes       ${r.before.bytes.toLocaleString('en-US')} → ${r.after.bytes.toLocaleString('en-US')}`,
     `Recovery    ${r.recover.length ? r.recover.join(', ') : 'none'}`,
-    `Wrote ${r.out}${r.maskOnly ? ' (masked: same shapes, pruned channels zeroed)' : ''}`,
+    `Wrote ${r.files.join(' and ')}${r.maskOnly ? ' (masked: same shapes, pruned channels zeroed)' : ''}`,
   );
   return lines.join('\n');
 }

@@ -1,10 +1,8 @@
 /** `whittle quantize MODEL --calib DATA …`: INT8 QDQ post-training quantization with a fusion report. */
-import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createOrtRuntime, DatasetError, modelInput, PreprocessError, type ValueMeta } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import { importModel, type Graph } from '../../core/graph';
-import { decodeModel } from '../../core/onnx';
 import {
   datasetFeeds,
   describeFloatBias,
@@ -17,6 +15,8 @@ import { createWasmBackend } from '../../kernels';
 import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { onePositional, parseByteSize, parseCommandArgs, peakRssBytes } from '../args';
 import { UserError } from '../errors';
+import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
+import { checkOutputs } from '../output';
 
 export const summary = 'INT8 post-training quantization (QDQ) with calibration and a fusion report';
 
@@ -31,6 +31,7 @@ const usage = `Usage: whittle quantize MODEL.onnx --calib DIR|FILE [options]
   --exclude N1,N2       node names kept in float
   --memory-budget SIZE  memory calibration may use, e.g. 1G (default) or 512M: sets batch size and passes
   --out OUT.onnx        where to write the INT8 model (default MODEL.int8.onnx)
+${WEIGHTS_OPTION.usage}
   --json                print the report as JSON`;
 
 const METHODS: readonly CalibrationMethod[] = ['minmax', 'ema', 'percentile', 'entropy', 'mse'];
@@ -46,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
     exclude: { type: 'string' },
     'memory-budget': { type: 'string' },
     out: { type: 'string' },
+    weights: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -71,8 +73,15 @@ export async function run(argv: string[]): Promise<number> {
   const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.int8.onnx');
 
   try {
-    const bytes = new Uint8Array(await readFile(modelPath));
-    const graph = importModel(decodeModel(bytes));
+    const input = await readModelFile(modelPath);
+    const placement = WEIGHTS_OPTION.parse('quantize', values.weights, input);
+    checkOutputs('quantize', modelOutputs(out, placement), [
+      modelPath,
+      ...input.dataFiles,
+      values.calib,
+      values.preprocess,
+    ]);
+    const graph = importModel(input.model);
     const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
     const dataset = await openDatasetPath(values.calib);
     const runtime = await createOrtRuntime({ backend: 'native' });
@@ -95,7 +104,7 @@ export async function run(argv: string[]): Promise<number> {
         : undefined,
       calibration: datasetFeeds(dataset, inputMeta(graph), { preprocess, limit: samples }),
     });
-    await writeFile(out, result.bytes);
+    const written = await writeModelFile('quantize', out, result.bytes, placement);
     const seconds = (performance.now() - started) / 1000;
     const report = {
       model: modelPath,
@@ -105,7 +114,8 @@ export async function run(argv: string[]): Promise<number> {
       method,
       scheme: result.plan.scheme,
       prepare: result.prepare,
-      bytes: { float: bytes.length, int8: result.bytes.length, ratio: bytes.length / result.bytes.length },
+      files: written.paths,
+      bytes: { float: input.fileBytes, int8: written.bytes, ratio: input.fileBytes / written.bytes },
       excluded: result.plan.excluded,
       fusion: result.fusion,
       floatBiases: result.floatBiases,

@@ -1,7 +1,7 @@
-import { batches } from './data/batches';
+import { batches, type DatasetBatch } from './data/batches';
 import type { Dataset } from './data/dataset';
 import type { PreprocessSpec } from './data/preprocess';
-import { resolvePreprocess, type PreprocessPlan } from './data/resolve-preprocess';
+import { resolvePreprocess, type PreprocessPlan, type ResolvedPreprocess } from './data/resolve-preprocess';
 import { TopKAccumulator, type AccuracyResult } from './metrics/classification';
 import { FidelityAccumulator, fidelityOverOutputs, type FidelityResult } from './metrics/fidelity';
 import { TensorErrorAccumulator, type TensorErrorRow } from './metrics/tensor-error';
@@ -19,6 +19,20 @@ export interface EvaluateOptions {
   readonly outputName?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * A task metric fed batch by batch (segmentation, detection: see `core/tasks`). When one is given,
+ * classification top-k is not computed; the scorer reads the outputs it names.
+ */
+export interface BatchScorer {
+  /** Outputs it reads (every output when omitted). */
+  readonly outputs?: readonly string[];
+  add(
+    outputs: Readonly<Record<string, TensorData>>,
+    batch: DatasetBatch,
+    preprocess: ResolvedPreprocess,
+  ): void | Promise<void>;
 }
 
 /** What one pass over a dataset measured. */
@@ -41,15 +55,16 @@ export interface EvaluationReport {
 export async function evaluateModel(
   session: RuntimeSession,
   dataset: Dataset,
-  options: EvaluateOptions & { reference?: RuntimeSession } = {},
+  options: EvaluateOptions & { reference?: RuntimeSession; scorer?: BatchScorer } = {},
 ): Promise<EvaluationReport> {
   const started = performance.now();
   const { plan, outputName } = planRun(session, dataset, options);
-  const { reference } = options;
+  const { reference, scorer } = options;
   const pairs = reference ? pairOutputs(session.outputs, reference.outputs) : [];
   const fidelity = pairs.map(() => new FidelityAccumulator());
-  const fetches = reference ? [...new Set([outputName, ...pairs.map((p) => p.test)])] : [outputName];
-  const topK = dataset.labels ? new TopKAccumulator(dataset.name) : undefined;
+  const scored = scorer ? (scorer.outputs ?? session.outputs.map((o) => o.name)) : [outputName];
+  const fetches = [...new Set([...scored, ...pairs.map((p) => p.test)])];
+  const topK = dataset.labels && !scorer ? new TopKAccumulator(dataset.name) : undefined;
   const total = Math.min(dataset.size, options.limit ?? Infinity);
   let samples = 0;
   for await (const batch of batches(dataset, plan.preprocess, {
@@ -68,8 +83,11 @@ export async function evaluateModel(
         pairs.map((p) => p.reference),
       ),
     ]);
-    const logits = out[outputName].data as Float32Array;
-    if (topK && batch.labels) topK.add(logits, logits.length / n, batch.labels);
+    if (topK && batch.labels) {
+      const logits = out[outputName].data as Float32Array;
+      topK.add(logits, logits.length / n, batch.labels);
+    }
+    if (scorer) await scorer.add(out, batch, plan.preprocess);
     if (ref) {
       for (const [i, p] of pairs.entries()) {
         const a = numbers(ref[p.reference], p.reference);

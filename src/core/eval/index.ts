@@ -8,6 +8,7 @@ export type {
   Backend,
   InferenceRuntime,
   RuntimeSession,
+  SessionOptions,
   TensorArray,
   TensorData,
   TensorElementType,
@@ -25,6 +26,14 @@ export { zipFileSource, type ZipFileSource } from './data/zip';
 export { DEFAULT_DATA_LIMITS, DataLimitError, type DataLimits } from './data/limits';
 export { IMAGE_EXTENSIONS, type ImageDecoder, type RawImage } from './data/image';
 export type { Dataset, Sample } from './data/dataset';
+export type {
+  BoxTargets,
+  DatasetTargets,
+  GroundTruthBox,
+  ImageBoxes,
+  Mask,
+  MaskTargets,
+} from './data/targets';
 export { openDataset, type OpenDatasetOptions } from './data/open-dataset';
 export { idxDataset } from './data/idx-dataset';
 export { parseIdx, type IdxArray } from './data/idx';
@@ -53,7 +62,13 @@ export {
 } from './metrics/fidelity';
 export { TensorErrorAccumulator, type TensorErrorRow } from './metrics/tensor-error';
 
-export { evaluateModel, measureTensorErrors, type EvaluateOptions, type EvaluationReport } from './evaluate';
+export {
+  evaluateModel,
+  measureTensorErrors,
+  type BatchScorer,
+  type EvaluateOptions,
+  type EvaluationReport,
+} from './evaluate';
 export {
   compareLatency,
   measureLatency,
@@ -67,7 +82,7 @@ export { syntheticFeeds } from './synthetic-feeds';
 export { exposeIntermediates } from './intermediates';
 export { MemoryMeter, DEFAULT_MEMORY_BUDGET, bytesOf } from './memory';
 export { modelInput } from './model-input';
-export type { StageResult } from './stage-result';
+export type { StageResult, TaskScore } from './stage-result';
 export {
   createOrtRuntime,
   createSession,

@@ -5,6 +5,24 @@ import type { SegmentationResult } from './metrics/segmentation';
 import type { LatencyStats } from './latency';
 
 /**
+ * A task's metric as results show it: the headline figure (mIoU, mAP@.5, top-1) and the others beside it.
+ * Built by `core/tasks`; structural here so results and reports need no task-specific code.
+ */
+export interface TaskScore {
+  readonly task: 'classification' | 'segmentation' | 'detection' | 'outputs';
+  /** Name of the headline figure, e.g. "mIoU". */
+  readonly metric: string;
+  /** The headline figure, 0–1. */
+  readonly value: number;
+  /** Every figure by name (e.g. "pixel accuracy", "mAP@[.5:.95]"), 0–1. */
+  readonly figures: Readonly<Record<string, number>>;
+  /** Per-class figure (IoU or AP) by class name; NaN where the class never occurs. */
+  readonly perClass?: readonly { readonly name: string; readonly value: number }[];
+  /** Samples scored. */
+  readonly count: number;
+}
+
+/**
  * What one pipeline stage produced, for the results table and charts. JSON-serialisable except that
  * an SQNR of a lossless stage is `Infinity` (structured clone keeps it; JSON writers must map it).
  */
@@ -17,6 +35,8 @@ export interface StageResult {
   readonly macs?: number;
   readonly accuracy?: AccuracyResult;
   readonly segmentation?: SegmentationResult;
+  /** The task's metric (present whenever the evaluation data has labels, masks or boxes). */
+  readonly score?: TaskScore;
   /** Against the stage's reference (usually the original model). */
   readonly fidelity?: FidelityResult;
   readonly tensorErrors?: readonly TensorErrorRow[];

@@ -7,12 +7,18 @@ export { OnnxFormatError, type OnnxFormatErrorCode } from './errors';
 export { decodeModel, type DecodeOptions } from './decode-model';
 export { encodeModel, type EncodeOptions } from './encode-model';
 export type { ExternalDataFile, ExternalDataLookup } from './wire-reader';
-export { externalDataKey } from './external-data';
+export {
+  externalDataKey,
+  layoutExternalData,
+  usesExternalData,
+  type ExternalDataLayout,
+} from './external-data';
 export {
   tensorData,
   elementCount,
   makeTensor,
   dataTypeName,
+  isKnownDataType,
   bytesPerElement,
   byteLengthOf,
   type TensorValues,

@@ -83,10 +83,12 @@ export function stageLabel(name: StageName, recipe: Recipe, plan?: PrunePlan): s
       return cut;
     case 'recovered':
       return `${cut} + recovered (${recipe.prune.recover.join(', ')})`;
+    case 'finetuned':
+      return `${cut} + fine-tuned`;
     case 'int8':
       return 'INT8';
     case 'pruned-int8':
-      return `${cut}${recipe.prune.recover.length ? ' + recovered' : ''} + INT8`;
+      return `${cut}${recipe.finetune.enabled ? ' + fine-tuned' : recipe.prune.recover.length ? ' + recovered' : ''} + INT8`;
   }
 }
 

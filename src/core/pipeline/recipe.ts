@@ -1,6 +1,6 @@
 /**
  * The recipe: a versioned JSON document naming every choice of a run (pruning, recovery,
- * quantization, data preprocessing, evaluation and benchmark settings). It is the unit of
+ * quantization, data preprocessing, the task that defines accuracy, evaluation and benchmark settings). It is the unit of
  * reproducibility: the same recipe on the same model gives the same model in the page and the CLI.
  */
 import { z } from 'zod';
@@ -64,6 +64,39 @@ const quantizeSection = z
   })
   .strict();
 
+/**
+ * Fine-tuning by knowledge distillation after channel removal: the original model teaches the
+ * pruned one on the training images (labels optional). With `prune.steps` > 1 the run alternates
+ * prune step → fine-tune (`stepEpochs`) → prune more, then fine-tunes `epochs` at the target.
+ */
+const finetuneSection = z
+  .object({
+    enabled: z.boolean().default(false),
+    epochs: z.number().int().min(1).max(1000).default(3),
+    /** Epochs after each intermediate progressive step. */
+    stepEpochs: z.number().int().min(0).max(100).default(1),
+    batchSize: z.number().int().min(1).max(4096).default(64),
+    /** Training samples to use (the first ones); all when absent. */
+    samples: z.number().int().min(2).optional(),
+    optimizer: z.enum(['adamw', 'sgd']).default('adamw'),
+    lr: z.number().positive().max(10).default(1e-3),
+    warmupEpochs: z.number().min(0).max(100).default(0.25),
+    weightDecay: z.number().min(0).max(1).default(5e-4),
+    momentum: z.number().min(0).lt(1).default(0.9),
+    temperature: z.number().positive().max(100).default(4),
+    /** Loss weights: temperature-softened KL to the teacher, cross-entropy with labels, MSE on outputs. */
+    kd: z.number().min(0).default(1),
+    ce: z.number().min(0).default(0),
+    mse: z.number().min(0).default(0),
+    flip: z.boolean().default(true),
+    pad: z.number().int().min(0).max(64).default(2),
+    /** Share of the training data held out to stop early and pick the best epoch. */
+    heldOut: z.number().min(0).max(0.5).default(0.05),
+    patience: z.number().int().min(1).max(100).default(2),
+    seed: z.number().int().min(0).default(0),
+  })
+  .strict();
+
 const dataSection = z
   .object({
     preprocess: z.union([z.enum(['imagenet', 'unit', 'signed']), preprocessSpec]).optional(),
@@ -87,6 +120,33 @@ const evaluateSection = z
   })
   .strict();
 
+const taskSection = z
+  .object({
+    /** What the metric is; `auto` decides from the outputs' shapes and the evaluation data. */
+    kind: z.enum(['auto', 'classification', 'segmentation', 'detection', 'outputs']).default('auto'),
+    /** Segmentation: mask value of pixels not scored. */
+    ignoreIndex: z.number().int().min(0).max(65535).default(255),
+    detection: z
+      .object({
+        format: z.enum(['auto', 'yolo', 'boxes-scores', 'ssd']).default('auto'),
+        scoreThreshold: z.number().min(0).max(1).default(0.001),
+        /** Class-wise NMS IoU. */
+        nmsIou: z.number().gt(0).max(1).default(0.5),
+        maxDetections: z.number().int().min(1).max(10_000).default(100),
+        /** SSD box-coding variances (centre, size). */
+        variances: z.tuple([z.number().positive(), z.number().positive()]).default([0.1, 0.2]),
+      })
+      .strict()
+      .default(() => ({
+        format: 'auto' as const,
+        scoreThreshold: 0.001,
+        nmsIou: 0.5,
+        maxDetections: 100,
+        variances: [0.1, 0.2] as [number, number],
+      })),
+  })
+  .strict();
+
 const computeSection = z
   .object({
     /**
@@ -107,9 +167,11 @@ export const recipeSchema = z
   .object({
     version: z.literal(RECIPE_VERSION),
     prune: pruneSection.default(() => pruneSection.parse({})),
+    finetune: finetuneSection.default(() => finetuneSection.parse({})),
     quantize: quantizeSection.default(() => quantizeSection.parse({})),
     data: dataSection.default(() => dataSection.parse({})),
     evaluate: evaluateSection.default(() => evaluateSection.parse({})),
+    task: taskSection.default(() => taskSection.parse({})),
     compute: computeSection.default(() => computeSection.parse({})),
   })
   .strict();

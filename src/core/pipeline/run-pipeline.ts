@@ -1,11 +1,19 @@
 /**
  * The stage runner: model + recipe + datasets → analyse → prune (mask) → recover → remove channels →
- * calibrate → quantize, then every stage evaluated and timed side by side. Pure orchestration over
+ * fine-tune → calibrate → quantize, then every stage evaluated and timed side by side. Pure orchestration over
  * core modules; the runtime and kernels are injected, so the same code runs in Node and in a worker.
  */
 import { exportModel, importModel, type Graph } from '../graph';
 import { decodeModel, encodeModel } from '../onnx';
-import { calibrationFromDataset, cloneGraph, pruneModel, removeChannels, type PrunePlan } from '../prune';
+import {
+  calibrationFromDataset,
+  checkPrunedModel,
+  cloneGraph,
+  pruneModel,
+  removeChannels,
+  type CalibrationBatches,
+  type PrunePlan,
+} from '../prune';
 import { evaluateModel, MemoryMeter, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
 import {
   datasetFeeds,
@@ -14,6 +22,7 @@ import {
   rankDamage,
   type FusionReport,
 } from '../quant';
+import { runFinetune } from './finetune-stage';
 import { measureStages, type StageDraft } from './measure';
 import { pruneOptionsOf, prunesModel, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
 import type { PipelineInputs, PipelinePhase, PipelineResult, StageName } from './types';
@@ -65,9 +74,10 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   let plan: PrunePlan | undefined;
   let pruned: Graph | undefined;
+  let calibration: CalibrationBatches | undefined;
   if (prunesModel(recipe)) {
     report('analyse', 0, 'Finding pruning groups and ranking channels');
-    const calibration = await timed('prune', () =>
+    calibration = await timed('prune', () =>
       calibrationFromDataset(inputs.calibration, {
         input,
         preprocess,
@@ -80,42 +90,65 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     const recovering = recipe.prune.recover.length > 0;
     // A progressive run re-ranks after each recovery: its one-shot "pruned" stage is a plan of its own.
     const planOnce = !recovering || recipe.prune.steps === 1;
-    let unrecovered: { graph: Graph; bytes: Uint8Array; plan: PrunePlan } | undefined;
+    let unrecovered: { masked: Graph; plan: PrunePlan } | undefined;
     if (!planOnce) {
       const oneShot = await timed('prune', () => pruneModel(original, { ...base, recover: {}, steps: 1 }));
-      unrecovered = await timed('remove', async () => ({
-        ...removed(oneShot.masked, oneShot.plan),
-        plan: oneShot.plan,
-      }));
+      unrecovered = { masked: oneShot.masked, plan: oneShot.plan };
     }
     const t0 = performance.now();
     let maskedAt = t0;
-    let removeMs = 0;
     const result = await pruneModel(original, {
       ...base,
       steps: recipe.prune.steps,
       onMasked: (k, n, masked, p) => {
-        maskedAt = performance.now();
         if (!planOnce || k < n || !recovering) return;
-        unrecovered = { ...removed(masked, p), plan: p };
-        removeMs += performance.now() - maskedAt;
+        // Recovery edits this graph next: keep the unrecovered model as it is now.
+        unrecovered = { masked: cloneGraph(masked), plan: p };
+        maskedAt = performance.now();
         report('recover', 0, `Recovering: ${recipe.prune.recover.join(', ')}`);
       },
       onStep: (k, n) => recovering && report('recover', k / n, `Recovery step ${k} of ${n}`),
     });
     const t1 = performance.now();
-    timings.prune = (timings.prune ?? 0) + (recovering && planOnce ? maskedAt - t0 : t1 - t0);
-    if (recovering) timings.recover = (timings.recover ?? 0) + t1 - (planOnce ? maskedAt + removeMs : t0);
-    timings.remove = (timings.remove ?? 0) + removeMs;
+    const recoveredAlone = recovering && planOnce;
+    timings.prune = (timings.prune ?? 0) + (recoveredAlone ? maskedAt - t0 : recovering ? 0 : t1 - t0);
+    if (recovering) timings.recover = (timings.recover ?? 0) + t1 - (recoveredAlone ? maskedAt : t0);
     report('remove', 0.5, 'Removing pruned channels');
-    const out = await timed('remove', async () => removed(result.masked, result.plan));
     if (unrecovered) {
-      const { plan: p, ...stage } = unrecovered;
+      const { masked, plan: p } = unrecovered;
+      const stage = await timed('remove', () => removed(runtime, masked, p));
       drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, p), ...stage });
-      drafts.push({ name: 'recovered', label: stageLabel('recovered', recipe, result.plan), ...out });
-    } else drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, result.plan), ...out });
+    }
+    const out = await timed('remove', () => removed(runtime, result.masked, result.plan));
+    drafts.push({
+      name: unrecovered ? 'recovered' : 'pruned',
+      label: stageLabel(unrecovered ? 'recovered' : 'pruned', recipe, result.plan),
+      ...out,
+    });
     plan = result.plan;
     pruned = out.graph;
+  }
+
+  let finetune: PipelineResult['finetune'];
+  if (pruned && plan && calibration && recipe.finetune.enabled) {
+    const tuned = await timed('finetune', () =>
+      runFinetune(
+        inputs,
+        original,
+        { graph: pruned!, plan: plan! },
+        input,
+        calibration!,
+        (fraction, message) => report('finetune', fraction, message),
+      ),
+    );
+    drafts.push({
+      name: 'finetuned',
+      label: stageLabel('finetuned', recipe, tuned.plan),
+      bytes: tuned.bytes,
+      graph: tuned.graph,
+    });
+    pruned = tuned.graph;
+    finetune = tuned.summary;
   }
 
   let fusion: FusionReport | undefined;
@@ -174,7 +207,11 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   const { stages, assumptions } = await measureStages(drafts, inputs, input, report, timings);
   timings.transform =
-    (timings.prune ?? 0) + (timings.recover ?? 0) + (timings.remove ?? 0) + (timings.quantize ?? 0);
+    (timings.prune ?? 0) +
+    (timings.recover ?? 0) +
+    (timings.remove ?? 0) +
+    (timings.finetune ?? 0) +
+    (timings.quantize ?? 0);
   return {
     recipe,
     stages,
@@ -182,17 +219,27 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     plan,
     fusion,
     floatBiases,
+    finetune,
     assumptions,
     peakTrackedBytes: meter.peak,
     timings,
   };
 }
 
-/** The smaller model: the masked graph with its pruned channels physically removed. */
-function removed(masked: Graph, plan: PrunePlan): { graph: Graph; bytes: Uint8Array } {
+/**
+ * The smaller model: the masked graph with its pruned channels physically removed, run in onnxruntime
+ * next to the masked model before it becomes a stage.
+ */
+async function removed(
+  runtime: InferenceRuntime,
+  masked: Graph,
+  plan: PrunePlan,
+): Promise<{ graph: Graph; bytes: Uint8Array }> {
   const graph = cloneGraph(masked);
   removeChannels(graph, plan);
-  return { graph, bytes: encodeModel(exportModel(graph)) };
+  const bytes = encodeModel(exportModel(graph));
+  await checkPrunedModel(runtime, bytes, encodeModel(exportModel(masked)));
+  return { graph, bytes };
 }
 
 function inputMeta(graph: Graph): ValueMeta {

@@ -3,16 +3,40 @@ import type { KernelBackend } from '../../kernels';
 import type { Dataset, InferenceRuntime, StageResult } from '../eval';
 import type { PrunePlan } from '../prune';
 import type { FloatBias, FusionReport } from '../quant';
+import type { EpochRecord, FrozenReport, TrainProgress } from '../train';
 import type { Recipe } from './recipe';
+
+export interface FinetuneSummary {
+  /** One entry per epoch of the final fine-tuning (after the last progressive step). */
+  history: EpochRecord[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  frozen: FrozenReport;
+  /** Training samples used (after the held-out split) and held out. */
+  trainSamples: number;
+  heldOutSamples: number;
+  /** Milliseconds per epoch over the training samples (mean of the final run's epochs). */
+  msPerEpoch: number;
+}
 
 /**
  * The stages a run can produce, in order: the original, pruned without recovery, pruned and
- * recovered, INT8 of the original, INT8 of the pruned model (the final one when both are enabled).
+ * recovered, pruned and fine-tuned, INT8 of the original, INT8 of the pruned model (the final one
+ * when both are enabled).
  */
-export type StageName = 'original' | 'pruned' | 'recovered' | 'int8' | 'pruned-int8';
+export type StageName = 'original' | 'pruned' | 'recovered' | 'finetuned' | 'int8' | 'pruned-int8';
 
 export type PipelinePhase =
-  'load' | 'analyse' | 'prune' | 'recover' | 'remove' | 'calibrate' | 'quantize' | 'evaluate' | 'benchmark';
+  | 'load'
+  | 'analyse'
+  | 'prune'
+  | 'recover'
+  | 'remove'
+  | 'finetune'
+  | 'calibrate'
+  | 'quantize'
+  | 'evaluate'
+  | 'benchmark';
 
 export interface PipelineProgress {
   phase: PipelinePhase;
@@ -26,6 +50,8 @@ export interface PipelineInputs {
   recipe: Recipe;
   /** Unlabelled (or labelled) samples for data-aware criteria, recovery and calibration. */
   calibration: Dataset;
+  /** The user's training images for fine-tuning (labels optional); the calibration set when absent. */
+  training?: Dataset;
   /** Labelled samples for accuracy; without it every stage is measured by fidelity to the original. */
   evaluation?: Dataset;
   /** Runs calibration, recovery and evaluation. */
@@ -38,6 +64,8 @@ export interface PipelineInputs {
    */
   kernels: KernelBackend;
   onProgress?: (p: PipelineProgress) => void;
+  /** Every fine-tuning step's loss, epoch and ETA (for a progress bar or a live loss curve). */
+  onTrainProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
 
@@ -62,6 +90,8 @@ export interface PipelineResult {
   assumptions: string;
   /** Peak bytes of activation buffers the data passes held (the runtime's own arenas come on top). */
   peakTrackedBytes: number;
+  /** Fine-tuning's per-epoch losses and held-out scores, and what it could not train. */
+  finetune?: FinetuneSummary;
   /** Wall time per phase, ms; `transform` sums the phases that make models (no evaluation or timing). */
   timings: Record<string, number>;
 }

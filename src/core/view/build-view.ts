@@ -6,7 +6,7 @@ import { analyzeChannels, type ChannelAnalysis } from '../analysis';
 import {
   costModel,
   inferShapes,
-  isFloatType,
+  isParameter,
   type Graph,
   type ModelSummary,
   type ShapeInference,
@@ -80,7 +80,7 @@ export function buildModelView(
     let params = 0;
     for (const v of node.inputs) {
       const init = v ? graph.initializers.get(v) : undefined;
-      if (init && isFloatType(init.dataType)) params += elementCount(init);
+      if (init && isParameter(graph, v)) params += elementCount(init);
     }
     const refs = memberships.get(id) ?? [];
     const outGroup = groupOfTensor.get(node.outputs[0] ?? '');

@@ -3,7 +3,6 @@
 // so memory stays near CHUNK_BYTES however large the batch.
 import { check, int8Min } from '../api';
 import type { KernelBackend, Kernels } from '../api';
-import { referenceKernels } from '../reference';
 import { makeTrainKernels, type TrainKernel } from './train';
 import * as v from '../validate';
 import { Arena } from './arena';
@@ -197,9 +196,16 @@ function makeCalibrationKernels(w: WasmExports, arena: Arena): Omit<Kernels, Tra
       a.counts.set(arena.u32(pc, bins));
     },
 
-    // O(bins) scan: nothing for SIMD to win, so the reference runs it.
     async percentileRange(a) {
-      return referenceKernels.percentileRange(a);
+      const bins = a.counts.length;
+      const pc = arena.reset().reserve(bins * 4);
+      const pout = arena.reserve(8);
+      arena.commit();
+      arena.u32(pc, bins).set(a.counts);
+      if (w.percentileBins(pc, bins, a.percentile, pout) === 0) return { min: a.lo, max: a.hi };
+      const [lower, upper] = arena.i32(pout, 2);
+      const width = (a.hi - a.lo) / bins;
+      return { min: a.lo + lower * width, max: a.lo + (upper + 1) * width };
     },
 
     async entropyRange(a) {
@@ -277,7 +283,7 @@ export async function createWasmBackend(load: WasmLoader): Promise<KernelBackend
   const exports = await instantiateKernels(load);
   return {
     name: 'wasm',
-    delegated: { percentileRange: 'O(bins) scan: runs the reference' },
+    delegated: {},
     dispose() {},
     ...makeKernels(exports),
   };

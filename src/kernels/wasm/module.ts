@@ -51,6 +51,7 @@ export interface WasmExports {
     div: number,
     pre: number,
   ): number;
+  percentileBins(counts: number, bins: number, percentile: number, out: number): number;
   mseSearch(
     counts: number,
     bins: number,

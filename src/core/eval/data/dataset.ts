@@ -1,5 +1,6 @@
 import type { TensorArray } from '../types';
 import type { RawImage } from './image';
+import type { DatasetTargets } from './targets';
 
 /** One item of a dataset before preprocessing. */
 export type Sample =
@@ -26,5 +27,7 @@ export interface Dataset {
   readonly sampleDims?: readonly number[];
   readonly labels?: Int32Array;
   readonly classNames?: readonly string[];
+  /** Masks or boxes per sample, for segmentation and detection sets. */
+  readonly targets?: DatasetTargets;
   read(start: number, count: number): Promise<Sample[]>;
 }

@@ -3,6 +3,7 @@ import type {
   Backend,
   InferenceRuntime,
   RuntimeSession,
+  SessionOptions,
   TensorData,
   TensorElementType,
   ValueMeta,
@@ -39,8 +40,12 @@ export async function createOrtRuntime(options: OrtRuntimeOptions): Promise<Infe
     return {
       backend,
       threads,
-      createSession: (bytes) =>
-        open(ort, bytes, { executionProviders: ['cpu'], ...(threads ? { intraOpNumThreads: threads } : {}) }),
+      createSession: (bytes, session) =>
+        open(ort, bytes, {
+          executionProviders: ['cpu'],
+          ...(threads ? { intraOpNumThreads: threads } : {}),
+          ...levelOf(session),
+        }),
     };
   }
   const ort = await import('onnxruntime-web');
@@ -54,8 +59,12 @@ export async function createOrtRuntime(options: OrtRuntimeOptions): Promise<Infe
   return {
     backend,
     threads: wasmThreadsInForce,
-    createSession: (bytes) => open(ort, bytes, { executionProviders: [backend] }),
+    createSession: (bytes, session) => open(ort, bytes, { executionProviders: [backend], ...levelOf(session) }),
   };
+}
+
+function levelOf(options: SessionOptions | undefined): InferenceSession.SessionOptions {
+  return options?.optimize === false ? { graphOptimizationLevel: 'disabled' } : {};
 }
 
 /** Loads a model on a backend in one call; see {@link createOrtRuntime}. */

@@ -5,6 +5,7 @@
  * odd input, gives unknown outputs and inference goes on.
  */
 import type { DataType, TypeProto, ValueInfo } from '../../onnx/types';
+import { InvalidModelError } from '../errors';
 import type { Graph } from '../graph';
 import { SymbolTable } from '../symbols';
 import type { Dim, GraphNode, TensorType } from '../types';
@@ -141,7 +142,8 @@ export function inferShapes(graph: Graph, options: InferOptions = {}): ShapeInfe
     if (rule) {
       try {
         out = rule(ctx);
-      } catch {
+      } catch (e) {
+        if (e instanceof InvalidModelError) throw e;
         out = []; // a malformed node: its outputs stay unknown
       }
     }
