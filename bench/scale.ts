@@ -45,6 +45,11 @@ interface Row {
   met: string;
 }
 const rows: Row[] = [];
+/** Rows are also printed as they are measured, so a long run shows its figures before the table. */
+const record = (r: Row) => {
+  rows.push(r);
+  process.stderr.write(`bench:scale: ${r.goal}: ${r.measured} (target ${r.target || '—'}, met ${r.met})\n`);
+};
 const GB = 1024 ** 3;
 
 /** Runs a child, returns its last stdout line parsed as JSON, or the reason it gave none. */
@@ -96,7 +101,7 @@ const missing = (name: string) =>
 if (wanted('resnet50') && !args.includes('--no-int8-row')) {
   const path = model('resnet50');
   if (!path)
-    rows.push({ goal: 'ResNet-50 INT8 (256 images)', measured: missing('resnet50'), target: '', met: '—' });
+    record({ goal: 'ResNet-50 INT8 (256 images)', measured: missing('resnet50'), target: '', met: '—' });
   else {
     const b = bare('resnet50', path);
     const q = child(
@@ -116,7 +121,7 @@ if (wanted('resnet50') && !args.includes('--no-int8-row')) {
       'whittle quantize resnet50',
     );
     if (typeof q === 'string' || typeof b === 'string')
-      rows.push({
+      record({
         goal: 'ResNet-50 INT8 (256 images)',
         measured: typeof q === 'string' ? q : (b as string),
         target: '',
@@ -124,14 +129,14 @@ if (wanted('resnet50') && !args.includes('--no-int8-row')) {
       });
     else {
       const rss = (q.memory as { peakRssBytes: number }).peakRssBytes;
-      rows.push({
+      record({
         goal: 'ResNet-50 INT8: CLI peak RSS',
         measured: gb(rss),
         target: '≤ 1.50 GB',
         met: mark(rss <= 1.5 * GB),
       });
       const cpu = (q.cpuSeconds as number) / (b.cpuSeconds as number);
-      rows.push({
+      record({
         goal: 'ResNet-50 INT8: time / bare FP32',
         measured: `CPU ${ratio(q.cpuSeconds as number, b.cpuSeconds as number)} (${(q.cpuSeconds as number).toFixed(1)} / ${(b.cpuSeconds as number).toFixed(1)} s); wall ${ratio(q.seconds as number, b.seconds as number)}`,
         target: '≤ 1.5×',
@@ -164,7 +169,7 @@ for (const name of PRUNED.filter(wanted)) {
   const path = model(name);
   const goal = `${name}: prune 40 % + lsq + INT8`;
   if (!path) {
-    rows.push({ goal, measured: missing(name), target: '', met: '—' });
+    record({ goal, measured: missing(name), target: '', met: '—' });
     continue;
   }
   const d = dataOf(name);
@@ -190,7 +195,7 @@ for (const name of PRUNED.filter(wanted)) {
     `whittle optimize ${name}`,
   );
   if (typeof o === 'string') {
-    rows.push({ goal, measured: o, target: '', met: '—' });
+    record({ goal, measured: o, target: '', met: '—' });
     continue;
   }
   optimized.set(name, out);
@@ -199,7 +204,7 @@ for (const name of PRUNED.filter(wanted)) {
   if (name === 'mobilenet_v2') {
     // Only its exported model's latency is a goal.
   } else if (name === 'resnet50')
-    rows.push({
+    record({
       goal: `${goal}: peak RSS`,
       measured: gb(rss),
       target: '≤ 2.00 GB',
@@ -207,9 +212,9 @@ for (const name of PRUNED.filter(wanted)) {
     });
   else {
     const b = bare(name, path);
-    if (typeof b === 'string') rows.push({ goal, measured: b, target: '', met: '—' });
+    if (typeof b === 'string') record({ goal, measured: b, target: '', met: '—' });
     else
-      rows.push({
+      record({
         goal: `${goal}: making time / bare FP32`,
         measured: `wall ${ratio(transformS, b.seconds as number)} (${transformS.toFixed(1)} / ${(b.seconds as number).toFixed(1)} s); peak RSS ${gb(rss)}`,
         target: '≤ 3×',
@@ -221,7 +226,7 @@ for (const name of PRUNED.filter(wanted)) {
     const top1 = (s: string) => stages.find((x) => x.name === s)?.accuracy?.top1;
     const [a, z] = [top1('original'), top1('pruned-int8')];
     if (a !== undefined && z !== undefined)
-      rows.push({
+      record({
         goal: 'fmnist-resnet8 40 % + INT8: accuracy drop',
         measured: `${(100 * (a - z)).toFixed(2)} points (${(100 * a).toFixed(2)} → ${(100 * z).toFixed(2)} %)`,
         target: '≤ 1.0 point',
@@ -243,7 +248,7 @@ for (const threads of quick ? [1] : [1, 4])
     const final = optimized.get(name);
     const label = `${name} latency FP32 / final, wasm ${threads} thread${threads > 1 ? 's' : ''}`;
     if (!original || !final) {
-      rows.push({
+      record({
         goal: label,
         measured: original ? 'no optimized model in this run' : missing(name),
         target: `≥ ${goal}×`,
@@ -267,11 +272,11 @@ for (const threads of quick ? [1] : [1, 4])
       label,
     );
     if (typeof r === 'string') {
-      rows.push({ goal: label, measured: r, target: `≥ ${goal}×`, met: '—' });
+      record({ goal: label, measured: r, target: `≥ ${goal}×`, met: '—' });
       continue;
     }
     const speedup = 1 / (r.ratios as { ratio: number }[])[0].ratio;
-    rows.push({
+    record({
       goal: label,
       measured: `${speedup.toFixed(2)}× faster`,
       target: `≥ ${goal}×`,
