@@ -45,12 +45,21 @@ interface Row {
   met: string;
 }
 const rows: Row[] = [];
+/** Rows are also printed as they are measured, so a long run shows its figures before the table. */
+const record = (r: Row) => {
+  rows.push(r);
+  process.stderr.write(`bench:scale: ${r.goal}: ${r.measured} (target ${r.target || '—'}, met ${r.met})\n`);
+};
 const GB = 1024 ** 3;
 
 /** Runs a child, returns its last stdout line parsed as JSON, or the reason it gave none. */
 function child(cmd: string[], label: string): Record<string, unknown> | string {
   process.stderr.write(`bench:scale: ${label}…\n`);
-  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, maxBuffer: 1 << 28 });
+  const r = spawnSync(cmd[0], cmd.slice(1), {
+    encoding: 'utf8',
+    timeout: CHILD_TIMEOUT_MS,
+    maxBuffer: 1 << 28,
+  });
   if (r.error || r.status !== 0)
     return `${label} failed (${r.error?.message ?? `exit ${r.status}`}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')})`;
   const text = r.stdout.trim();
@@ -91,20 +100,43 @@ const missing = (name: string) =>
 // 1. ResNet-50 INT8 calibration.
 if (wanted('resnet50') && !args.includes('--no-int8-row')) {
   const path = model('resnet50');
-  if (!path) rows.push({ goal: 'ResNet-50 INT8 (256 images)', measured: missing('resnet50'), target: '', met: '—' });
+  if (!path)
+    record({ goal: 'ResNet-50 INT8 (256 images)', measured: missing('resnet50'), target: '', met: '—' });
   else {
     const b = bare('resnet50', path);
     const q = child(
-      whittle('quantize', path, '--calib', images, '--preprocess', 'imagenet', '--samples', '256', '--json', '--out', join(work, 'r50.int8.onnx')),
+      whittle(
+        'quantize',
+        path,
+        '--calib',
+        images,
+        '--preprocess',
+        'imagenet',
+        '--samples',
+        '256',
+        '--json',
+        '--out',
+        join(work, 'r50.int8.onnx'),
+      ),
       'whittle quantize resnet50',
     );
     if (typeof q === 'string' || typeof b === 'string')
-      rows.push({ goal: 'ResNet-50 INT8 (256 images)', measured: typeof q === 'string' ? q : (b as string), target: '', met: '—' });
+      record({
+        goal: 'ResNet-50 INT8 (256 images)',
+        measured: typeof q === 'string' ? q : (b as string),
+        target: '',
+        met: '—',
+      });
     else {
       const rss = (q.memory as { peakRssBytes: number }).peakRssBytes;
-      rows.push({ goal: 'ResNet-50 INT8: CLI peak RSS', measured: gb(rss), target: '≤ 1.50 GB', met: mark(rss <= 1.5 * GB) });
+      record({
+        goal: 'ResNet-50 INT8: CLI peak RSS',
+        measured: gb(rss),
+        target: '≤ 1.50 GB',
+        met: mark(rss <= 1.5 * GB),
+      });
       const cpu = (q.cpuSeconds as number) / (b.cpuSeconds as number);
-      rows.push({
+      record({
         goal: 'ResNet-50 INT8: time / bare FP32',
         measured: `CPU ${ratio(q.cpuSeconds as number, b.cpuSeconds as number)} (${(q.cpuSeconds as number).toFixed(1)} / ${(b.cpuSeconds as number).toFixed(1)} s); wall ${ratio(q.seconds as number, b.seconds as number)}`,
         target: '≤ 1.5×',
@@ -137,18 +169,33 @@ for (const name of PRUNED.filter(wanted)) {
   const path = model(name);
   const goal = `${name}: prune 40 % + lsq + INT8`;
   if (!path) {
-    rows.push({ goal, measured: missing(name), target: '', met: '—' });
+    record({ goal, measured: missing(name), target: '', met: '—' });
     continue;
   }
   const d = dataOf(name);
   const out = join(work, `${name}.optimized.onnx`);
   const evalArgs = name === 'fmnist-resnet8' ? ['--eval', 'tests/fixtures/fmnist-test'] : [];
   const o = child(
-    whittle('optimize', path, '--recipe', recipeFile(name), '--calib', d.calib, '--preprocess', d.preprocess, '--backend', 'native', '--json', '--out', out, ...evalArgs),
+    whittle(
+      'optimize',
+      path,
+      '--recipe',
+      recipeFile(name),
+      '--calib',
+      d.calib,
+      '--preprocess',
+      d.preprocess,
+      '--backend',
+      'native',
+      '--json',
+      '--out',
+      out,
+      ...evalArgs,
+    ),
     `whittle optimize ${name}`,
   );
   if (typeof o === 'string') {
-    rows.push({ goal, measured: o, target: '', met: '—' });
+    record({ goal, measured: o, target: '', met: '—' });
     continue;
   }
   optimized.set(name, out);
@@ -156,12 +203,18 @@ for (const name of PRUNED.filter(wanted)) {
   const transformS = (o.timingsMs as Record<string, number>).transform / 1000;
   if (name === 'mobilenet_v2') {
     // Only its exported model's latency is a goal.
-  } else if (name === 'resnet50') rows.push({ goal: `${goal}: peak RSS`, measured: gb(rss), target: '≤ 2.00 GB', met: mark(rss <= 2 * GB) });
+  } else if (name === 'resnet50')
+    record({
+      goal: `${goal}: peak RSS`,
+      measured: gb(rss),
+      target: '≤ 2.00 GB',
+      met: mark(rss <= 2 * GB),
+    });
   else {
     const b = bare(name, path);
-    if (typeof b === 'string') rows.push({ goal, measured: b, target: '', met: '—' });
+    if (typeof b === 'string') record({ goal, measured: b, target: '', met: '—' });
     else
-      rows.push({
+      record({
         goal: `${goal}: making time / bare FP32`,
         measured: `wall ${ratio(transformS, b.seconds as number)} (${transformS.toFixed(1)} / ${(b.seconds as number).toFixed(1)} s); peak RSS ${gb(rss)}`,
         target: '≤ 3×',
@@ -173,7 +226,7 @@ for (const name of PRUNED.filter(wanted)) {
     const top1 = (s: string) => stages.find((x) => x.name === s)?.accuracy?.top1;
     const [a, z] = [top1('original'), top1('pruned-int8')];
     if (a !== undefined && z !== undefined)
-      rows.push({
+      record({
         goal: 'fmnist-resnet8 40 % + INT8: accuracy drop',
         measured: `${(100 * (a - z)).toFixed(2)} points (${(100 * a).toFixed(2)} → ${(100 * z).toFixed(2)} %)`,
         target: '≤ 1.0 point',
@@ -183,26 +236,57 @@ for (const name of PRUNED.filter(wanted)) {
 }
 
 // 3. Exported model latency, ORT-web wasm, batch 1, interleaved.
-const LATENCY_GOALS: Record<string, number> = { mobilenet_v2: 2.0, resnet50: 3.0, resnet18: 3.5, 'fmnist-resnet8': 2.5 };
+const LATENCY_GOALS: Record<string, number> = {
+  mobilenet_v2: 2.0,
+  resnet50: 3.0,
+  resnet18: 3.5,
+  'fmnist-resnet8': 2.5,
+};
 for (const threads of quick ? [1] : [1, 4])
   for (const [name, goal] of Object.entries(LATENCY_GOALS).filter(([n]) => wanted(n))) {
     const original = model(name);
     const final = optimized.get(name);
     const label = `${name} latency FP32 / final, wasm ${threads} thread${threads > 1 ? 's' : ''}`;
     if (!original || !final) {
-      rows.push({ goal: label, measured: original ? 'no optimized model in this run' : missing(name), target: `≥ ${goal}×`, met: '—' });
+      record({
+        goal: label,
+        measured: original ? 'no optimized model in this run' : missing(name),
+        target: `≥ ${goal}×`,
+        met: '—',
+      });
       continue;
     }
-    const r = child(whittle('bench', original, final, '--backend', 'wasm', '--threads', String(threads), '--runs', quick ? '15' : '30', '--json'), label);
+    const r = child(
+      whittle(
+        'bench',
+        original,
+        final,
+        '--backend',
+        'wasm',
+        '--threads',
+        String(threads),
+        '--runs',
+        quick ? '15' : '30',
+        '--json',
+      ),
+      label,
+    );
     if (typeof r === 'string') {
-      rows.push({ goal: label, measured: r, target: `≥ ${goal}×`, met: '—' });
+      record({ goal: label, measured: r, target: `≥ ${goal}×`, met: '—' });
       continue;
     }
     const speedup = 1 / (r.ratios as { ratio: number }[])[0].ratio;
-    rows.push({ goal: label, measured: `${speedup.toFixed(2)}× faster`, target: `≥ ${goal}×`, met: mark(speedup >= goal) });
+    record({
+      goal: label,
+      measured: `${speedup.toFixed(2)}× faster`,
+      target: `≥ ${goal}×`,
+      met: mark(speedup >= goal),
+    });
   }
 
-console.log(`\nbench:scale${quick ? ' --quick' : ''} — models from ${modelsDir}, ${new Date().toISOString()}\n`);
+console.log(
+  `\nbench:scale${quick ? ' --quick' : ''} — models from ${modelsDir}, ${new Date().toISOString()}\n`,
+);
 printTable(
   ['goal', 'measured', 'target', 'met'],
   rows.map((r) => [r.goal, r.measured, r.target, r.met]),

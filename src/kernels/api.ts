@@ -226,23 +226,22 @@ export interface Conv2dBackwardFilterArgs<F extends Floats = Float32Array> exten
  *   out[r·rowStride + (c·kh + i)·kw + j] = x[image, channels[c], oh·sh − padTop + i·dh, ow·sw − padLeft + j·dw]
  * (0 in the padding). Columns past them are left as they are (a bias column of ones, say).
  */
-export interface PatchRowsArgs
-  extends Pick<
-    Conv2dGeometry,
-    | 'inChannels'
-    | 'inHeight'
-    | 'inWidth'
-    | 'outHeight'
-    | 'outWidth'
-    | 'kernelHeight'
-    | 'kernelWidth'
-    | 'strideH'
-    | 'strideW'
-    | 'padTop'
-    | 'padLeft'
-    | 'dilationH'
-    | 'dilationW'
-  > {
+export interface PatchRowsArgs extends Pick<
+  Conv2dGeometry,
+  | 'inChannels'
+  | 'inHeight'
+  | 'inWidth'
+  | 'outHeight'
+  | 'outWidth'
+  | 'kernelHeight'
+  | 'kernelWidth'
+  | 'strideH'
+  | 'strideW'
+  | 'padTop'
+  | 'padLeft'
+  | 'dilationH'
+  | 'dilationW'
+> {
   /** NCHW input, at least max(image)+1 images. */
   x: Float32Array;
   /** Absolute input channel indices, each < inChannels. */

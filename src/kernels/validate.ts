@@ -194,6 +194,7 @@ export function patchRows(a: PatchRowsArgs): void {
     check(p >= 0, `position ${p} is negative`);
     images = Math.max(images, Math.floor(p / perImage) + 1);
   }
-  for (const c of a.channels) check(c >= 0 && c < a.inChannels, `channel ${c} is outside 0…${a.inChannels - 1}`);
+  for (const c of a.channels)
+    check(c >= 0 && c < a.inChannels, `channel ${c} is outside 0…${a.inChannels - 1}`);
   check(a.x.length >= images * a.inChannels * plane, `x holds ${a.x.length} < ${images} images`);
 }

@@ -38,7 +38,8 @@ export const patchKernelCases: KernelCase[] = [
         ref.patchRows({ ...args, out: want });
         // A gather copies: exact, and the column past each patch is left alone.
         close(`patchRows ${label(g)}`, got, want, 0);
-        for (let r = 0; r < positions.length; r++) ok(got[r * rowStride + width] === 7, 'patchRows wrote past a patch');
+        for (let r = 0; r < positions.length; r++)
+          ok(got[r * rowStride + width] === 7, 'patchRows wrote past a patch');
       }
     },
   },
@@ -55,7 +56,10 @@ export const patchKernelCases: KernelCase[] = [
         // Weights on the kept channels only: the conv sees exactly what the patches hold.
         for (let o = 0; o < g.outChannels; o++)
           for (let c = 0; c < channels.length; c++)
-            weight.set(kept.subarray((o * channels.length + c) * k, (o * channels.length + c + 1) * k), (o * g.inChannels + channels[c]) * k);
+            weight.set(
+              kept.subarray((o * channels.length + c) * k, (o * channels.length + c + 1) * k),
+              (o * g.inChannels + channels[c]) * k,
+            );
         const plane = g.outHeight * g.outWidth;
         const conv = new Float32Array(g.batch * g.outChannels * plane);
         ref.conv2dForward({ ...g, x, weight, out: conv });

@@ -60,11 +60,18 @@ describe('calibrate under a budget (fmnist-resnet8, onnxruntime-node)', () => {
 
   it('min/max comes from the runtime’s reductions and equals min/max over every exposed activation', async () => {
     const runtime = await nativeRuntime();
-    const r = await calibrateWithReport(bytes, plan, () => calibFeeds(200), runtime, { memoryBudget: 1024 ** 3 });
+    const r = await calibrateWithReport(bytes, plan, () => calibFeeds(200), runtime, {
+      memoryBudget: 1024 ** 3,
+    });
     expect(r.plan.passes).toHaveLength(1);
     expect(r.plan.batchSize).toBe(32);
     const names = calibrationTensors(plan);
-    const session = await runtime.createSession(exposeIntermediates(bytes, names.filter((n) => n !== 'input')));
+    const session = await runtime.createSession(
+      exposeIntermediates(
+        bytes,
+        names.filter((n) => n !== 'input'),
+      ),
+    );
     const expected: Record<string, { min: number; max: number }> = {};
     for await (const feeds of calibFeeds(200)) {
       const out = { ...(await session.run(feeds)), ...feeds };

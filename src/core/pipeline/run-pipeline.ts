@@ -90,46 +90,41 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     const recovering = recipe.prune.recover.length > 0;
     // A progressive run re-ranks after each recovery: its one-shot "pruned" stage is a plan of its own.
     const planOnce = !recovering || recipe.prune.steps === 1;
-    let unrecovered: { graph: Graph; bytes: Uint8Array; plan: PrunePlan } | undefined;
+    let unrecovered: { masked: Graph; plan: PrunePlan } | undefined;
     if (!planOnce) {
       const oneShot = await timed('prune', () => pruneModel(original, { ...base, recover: {}, steps: 1 }));
-      unrecovered = await timed('remove', async () => ({
-        ...(await checked(runtime, removeFrom(oneShot.masked, oneShot.plan))),
-        plan: oneShot.plan,
-      }));
+      unrecovered = { masked: oneShot.masked, plan: oneShot.plan };
     }
     const t0 = performance.now();
     let maskedAt = t0;
-    let removeMs = 0;
-    let pending: { stage: RemovedStage; plan: PrunePlan } | undefined;
     const result = await pruneModel(original, {
       ...base,
       steps: recipe.prune.steps,
       onMasked: (k, n, masked, p) => {
-        maskedAt = performance.now();
         if (!planOnce || k < n || !recovering) return;
-        // Copied now: recovery goes on to change the masked graph.
-        pending = { stage: removeFrom(masked, p), plan: p };
-        removeMs += performance.now() - maskedAt;
+        // Recovery edits this graph next: keep the unrecovered model as it is now.
+        unrecovered = { masked: cloneGraph(masked), plan: p };
+        maskedAt = performance.now();
         report('recover', 0, `Recovering: ${recipe.prune.recover.join(', ')}`);
       },
       onStep: (k, n) => recovering && report('recover', k / n, `Recovery step ${k} of ${n}`),
     });
     const t1 = performance.now();
-    if (pending) {
-      const { stage, plan: p } = pending;
-      unrecovered = { ...(await timed('remove', () => checked(runtime, stage))), plan: p };
-    }
-    timings.prune = (timings.prune ?? 0) + (recovering && planOnce ? maskedAt - t0 : t1 - t0);
-    if (recovering) timings.recover = (timings.recover ?? 0) + t1 - (planOnce ? maskedAt + removeMs : t0);
-    timings.remove = (timings.remove ?? 0) + removeMs;
+    const recoveredAlone = recovering && planOnce;
+    timings.prune = (timings.prune ?? 0) + (recoveredAlone ? maskedAt - t0 : recovering ? 0 : t1 - t0);
+    if (recovering) timings.recover = (timings.recover ?? 0) + t1 - (recoveredAlone ? maskedAt : t0);
     report('remove', 0.5, 'Removing pruned channels');
-    const out = await timed('remove', () => checked(runtime, removeFrom(result.masked, result.plan)));
     if (unrecovered) {
-      const { plan: p, ...stage } = unrecovered;
+      const { masked, plan: p } = unrecovered;
+      const stage = await timed('remove', () => removed(runtime, masked, p));
       drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, p), ...stage });
-      drafts.push({ name: 'recovered', label: stageLabel('recovered', recipe, result.plan), ...out });
-    } else drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, result.plan), ...out });
+    }
+    const out = await timed('remove', () => removed(runtime, result.masked, result.plan));
+    drafts.push({
+      name: unrecovered ? 'recovered' : 'pruned',
+      label: stageLabel(unrecovered ? 'recovered' : 'pruned', recipe, result.plan),
+      ...out,
+    });
     plan = result.plan;
     pruned = out.graph;
   }
@@ -235,26 +230,17 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
  * The smaller model: the masked graph with its pruned channels physically removed, run in onnxruntime
  * next to the masked model before it becomes a stage.
  */
-interface RemovedStage {
-  graph: Graph;
-  bytes: Uint8Array;
-  maskedBytes: Uint8Array;
-}
-
-/** Removes a plan's channels from a copy of the masked model; synchronous, so the copy is of now. */
-function removeFrom(masked: Graph, plan: PrunePlan): RemovedStage {
+/** Removes a plan's channels from a copy of the masked model; onnxruntime runs it beside the masked one first. */
+async function removed(
+  runtime: InferenceRuntime,
+  masked: Graph,
+  plan: PrunePlan,
+): Promise<{ graph: Graph; bytes: Uint8Array }> {
   const graph = cloneGraph(masked);
   removeChannels(graph, plan);
-  return { graph, bytes: encodeModel(exportModel(graph)), maskedBytes: encodeModel(exportModel(masked)) };
-}
-
-/** Every removal runs in onnxruntime beside its masked model before it becomes a stage. */
-async function checked(
-  runtime: InferenceRuntime,
-  stage: RemovedStage,
-): Promise<{ graph: Graph; bytes: Uint8Array }> {
-  await checkPrunedModel(runtime, stage.bytes, stage.maskedBytes);
-  return { graph: stage.graph, bytes: stage.bytes };
+  const bytes = encodeModel(exportModel(graph));
+  await checkPrunedModel(runtime, bytes, encodeModel(exportModel(masked)));
+  return { graph, bytes };
 }
 
 function inputMeta(graph: Graph): ValueMeta {

@@ -4,7 +4,12 @@ import type { InferenceRuntime } from '../eval';
 import { exportModel, importModel, inferShapes, type Graph } from '../graph';
 import { decodeModel, encodeModel } from '../onnx';
 import { applyQuantization } from './apply/apply';
-import { calibrateWithReport, type CalibrateOptions, type CalibrationReport, type FeedSource } from './calib/calibrate';
+import {
+  calibrateWithReport,
+  type CalibrateOptions,
+  type CalibrationReport,
+  type FeedSource,
+} from './calib/calibrate';
 import { checkFusability, type FusabilityOptions } from './check/fusability';
 import { planQuantization } from './plan/plan';
 import { prepareWithReport, type PrepareReport } from './prepare/prepare';

@@ -3,7 +3,15 @@ import type { PatchRowsArgs } from '../api';
 
 /** See {@link PatchRowsArgs}. */
 export function patchRows(a: PatchRowsArgs): void {
-  const { inChannels: C, inHeight: H, inWidth: W, outHeight, outWidth, kernelHeight: kh, kernelWidth: kw } = a;
+  const {
+    inChannels: C,
+    inHeight: H,
+    inWidth: W,
+    outHeight,
+    outWidth,
+    kernelHeight: kh,
+    kernelWidth: kw,
+  } = a;
   const perImage = outHeight * outWidth;
   for (let r = 0; r < a.positions.length; r++) {
     const p = a.positions[r];

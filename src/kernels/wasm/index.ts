@@ -103,10 +103,15 @@ function makeCalibrationKernels(w: WasmExports, arena: Arena): Omit<Kernels, Tra
       geometry.set([a.padTop, a.padLeft, a.dilationH, a.dilationW], 7);
       const xs = arena.f32(px, planes * plane);
       let loaded = -1;
-      for (let r = 0; r < a.positions.length; ) {
+      for (let r = 0; r < a.positions.length;) {
         const image = Math.floor(a.positions[r] / perImage);
         let end = r + 1;
-        while (end < a.positions.length && end - r < step && Math.floor(a.positions[end] / perImage) === image) end++;
+        while (
+          end < a.positions.length &&
+          end - r < step &&
+          Math.floor(a.positions[end] / perImage) === image
+        )
+          end++;
         if (image !== loaded) {
           for (let c = 0; c < planes; c++) {
             const from = (image * a.inChannels + a.channels[c]) * plane;
@@ -119,7 +124,9 @@ function makeCalibrationKernels(w: WasmExports, arena: Arena): Omit<Kernels, Tra
         w.patchRows(pg, px, planes, pp, end - r, po, width);
         const rows = arena.f32(po, (end - r) * width);
         if (a.rowStride === width) a.out.set(rows, r * width);
-        else for (let i = r; i < end; i++) a.out.set(rows.subarray((i - r) * width, (i - r + 1) * width), i * a.rowStride);
+        else
+          for (let i = r; i < end; i++)
+            a.out.set(rows.subarray((i - r) * width, (i - r + 1) * width), i * a.rowStride);
         r = end;
       }
     },

@@ -3,7 +3,15 @@
  * (ReduceMin/ReduceMax over all axes, added as extra outputs), so calibration copies a few bytes per
  * tensor instead of every activation, and the runtime may reuse activation memory as in plain inference.
  */
-import { emptyNode, emptyValueInfo, encodeModel, makeAttribute, AttributeType, type Model, type Node } from '../../onnx';
+import {
+  emptyNode,
+  emptyValueInfo,
+  encodeModel,
+  makeAttribute,
+  AttributeType,
+  type Model,
+  type Node,
+} from '../../onnx';
 
 export interface RangeOutputs {
   readonly bytes: Uint8Array;
