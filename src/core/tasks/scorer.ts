@@ -15,7 +15,7 @@ export interface TaskScorer extends BatchScorer {
 export function createTaskScorer(task: ResolvedTask, dataset: Dataset): TaskScorer | undefined {
   switch (task.kind) {
     case 'classification':
-      return dataset.labels ? new ClassificationScorer(task.output, dataset.labels) : undefined;
+      return dataset.labels ? new ClassificationScorer(task.output, dataset.labels, dataset.name) : undefined;
     case 'segmentation':
       return dataset.targets?.kind === 'masks'
         ? new SegmentationScorer(task.output, task.ignoreIndex, dataset)
@@ -29,13 +29,15 @@ export function createTaskScorer(task: ResolvedTask, dataset: Dataset): TaskScor
 
 class ClassificationScorer implements TaskScorer {
   readonly outputs: readonly string[];
-  private readonly topK = new TopKAccumulator();
+  private readonly topK: TopKAccumulator;
 
   constructor(
     private readonly output: string,
     private readonly labels: Int32Array,
+    datasetName: string,
   ) {
     this.outputs = [output];
+    this.topK = new TopKAccumulator(datasetName);
   }
 
   add(
