@@ -22,8 +22,8 @@ import { parseRecipe, runPipeline, type PipelineResult } from '../src/core/pipel
 import { quantizeModel, type CalibrationMethod } from '../src/core/quant';
 import { createWasmBackend } from '../src/kernels';
 import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
-import { printStageTable } from './stage-table';
 import { calibrationImages, strips, testImages } from '../tests/quant/text-strips';
+import { printStageTable } from './stage-table';
 
 const env = process.env;
 const macsTarget = Number(env.MACS_TARGET ?? 0.4);

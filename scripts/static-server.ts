@@ -7,7 +7,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -120,6 +120,9 @@ async function respond(root: string, url: string, method: string): Promise<Answe
         : null;
   const size = target === null ? undefined : await fileSize(target);
   if (target === null || size === undefined) return text(404, 'Not found');
+  // A link inside the folder must not lead out of it either.
+  const real = await realpath(target);
+  if (!real.startsWith((await realpath(root)) + sep)) return text(403, 'Forbidden');
   const type = mimeTypes[extname(target).toLowerCase()] ?? 'application/octet-stream';
   return { status: 200, type, file: target, size };
 }

@@ -97,6 +97,10 @@ export async function runOnce(
     notes,
     assumptions: result.assumptions,
     timings: result.timings,
+    memory: {
+      peakTrackedBytes: result.peakTrackedBytes,
+      budgetBytes: result.recipe.compute.memoryBudgetMB * 1024 ** 2,
+    },
     ...(result.plan
       ? {
           plan: {

@@ -219,6 +219,40 @@ export interface Conv2dBackwardFilterArgs<F extends Floats = Float32Array> exten
   dWeight: F;
 }
 
+/**
+ * Rows of a 2-D convolution's im2col matrix at chosen output positions, over chosen input channels —
+ * the patches least-squares recovery fits against. Row r is for `positions[r]` = image·outH·outW +
+ * oh·outW + ow and holds, from `out[r·rowStride]`, channels.length·kh·kw values:
+ *   out[r·rowStride + (c·kh + i)·kw + j] = x[image, channels[c], oh·sh − padTop + i·dh, ow·sw − padLeft + j·dw]
+ * (0 in the padding). Columns past them are left as they are (a bias column of ones, say).
+ */
+export interface PatchRowsArgs
+  extends Pick<
+    Conv2dGeometry,
+    | 'inChannels'
+    | 'inHeight'
+    | 'inWidth'
+    | 'outHeight'
+    | 'outWidth'
+    | 'kernelHeight'
+    | 'kernelWidth'
+    | 'strideH'
+    | 'strideW'
+    | 'padTop'
+    | 'padLeft'
+    | 'dilationH'
+    | 'dilationW'
+  > {
+  /** NCHW input, at least max(image)+1 images. */
+  x: Float32Array;
+  /** Absolute input channel indices, each < inChannels. */
+  channels: Int32Array;
+  positions: Int32Array;
+  out: Float32Array;
+  /** Floats per output row, ≥ channels.length·kh·kw. */
+  rowStride: number;
+}
+
 /** `out[m×n]` (+)= op(A)·op(B) with op(A) [m, k], op(B) [k, n]; row-major; `accumulate` adds to out. */
 export interface GemmArgs<F extends Floats = Float32Array> {
   a: F;
@@ -299,6 +333,7 @@ export interface Kernels {
   conv2dBackwardData(args: Conv2dBackwardDataArgs): Promise<void>;
   conv2dBackwardFilter(args: Conv2dBackwardFilterArgs): Promise<void>;
   gemm(args: GemmArgs): Promise<void>;
+  patchRows(args: PatchRowsArgs): Promise<void>;
   channelSums(args: ChannelSumsArgs): Promise<void>;
   sgdUpdate(args: SgdUpdateArgs): Promise<void>;
   adamwUpdate(args: AdamwUpdateArgs): Promise<void>;
@@ -326,6 +361,7 @@ export const kernelNames: readonly KernelName[] = [
   'conv2dBackwardData',
   'conv2dBackwardFilter',
   'gemm',
+  'patchRows',
   'channelSums',
   'sgdUpdate',
   'adamwUpdate',

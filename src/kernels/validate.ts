@@ -2,6 +2,7 @@
 import { check } from './api';
 import type {
   CrossArgs,
+  PatchRowsArgs,
   DequantizeArgs,
   DistanceSumsArgs,
   FilterNormsArgs,
@@ -180,4 +181,19 @@ export function adamw(a: AdamwUpdateArgs): void {
     'grad, m and v must cover param',
   );
   check(Number.isInteger(a.step) && a.step >= 1, 'step counts from 1');
+}
+
+export function patchRows(a: PatchRowsArgs): void {
+  const width = a.channels.length * a.kernelHeight * a.kernelWidth;
+  check(a.rowStride >= width, `rowStride ${a.rowStride} < ${width} values per patch`);
+  check(a.out.length >= a.positions.length * a.rowStride, `out needs ${a.positions.length}×${a.rowStride}`);
+  const plane = a.inHeight * a.inWidth;
+  const perImage = a.outHeight * a.outWidth;
+  let images = 0;
+  for (const p of a.positions) {
+    check(p >= 0, `position ${p} is negative`);
+    images = Math.max(images, Math.floor(p / perImage) + 1);
+  }
+  for (const c of a.channels) check(c >= 0 && c < a.inChannels, `channel ${c} is outside 0…${a.inChannels - 1}`);
+  check(a.x.length >= images * a.inChannels * plane, `x holds ${a.x.length} < ${images} images`);
 }

@@ -1,5 +1,5 @@
 /**
- * Models with external data through every writing command: the output's weights are written beside it
+ * Models with external data through every command that reads or writes one: the output's weights are written beside it
  * (`OUT.onnx.data`) or inline, never left pointing at the input's data file, and onnxruntime loads the
  * result from its own folder. The input is a zoo model moved to external data by the codec; the outputs
  * are judged by onnxruntime-node, which reads the external file itself.
@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { run as evaluate } from '../../src/cli/commands/eval';
 import { run as optimize } from '../../src/cli/commands/optimize';
 import { run as prune } from '../../src/cli/commands/prune';
 import { run as quantize } from '../../src/cli/commands/quantize';
@@ -100,6 +101,16 @@ describe('prune, quantize and optimize on a model with external data', () => {
     expect(await quiet(optimize(args))).toBe(0);
     expect((await logits(out)).length).toBe(10);
   }, 300_000);
+
+  it('eval reads it, and it agrees with the inline model on every sample', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const args = ['--data', fixturePath('fmnist-test'), '--limit', '100', '--preprocess', 'unit', '--json'];
+    const code = await evaluate([source, '--ref', fixturePath('fmnist-resnet8.onnx'), ...args]);
+    const report = JSON.parse(String(log.mock.calls[0][0]));
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    expect(report.fidelity).toMatchObject({ top1Agreement: 1, maxAbsError: 0 });
+  });
 
   it('left the input model and its weights byte-identical', () => {
     expect([sha(source), sha(weights)]).toEqual(inputHashes);

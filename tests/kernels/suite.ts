@@ -7,6 +7,7 @@ import { close, ok, withinLsb } from './check';
 import { absHistogram, activations, normals } from './random';
 import type { Rng } from './random';
 import { tolerancesFor } from './tolerances';
+import { patchKernelCases } from './patch-cases';
 import { trainKernelCases } from './train-cases';
 
 export interface KernelCase {
@@ -461,4 +462,4 @@ const calibrationCases: KernelCase[] = [
   },
 ];
 
-export const kernelCases: KernelCase[] = [...calibrationCases, ...trainKernelCases];
+export const kernelCases: KernelCase[] = [...calibrationCases, ...trainKernelCases, ...patchKernelCases];

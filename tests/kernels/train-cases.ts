@@ -46,7 +46,7 @@ function geometry(
   };
 }
 
-const GEOMETRIES: Conv2dGeometry[] = [
+export const GEOMETRIES: Conv2dGeometry[] = [
   geometry(2, 3, [7, 6], 5, [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], 1),
   geometry(1, 16, [28, 28], 16, [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], 1),
   geometry(3, 6, [9, 11], 9, [3, 3], [2, 2], [1, 1, 1, 1], [1, 1], 3),
@@ -55,7 +55,7 @@ const GEOMETRIES: Conv2dGeometry[] = [
   geometry(2, 12, [5, 5], 10, [1, 1], [2, 2], [0, 0, 0, 0], [1, 1], 1),
 ];
 
-const label = (g: Conv2dGeometry) =>
+export const label = (g: Conv2dGeometry) =>
   `${g.batch}×${g.inChannels}×${g.inHeight}×${g.inWidth}→${g.outChannels} k${g.kernelHeight}×${g.kernelWidth} s${g.strideH},${g.strideW} g${g.groups}`;
 
 const sizes = (g: Conv2dGeometry) => ({

@@ -91,6 +91,18 @@ describe('runPipeline on fmnist-resnet8', () => {
     expect(final.fidelity!.count).toBe(500);
   });
 
+  it('plans the pruning once: the unrecovered and recovered stages cut the same channels', () => {
+    const [, pruned, recovered] = result.stages;
+    expect(recovered.result.macs).toBe(pruned.result.macs);
+    expect(recovered.result.parameters).toBe(pruned.result.parameters);
+    // Recovery changed weights, not the structure.
+    expect(Buffer.from(recovered.bytes).equals(Buffer.from(pruned.bytes))).toBe(false);
+    expect(result.timings.recover).toBeGreaterThan(0);
+    expect(result.timings.prune).toBeGreaterThan(0);
+    // Calibration's activation buffers were counted.
+    expect(result.peakTrackedBytes).toBeGreaterThan(0);
+  });
+
   it('gives the same bytes for the same recipe', async () => {
     const again = await runPipeline({ model, recipe, calibration, evaluation, runtime, kernels });
     for (const [i, s] of again.stages.entries())

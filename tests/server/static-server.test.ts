@@ -5,7 +5,7 @@
  * runs on 127.0.0.1 with a bounded number of requests.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ beforeAll(async () => {
   for (let i = 0; i < wasm.length; i += 4096) wasm[i] = i % 251;
   writeFileSync(join(root, 'assets', 'ort.wasm'), wasm);
   writeFileSync(join(tmp, 'secret.txt'), 'do not serve');
+  symlinkSync(join(tmp, 'secret.txt'), join(root, 'assets', 'link.txt'));
   server = await startStaticServer({ root });
 });
 
@@ -102,6 +103,7 @@ describe('static server', () => {
     '/assets/..%2f..%2fsecret.txt',
     '/%2e%2e%5csecret.txt',
     '/%00',
+    '/assets/link.txt',
   ])('never serves outside its folder: %s', async (path) => {
     const reply = await get(server.url, path);
     expect(reply.body.toString()).not.toContain('do not serve');

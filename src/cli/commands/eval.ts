@@ -1,5 +1,4 @@
 /** `whittle eval MODEL --data DIR|FILE …`: accuracy on a labelled set, fidelity against a reference model. */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   createOrtRuntime,
@@ -13,6 +12,7 @@ import {
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import { onePositional, parseCommandArgs } from '../args';
 import { UserError } from '../errors';
+import { readModelFile } from '../model-file';
 
 export const summary = 'accuracy on a dataset, or fidelity against a reference model';
 
@@ -98,11 +98,13 @@ async function load(
   create: (bytes: Uint8Array) => Promise<RuntimeSession>,
   path: string,
 ): Promise<RuntimeSession> {
-  const bytes = new Uint8Array(await readFile(path));
+  // Self-contained bytes: external data is inlined, since onnxruntime gets no folder to look in.
+  const { bytes } = await readModelFile(path);
   try {
     return await create(bytes);
   } catch (e) {
-    throw new UserError(`eval: onnxruntime cannot load ${path} (${firstLine((e as Error).message)}).`);
+    // The runtime's ModelLoadError already says "onnxruntime cannot load the model (why)."
+    throw new UserError(`eval: ${path}: ${firstLine((e as Error).message)}`);
   }
 }
 

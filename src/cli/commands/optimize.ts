@@ -12,10 +12,9 @@ import {
 } from '../../core/pipeline';
 import { QuantError } from '../../core/quant';
 import { TrainError } from '../../core/train';
-import { selectBackend } from '../../kernels';
-import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { onePositional, parseByteSize, parseCommandArgs, peakRssBytes } from '../args';
 import { UserError } from '../errors';
+import { kernelsLine, kernelsReport, pickKernels } from '../kernels';
 import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
 import { checkOutputs, writeFileAtomic } from '../output';
 import { formatStages } from '../format-stages';
@@ -92,10 +91,10 @@ export async function run(argv: string[]): Promise<number> {
     }
     const cpu0 = process.cpuUsage();
     const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
-    const allow = recipe.compute.kernels === 'auto' ? undefined : [recipe.compute.kernels];
-    const selection = await selectBackend({ wasmLoader: nodeWasmLoader, allow }).catch((e: Error) => {
-      throw new UserError(`optimize: the recipe's compute.kernels cannot be honoured: ${e.message}`);
-    });
+    const selection = await pickKernels(
+      recipe.compute.kernels,
+      "optimize: the recipe's compute.kernels cannot be honoured",
+    );
     const result = await runPipeline({
       model: input.bytes,
       recipe,
@@ -112,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
     const report = {
       ...reportOf(result, modelPath, out),
       files: written.paths,
-      kernels: { backend: selection.backend.name, timingsMs: selection.timings },
+      kernels: kernelsReport(selection),
       memory: { peakRssBytes: peakRssBytes(), peakTrackedBytes: result.peakTrackedBytes },
       cpuSeconds: cpuSeconds(cpu0),
     };
@@ -120,7 +119,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(
       values.json
         ? JSON.stringify(report, jsonSafe, 2)
-        : `${formatStages(result)}\n\nKernels: ${selection.backend.name} (picked by measurement among ${Object.keys(selection.timings).join(', ')})\nWrote ${written.paths.join(' and ')}`,
+        : `${formatStages(result)}\n\n${kernelsLine(selection)}\nWrote ${written.paths.join(' and ')}`,
     );
     return 0;
   } catch (e) {

@@ -14,12 +14,11 @@ import {
   type PrunePlan,
   type RecoveryOptions,
 } from '../../core/prune';
-import { createReferenceBackend, createWasmBackend, type KernelBackend } from '../../kernels';
-import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { onePositional, parseCommandArgs } from '../args';
 import { UserError } from '../errors';
 import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
 import { checkOutputs } from '../output';
+import { KERNEL_CHOICES, kernelsLine, kernelsReport, pickKernels, type KernelChoice } from '../kernels';
 
 export const summary = 'filter pruning (criteria, ratio or MAC target, recovery without retraining)';
 
@@ -41,6 +40,7 @@ const usage = `Usage: whittle prune MODEL.onnx (--ratio R | --macs-target T) --o
   --mask-only           write the masked model (same shapes, pruned channels zeroed)
   --backend B           runtime for calibration: wasm (default) or native
 ${WEIGHTS_OPTION.usage}
+  --kernels K           math kernels: auto (default: fastest here), reference, wasm or webgpu
   --json                print the plan and costs as JSON`;
 
 const CRITERIA = ['l1', 'l2', 'fpgm', 'activation', 'reconstruction'];
@@ -63,6 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     steps: { type: 'string' },
     'mask-only': { type: 'boolean' },
     backend: { type: 'string' },
+    kernels: { type: 'string' },
     out: { type: 'string' },
     weights: { type: 'string' },
     json: { type: 'boolean' },
@@ -100,8 +101,14 @@ export async function run(argv: string[]): Promise<number> {
   const placement = WEIGHTS_OPTION.parse('prune', values.weights, input);
   checkOutputs('prune', modelOutputs(values.out, placement), [path, ...input.dataFiles, values.calib]);
   const { bytes } = input;
+  const kernelChoice = (values.kernels ?? 'auto') as KernelChoice;
+  if (!KERNEL_CHOICES.includes(kernelChoice))
+    throw new UserError(
+      `prune: --kernels must be one of ${KERNEL_CHOICES.join(', ')}, not "${kernelChoice}".`,
+    );
   const graph = importModel(input.model);
-  const kernels = await loadKernels();
+  const selection = await pickKernels(kernelChoice, `prune: --kernels ${kernelChoice} cannot run here`);
+  const kernels = selection.backend;
   try {
     const runtime = values.calib ? await createOrtRuntime({ backend: backend as Backend }) : undefined;
     let calibration;
@@ -158,22 +165,19 @@ export async function run(argv: string[]): Promise<number> {
       plan: { ...plan, groups: plan.groups.map(({ members: _m, ...g }) => (void _m, g)) },
       before: { parameters: before.parameters, macs: before.macs, bytes: input.fileBytes },
       after: { parameters: after.parameters, macs: after.macs, bytes: written.bytes },
+      kernels: kernelsReport(selection),
     };
-    console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(basename(path), plan, report));
+    console.log(
+      values.json
+        ? JSON.stringify(report, null, 2)
+        : formatReport(basename(path), plan, report, kernelsLine(selection)),
+    );
     return 0;
   } catch (e) {
     if (e instanceof DatasetError || e instanceof PreprocessError) throw new UserError(`prune: ${e.message}`);
     throw e;
   } finally {
     kernels.dispose();
-  }
-}
-
-async function loadKernels(): Promise<KernelBackend> {
-  try {
-    return await createWasmBackend(nodeWasmLoader);
-  } catch {
-    return createReferenceBackend();
   }
 }
 
@@ -187,6 +191,7 @@ function formatReport(
   model: string,
   plan: PrunePlan,
   r: { files: string[]; maskOnly: boolean; recover: string[]; before: Costs; after: Costs },
+  kernels: string,
 ): string {
   const lines = [
     `${model}: ${plan.mode} plan, criterion ${plan.criterion}, ${plan.prunedChannels} of ${plan.prunableChannels} eligible channels pruned`,
@@ -204,6 +209,7 @@ function formatReport(
     `MACs        ${r.before.macs.toLocaleString('en-US')} → ${r.after.macs.toLocaleString('en-US')} (${pct(r.after.macs, r.before.macs)})`,
     `Bytes       ${r.before.bytes.toLocaleString('en-US')} → ${r.after.bytes.toLocaleString('en-US')}`,
     `Recovery    ${r.recover.length ? r.recover.join(', ') : 'none'}`,
+    kernels,
     `Wrote ${r.files.join(' and ')}${r.maskOnly ? ' (masked: same shapes, pruned channels zeroed)' : ''}`,
   );
   return lines.join('\n');

@@ -3,7 +3,7 @@
  * onnxruntime adapter loaded on demand), latency benchmarking and the stage-result record.
  * Node-only adapters (disk files, pure-JS image decoding) live in `./node` and are imported from there.
  */
-export { DatasetError, PreprocessError } from './errors';
+export { DatasetError, ModelLoadError, PreprocessError } from './errors';
 export type {
   Backend,
   InferenceRuntime,

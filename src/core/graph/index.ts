@@ -12,7 +12,14 @@ export { SymbolTable, type DimOp } from './symbols';
 export { inferShapes, declaredType, type ShapeInference, type InferOptions } from './infer/infer-shapes';
 export type { ConstValue } from './infer/context';
 export { activationSizes, type ActivationSizes } from './activation-sizes';
-export { costModel, countParameters, isParameter, type CostOptions, type ModelCost, type NodeCost } from './cost';
+export {
+  costModel,
+  countParameters,
+  isParameter,
+  type CostOptions,
+  type ModelCost,
+  type NodeCost,
+} from './cost';
 export { summarizeModel, type ModelSummary, type TensorInfo } from './summary';
 export { attrFloat, attrFloats, attrInt, attrInts, attrString, attrTensor } from './attributes';
 export { isFloatType, isIntegerType } from './dtype';

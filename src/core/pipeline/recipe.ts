@@ -4,6 +4,9 @@
  * reproducibility: the same recipe on the same model gives the same model in the page and the CLI.
  */
 import { z } from 'zod';
+import { RecipeError } from './errors';
+
+export { RecipeError };
 
 export const RECIPE_VERSION = 1;
 
@@ -180,13 +183,6 @@ export const recipeSchema = z
 export type Recipe = z.output<typeof recipeSchema>;
 /** What a person may write: every section and most fields optional. */
 export type RecipeInput = z.input<typeof recipeSchema>;
-
-export class RecipeError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid recipe: ${problems.join('; ')}.`);
-    this.name = 'RecipeError';
-  }
-}
 
 /** Validates `input` (parsed JSON) and fills defaults; throws {@link RecipeError} naming each bad field. */
 export function parseRecipe(input: unknown): Recipe {

@@ -87,32 +87,51 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     );
     const base = pruneOptionsOf(recipe, kernels, runtime, calibration);
     report('prune', 0.1, 'Pruning');
-    const oneShot = await timed('prune', () =>
-      pruneModel(original, {
-        ...base,
-        recover: {},
-        steps: recipe.prune.recover.length ? 1 : recipe.prune.steps,
-      }),
-    );
-    report('remove', 0.5, 'Removing pruned channels');
-    const removedBase = await timed('remove', async () => removed(runtime, oneShot.masked, oneShot.plan));
-    drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, oneShot.plan), ...removedBase });
-    plan = oneShot.plan;
-    pruned = removedBase.graph;
-    if (recipe.prune.recover.length) {
-      report('recover', 0, `Recovering: ${recipe.prune.recover.join(', ')}`);
-      const recovered = await timed('recover', () =>
-        pruneModel(original, {
-          ...base,
-          steps: recipe.prune.steps,
-          onStep: (k, n) => report('recover', k / n, `Recovery step ${k} of ${n}`),
-        }),
-      );
-      const out = await timed('remove', async () => removed(runtime, recovered.masked, recovered.plan));
-      drafts.push({ name: 'recovered', label: stageLabel('recovered', recipe, recovered.plan), ...out });
-      plan = recovered.plan;
-      pruned = out.graph;
+    const recovering = recipe.prune.recover.length > 0;
+    // A progressive run re-ranks after each recovery: its one-shot "pruned" stage is a plan of its own.
+    const planOnce = !recovering || recipe.prune.steps === 1;
+    let unrecovered: { graph: Graph; bytes: Uint8Array; plan: PrunePlan } | undefined;
+    if (!planOnce) {
+      const oneShot = await timed('prune', () => pruneModel(original, { ...base, recover: {}, steps: 1 }));
+      unrecovered = await timed('remove', async () => ({
+        ...(await checked(runtime, removeFrom(oneShot.masked, oneShot.plan))),
+        plan: oneShot.plan,
+      }));
     }
+    const t0 = performance.now();
+    let maskedAt = t0;
+    let removeMs = 0;
+    let pending: { stage: RemovedStage; plan: PrunePlan } | undefined;
+    const result = await pruneModel(original, {
+      ...base,
+      steps: recipe.prune.steps,
+      onMasked: (k, n, masked, p) => {
+        maskedAt = performance.now();
+        if (!planOnce || k < n || !recovering) return;
+        // Copied now: recovery goes on to change the masked graph.
+        pending = { stage: removeFrom(masked, p), plan: p };
+        removeMs += performance.now() - maskedAt;
+        report('recover', 0, `Recovering: ${recipe.prune.recover.join(', ')}`);
+      },
+      onStep: (k, n) => recovering && report('recover', k / n, `Recovery step ${k} of ${n}`),
+    });
+    const t1 = performance.now();
+    if (pending) {
+      const { stage, plan: p } = pending;
+      unrecovered = { ...(await timed('remove', () => checked(runtime, stage))), plan: p };
+    }
+    timings.prune = (timings.prune ?? 0) + (recovering && planOnce ? maskedAt - t0 : t1 - t0);
+    if (recovering) timings.recover = (timings.recover ?? 0) + t1 - (planOnce ? maskedAt + removeMs : t0);
+    timings.remove = (timings.remove ?? 0) + removeMs;
+    report('remove', 0.5, 'Removing pruned channels');
+    const out = await timed('remove', () => checked(runtime, removeFrom(result.masked, result.plan)));
+    if (unrecovered) {
+      const { plan: p, ...stage } = unrecovered;
+      drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, p), ...stage });
+      drafts.push({ name: 'recovered', label: stageLabel('recovered', recipe, result.plan), ...out });
+    } else drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, result.plan), ...out });
+    plan = result.plan;
+    pruned = out.graph;
   }
 
   let finetune: PipelineResult['finetune'];
@@ -204,8 +223,8 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     final: stages[stages.length - 1].name,
     plan,
     fusion,
-    finetune,
     floatBiases,
+    finetune,
     assumptions,
     peakTrackedBytes: meter.peak,
     timings,
@@ -216,16 +235,26 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
  * The smaller model: the masked graph with its pruned channels physically removed, run in onnxruntime
  * next to the masked model before it becomes a stage.
  */
-async function removed(
-  runtime: InferenceRuntime,
-  masked: Graph,
-  plan: PrunePlan,
-): Promise<{ graph: Graph; bytes: Uint8Array }> {
+interface RemovedStage {
+  graph: Graph;
+  bytes: Uint8Array;
+  maskedBytes: Uint8Array;
+}
+
+/** Removes a plan's channels from a copy of the masked model; synchronous, so the copy is of now. */
+function removeFrom(masked: Graph, plan: PrunePlan): RemovedStage {
   const graph = cloneGraph(masked);
   removeChannels(graph, plan);
-  const bytes = encodeModel(exportModel(graph));
-  await checkPrunedModel(runtime, bytes, encodeModel(exportModel(masked)));
-  return { graph, bytes };
+  return { graph, bytes: encodeModel(exportModel(graph)), maskedBytes: encodeModel(exportModel(masked)) };
+}
+
+/** Every removal runs in onnxruntime beside its masked model before it becomes a stage. */
+async function checked(
+  runtime: InferenceRuntime,
+  stage: RemovedStage,
+): Promise<{ graph: Graph; bytes: Uint8Array }> {
+  await checkPrunedModel(runtime, stage.bytes, stage.maskedBytes);
+  return { graph: stage.graph, bytes: stage.bytes };
 }
 
 function inputMeta(graph: Graph): ValueMeta {

@@ -88,10 +88,10 @@ export interface PipelineResult {
   floatBiases: (FloatBias & { stage: StageName })[];
   /** What preprocessing had to assume ('' when the recipe said everything). */
   assumptions: string;
-  /** Fine-tuning's per-epoch losses and held-out scores, and what it could not train. */
-  finetune?: FinetuneSummary;
   /** Peak bytes of activation buffers the data passes held (the runtime's own arenas come on top). */
   peakTrackedBytes: number;
+  /** Fine-tuning's per-epoch losses and held-out scores, and what it could not train. */
+  finetune?: FinetuneSummary;
   /** Wall time per phase, ms; `transform` sums the phases that make models (no evaluation or timing). */
   timings: Record<string, number>;
 }

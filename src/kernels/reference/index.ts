@@ -5,6 +5,7 @@ import { crossAccumulate, distanceSums, filterNorms, gramAccumulate, ridgeSolve 
 import { histogram, minMax, minMaxPerChannel } from './observers';
 import { entropyRange, mseRange, percentileRange } from './search';
 import { dequantizeInt8, quantizeInt8, scaleSearch } from './quant';
+import { patchRows } from './patches';
 import {
   adamwUpdate,
   channelSums,
@@ -35,6 +36,7 @@ export const referenceKernels = {
   conv2dBackwardData,
   conv2dBackwardFilter,
   gemm,
+  patchRows,
   channelSums,
   sgdUpdate,
   adamwUpdate,
@@ -59,6 +61,7 @@ const kernels: Kernels = {
   conv2dBackwardData: async (a) => (v.convBackwardData(a), conv2dBackwardData(a)),
   conv2dBackwardFilter: async (a) => (v.convBackwardFilter(a), conv2dBackwardFilter(a)),
   gemm: async (a) => (v.gemm(a), gemm(a)),
+  patchRows: async (a) => (v.patchRows(a), patchRows(a)),
   channelSums: async (a) => (v.channelSums(a), channelSums(a)),
   sgdUpdate: async (a) => (v.sgd(a), sgdUpdate(a)),
   adamwUpdate: async (a) => (v.adamw(a), adamwUpdate(a)),

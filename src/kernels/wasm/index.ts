@@ -85,6 +85,45 @@ function makeCalibrationKernels(w: WasmExports, arena: Arena): Omit<Kernels, Tra
       a.out.set(out);
     },
 
+    async patchRows(a) {
+      v.patchRows(a);
+      const plane = a.inHeight * a.inWidth;
+      const perImage = a.outHeight * a.outWidth;
+      const planes = a.channels.length;
+      const width = planes * a.kernelHeight * a.kernelWidth;
+      // One image at a time: only its kept planes enter the arena, and rows go out in chunks.
+      const step = rowsPerChunk(width);
+      const pg = arena.reset().reserve(11 * 4);
+      const px = arena.reserve(planes * plane * 4);
+      const pp = arena.reserve(Math.min(step, a.positions.length) * 4);
+      const po = arena.reserve(Math.min(step, a.positions.length) * width * 4);
+      arena.commit();
+      const geometry = arena.i32(pg, 11);
+      geometry.set([a.inHeight, a.inWidth, a.outWidth, a.kernelHeight, a.kernelWidth, a.strideH, a.strideW]);
+      geometry.set([a.padTop, a.padLeft, a.dilationH, a.dilationW], 7);
+      const xs = arena.f32(px, planes * plane);
+      let loaded = -1;
+      for (let r = 0; r < a.positions.length; ) {
+        const image = Math.floor(a.positions[r] / perImage);
+        let end = r + 1;
+        while (end < a.positions.length && end - r < step && Math.floor(a.positions[end] / perImage) === image) end++;
+        if (image !== loaded) {
+          for (let c = 0; c < planes; c++) {
+            const from = (image * a.inChannels + a.channels[c]) * plane;
+            xs.set(a.x.subarray(from, from + plane), c * plane);
+          }
+          loaded = image;
+        }
+        const local = arena.i32(pp, end - r);
+        for (let i = r; i < end; i++) local[i - r] = a.positions[i] - image * perImage;
+        w.patchRows(pg, px, planes, pp, end - r, po, width);
+        const rows = arena.f32(po, (end - r) * width);
+        if (a.rowStride === width) a.out.set(rows, r * width);
+        else for (let i = r; i < end; i++) a.out.set(rows.subarray((i - r) * width, (i - r + 1) * width), i * a.rowStride);
+        r = end;
+      }
+    },
+
     async ridgeSolve(a) {
       v.ridge(a);
       const { size: d, cols: e } = a;

@@ -87,6 +87,7 @@ export interface WasmExports {
     scratchA: number,
     scratchB: number,
   ): void;
+  patchRows(g: number, x: number, planes: number, positions: number, rows: number, out: number, rowStride: number): void;
   conv2dForward(g: number, x: number, w: number, bias: number, out: number, col: number, wT: number): void;
   conv2dBackwardData(g: number, dy: number, w: number, dx: number, col: number): void;
   conv2dBackwardFilter(

@@ -39,6 +39,7 @@ const CPU_KERNELS = [
   'conv2dBackwardData',
   'conv2dBackwardFilter',
   'gemm',
+  'patchRows',
   'channelSums',
   'sgdUpdate',
   'adamwUpdate',
@@ -301,6 +302,7 @@ export async function createWebGpuBackend(
   };
   for (const k of CPU_KERNELS.slice(1))
     delegated[k] = `training kernel without a WGSL program yet: runs on ${cpu.name}`;
+  delegated.patchRows = `patch gathering without a WGSL program yet (its rows feed a Gram on the GPU by copy anyway): runs on ${cpu.name}`;
   return {
     name: 'webgpu',
     delegated,
@@ -311,6 +313,7 @@ export async function createWebGpuBackend(
     conv2dBackwardData: (a) => cpu.conv2dBackwardData(a),
     conv2dBackwardFilter: (a) => cpu.conv2dBackwardFilter(a),
     gemm: (a) => cpu.gemm(a),
+    patchRows: (a) => cpu.patchRows(a),
     channelSums: (a) => cpu.channelSums(a),
     sgdUpdate: (a) => cpu.sgdUpdate(a),
     adamwUpdate: (a) => cpu.adamwUpdate(a),

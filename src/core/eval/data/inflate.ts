@@ -33,7 +33,8 @@ export function inflateBounded(compressed: Uint8Array, request: InflateRequest):
   const sink = new Sink(declared !== undefined ? Math.min(declared, cap) : 0);
   let done = false;
   const onData = (chunk: Uint8Array, final: boolean) => {
-    sink.add(chunk);
+    // A prefix read keeps only the bytes it asked for, never a step's worth more.
+    sink.add(prefix === undefined ? chunk : chunk.subarray(0, Math.max(0, prefix - sink.length)));
     if (final) done = true;
   };
   const stream = request.format === 'gzip' ? new Gunzip(onData) : new Inflate(onData);

@@ -1,4 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { ModelLoadError } from '../errors';
 import type {
   Backend,
   InferenceRuntime,
@@ -114,7 +115,16 @@ async function open(
   bytes: Uint8Array,
   options: InferenceSession.SessionOptions,
 ): Promise<RuntimeSession> {
-  const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', ...options });
+  let session: InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', ...options });
+  } catch (e) {
+    // One line of onnxruntime's text (it appends a native stack on some builds).
+    const reason = String((e as Error)?.message ?? e)
+      .split('\n', 1)[0]
+      .trim();
+    throw new ModelLoadError(`onnxruntime cannot load the model (${reason}).`, { cause: e });
+  }
   return {
     inputs: session.inputMetadata.map(meta),
     outputs: session.outputMetadata.map(meta),

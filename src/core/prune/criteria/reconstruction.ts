@@ -13,7 +13,7 @@ import { attrInt, type Graph, type GraphNode } from '../../graph';
 import type { Kernels } from '../../../kernels';
 import { memberIndices, memberReaders } from '../members';
 import { capture, type CalibrationBatches } from '../recover/calibration';
-import { convGeometry, patchRow, type ConvGeometry } from '../recover/im2col';
+import { convGeometry, patchArgs, type ConvGeometry } from '../recover/im2col';
 import { seededRandom } from '../recover/random';
 import { solveRidge } from '../recover/ridge';
 import type { GroupScores, ScoreNormalization } from '../types';
@@ -179,12 +179,12 @@ async function accumulate(
     const kept = Int32Array.from({ length: perIn }, (_, j) => k * perIn + j);
     const X = new Float32Array(rows * d);
     const outPer = outC / l.groups;
+    if (g) await kernels.patchRows(patchArgs(g, C, x, kept, picks, X, d));
     for (let r = 0; r < rows; r++) {
       const p = picks[r];
       const img = Math.floor(p / perSample);
       const pos = p - img * perSample;
       if (g) {
-        patchRow(x, img, C, g, kept, Math.floor(pos / g.Wo), pos % g.Wo, X, r * d);
         const plane = g.Ho * g.Wo;
         for (let o = 0; o < outPer; o++) sys.yy += y[(img * outC + k * outPer + o) * plane + pos] ** 2;
       } else {

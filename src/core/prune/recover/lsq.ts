@@ -17,7 +17,7 @@ import type { PrunePlan } from '../types';
 import { capture, type CalibrationBatches } from './calibration';
 import { biasSlot } from './compensate';
 import { consumerLayers, type ConsumerLayer } from './consumers';
-import { convGeometry, patchRow, type ConvGeometry } from './im2col';
+import { convGeometry, patchArgs, type ConvGeometry } from './im2col';
 import { ownParameter } from './own-parameter';
 import { solveRidge } from './ridge';
 import { seededRandom } from './random';
@@ -219,15 +219,13 @@ async function accumulate(
     const s = systems[k];
     const X = new Float32Array(rows * s.d);
     const Y = new Float32Array(rows * s.outputs);
+    if (g) await kernels.patchRows(patchArgs(g, C, xd, s.kept, picks, X, s.d));
+    const plane = g ? g.Ho * g.Wo : 0;
     for (let r = 0; r < rows; r++) {
       const p = picks[r];
       if (g) {
         const img = Math.floor(p / perSample);
         const pos = p - img * perSample;
-        const oh = Math.floor(pos / g.Wo);
-        const ow = pos - oh * g.Wo;
-        patchRow(xd, img, C, g, s.kept, oh, ow, X, r * s.d);
-        const plane = g.Ho * g.Wo;
         for (let o = 0; o < s.outputs; o++) Y[r * s.outputs + o] = yd[(img * totalOut + k * s.outputs + o) * plane + pos];
       } else {
         const K = xt.dims[xt.dims.length - 1];

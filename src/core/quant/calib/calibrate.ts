@@ -89,8 +89,8 @@ export async function calibrateWithReport(
   const observers = new Map(names.map((n) => [n, createObserver(kernels, observerOptions)]));
   const reduced = [...observers.values()].every((o) => o.updateMinMax !== undefined);
   const passPlan = planPasses({
-    // Reduced in the runtime, a tensor leaves it as two scalars.
-    tensors: fetched.map((name) => ({ name, elements: reduced ? 2 : (sizes.elements(name) ?? 1) })),
+    tensors: fetched.map((name) => ({ name, elements: sizes.elements(name) ?? 1 })),
+    residentPerByte: reduced ? 2.5 : 4,
     inputElements: [...inputs].reduce((s, n) => s + (sizes.elements(n) ?? 1), 0),
     liveElements: sizes.peakLive,
     modelBytes: modelBytes.byteLength,

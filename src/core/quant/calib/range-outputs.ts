@@ -3,7 +3,7 @@
  * (ReduceMin/ReduceMax over all axes, added as extra outputs), so calibration copies a few bytes per
  * tensor instead of every activation, and the runtime may reuse activation memory as in plain inference.
  */
-import { emptyNode, emptyValueInfo, encodeModel, makeAttribute, AttributeType, type Model } from '../../onnx';
+import { emptyNode, emptyValueInfo, encodeModel, makeAttribute, AttributeType, type Model, type Node } from '../../onnx';
 
 export interface RangeOutputs {
   readonly bytes: Uint8Array;
@@ -26,13 +26,15 @@ export function withRangeOutputs(model: Model, names: readonly string[]): RangeO
     taken.add(name);
     return name;
   };
-  const nodes = [...graph.node];
   const extra = [...graph.output];
   const outputs = new Map<string, readonly [string, string]>();
+  const reductions = new Map<string, Node[]>();
   for (const name of names) {
     const pair = [fresh(`${name}::min`), fresh(`${name}::max`)] as const;
+    const list: Node[] = [];
+    reductions.set(name, list);
     (['ReduceMin', 'ReduceMax'] as const).forEach((opType, k) => {
-      nodes.push(
+      list.push(
         emptyNode({
           opType,
           name: pair[k],
@@ -44,6 +46,14 @@ export function withRangeOutputs(model: Model, names: readonly string[]): RangeO
       extra.push(emptyValueInfo({ name: pair[k] }));
     });
     outputs.set(name, pair);
+  }
+  // Each reduction right after its producer: the runtime keeps node order where it can, so the tensor
+  // is read while it is still alive instead of being held to the end of the graph.
+  const nodes: Node[] = [];
+  for (const input of graph.input) nodes.push(...(reductions.get(input.name) ?? []));
+  for (const node of graph.node) {
+    nodes.push(node);
+    for (const out of node.output) nodes.push(...(reductions.get(out) ?? []));
   }
   return { bytes: encodeModel({ ...model, graph: { ...graph, node: nodes, output: extra } }), outputs };
 }
