@@ -55,6 +55,11 @@ describe('whittle finetune', () => {
       /expected TEACHER\.onnx and STUDENT\.onnx/,
     ],
     [['finetune', teacher, teacher, '--train', 'no/such/dir', '--out', join(dir, 'x.onnx')], /no\/such\/dir/],
+    // Refused before any work, so the input is never overwritten.
+    [
+      ['finetune', teacher, teacher, '--train', slice, '--out', teacher],
+      /finetune: --out .* is the same file as/,
+    ],
   ])('bad input %# is one sentence, exit 2', (args, message) => {
     const r = runCli(...(args as string[]));
     expect(r.code).toBe(2);

@@ -16,6 +16,7 @@ import {
   type TrainProgress,
 } from '../train';
 import { preprocessOf, pruneOptionsOf } from './recipe-map';
+import type { Recipe } from './recipe';
 import type { FinetuneSummary, PipelineInputs } from './types';
 
 export interface FinetuneStageResult {
@@ -27,19 +28,10 @@ export interface FinetuneStageResult {
 
 type Report = (fraction: number, message: string) => void;
 
-function distillOptions(
-  inputs: PipelineInputs,
-  data: TrainingData,
-  epochs: number,
-  report: Report,
-  label: string,
-) {
-  const f = inputs.recipe.finetune;
+/** What the recipe's finetune section says of a distillation run (the CLI's `finetune` uses it too). */
+export function distillSettings(f: Recipe['finetune']) {
   return {
-    data,
-    compute: backendCompute(inputs.kernels),
-    teacherRuntime: inputs.runtime,
-    epochs,
+    epochs: f.epochs,
     batchSize: f.batchSize,
     lr: f.lr,
     warmupEpochs: f.warmupEpochs,
@@ -56,6 +48,22 @@ function distillOptions(
     heldOut: f.heldOut,
     patience: f.patience,
     seed: f.seed,
+  };
+}
+
+function distillOptions(
+  inputs: PipelineInputs,
+  data: TrainingData,
+  epochs: number,
+  report: Report,
+  label: string,
+) {
+  return {
+    ...distillSettings(inputs.recipe.finetune),
+    data,
+    compute: backendCompute(inputs.kernels),
+    teacherRuntime: inputs.runtime,
+    epochs,
     signal: inputs.signal,
     onProgress: (p: TrainProgress) => {
       inputs.onTrainProgress?.(p);

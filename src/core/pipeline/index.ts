@@ -14,6 +14,7 @@ export {
   type RecipeInput,
 } from './recipe';
 export { runPipeline, PipelineCancelled } from './run-pipeline';
+export { distillSettings } from './finetune-stage';
 export { stageLabel, prunesModel, pruneRecipeOf, preprocessOf } from './recipe-map';
 export { previewPlan, type PlanPreview, type PreviewGroup } from './preview-plan';
 export type * from './types';
