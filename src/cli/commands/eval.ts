@@ -4,13 +4,15 @@ import { basename } from 'node:path';
 import {
   createOrtRuntime,
   DatasetError,
-  evaluateModel,
   PreprocessError,
   type Backend,
   type EvaluationReport,
   type RuntimeSession,
+  type TaskScore,
 } from '../../core/eval';
-import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
+import { readPreprocessArg } from '../../core/eval/node';
+import { DEFAULT_TASK, evaluateTask, resolveTask, TaskError, type TaskKind } from '../../core/tasks';
+import { openTaskDatasetPath, readPriors } from '../../core/tasks/node';
 import { onePositional, parseCommandArgs } from '../args';
 import { UserError } from '../errors';
 
@@ -18,7 +20,12 @@ export const summary = 'accuracy on a dataset, or fidelity against a reference m
 
 const usage = `Usage: whittle eval MODEL.onnx --data DIR|FILE [options]
 
-  --data DIR|FILE       images in class folders, a .zip, IDX files (or their folder), .npy/.npz
+  --data DIR|FILE       images in class folders, a .zip, IDX files (or their folder), .npy/.npz;
+                        images with masks (PNG, .npy/.npz) or boxes (COCO JSON, YOLO txt, VOC XML)
+  --task T              auto (default: from the outputs and the data), classification,
+                        segmentation, detection or outputs (fidelity of every output only)
+  --priors FILE.npy     SSD-style detection: priors [A, 4] (cx, cy, w, h relative to the input)
+  --ignore-index N      segmentation: mask value not scored (default 255)
   --labels FILE         labels apart from the data (IDX, .npy, or text: one per line or "file label")
   --preprocess P        preset (imagenet, unit, signed), JSON, or a JSON file; default: inferred
   --ref REF.onnx        also report fidelity against this reference model (no labels needed)
@@ -34,6 +41,9 @@ export async function run(argv: string[]): Promise<number> {
     labels: { type: 'string' },
     preprocess: { type: 'string' },
     ref: { type: 'string' },
+    task: { type: 'string' },
+    priors: { type: 'string' },
+    'ignore-index': { type: 'string' },
     batch: { type: 'string' },
     limit: { type: 'string' },
     backend: { type: 'string' },
@@ -53,23 +63,48 @@ export async function run(argv: string[]): Promise<number> {
   const batchSize = positiveInt('batch', values.batch) ?? 64;
   const limit = positiveInt('limit', values.limit);
   const threads = positiveInt('threads', values.threads);
+  const kind = values.task ?? 'auto';
+  if (!['auto', 'classification', 'segmentation', 'detection', 'outputs'].includes(kind))
+    throw new UserError(
+      `eval: --task must be auto, classification, segmentation, detection or outputs, not "${kind}".`,
+    );
+  const ignoreIndex =
+    values['ignore-index'] === undefined ? DEFAULT_TASK.ignoreIndex : Number(values['ignore-index']);
+  if (!Number.isInteger(ignoreIndex) || ignoreIndex < 0)
+    throw new UserError(
+      `eval: --ignore-index must be a non-negative integer, not "${values['ignore-index']}".`,
+    );
 
   try {
     const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
-    const dataset = await openDatasetPath(values.data, values.labels);
-    if (!dataset.labels && !values.ref) {
+    const hint = kind === 'auto' ? undefined : (kind as TaskKind);
+    const dataset = await openTaskDatasetPath(values.data, values.labels, hint);
+    if (!dataset.labels && !dataset.targets && !values.ref) {
       throw new UserError(
-        `eval: ${values.data} has no labels; pass --labels for accuracy or --ref for fidelity.`,
+        `eval: ${values.data} has no labels, masks or boxes; pass --labels for accuracy or --ref for fidelity.`,
       );
     }
+    const priors = values.priors ? await readPriors(values.priors) : undefined;
     const runtime = await createOrtRuntime({ backend: backend as Backend, threads });
     const session = await load(runtime.createSession.bind(runtime), modelPath);
     const reference = values.ref ? await load(runtime.createSession.bind(runtime), values.ref) : undefined;
-    const report = await evaluateModel(session, dataset, { preprocess, batchSize, limit, reference });
+    const decision = resolveTask(
+      { ...DEFAULT_TASK, kind: kind as TaskKind | 'auto', ignoreIndex },
+      session.outputs,
+      dataset,
+      priors,
+    );
+    const report = await evaluateTask(session, dataset, decision.task, {
+      preprocess,
+      batchSize,
+      limit,
+      reference,
+    });
     const result = {
       model: modelPath,
       ref: values.ref,
       data: dataset.description,
+      task: { kind: decision.task.kind, reason: decision.reason },
       backend,
       threads: runtime.threads,
       batch: batchSize,
@@ -81,7 +116,7 @@ export async function run(argv: string[]): Promise<number> {
         : formatReport(
             basename(modelPath),
             dataset.description,
-            report,
+            { ...report, taskLine: `task: ${decision.task.kind} (${decision.reason})` },
             backend,
             runtime.threads,
             values.ref,
@@ -89,7 +124,8 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   } catch (e) {
-    if (e instanceof DatasetError || e instanceof PreprocessError) throw new UserError(`eval: ${e.message}`);
+    if (e instanceof DatasetError || e instanceof PreprocessError || e instanceof TaskError)
+      throw new UserError(`eval: ${e.message}`);
     throw e;
   }
 }
@@ -109,12 +145,19 @@ async function load(
 function formatReport(
   model: string,
   data: string,
-  r: EvaluationReport,
+  r: EvaluationReport & { score?: TaskScore; taskLine: string },
   backend: string,
   threads: number,
   ref?: string,
 ): string {
-  const lines = [`${model} on ${data}`];
+  const lines = [`${model} on ${data}`, `  ${r.taskLine}`];
+  if (r.score && r.score.task !== 'classification')
+    lines.push(
+      `  ${Object.entries(r.score.figures)
+        .filter(([, v]) => !Number.isNaN(v))
+        .map(([k, v]) => `${k} ${pct(v)}`)
+        .join('   ')}   (${r.score.count} samples)`,
+    );
   if (r.accuracy)
     lines.push(
       `  top-1 ${pct(r.accuracy.top1)}   top-5 ${pct(r.accuracy.top5)}   (${r.accuracy.count} samples)`,

@@ -1,7 +1,9 @@
 /** `whittle optimize MODEL --recipe R.json --calib DATA …`: the whole pipeline as one recipe. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { createOrtRuntime, DatasetError, PreprocessError, type InferenceRuntime } from '../../core/eval';
-import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
+import { readPreprocessArg } from '../../core/eval/node';
+import { TaskError } from '../../core/tasks';
+import { openTaskDatasetPath, readPriors } from '../../core/tasks/node';
 import {
   parseRecipe,
   parseRecipeJson,
@@ -24,7 +26,9 @@ const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib D
 
   --recipe FILE         the recipe (JSON; see the studio's recipe export for every field)
   --calib DIR|FILE      calibration data: IDX, .npy/.npz, image folders or a .zip
-  --eval DIR|FILE       labelled data for accuracy (without it: fidelity to the original)
+  --eval DIR|FILE       labelled data for the task's metric: class labels, masks or boxes
+                        (without it: fidelity to the original); the recipe's task section decides
+  --priors FILE.npy     SSD-style detection: priors [A, 4] (cx, cy, w, h relative to the input)
   --preprocess P        preset, JSON or JSON file; overrides the recipe's data.preprocess
   --backend B           wasm (default: the same runtime as the studio) or native (onnxruntime-node)
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
@@ -36,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
     recipe: { type: 'string' },
     calib: { type: 'string' },
     eval: { type: 'string' },
+    priors: { type: 'string' },
     preprocess: { type: 'string' },
     backend: { type: 'string' },
     out: { type: 'string' },
@@ -69,11 +74,13 @@ export async function run(argv: string[]): Promise<number> {
     const selection = await selectBackend({ wasmLoader: nodeWasmLoader, allow }).catch((e: Error) => {
       throw new UserError(`optimize: the recipe's compute.kernels cannot be honoured: ${e.message}`);
     });
+    const hint = recipe.task.kind === 'auto' ? undefined : recipe.task.kind;
     const result = await runPipeline({
       model,
       recipe,
-      calibration: await openDatasetPath(values.calib),
-      evaluation: values.eval ? await openDatasetPath(values.eval) : undefined,
+      calibration: await openTaskDatasetPath(values.calib, undefined, hint),
+      evaluation: values.eval ? await openTaskDatasetPath(values.eval, undefined, hint) : undefined,
+      priors: values.priors ? await readPriors(values.priors) : undefined,
       runtime,
       kernels: selection.backend,
       onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
@@ -98,7 +105,8 @@ export async function run(argv: string[]): Promise<number> {
       e instanceof RecipeError ||
       e instanceof DatasetError ||
       e instanceof PreprocessError ||
-      e instanceof QuantError
+      e instanceof QuantError ||
+      e instanceof TaskError
     )
       throw new UserError(`optimize: ${e.message}`);
     throw e;
@@ -115,6 +123,7 @@ function reportOf(result: PipelineResult, model: string, out: string) {
     model,
     out,
     recipe: result.recipe,
+    task: result.task,
     assumptions: result.assumptions,
     stages: result.stages.map((s) => ({ name: s.name, ...s.result })),
     plan: result.plan && {

@@ -78,7 +78,7 @@ export {
 } from './latency';
 export { syntheticFeeds } from './synthetic-feeds';
 export { exposeIntermediates } from './intermediates';
-export { modelInput } from './model-input';
+export { modelInput, modelOutputs } from './model-input';
 export type { StageResult, TaskScore } from './stage-result';
 export {
   createOrtRuntime,
