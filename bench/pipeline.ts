@@ -6,10 +6,11 @@
  *
  * Env: MACS_TARGET (default 0.4), RECOVER (default compensate,lsq,bn), CRITERION (default
  * reconstruction), GLOBAL (1 for one global ranking), STEPS (progressive steps, default 1),
- * THREADS (default 1), EVAL_LIMIT (default all), PARTS (default zoo,ocr), MODELS (zoo models).
+ * THREADS (default 1), EVAL_LIMIT (default all), PARTS (default zoo,ocr), MODELS (zoo models),
+ * OCR_METHOD (calibration of the PaddleOCR models, default minmax; tests/quant/paddle-cls.test.ts
+ * uses mse, which took 534 s on the rec model here).
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import {
   createOrtRuntime,
   exposeIntermediates,
@@ -18,9 +19,11 @@ import {
 } from '../src/core/eval';
 import { openDatasetPath } from '../src/core/eval/node';
 import { parseRecipe, runPipeline, type PipelineResult } from '../src/core/pipeline';
-import { quantizeModel } from '../src/core/quant';
+import { quantizeModel, type CalibrationMethod } from '../src/core/quant';
 import { createWasmBackend } from '../src/kernels';
 import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
+import { calibrationImages, strips, testImages } from '../tests/quant/text-strips';
+import { printStageTable } from './stage-table';
 
 const env = process.env;
 const macsTarget = Number(env.MACS_TARGET ?? 0.4);
@@ -58,38 +61,11 @@ const evaluation = await openDatasetPath('tests/fixtures/fmnist-test');
 const pct = (x: number) => (100 * x).toFixed(2);
 
 function table(name: string, r: PipelineResult, bareMs: number): void {
-  const base = r.stages[0].result;
-  console.log(
-    `\n${name}  (recipe: ${macsTarget * 100}% MACs target, ${recipe.prune.criterion} ${recipe.prune.global ? 'global' : 'per group'}, ${recipe.prune.steps} step(s), recover ${recover.join('+') || 'none'}, INT8 ${recipe.quantize.activations}/per-channel ${recipe.quantize.method}; wasm ${runtime.threads} thread)`,
+  printStageTable(
+    name,
+    `${macsTarget * 100}% MACs target, ${recipe.prune.criterion} ${recipe.prune.global ? 'global' : 'per group'}, ${recipe.prune.steps} step(s), recover ${recover.join('+') || 'none'}, INT8 ${recipe.quantize.activations}/per-channel ${recipe.quantize.method}; wasm ${runtime.threads} thread`,
+    r,
   );
-  const header = [
-    'stage',
-    'top-1 %',
-    'drop pt',
-    'bytes',
-    'smaller',
-    'MACs',
-    'MACs cut',
-    'median ms',
-    'faster',
-  ];
-  const rows = r.stages.map((s) => {
-    const x = s.result;
-    return [
-      s.label,
-      pct(x.accuracy!.top1),
-      (100 * (base.accuracy!.top1 - x.accuracy!.top1)).toFixed(2),
-      String(x.modelBytes),
-      `${(base.modelBytes / x.modelBytes).toFixed(2)}×`,
-      String(x.macs),
-      `${pct(1 - x.macs! / base.macs!)}%`,
-      x.latency[0].medianMs.toFixed(3),
-      `${(base.latency[0].medianMs / x.latency[0].medianMs).toFixed(2)}×`,
-    ];
-  });
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  for (const row of [header, ...rows])
-    console.log(row.map((c, i) => (i ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  '));
   const transform = r.timings.transform;
   console.log(
     `pipeline model-making time ${(transform / 1000).toFixed(2)} s (prune ${(r.timings.prune / 1000).toFixed(2)}, recover ${((r.timings.recover ?? 0) / 1000).toFixed(2)}, remove ${(r.timings.remove / 1000).toFixed(2)}, quantize ${(r.timings.quantize / 1000).toFixed(2)}) vs bare inference over the 1,000 calibration samples ${(bareMs / 1000).toFixed(2)} s: ${(transform / bareMs).toFixed(2)}× (goal ≤ 1.2×)`,
@@ -120,23 +96,11 @@ for (const name of parts.includes('zoo') ? zoo : []) {
   table(name, result, await bareCalibrationMs(model));
 }
 
-// PaddleOCR: INT8 against FP32 on text-line-like strips of Fashion-MNIST images (no real text images offline).
-const pixels = new Uint8Array(
-  gunzipSync(readFileSync('tests/fixtures/fmnist-calib/train-images-idx3-ubyte.gz')),
-).subarray(16);
-function strips(name: string, start: number, n: number, H: number, W: number): Record<string, TensorData> {
-  const data = new Float32Array(n * 3 * H * W);
-  for (let s = 0; s < n; s++)
-    for (let h = 0; h < H; h++)
-      for (let w = 0; w < W; w++) {
-        const img = ((start + s) * 8 + Math.floor(w / H)) % 1000;
-        const v = pixels[img * 784 + Math.floor((h * 28) / H) * 28 + Math.floor(((w % H) * 28) / H)];
-        for (let c = 0; c < 3; c++) data[((s * 3 + c) * H + h) * W + w] = (v / 255 - 0.5) / 0.5;
-      }
-  return { [name]: { type: 'float32', data, dims: [n, 3, H, W] } };
-}
+// PaddleOCR: INT8 against FP32 on text-line-like strips of Fashion-MNIST images (no real text images
+// offline): calibration strips from the calibration images, fidelity strips from the test images.
+const ocrMethod = (env.OCR_METHOD ?? 'minmax') as CalibrationMethod;
 console.log(
-  '\nPaddleOCR INT8 vs FP32 (min/max calibration on 64 strips, fidelity on 64 others; output and the logits before its last activation):',
+  `\nPaddleOCR INT8 vs FP32 (${ocrMethod} calibration on 64 strips of calibration images, fidelity on 64 strips of test images; output and the logits before its last activation):`,
 );
 const native = await createOrtRuntime({ backend: 'native' });
 const fmt = (f: ReturnType<FidelityAccumulator['result']>) =>
@@ -153,7 +117,11 @@ for (const [file, H, W] of parts.includes('ocr') ? ocrModels : []) {
   const q = await quantizeModel(bytes, {
     runtime: native,
     kernels,
-    calibration: Array.from({ length: 8 }, (_, i) => strips(inputName, i * 8, 8, H, W)),
+    method: ocrMethod,
+    calibration: Array.from(
+      { length: 8 },
+      (_, i) => strips(calibrationImages(), inputName, i * 8, 8, H, W).feeds,
+    ),
   });
   const nodes = q.float.nodes();
   const last = nodes[nodes.length - 1];
@@ -162,7 +130,7 @@ for (const [file, H, W] of parts.includes('ocr') ? ocrModels : []) {
   const qs = await native.createSession(exposeIntermediates(q.bytes, [logitName]));
   const [out, logits] = [new FidelityAccumulator(), new FidelityAccumulator()];
   for (let i = 0; i < 8; i++) {
-    const feeds = strips(inputName, 400 + i * 8, 8, H, W);
+    const { feeds } = strips(testImages(), inputName, i * 8, 8, H, W);
     const [a, b] = [await ref.run(feeds), await qs.run(feeds)];
     for (const [acc, name] of [
       [out, outName],

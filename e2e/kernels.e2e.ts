@@ -2,6 +2,8 @@
  * The shared kernel suite (tests/kernels/suite.ts) in headless Chromium: kernels-test.html runs every
  * case on the reference, WASM SIMD and WebGPU (SwiftShader) backends against the reference, and each
  * outcome becomes one test here. A backend the page cannot build is skipped with its probe's reason.
+ * Where a backend hands a kernel to another (WebGPU's ridge solve and training kernels run on its
+ * CPU backend), the report says so and a test pins exactly which.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BackendName } from '../src/kernels';
@@ -51,6 +53,29 @@ describe('kernels in Chromium', () => {
     expect(report.selected?.name).toBe(fastest);
   });
 
+  it('runs on the GPU every kernel but the ridge solve and the training kernels, which it declares', () => {
+    expect(report.delegated.reference).toEqual({});
+    expect(report.delegated.wasm).toEqual({});
+    expect(Object.keys(report.delegated.webgpu ?? {}).sort()).toEqual(
+      [
+        'adamwUpdate',
+        'channelSums',
+        'conv2dBackwardData',
+        'conv2dBackwardFilter',
+        'conv2dForward',
+        'gemm',
+        'ridgeSolve',
+        'sgdUpdate',
+      ].sort(),
+    );
+    const onGpu = report.results.filter((r) => r.backend === 'webgpu' && r.implementation === 'webgpu');
+    expect(onGpu.map((r) => r.name)).toContain('percentileRange from a histogram');
+    const ridge = report.results.find((r) => r.backend === 'webgpu' && r.name.startsWith('ridgeSolve'));
+    expect(ridge?.implementation).toMatch(
+      /^delegated \(ridgeSolve: Cholesky is a chain of dependent pivots: runs on wasm\)$/,
+    );
+  });
+
   describe.each(backends)('%s backend', (backend) => {
     for (const c of kernelCases) {
       it(c.name, (ctx) => {
@@ -60,6 +85,8 @@ describe('kernels in Chromium', () => {
           console.info(`skipped ${backend} / ${c.name}: ${result.message}`);
           ctx.skip(`${backend} unavailable in this browser: ${result.message}`);
         }
+        if (result?.implementation !== backend)
+          console.info(`${backend} / ${c.name}: ${result?.implementation}`);
         expect(result?.status, `[${backend}, seed ${report.seed}] ${result?.message ?? ''}`).toBe('pass');
       });
     }

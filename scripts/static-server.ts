@@ -5,8 +5,10 @@
  * onnxruntime wasm), and a Content-Security-Policy that only allows the page's own origin: the
  * privacy promise ("nothing leaves the machine") is enforced by the browser, not just by our code.
  */
-import { createServer, type Server } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { realpath, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 
@@ -65,10 +67,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
     const answer = respond(root, req.url ?? '/', req.method ?? 'GET').catch(() => text(400, 'Bad request'));
-    void answer.then(({ status, body, type }) => {
-      res.writeHead(status, { ...isolationHeaders, 'Content-Type': type, 'Cache-Control': 'no-cache' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    });
+    void answer.then((a) => send(a, res, req.method === 'HEAD'));
   });
   const first = options.port ?? 0;
   const tries = first === 0 ? [0] : [...range(first, (options.fallbackTries ?? 10) + 1), 0];
@@ -85,30 +84,60 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   throw new Error(`Could not listen on ${host}.`);
 }
 
-async function respond(root: string, url: string, method: string) {
+/** What to answer: a status and either a small text body or a file streamed from disk. */
+type Answer =
+  | { status: number; type: string; body: Buffer }
+  | { status: number; type: string; file: string; size: number };
+
+/**
+ * Files are streamed, never read whole, so many concurrent requests for the 28 MB wasm cost a few
+ * 64 KB buffers each rather than a copy of the file each.
+ */
+async function send(answer: Answer, res: ServerResponse, head: boolean): Promise<void> {
+  const length = 'body' in answer ? answer.body.length : answer.size;
+  res.writeHead(answer.status, {
+    ...isolationHeaders,
+    'Content-Type': answer.type,
+    'Content-Length': length,
+    'Cache-Control': 'no-cache',
+  });
+  if (head) return void res.end();
+  if ('body' in answer) return void res.end(answer.body);
+  // A client that goes away mid-file ends the pipeline with an error; the response is simply dropped.
+  await pipeline(createReadStream(answer.file), res).catch(() => res.destroy());
+}
+
+async function respond(root: string, url: string, method: string): Promise<Answer> {
   if (method !== 'GET' && method !== 'HEAD') return text(405, 'Method not allowed');
   const pathname = decodeURIComponent(new URL(url, 'http://x').pathname);
   const file = normalize(join(root, pathname));
   if (file !== root && !file.startsWith(root + sep)) return text(403, 'Forbidden');
-  const target = (await isFile(file))
-    ? file
-    : extname(pathname) === ''
-      ? join(root, 'index.html') // client-side routes
-      : null;
-  if (!target) return text(404, 'Not found');
+  const target =
+    (await fileSize(file)) !== undefined
+      ? file
+      : extname(pathname) === ''
+        ? join(root, 'index.html') // client-side routes
+        : null;
+  const size = target === null ? undefined : await fileSize(target);
+  if (target === null || size === undefined) return text(404, 'Not found');
+  // A link inside the folder must not lead out of it either.
+  const real = await realpath(target);
+  if (!real.startsWith((await realpath(root)) + sep)) return text(403, 'Forbidden');
   const type = mimeTypes[extname(target).toLowerCase()] ?? 'application/octet-stream';
-  return { status: 200, body: await readFile(target), type };
+  return { status: 200, type, file: target, size };
 }
 
-function text(status: number, body: string) {
+function text(status: number, body: string): Answer {
   return { status, body: Buffer.from(body), type: 'text/plain; charset=utf-8' };
 }
 
-async function isFile(path: string): Promise<boolean> {
+/** The size of a regular file, or undefined for anything else (missing, a folder, a device). */
+async function fileSize(path: string): Promise<number | undefined> {
   try {
-    return (await stat(path)).isFile();
+    const s = await stat(path);
+    return s.isFile() ? s.size : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -5,21 +5,15 @@
  */
 import { expose, transfer } from 'comlink';
 import { inspectModel, type ModelSummary } from '../src/core/inspect';
-import { OnnxFormatError } from '../src/core/onnx';
-import {
-  DatasetError,
-  PreprocessError,
-  blobFileSource,
-  openDataset,
-  parsePreprocess,
-  resolvePreprocess,
-} from '../src/core/eval';
+import { userErrorCode } from '../src/core/errors';
+import { blobFileSource, openDataset, parsePreprocess, resolvePreprocess } from '../src/core/eval';
 import { layoutView, openModelView, type GraphLayout } from '../src/core/view';
 import { browserImageDecoder } from '../src/platform/browser-image-decoder';
 import { readBlob } from './read-blob';
 import { firstInput, session } from './session';
-import { RecipeError } from '../src/core/pipeline';
+import type { Recipe } from '../src/core/pipeline';
 import { runOnce, stageModels } from './run-job';
+import { planOnce } from './plan-job';
 import { evaluateOpen, groupSensitivity, sweepRatios } from './study-jobs';
 import type {
   EvaluateReply,
@@ -39,6 +33,7 @@ import type {
   OpenProgressPhase,
   OpenReply,
   OpenRequest,
+  PlanReply,
   PreprocessReply,
   DatasetRequest,
 } from './protocol';
@@ -46,13 +41,10 @@ import type {
 /** A bad file is an expected outcome, so it is an answer rather than a thrown error. */
 export type InspectReply = { ok: true; summary: ModelSummary } | Failure;
 
+/** The user's mistakes (core's typed errors) become answers with the same sentence the CLI prints. */
 const failure = (err: unknown): Failure | undefined => {
-  if (err instanceof OnnxFormatError) return { ok: false, error: { message: err.message, code: err.code } };
-  if (err instanceof DatasetError) return { ok: false, error: { message: err.message, code: 'dataset' } };
-  if (err instanceof PreprocessError)
-    return { ok: false, error: { message: err.message, code: 'preprocess' } };
-  if (err instanceof RecipeError) return { ok: false, error: { message: err.message, code: 'recipe' } };
-  return undefined;
+  const code = userErrorCode(err);
+  return code === undefined ? undefined : { ok: false, error: { message: (err as Error).message, code } };
 };
 
 /** The run, sweep or analysis in progress; `cancel` aborts it. One at a time. */
@@ -179,6 +171,20 @@ const api = {
       const f = failure(err);
       if (f) return f;
       throw err;
+    }
+  },
+
+  /**
+   * The plan a run of `recipe` would make (the prune stage's own planner), for the estimate, the
+   * group list and the inspector. Not a job: it may answer while a run is in progress.
+   */
+  async plan(recipe: Recipe): Promise<PlanReply> {
+    try {
+      return { ok: true, plan: await planOnce(recipe) };
+    } catch (err) {
+      return (
+        failure(err) ?? { ok: false, error: { message: (err as Error).message ?? String(err), code: 'plan' } }
+      );
     }
   },
 

@@ -5,6 +5,7 @@
  */
 import type { GraphLayout, ModelView, OpenPhase } from '../src/core/view';
 import type { PreprocessSpec } from '../src/core/eval';
+import type { PlanPreview } from '../src/core/pipeline';
 
 /** One failure a user can act on; `code` is the codec's (`corrupt`, `truncated`, …) or `dataset`, `preprocess`. */
 export interface ReplyError {
@@ -68,3 +69,5 @@ export interface PreprocessCheck {
 }
 
 export type PreprocessReply = ({ ok: true } & PreprocessCheck) | Failure;
+
+export type PlanReply = { ok: true; plan: PlanPreview } | Failure;

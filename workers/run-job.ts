@@ -5,6 +5,7 @@
  */
 import { compareLatency, type InferenceRuntime, type LatencyStats } from '../src/core/eval';
 import { runPipeline, type PipelineResult, type Recipe } from '../src/core/pipeline';
+import { describeFloatBias } from '../src/core/quant';
 import { kernelBackend, wasmRuntime, webgpuRuntime } from './engines';
 import { modelBytes, requireCalibration, session } from './session';
 import type { RunProgress, RunSummary } from './run-protocol';
@@ -41,6 +42,7 @@ export async function runOnce(
 
   const notes: string[] = [];
   if (result.plan?.note) notes.push(result.plan.note);
+  for (const b of result.floatBiases) notes.push(`${b.stage}: ${describeFloatBias(b)}`);
   const latencyBackends = ['wasm'];
   let adapter: string | undefined;
   if (wantGpu) {
@@ -95,6 +97,10 @@ export async function runOnce(
     notes,
     assumptions: result.assumptions,
     timings: result.timings,
+    memory: {
+      peakTrackedBytes: result.peakTrackedBytes,
+      budgetBytes: result.recipe.compute.memoryBudgetMB * 1024 ** 2,
+    },
     ...(result.plan
       ? {
           plan: {

@@ -56,6 +56,8 @@ export interface RunSummary {
   assumptions: string;
   /** Wall time per phase, ms. */
   timings: Record<string, number>;
+  /** Peak bytes of activation buffers the data passes held, and the recipe's memory budget. */
+  memory: { peakTrackedBytes: number; budgetBytes: number };
   plan?: { prunedChannels: number; prunableChannels: number; groups: number };
   fusion?: { fused: number; unfused: number; predictedOps: Record<string, number> };
 }

@@ -21,8 +21,8 @@ export function serialized(runtime: InferenceRuntime): InferenceRuntime {
   return {
     backend: runtime.backend,
     threads: runtime.threads,
-    async createSession(model) {
-      const session = await enqueue(() => runtime.createSession(model));
+    async createSession(model, options) {
+      const session = await enqueue(() => runtime.createSession(model, options));
       const wrapped: RuntimeSession = {
         inputs: session.inputs,
         outputs: session.outputs,

@@ -26,3 +26,22 @@ export function onePositional(command: string, positionals: string[], what: stri
     throw new UserError(`${command}: missing ${what}; see \`whittle ${command} --help\`.`);
   throw new UserError(`${command}: expected one ${what}, got ${positionals.length} arguments.`);
 }
+
+/** A byte size such as `1G`, `512M`, `1.5GB` or plain bytes; a UserError naming the option otherwise. */
+export function parseByteSize(command: string, option: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?$/i.exec(text.trim());
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[
+    (m?.[2] ?? '').toLowerCase() as '' | 'k' | 'm' | 'g'
+  ];
+  const bytes = m ? Number(m[1]) * unit : NaN;
+  if (!(bytes >= 64 * 1024 ** 2))
+    throw new UserError(
+      `${command}: --${option} must be a size of at least 64M (like 1G or 512M), not "${text}".`,
+    );
+  return Math.round(bytes);
+}
+
+/** This process's peak resident memory so far, in bytes. */
+export function peakRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}

@@ -1,11 +1,14 @@
-import { OnnxFormatError } from '../core/onnx';
+import { isUserError } from '../core/errors';
 
 /** A mistake the user can fix (bad flag, missing file): printed as one sentence, exit code 2. */
 export class UserError extends Error {
   override readonly name = 'UserError';
 }
 
-/** Exit codes: 0 success, 1 a bug or unexpected failure, 2 bad input (arguments or model file). */
+/**
+ * Exit codes: 0 success, 1 a bug or unexpected failure, 2 bad input (arguments, model, dataset,
+ * recipe: a UserError here or one of core's typed errors, see `isUserError`).
+ */
 export const ExitCode = { ok: 0, unexpected: 1, badInput: 2 } as const;
 
 /**
@@ -14,7 +17,7 @@ export const ExitCode = { ok: 0, unexpected: 1, badInput: 2 } as const;
  * Set WHITTLE_DEBUG=1 to see the stack of unexpected errors.
  */
 export function reportError(err: unknown): number {
-  if (err instanceof OnnxFormatError || err instanceof UserError) {
+  if (err instanceof UserError || isUserError(err)) {
     console.error(`whittle: ${err.message}`);
     return ExitCode.badInput;
   }

@@ -1,4 +1,5 @@
 import type { PipelineResult } from '../core/pipeline';
+import { describeFloatBias } from '../core/quant';
 
 const n = new Intl.NumberFormat('en-US');
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -43,5 +44,6 @@ export function formatStages(result: PipelineResult): string {
   const lines = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   lines.push('', `Task: ${result.task.kind} (${result.task.reason})`);
   if (result.assumptions) lines.push(`Assumed: ${result.assumptions}`);
+  for (const b of result.floatBiases) lines.push(`Warning (${b.stage}): ${describeFloatBias(b)}`);
   return lines.join('\n');
 }

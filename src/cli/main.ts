@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Command>> = {
   bench: () => import('./commands/bench'),
   optimize: () => import('./commands/optimize'),
   prune: () => import('./commands/prune'),
+  finetune: () => import('./commands/finetune'),
 };
 
 export async function main(argv: string[]): Promise<number> {

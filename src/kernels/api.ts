@@ -52,6 +52,8 @@ export interface CrossArgs {
 /**
  * Ridge regression normal equations: `out` = W solving (G + λI)·W = R, G [size, size] symmetric,
  * R and W [size, cols]; Cholesky in f64. Throws when G + λI is not positive definite.
+ * A small dense solve whose pivots depend on each other: the WebGPU backend runs it on its CPU
+ * backend (listed in its `delegated`), the WASM backend in WASM.
  */
 export interface RidgeArgs {
   gram: Float32Array;
@@ -90,7 +92,11 @@ export interface HistogramArgs {
   counts: Uint32Array;
 }
 
-/** Range holding `percentile`% of the histogram's mass: [lower edge at (100−p)%, upper edge at p%]. */
+/**
+ * Range holding `percentile`% of the histogram's mass: [lower edge at (100−p)%, upper edge at p%].
+ * Every backend finds the same bins (the threshold p/100 · total in f64); the WebGPU backend hands a
+ * histogram of 2^32 samples or more, which its u32 prefix sums cannot hold, to its CPU backend.
+ */
 export interface PercentileArgs {
   counts: Uint32Array;
   lo: number;
@@ -161,6 +167,146 @@ export interface DequantizeArgs {
   out: Float32Array;
 }
 
+/** Float storage the training kernels accept: f32 everywhere, f64 on the reference (gradient checks). */
+export type Floats = Float32Array | Float64Array;
+
+/**
+ * Geometry of a 2-D convolution over NCHW tensors (1-D convolutions use height 1). Weights are
+ * [outChannels, inChannels/groups, kernelHeight, kernelWidth]; padding below/right is implied by
+ * the output size.
+ */
+export interface Conv2dGeometry {
+  batch: number;
+  inChannels: number;
+  inHeight: number;
+  inWidth: number;
+  outChannels: number;
+  outHeight: number;
+  outWidth: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+  groups: number;
+}
+
+/**
+ * `out` = conv(x, weight) + bias, overwritten: per image and group, im2col then
+ * out_g [Cout/g, P] = W_g [Cout/g, K] · col [K, P] with K = Cin/g·kh·kw, P = outH·outW.
+ */
+export interface Conv2dForwardArgs<F extends Floats = Float32Array> extends Conv2dGeometry {
+  x: F;
+  weight: F;
+  bias?: F;
+  out: F;
+}
+
+/** Gradient of the input, overwritten: dcol = W_gᵀ · dy_g, then col2im summing overlaps. */
+export interface Conv2dBackwardDataArgs<F extends Floats = Float32Array> extends Conv2dGeometry {
+  dy: F;
+  weight: F;
+  dx: F;
+}
+
+/** Gradient of the weight, overwritten: dW_g = Σ_images dy_g · colᵀ. */
+export interface Conv2dBackwardFilterArgs<F extends Floats = Float32Array> extends Conv2dGeometry {
+  x: F;
+  dy: F;
+  dWeight: F;
+}
+
+/**
+ * Rows of a 2-D convolution's im2col matrix at chosen output positions, over chosen input channels —
+ * the patches least-squares recovery fits against. Row r is for `positions[r]` = image·outH·outW +
+ * oh·outW + ow and holds, from `out[r·rowStride]`, channels.length·kh·kw values:
+ *   out[r·rowStride + (c·kh + i)·kw + j] = x[image, channels[c], oh·sh − padTop + i·dh, ow·sw − padLeft + j·dw]
+ * (0 in the padding). Columns past them are left as they are (a bias column of ones, say).
+ */
+export interface PatchRowsArgs
+  extends Pick<
+    Conv2dGeometry,
+    | 'inChannels'
+    | 'inHeight'
+    | 'inWidth'
+    | 'outHeight'
+    | 'outWidth'
+    | 'kernelHeight'
+    | 'kernelWidth'
+    | 'strideH'
+    | 'strideW'
+    | 'padTop'
+    | 'padLeft'
+    | 'dilationH'
+    | 'dilationW'
+  > {
+  /** NCHW input, at least max(image)+1 images. */
+  x: Float32Array;
+  /** Absolute input channel indices, each < inChannels. */
+  channels: Int32Array;
+  positions: Int32Array;
+  out: Float32Array;
+  /** Floats per output row, ≥ channels.length·kh·kw. */
+  rowStride: number;
+}
+
+/** `out[m×n]` (+)= op(A)·op(B) with op(A) [m, k], op(B) [k, n]; row-major; `accumulate` adds to out. */
+export interface GemmArgs<F extends Floats = Float32Array> {
+  a: F;
+  b: F;
+  out: F;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  accumulate: boolean;
+}
+
+/** `out[c]` = Σ over outer and inner of data viewed as [outer, channels, inner] (bias gradients). */
+export interface ChannelSumsArgs<F extends Floats = Float32Array> {
+  data: F;
+  outer: number;
+  channels: number;
+  inner: number;
+  out: F;
+}
+
+/**
+ * SGD with momentum and decoupled-from-nothing (L2) weight decay, PyTorch's formulation:
+ * g' = g + λ·p; v = μ·v + g'; p −= lr·(nesterov ? g' + μ·v : v).
+ */
+export interface SgdUpdateArgs<F extends Floats = Float32Array> {
+  param: F;
+  grad: F;
+  velocity: F;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  nesterov: boolean;
+}
+
+/**
+ * AdamW (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019):
+ * p −= lr·λ·p; m = β₁m + (1−β₁)g; v = β₂v + (1−β₂)g²;
+ * p −= lr · (m / (1−β₁ᵗ)) / (sqrt(v / (1−β₂ᵗ)) + ε), t = `step` ≥ 1.
+ */
+export interface AdamwUpdateArgs<F extends Floats = Float32Array> {
+  param: F;
+  grad: F;
+  m: F;
+  v: F;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  step: number;
+}
+
 /** A chosen calibration range. */
 export interface Range {
   min: number;
@@ -183,6 +329,14 @@ export interface Kernels {
   scaleSearch(args: ScaleSearchArgs): Promise<void>;
   quantizeInt8(args: QuantizeArgs): Promise<void>;
   dequantizeInt8(args: DequantizeArgs): Promise<void>;
+  conv2dForward(args: Conv2dForwardArgs): Promise<void>;
+  conv2dBackwardData(args: Conv2dBackwardDataArgs): Promise<void>;
+  conv2dBackwardFilter(args: Conv2dBackwardFilterArgs): Promise<void>;
+  gemm(args: GemmArgs): Promise<void>;
+  patchRows(args: PatchRowsArgs): Promise<void>;
+  channelSums(args: ChannelSumsArgs): Promise<void>;
+  sgdUpdate(args: SgdUpdateArgs): Promise<void>;
+  adamwUpdate(args: AdamwUpdateArgs): Promise<void>;
 }
 
 export type KernelName = keyof Kernels;
@@ -203,6 +357,14 @@ export const kernelNames: readonly KernelName[] = [
   'scaleSearch',
   'quantizeInt8',
   'dequantizeInt8',
+  'conv2dForward',
+  'conv2dBackwardData',
+  'conv2dBackwardFilter',
+  'gemm',
+  'patchRows',
+  'channelSums',
+  'sgdUpdate',
+  'adamwUpdate',
 ];
 
 /** A backend: its name, the kernels it runs, and where a kernel is borrowed from another backend, why. */

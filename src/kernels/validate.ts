@@ -2,6 +2,7 @@
 import { check } from './api';
 import type {
   CrossArgs,
+  PatchRowsArgs,
   DequantizeArgs,
   DistanceSumsArgs,
   FilterNormsArgs,
@@ -13,6 +14,14 @@ import type {
   RidgeArgs,
   ScaleSearchArgs,
   EntropyArgs,
+  AdamwUpdateArgs,
+  ChannelSumsArgs,
+  Conv2dBackwardDataArgs,
+  Conv2dBackwardFilterArgs,
+  Conv2dForwardArgs,
+  Conv2dGeometry,
+  GemmArgs,
+  SgdUpdateArgs,
 } from './api';
 
 const whole = (n: number): boolean => Number.isInteger(n) && n >= 0;
@@ -100,4 +109,91 @@ export function dequantize(a: DequantizeArgs): void {
     'q/out smaller than channels×size',
   );
   check(a.scales.length >= a.channels, `scales need ${a.channels} entries`);
+}
+
+// ---- training kernels ------------------------------------------------------------------------
+
+export function convGeometry(g: Conv2dGeometry): void {
+  const dims = [g.batch, g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.outHeight, g.outWidth];
+  check(dims.every(whole), 'convolution sizes must be non-negative integers');
+  check(
+    [g.kernelHeight, g.kernelWidth, g.strideH, g.strideW, g.dilationH, g.dilationW, g.groups].every(
+      (v) => Number.isInteger(v) && v >= 1,
+    ),
+    'kernel, stride, dilation and groups must be positive integers',
+  );
+  check(
+    g.inChannels % g.groups === 0 && g.outChannels % g.groups === 0,
+    `groups ${g.groups} must divide ${g.inChannels} input and ${g.outChannels} output channels`,
+  );
+}
+
+const inputSize = (g: Conv2dGeometry) => g.batch * g.inChannels * g.inHeight * g.inWidth;
+const outputSize = (g: Conv2dGeometry) => g.batch * g.outChannels * g.outHeight * g.outWidth;
+const weightSize = (g: Conv2dGeometry) =>
+  ((g.outChannels * g.inChannels) / g.groups) * g.kernelHeight * g.kernelWidth;
+
+export function convForward(a: Conv2dForwardArgs): void {
+  convGeometry(a);
+  check(a.x.length >= inputSize(a), `x holds ${a.x.length} < ${inputSize(a)}`);
+  check(a.weight.length >= weightSize(a), `weight holds ${a.weight.length} < ${weightSize(a)}`);
+  check(!a.bias || a.bias.length >= a.outChannels, `bias needs ${a.outChannels} entries`);
+  check(a.out.length >= outputSize(a), `out needs ${outputSize(a)} entries`);
+}
+
+export function convBackwardData(a: Conv2dBackwardDataArgs): void {
+  convGeometry(a);
+  check(a.dy.length >= outputSize(a), `dy holds ${a.dy.length} < ${outputSize(a)}`);
+  check(a.weight.length >= weightSize(a), `weight holds ${a.weight.length} < ${weightSize(a)}`);
+  check(a.dx.length >= inputSize(a), `dx needs ${inputSize(a)} entries`);
+}
+
+export function convBackwardFilter(a: Conv2dBackwardFilterArgs): void {
+  convGeometry(a);
+  check(a.x.length >= inputSize(a), `x holds ${a.x.length} < ${inputSize(a)}`);
+  check(a.dy.length >= outputSize(a), `dy holds ${a.dy.length} < ${outputSize(a)}`);
+  check(a.dWeight.length >= weightSize(a), `dWeight needs ${weightSize(a)} entries`);
+}
+
+export function gemm(a: GemmArgs): void {
+  check(whole(a.m) && whole(a.n) && whole(a.k), 'm, n and k must be non-negative integers');
+  check(a.a.length >= a.m * a.k, `a holds ${a.a.length} < ${a.m}×${a.k}`);
+  check(a.b.length >= a.k * a.n, `b holds ${a.b.length} < ${a.k}×${a.n}`);
+  check(a.out.length >= a.m * a.n, `out needs ${a.m}×${a.n}`);
+}
+
+export function channelSums(a: ChannelSumsArgs): void {
+  check(whole(a.outer) && whole(a.channels) && whole(a.inner), 'sizes must be non-negative integers');
+  check(a.data.length >= a.outer * a.channels * a.inner, 'data smaller than outer×channels×inner');
+  check(a.out.length >= a.channels, `out needs ${a.channels} entries`);
+}
+
+export function sgd(a: SgdUpdateArgs): void {
+  check(
+    a.grad.length >= a.param.length && a.velocity.length >= a.param.length,
+    'grad and velocity must cover param',
+  );
+}
+
+export function adamw(a: AdamwUpdateArgs): void {
+  check(
+    a.grad.length >= a.param.length && a.m.length >= a.param.length && a.v.length >= a.param.length,
+    'grad, m and v must cover param',
+  );
+  check(Number.isInteger(a.step) && a.step >= 1, 'step counts from 1');
+}
+
+export function patchRows(a: PatchRowsArgs): void {
+  const width = a.channels.length * a.kernelHeight * a.kernelWidth;
+  check(a.rowStride >= width, `rowStride ${a.rowStride} < ${width} values per patch`);
+  check(a.out.length >= a.positions.length * a.rowStride, `out needs ${a.positions.length}×${a.rowStride}`);
+  const plane = a.inHeight * a.inWidth;
+  const perImage = a.outHeight * a.outWidth;
+  let images = 0;
+  for (const p of a.positions) {
+    check(p >= 0, `position ${p} is negative`);
+    images = Math.max(images, Math.floor(p / perImage) + 1);
+  }
+  for (const c of a.channels) check(c >= 0 && c < a.inChannels, `channel ${c} is outside 0…${a.inChannels - 1}`);
+  check(a.x.length >= images * a.inChannels * plane, `x holds ${a.x.length} < ${images} images`);
 }

@@ -16,6 +16,8 @@ export const defaultRecipe: StudioRecipe = {
     ranking: 'per-group',
     roundTo: 1,
     overrides: {},
+    includeFirst: false,
+    includeClassifier: false,
     target: 'ratio',
     macsKeep: 0.5,
     recovery: { bnRecalibration: true, biasCompensation: true, reconstruction: true },

@@ -3,7 +3,7 @@ export { createStudioStore } from './studio-store';
 export { createCoreClient } from './core-client';
 export { builtInSamples } from './sample';
 export { StudioContext, useStudio, useStudioApi } from './context';
-export { selectPlanned, type PlannedModel } from './derived';
+export { selectPlan, selectPreview, plannedGroup } from './derived';
 export { nodeById, groupById } from './lookup';
 export type * from './types';
 export { toCoreRecipe, fromCoreRecipe, preprocessConflict, viewCriterion } from './recipe-map';

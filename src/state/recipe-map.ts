@@ -65,6 +65,8 @@ export function toCoreRecipe(studio: StudioRecipe): Recipe {
       global: prune.ranking === 'global',
       overrides: { ...prune.overrides },
       roundTo: prune.roundTo,
+      includeFirst: prune.includeFirst,
+      includeClassifier: prune.includeClassifier,
       recover,
     },
     quantize: {
@@ -111,6 +113,8 @@ export function fromCoreRecipe(recipe: Recipe, current: StudioRecipe): StudioRec
       ranking: p.global ? 'global' : 'per-group',
       roundTo: p.roundTo,
       overrides: { ...p.overrides },
+      includeFirst: p.includeFirst,
+      includeClassifier: p.includeClassifier,
       recovery: Object.fromEntries(
         RECOVERY.map(([key, step]) => [key, p.recover.includes(step)]),
       ) as unknown as RecoverySettings,

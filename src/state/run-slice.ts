@@ -36,6 +36,7 @@ export function phasesOf(recipe: Recipe): RunPhase[] {
   return [
     ...(pruning ? (['analyse', 'prune', 'remove'] as const) : []),
     ...(pruning && recipe.prune.recover.length ? (['recover'] as const) : []),
+    ...(pruning && recipe.finetune.enabled ? (['finetune'] as const) : []),
     ...(recipe.quantize.enabled ? (['calibrate', 'quantize'] as const) : []),
     'evaluate',
     'benchmark',
@@ -136,7 +137,9 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
       if (get().running) return;
       const recipe = prepare('calibration');
       if (!recipe) return;
-      const id = nextRun++;
+      // Restored runs keep their ids; a new one comes after them.
+      const id = Math.max(nextRun, ...get().runs.map((r) => r.id + 1));
+      nextRun = id + 1;
       start('run', phasesOf(recipe));
       try {
         const reply = await core.run({ runId: id, recipe }, onProgress);

@@ -2,12 +2,15 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { defaultRecipe, emptySlot } from './defaults';
 import { modelSlice } from './model-slice';
 import { recipeSlice } from './recipe-slice';
+import { persistSlice } from './persist-slice';
 import { runSlice } from './run-slice';
+import { watchPlan } from './plan-slice';
 import { createSources } from './sources';
-import type { CoreClient, SampleCatalog, StudioState, StudioStore } from './types';
+import type { CoreClient, RunArchive, SampleCatalog, StudioState, StudioStore } from './types';
 
 const initialState = (): StudioState => ({
   model: null,
+  plan: { preview: null, pending: false, error: null },
   layout: null,
   expanded: [],
   selection: null,
@@ -29,13 +32,18 @@ const initialState = (): StudioState => ({
   workerNotice: null,
   sweep: null,
   sensitivity: null,
+  storage: null,
 });
 
 /**
  * Creates the studio store. The worker client and the samples are passed in so the store itself
- * holds no globals and can be created fresh (e.g. per test).
+ * holds no globals and can be created fresh (e.g. per test); without an archive nothing outlives the page.
  */
-export function createStudioStore(core: CoreClient, samples: SampleCatalog): StoreApi<StudioStore> {
+export function createStudioStore(
+  core: CoreClient,
+  samples: SampleCatalog,
+  archive: RunArchive | null = null,
+): StoreApi<StudioStore> {
   const store = createStore<StudioStore>()(() => ({ ...initialState() }) as StudioStore);
   const sources = createSources();
   store.setState({
@@ -43,5 +51,7 @@ export function createStudioStore(core: CoreClient, samples: SampleCatalog): Sto
     ...recipeSlice(store, core, samples, sources),
     ...runSlice(store, core, sources),
   });
+  store.setState(persistSlice(store, core, archive, store.getState()));
+  watchPlan(store, core);
   return store;
 }

@@ -5,8 +5,8 @@
 import type { ModelSummary, TensorInfo } from '../core/inspect';
 import type { StageResult } from '../core/eval';
 import type { GroupId } from '../core/analysis';
-import type { ChannelPlanSettings, GraphLayout, ModelView } from '../core/view';
-import type { Recipe } from '../core/pipeline';
+import type { GraphLayout, ModelView } from '../core/view';
+import type { PlanPreview, PreviewGroup, Recipe } from '../core/pipeline';
 import type { SweepPoint } from '../core/report';
 import type { InspectReply } from '../../workers/core.worker';
 import type {
@@ -30,6 +30,7 @@ import type {
   OpenProgress,
   OpenReply,
   OpenRequest,
+  PlanReply,
   PreprocessReply,
   ReplyError,
 } from '../../workers/protocol';
@@ -37,7 +38,7 @@ import type {
 export type { ModelSummary, TensorInfo, InspectReply, StageResult, GroupId, ModelView, GraphLayout };
 export type { ViewGroup, ViewNode, ViewTensor, LayoutItem } from '../core/view';
 export type { DataRole, DatasetInfo, OpenProgress, ReplyError, Recipe, RunSummary, RunPhase, RunProgress };
-export type { EvaluateRequest, EvaluateReply, SweepPoint };
+export type { EvaluateRequest, EvaluateReply, SweepPoint, PlanPreview, PreviewGroup };
 
 /** The model on screen. */
 export interface LoadedModel {
@@ -69,11 +70,22 @@ export interface RecoverySettings {
   reconstruction: boolean;
 }
 
-/** Criteria the pipeline ranks channels by; the live estimate ranks by L1 or L2 (see `viewCriterion`). */
+/** Criteria the pipeline ranks channels by; the inspector charts L1 or L2 (see `viewCriterion`). */
 export type PruneCriterion = 'l1' | 'l2' | 'fpgm' | 'activation' | 'reconstruction';
 
-export interface PruneSettings extends Omit<ChannelPlanSettings, 'criterion'> {
+export interface PruneSettings {
   criterion: PruneCriterion;
+  /** Share of each group's channels (per-group) or of all prunable channels (global) to remove, 0–1. */
+  ratio: number;
+  ranking: 'global' | 'per-group';
+  /** Kept channels are rounded up to a multiple of this (1: no rounding). */
+  roundTo: number;
+  /** Per-group ratios that replace the global one (or the MAC target's choice) for that group. */
+  overrides: Readonly<Record<string, number>>;
+  /** Also prune the first convolution's output channels (kept by default: they see raw pixels). */
+  includeFirst: boolean;
+  /** Also prune the classifier's input features (kept by default). */
+  includeClassifier: boolean;
   enabled: boolean;
   /** Drive the plan by `ratio`, or by the share of the original MACs to keep. */
   target: 'ratio' | 'macs';
@@ -157,8 +169,18 @@ export interface FocusRequest {
   seq: number;
 }
 
+/** The plan the worker made for the current settings: what the estimate, list and inspector show. */
+export interface PlanState {
+  preview: PlanPreview | null;
+  /** Settings changed and the worker is planning them. */
+  pending: boolean;
+  /** Why there is no plan (invalid settings, a data-aware criterion without data). */
+  error: string | null;
+}
+
 export interface StudioState {
   model: LoadedModel | null;
+  plan: PlanState;
   layout: GraphLayout | null;
   /** Blocks shown node by node. */
   expanded: string[];
@@ -191,6 +213,14 @@ export interface StudioState {
   workerNotice: string | null;
   sweep: SweepState | null;
   sensitivity: SensitivityState | null;
+  /** What the saved runs take in this browser's storage, or null where that is not known. */
+  storage: StorageUse | null;
+}
+
+export interface StorageUse {
+  /** Bytes this origin stores (navigator.storage.estimate). */
+  usage: number;
+  quota: number;
 }
 
 /** One finished pipeline run, as the page keeps it (results only; models stay in the worker). */
@@ -284,6 +314,8 @@ export interface StudioActions {
   evaluateOpenModel(request: EvaluateRequest): Promise<EvaluateReply>;
   dismissRunError(): void;
   dismissWorkerNotice(): void;
+  /** Forgets every saved run, its models and the saved settings, here and in the browser's storage. */
+  clearSavedRuns(): Promise<void>;
 }
 
 export type StudioStore = StudioState & StudioActions;
@@ -295,6 +327,8 @@ export interface CoreClient {
   layout(expanded: string[]): Promise<GraphLayout>;
   openDataset(request: DatasetRequest): Promise<DatasetReply>;
   checkPreprocess(text: string, role?: DataRole): Promise<PreprocessReply>;
+  /** The plan a run of `recipe` would make on the open model. */
+  plan(recipe: Recipe): Promise<PlanReply>;
   run(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunReply>;
   sweep(request: SweepRequest, onProgress: (p: RunProgress) => void): Promise<SweepReply>;
   sensitivity(request: SensitivityRequest, onProgress: (p: RunProgress) => void): Promise<SensitivityReply>;
@@ -307,6 +341,25 @@ export interface CoreClient {
   /** Called after a crashed worker was replaced by a fresh one (which holds no model or data). */
   onRestart(listener: (reason: string) => void): void;
   dispose(): void;
+}
+
+/** What a reload finds in the archive. */
+export interface SavedStudio {
+  runs: RunRecord[];
+  /** The settings last used, or null when none were saved (or they are from an older version). */
+  recipe: StudioRecipe | null;
+}
+
+/** Where runs, their stage models and the settings outlive a reload (IndexedDB in the page). */
+export interface RunArchive {
+  load(): Promise<SavedStudio>;
+  /** Saves a run with its stage models (bytes by stage name). */
+  saveRun(run: RunRecord, models: Record<string, Uint8Array>): Promise<void>;
+  model(runId: number, stage: string): Promise<Uint8Array | undefined>;
+  removeRun(runId: number): Promise<void>;
+  saveSettings(recipe: StudioRecipe): Promise<void>;
+  clear(): Promise<void>;
+  usage(): Promise<StorageUse | null>;
 }
 
 /** A built-in model, fetched from the app's own origin in the page. */

@@ -26,3 +26,6 @@ export const formatShape = (shape: readonly (number | string)[]): string => `[${
 /** `{ domain: '', version: 13 }` → `ai.onnx 13`. */
 export const formatOpset = (opset: { domain: string; version: number }): string =>
   `${opset.domain === '' ? 'ai.onnx' : opset.domain} ${opset.version}`;
+
+/** `plural(1, 'node')` → `1 node`, `plural(8, 'node')` → `8 nodes`. */
+export const plural = (n: number, word: string): string => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;

@@ -1,9 +1,13 @@
-import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'fflate';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { run as bench } from '../../src/cli/commands/bench';
 import { run as evaluate } from '../../src/cli/commands/eval';
 import { UserError } from '../../src/cli/errors';
-import { FIXTURES } from './helpers';
+import { main } from '../../src/cli/main';
+import { encodeNpy, FIXTURES } from './helpers';
 
 const model = join(FIXTURES, 'fmnist-resnet8.onnx');
 const test = join(FIXTURES, 'fmnist-test');
@@ -61,6 +65,78 @@ describe('whittle eval', () => {
     const error = await evaluate([model, ...args]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('whittle eval with labels outside the model classes', () => {
+  const images = join(test, 't10k-images-idx3-ubyte.gz');
+  const realLabels = gunzipSync(readFileSync(join(test, 't10k-labels-idx1-ubyte.gz')));
+
+  /** The fixture's own IDX labels with `edit` applied to the label bytes (one per sample). */
+  function withLabels(edit: (labels: Uint8Array) => void): string {
+    const dir = mkdtempSync(join(tmpdir(), 'whittle-labels-'));
+    const bytes = realLabels.slice();
+    edit(bytes.subarray(8));
+    const path = join(dir, 'labels.idx');
+    writeFileSync(path, bytes);
+    return path;
+  }
+
+  it('refuses labels that are all 99 for a 10-class model instead of scoring them', async () => {
+    const labels = withLabels((l) => l.fill(99));
+    try {
+      const error = await evaluate([model, '--data', images, '--labels', labels, '--limit', '64']).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as Error).message).toMatch(
+        /Label 99 of sample 0 .* outside the model's 10 classes \(0–9\)/,
+      );
+    } finally {
+      rmSync(dirname(labels), { recursive: true, force: true });
+    }
+  });
+
+  it('names the first bad sample in a later batch, one past the last class', async () => {
+    const labels = withLabels((l) => (l[70] = 10));
+    try {
+      const error = await evaluate([
+        model,
+        '--data',
+        images,
+        '--labels',
+        labels,
+        '--limit',
+        '100',
+        '--batch',
+        '32',
+      ]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as Error).message).toMatch(/Label 10 of sample 70 /);
+    } finally {
+      rmSync(dirname(labels), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('whittle eval on dataset headers that lie', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'whittle-headers-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const idx = new Uint8Array(16);
+  new DataView(idx.buffer).setUint32(0, 0x803);
+  new DataView(idx.buffer).setUint32(4, 4e9);
+
+  it.each([
+    ['empty-idx3-ubyte', idx, /IDX dims \[4000000000, 0, 0\]/],
+    ['abc.npy', encodeNpy('<f4', ['abc', 1, 28, 28], new Float32Array(784)), /shape \(abc, 1, 28, 28\)/],
+    ['negative.npy', encodeNpy('<f4', [-3, 1, 28, 28], new Float32Array(784)), /shape \(-3, 1, 28, 28\)/],
+  ])('%s exits 2 with one sentence', async (name, bytes, message) => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await main(['eval', model, '--data', path, '--ref', model])).toBe(2);
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(String(errors.mock.calls[0][0])).toMatch(message);
   });
 });
 

@@ -179,3 +179,84 @@ describe('bad datasets give a DatasetError naming the item', () => {
     await expectDatasetError(() => open({ 'set.zip': new Uint8Array(100) }), 'set.zip', /not a zip archive/);
   });
 });
+
+/** An IDX header (uint8) with the given dims, followed by `dataBytes` zero bytes. */
+function idxHeader(dims: number[], dataBytes = 0): Uint8Array {
+  const out = new Uint8Array(4 + 4 * dims.length + dataBytes);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 0x800 | dims.length);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  return out;
+}
+
+describe('dataset headers that lie about their size are refused before any sample is read', () => {
+  it('IDX dims [4e9, 0, 0]: billions of empty images in zero bytes', async () => {
+    await expectDatasetError(
+      () => open({ 'x-idx3-ubyte': idxHeader([4e9, 0, 0]) }),
+      'x-idx3-ubyte',
+      /IDX dims \[4000000000, 0, 0\]; every dimension must be at least 1/,
+    );
+  });
+
+  it('IDX dims whose product is far beyond the bytes present', async () => {
+    await expectDatasetError(
+      () => open({ 'x-idx3-ubyte': idxHeader([4e9, 4e9, 4e9], 16) }),
+      'x-idx3-ubyte',
+      /truncated: dims \[4000000000, 4000000000, 4000000000\] need .* bytes of data, it has 16/,
+    );
+  });
+
+  it('IDX data longer than its dims say', async () => {
+    await expectDatasetError(
+      () => open({ 'x-idx3-ubyte': idxHeader([2, 2, 2], 9) }),
+      'x-idx3-ubyte',
+      /has 1 bytes after the 8 that its IDX dims \[2, 2, 2\] describe/,
+    );
+  });
+
+  it.each([
+    [['abc', 1, 28, 28], /shape \(abc, 1, 28, 28\)/],
+    [[-3, 1, 2, 2], /shape \(-3, 1, 2, 2\)/],
+    [[2.5, 2], /shape \(2.5, 2\)/],
+    [['', 2], /shape \(, 2\)/],
+  ])('a .npy with shape %j', async (shape, message) => {
+    await expectDatasetError(
+      () => open({ 'x.npy': encodeNpy('<f4', shape, new Float32Array(16)) }),
+      'x.npy',
+      new RegExp(`${message.source}.*every dimension must be a non-negative integer`),
+    );
+  });
+
+  it('a .npy of 2^62 float32 values in 16 bytes', async () => {
+    await expectDatasetError(
+      () => open({ 'x.npy': encodeNpy('<f4', [2 ** 31, 2 ** 31], new Float32Array(4)) }),
+      'x.npy',
+      /truncated: shape \[2147483648, 2147483648\] needs .* it has 16/,
+    );
+  });
+
+  it('a .npy of 4e9 empty samples', async () => {
+    await expectDatasetError(
+      () => open({ 'x.npy': encodeNpy('<f4', [4e9, 0], new Float32Array(0)) }),
+      'x.npy',
+      /shape \[4000000000, 0\]; its samples hold no values/,
+    );
+  });
+
+  it('a .npy with bytes after its data', async () => {
+    await expectDatasetError(
+      () => open({ 'x.npy': encodeNpy('<f4', [2, 1], new Float32Array(3)) }),
+      'x.npy',
+      /has 4 bytes after the 8 that its shape \[2, 1\] describes/,
+    );
+  });
+
+  it('int64 labels beyond int32 are refused, not wrapped into a valid class', async () => {
+    const labels = { path: 'y.npy', bytes: encodeNpy('<i8', [2], new BigInt64Array([1n, 2n ** 32n + 1n])) };
+    await expectDatasetError(
+      () => open({ 'x.npy': encodeNpy('<f4', [2, 1], new Float32Array(2)) }, { labels }),
+      'sample 1',
+      /y.npy gives sample 1 the label 4294967297, beyond any class index/,
+    );
+  });
+});

@@ -67,7 +67,8 @@ export function encodeJpeg(width: number, height: number, rgba: Uint8Array, qual
 }
 
 /** A `.npy` (version 1.0) file for a C-order array. */
-export function encodeNpy(descr: string, shape: number[], data: ArrayBufferView): Uint8Array {
+/** A `.npy` file; `shape` may hold text so tests can write headers NumPy never would. */
+export function encodeNpy(descr: string, shape: (number | string)[], data: ArrayBufferView): Uint8Array {
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   // Header is padded with spaces so the data starts on a 64-byte boundary, ending in a newline.
   const unpadded = 10 + dict.length + 1;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DatasetError,
   FidelityAccumulator,
   percentile,
   SegmentationAccumulator,
@@ -22,6 +23,26 @@ describe('TopKAccumulator', () => {
     ]);
     acc.add(logits, classes, [2, 0, 5, 0]);
     expect(acc.result()).toEqual({ top1: 0.5, top5: 0.75, count: 4 });
+  });
+});
+
+describe('TopKAccumulator with labels outside [0, classes)', () => {
+  it.each([[3], [-1], [1.5], [99]])('refuses label %d as a DatasetError naming the sample', (bad) => {
+    const acc = new TopKAccumulator('labels.idx');
+    const logits = new Float32Array([0, 1, 0, 1, 0, 0, 0, 0, 1]);
+    acc.add(logits.subarray(0, 6), 3, [1, 0]);
+    const error = (() => {
+      try {
+        acc.add(logits, 3, [2, bad, 0]);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(DatasetError);
+    expect((error as DatasetError).item).toBe('sample 3');
+    expect((error as Error).message).toBe(
+      `Label ${bad} of sample 3 in labels.idx is outside the model's 3 classes (0–2).`,
+    );
   });
 });
 

@@ -1,9 +1,11 @@
 /** Parameters and MACs against the zoo's published figures and the textbook formulas. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { costModel, importModel, inferShapes } from '../../src/core/graph';
-import { decodeModel } from '../../src/core/onnx';
+import { costModel, importModel, inferShapes, isParameter } from '../../src/core/graph';
+import { DataType, decodeModel, makeTensor } from '../../src/core/onnx';
+import { quantizeModel } from '../../src/core/quant';
 import { ModelBuilder } from '../helpers/model-builder';
+import { calibFeeds, nativeRuntime } from '../quant/helpers';
 
 const load = (file: string) => importModel(decodeModel(new Uint8Array(readFileSync(file))));
 
@@ -91,5 +93,42 @@ describe('cost model with symbolic spatial dims', () => {
     expect(concrete.unresolved).toEqual([]);
     expect(bound.macs).toBe(concrete.macs);
     expect(bound.otherOps).toBe(concrete.otherOps);
+  });
+});
+
+describe('parameters of quantized models', () => {
+  it('counts int8 weights and int32 biases behind DequantizeLinear, not scales or zero points', () => {
+    const { model } = new ModelBuilder()
+      .input('x', 'float32', ['N', 3, 8, 8])
+      .tensor(makeTensor('w_q', DataType.INT8, [4, 3, 3, 3], new Int8Array(108).fill(3)))
+      .initializer('w_s', [4], [0.1, 0.2, 0.3, 0.4])
+      .tensor(makeTensor('zp8', DataType.INT8, [4], new Int8Array(4)))
+      .tensor(makeTensor('b_q', DataType.INT32, [4], new Int32Array([5, -5, 7, 9])))
+      .initializer('b_s', [4], [0.01, 0.02, 0.03, 0.04])
+      .tensor(makeTensor('zp32', DataType.INT32, [4], new Int32Array(4)))
+      .initializer('x_s', [], [0.02])
+      .tensor(makeTensor('x_zp', DataType.UINT8, [], new Uint8Array([128])))
+      .initializer('fc', [2, 4]) // a float weight next to them
+      .node('QuantizeLinear', ['x', 'x_s', 'x_zp'], ['xq'])
+      .node('DequantizeLinear', ['xq', 'x_s', 'x_zp'], ['xd'])
+      .node('DequantizeLinear', ['w_q', 'w_s', 'zp8'], ['w'], { axis: 0 })
+      .node('DequantizeLinear', ['b_q', 'b_s', 'zp32'], ['b'], { axis: 0 })
+      .node('Conv', ['xd', 'w', 'b'], ['c'])
+      .node('GlobalAveragePool', ['c'], ['p'])
+      .node('Flatten', ['p'], ['f'])
+      .node('Gemm', ['f', 'fc'], ['y'], { transB: 1 })
+      .output('y', 'float32')
+      .build();
+    const graph = importModel(model);
+    expect(costModel(graph).parameters).toBe(108 + 4 + 8);
+    expect(['w_q', 'b_q', 'fc'].every((n) => isParameter(graph, n))).toBe(true);
+    expect(['w_s', 'zp8', 'b_s', 'zp32', 'x_s', 'x_zp'].some((n) => isParameter(graph, n))).toBe(false);
+  });
+
+  it('an INT8 fmnist-resnet8 has the parameters of its float model', async () => {
+    const float = load('tests/fixtures/fmnist-resnet8.onnx');
+    const q = await quantizeModel(float, { runtime: await nativeRuntime(), calibration: calibFeeds(100) });
+    expect(q.floatBiases).toEqual([]);
+    expect(costModel(importModel(decodeModel(q.bytes))).parameters).toBe(77_418);
   });
 });

@@ -132,14 +132,28 @@ describe('graph edits on fmnist-resnet8-bn', () => {
     const g = importModel(load(file));
     const [first] = g.nodes();
     const last = g.nodes().at(-1)!;
-    expect(() => g.setNodeInput(first.id, 0, last.outputs[0])).toThrow(GraphError); // a cycle
-    expect(() => g.addNode({ opType: 'Relu', inputs: ['input'], outputs: [first.outputs[0]] })).toThrow(
-      GraphError,
+    // Each refusal is a GraphError naming what it refused.
+    const refusal = (edit: () => unknown, sentence: string) => {
+      expect(edit).toThrow(GraphError);
+      expect(edit).toThrow(sentence);
+    };
+    const [node, out] = [`${first.opType} '${first.name}'`, first.outputs[0]];
+    refusal(
+      () => g.setNodeInput(first.id, 0, last.outputs[0]),
+      `rewiring ${node} to '${last.outputs[0]}' would make a cycle`,
     );
-    expect(() => g.addNode({ opType: 'Relu', inputs: ['nope'], outputs: ['x2'] })).toThrow(GraphError);
-    expect(() => g.removeNode(first.id)).toThrow(GraphError); // its output is read
-    expect(() => g.renameValue('input', first.outputs[0])).toThrow(GraphError);
-    expect(() => g.removeInitializer(first.inputs[1])).toThrow(GraphError);
+    refusal(
+      () => g.addNode({ opType: 'Relu', inputs: ['input'], outputs: [out] }),
+      `output '${out}' of Relu '' is already defined`,
+    );
+    refusal(
+      () => g.addNode({ opType: 'Relu', inputs: ['nope'], outputs: ['x2'] }),
+      `input 'nope' of Relu '' is not defined`,
+    );
+    refusal(() => g.removeNode(first.id), `output '${out}' of ${node} is still used`);
+    refusal(() => g.renameValue('input', out), `value '${out}' is already defined`);
+    const weight = g.nodes().find((n) => n.opType === 'Conv')!.inputs[1];
+    refusal(() => g.removeInitializer(weight), `initializer '${weight}' is still used`);
     expectValid(g);
   });
 

@@ -53,6 +53,7 @@ describe('robustness', () => {
       .node('Relu', ['p'], ['q'])
       .output('q', 'float32');
     expect(() => importModel(cyclic.build().model)).toThrow(GraphError);
+    expect(() => importModel(cyclic.build().model)).toThrow(/cycle through Add_0/);
   });
 
   it('a 5,000-node graph imports valid and every value gets a shape', () => {

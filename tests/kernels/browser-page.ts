@@ -2,15 +2,17 @@
 // this page can build, WebGPU included, against the reference, and publishes the outcome on
 // `window.__kernelSuite` for e2e/kernels.e2e.ts. `?seed=N` replays a run.
 import { createBackends, selectBackend } from '../../src/kernels';
-import type { BackendName, BackendProbe } from '../../src/kernels';
+import type { BackendName, BackendProbe, KernelBackend } from '../../src/kernels';
 import { browserWasmLoader } from '../../src/kernels/wasm/browser-loader';
 import { createRng, freshSeed } from './random';
-import { kernelCases } from './suite';
+import { implementationOf, kernelCases } from './suite';
 
 export interface CaseResult {
   backend: BackendName;
   name: string;
   status: 'pass' | 'fail' | 'skip';
+  /** Where the backend ran the case's kernels (its name, or what it delegated and why). */
+  implementation?: string;
   message?: string;
   ms: number;
 }
@@ -19,6 +21,8 @@ export interface BrowserSuiteReport {
   seed: number;
   probes: BackendProbe[];
   adapter?: string;
+  /** Each built backend's `delegated`: kernels it hands to another backend, with the reason. */
+  delegated: Partial<Record<BackendName, KernelBackend['delegated']>>;
   results: CaseResult[];
   selected?: { name: BackendName; timings: Partial<Record<BackendName, number>> };
   error?: string;
@@ -49,6 +53,7 @@ async function run(): Promise<BrowserSuiteReport> {
   const seed = freshSeed(new URLSearchParams(location.search).get('seed') ?? undefined);
   const { backends, probes } = await createBackends({ wasmLoader: browserWasmLoader });
   const results: CaseResult[] = [];
+  const delegated = Object.fromEntries(backends.map((b) => [b.name, b.delegated]));
   for (const probe of probes) {
     const backend = backends.find((b) => b.name === probe.name);
     for (const c of kernelCases) {
@@ -57,16 +62,24 @@ async function run(): Promise<BrowserSuiteReport> {
         continue;
       }
       const t0 = performance.now();
+      const implementation = implementationOf(backend, c);
       progress(`${probe.name}: ${c.name}`);
       try {
         await c.run(backend, createRng(seed));
-        results.push({ backend: probe.name, name: c.name, status: 'pass', ms: performance.now() - t0 });
+        results.push({
+          backend: probe.name,
+          name: c.name,
+          status: 'pass',
+          implementation,
+          ms: performance.now() - t0,
+        });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         results.push({
           backend: probe.name,
           name: c.name,
           status: 'fail',
+          implementation,
           message,
           ms: performance.now() - t0,
         });
@@ -79,6 +92,7 @@ async function run(): Promise<BrowserSuiteReport> {
     seed,
     probes,
     adapter: await adapterDescription(),
+    delegated,
     results,
     selected: { name: selection.backend.name, timings: selection.timings },
     done: true,
@@ -97,7 +111,14 @@ function render(report: BrowserSuiteReport): void {
   if (!table) return;
   for (const r of report.results) {
     const row = document.createElement('tr');
-    for (const text of [r.backend, r.name, r.status, `${r.ms.toFixed(0)} ms`, r.message ?? '']) {
+    for (const text of [
+      r.backend,
+      r.name,
+      r.status,
+      r.implementation ?? '',
+      `${r.ms.toFixed(0)} ms`,
+      r.message ?? '',
+    ]) {
       const cell = document.createElement('td');
       cell.textContent = text;
       row.append(cell);
@@ -110,6 +131,7 @@ run()
   .catch((error: unknown): BrowserSuiteReport => ({
     seed: 0,
     probes: [],
+    delegated: {},
     results: [],
     error: error instanceof Error ? error.message : String(error),
     done: true,

@@ -1,10 +1,12 @@
 // Node: every kernel on every backend Node can run (reference, WASM SIMD) against the reference.
-import { describe, test } from 'vitest';
-import { createBackends } from '../../src/kernels';
+// Each test's name says where the backend runs the case's kernels; neither backend here hands any
+// kernel elsewhere, and that is asserted.
+import { describe, expect, test } from 'vitest';
+import { createBackends, kernelNames } from '../../src/kernels';
 import type { BackendName } from '../../src/kernels';
 import { nodeWasmLoader } from '../../src/kernels/wasm/node-loader';
 import { createRng, freshSeed } from './random';
-import { kernelCases } from './suite';
+import { implementationOf, kernelCases } from './suite';
 
 const { backends, probes } = await createBackends({ wasmLoader: nodeWasmLoader });
 const seed = freshSeed(process.env.KERNEL_SEED);
@@ -19,13 +21,21 @@ const entries = (['reference', 'wasm', 'webgpu'] as BackendName[]).map((name) =>
   return { name, backend: backends.find((b) => b.name === name), skip };
 });
 
+test('the suite covers every kernel', () => {
+  expect(new Set(kernelCases.flatMap((c) => c.kernels))).toEqual(new Set(kernelNames));
+});
+
 describe.each(entries)('kernels on $name', ({ name, backend, skip }) => {
+  if (backend)
+    test('runs every kernel itself (nothing delegated)', () => {
+      expect(backend.delegated).toEqual({});
+    });
   for (const c of kernelCases) {
     if (!backend) {
       test.skip(`${c.name} — skipped: ${skip}`, () => {});
       continue;
     }
-    test(c.name, async () => {
+    test(`${c.name} — runs on ${implementationOf(backend, c)}`, async () => {
       try {
         await c.run(backend, createRng(seed));
       } catch (error) {

@@ -2,15 +2,25 @@
 // inputs of awkward sizes, plus properties the math guarantees (which also test the oracle).
 // Shared by tests/kernels/kernels.test.ts (Node) and kernels-test.html (browser, via e2e).
 import { referenceKernels as ref } from '../../src/kernels';
-import type { KernelBackend, Int8Range } from '../../src/kernels';
+import type { KernelBackend, KernelName, Int8Range } from '../../src/kernels';
 import { close, ok, withinLsb } from './check';
 import { absHistogram, activations, normals } from './random';
 import type { Rng } from './random';
 import { tolerancesFor } from './tolerances';
+import { patchKernelCases } from './patch-cases';
+import { trainKernelCases } from './train-cases';
 
 export interface KernelCase {
   name: string;
+  /** The kernels the case exercises: what a backend's `delegated` says about them is reported. */
+  kernels: readonly KernelName[];
   run(backend: KernelBackend, rng: Rng): Promise<void>;
+}
+
+/** Where `backend` runs the case's kernels: its own name, or the reasons it hands them elsewhere. */
+export function implementationOf(backend: KernelBackend, c: KernelCase): string {
+  const away = c.kernels.filter((k) => backend.delegated[k]).map((k) => `${k}: ${backend.delegated[k]}`);
+  return away.length ? `delegated (${away.join('; ')})` : backend.name;
 }
 
 const FILTER_SHAPES: [number, number][] = [
@@ -27,9 +37,10 @@ function columnSquares(x: Float32Array, rows: number, cols: number): Float64Arra
   return s;
 }
 
-export const kernelCases: KernelCase[] = [
+const calibrationCases: KernelCase[] = [
   {
     name: 'filterNorms l1 and l2',
+    kernels: ['filterNorms'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [f, k] of FILTER_SHAPES) {
@@ -46,6 +57,7 @@ export const kernelCases: KernelCase[] = [
   },
   {
     name: 'distanceSums (FPGM) via Gram',
+    kernels: ['distanceSums'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [f, k] of [
@@ -71,6 +83,7 @@ export const kernelCases: KernelCase[] = [
   },
   {
     name: 'gramAccumulate over two batches',
+    kernels: ['gramAccumulate'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [rows, cols] of [
@@ -99,6 +112,7 @@ export const kernelCases: KernelCase[] = [
   },
   {
     name: 'crossAccumulate XᵀY',
+    kernels: ['crossAccumulate'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [rows, xCols, yCols] of [
@@ -128,6 +142,7 @@ export const kernelCases: KernelCase[] = [
   },
   {
     name: 'ridgeSolve (Cholesky of XᵀX + λI)',
+    kernels: ['ridgeSolve'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [d, e] of [
@@ -181,6 +196,7 @@ export const kernelCases: KernelCase[] = [
   },
   {
     name: 'minMax running over batches',
+    kernels: ['minMax'],
     async run(b, rng) {
       for (const n of [0, 1, 3, 1001, 100_003]) {
         const got = Float32Array.of(Infinity, -Infinity);
@@ -196,6 +212,7 @@ export const kernelCases: KernelCase[] = [
   },
   {
     name: 'minMaxPerChannel along an axis',
+    kernels: ['minMaxPerChannel'],
     async run(b, rng) {
       const cases: [number[], number][] = [
         [[2, 3, 5, 7], 1],
@@ -225,6 +242,7 @@ export const kernelCases: KernelCase[] = [
   },
   {
     name: 'histogram accumulate (fixed range, edge bins)',
+    kernels: ['histogram'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [n, bins, absolute] of [
@@ -259,11 +277,18 @@ export const kernelCases: KernelCase[] = [
   },
   {
     name: 'percentileRange from a histogram',
+    kernels: ['percentileRange'],
     async run(b, rng) {
-      for (const bins of [1, 10, 2048]) {
+      const histograms = [1, 10, 2048, 4099].map((bins) => {
         const counts = new Uint32Array(bins);
         for (let i = 0; i < bins; i++) counts[i] = rng.int(0, 50);
-        for (const percentile of [99.99, 99, 50]) {
+        return counts;
+      });
+      histograms.push(new Uint32Array(7)); // empty: the whole range
+      histograms.push(Uint32Array.of(3e9, 5, 3e9)); // 2^32 samples or more: u32 sums would wrap
+      for (const counts of histograms) {
+        const bins = counts.length;
+        for (const percentile of [100, 99.99, 99, 50]) {
           const got = await b.percentileRange({ counts, lo: -3, hi: 4, percentile });
           const want = ref.percentileRange({ counts, lo: -3, hi: 4, percentile });
           ok(
@@ -277,6 +302,7 @@ export const kernelCases: KernelCase[] = [
   },
   {
     name: 'entropyRange (TensorRT KL calibration)',
+    kernels: ['entropyRange'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [bins, levels, start] of [
@@ -306,6 +332,7 @@ export const kernelCases: KernelCase[] = [
   },
   {
     name: 'mseRange (MSE-optimal clipping)',
+    kernels: ['mseRange'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [bins, candidates, lo, hi] of [
@@ -342,6 +369,7 @@ export const kernelCases: KernelCase[] = [
   },
   {
     name: 'scaleSearch per channel and per tensor',
+    kernels: ['scaleSearch'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [channels, size] of [
@@ -386,6 +414,7 @@ export const kernelCases: KernelCase[] = [
   },
   {
     name: 'quantizeInt8 / dequantizeInt8 round trip',
+    kernels: ['quantizeInt8', 'dequantizeInt8'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
       for (const [channels, size] of [
@@ -432,3 +461,5 @@ export const kernelCases: KernelCase[] = [
     },
   },
 ];
+
+export const kernelCases: KernelCase[] = [...calibrationCases, ...trainKernelCases, ...patchKernelCases];

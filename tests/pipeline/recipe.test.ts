@@ -83,12 +83,26 @@ describe('recipe', () => {
     expect(p.some((m) => m.startsWith('task.detection:') && m.includes('iou'))).toBe(true);
   });
 
+  it('fine-tuning is off by default and validates its fields', () => {
+    expect(defaultRecipe().finetune).toMatchObject({
+      enabled: false,
+      epochs: 3,
+      optimizer: 'adamw',
+      temperature: 4,
+    });
+    expect(problems({ version: 1, finetune: { optimizer: 'lion', heldOut: 0.9 } })).toEqual([
+      expect.stringMatching(/^finetune\.optimizer: /),
+      expect.stringMatching(/^finetune\.heldOut: /),
+    ]);
+  });
+
   it('publishes a JSON Schema that describes the sections', () => {
     const schema = recipeJsonSchema() as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties).sort()).toEqual([
       'compute',
       'data',
       'evaluate',
+      'finetune',
       'prune',
       'quantize',
       'task',

@@ -76,7 +76,9 @@ describe('runPipeline on fmnist-resnet8', () => {
       expect(r.latency[0].medianMs).toBeGreaterThan(0);
     }
     const [original, pruned, recovered, int8, final] = result.stages.map((s) => s.result);
-    expect(original.accuracy!.top1).toBeCloseTo(0.916, 1);
+    // The float model gets 458 of the first 500 test images right in onnxruntime (91.6 %, as on all
+    // 10,000): an exact count, so any change to evaluation or preprocessing shows.
+    expect(original.accuracy!.top1).toBe(458 / 500);
     // Removal shrinks the float model by what the plan predicted.
     expect(pruned.macs).toBe(result.plan!.after.macs);
     const prunedCost = costModel(importModel(decodeModel(result.stages[1].bytes)));
@@ -87,6 +89,18 @@ describe('runPipeline on fmnist-resnet8', () => {
     expect(Math.abs(int8.accuracy!.top1 - original.accuracy!.top1)).toBeLessThan(0.01);
     expect(final.modelBytes * 4).toBeLessThan(original.modelBytes);
     expect(final.fidelity!.count).toBe(500);
+  });
+
+  it('plans the pruning once: the unrecovered and recovered stages cut the same channels', () => {
+    const [, pruned, recovered] = result.stages;
+    expect(recovered.result.macs).toBe(pruned.result.macs);
+    expect(recovered.result.parameters).toBe(pruned.result.parameters);
+    // Recovery changed weights, not the structure.
+    expect(Buffer.from(recovered.bytes).equals(Buffer.from(pruned.bytes))).toBe(false);
+    expect(result.timings.recover).toBeGreaterThan(0);
+    expect(result.timings.prune).toBeGreaterThan(0);
+    // Calibration's activation buffers were counted.
+    expect(result.peakTrackedBytes).toBeGreaterThan(0);
   });
 
   it('gives the same bytes for the same recipe', async () => {

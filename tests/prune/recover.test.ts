@@ -96,9 +96,60 @@ describe('compensation', () => {
     applyMask(maskedOne, partial);
     const one = await compensate(runtime, graph, maskedOne, partial, calibrationFromFeeds([feeds]));
     expect(relativeError(original, await runGraph(maskedOne, feeds))).toBeLessThan(1e-6);
-    expect(one.plan.groups.find((g) => g.id === g2.id)).toBeDefined();
+    // Only conv2 reads a pruned channel. It gains a bias, but its own group is not pruned: nothing
+    // of that group is listed for removal, and removal keeps the new bias whole.
+    expect(one.report.layers.map((l) => l.node)).toEqual(['conv2']);
+    expect(maskedOne.nodes().find((n) => n.name === 'conv2')!.inputs[2]).toMatch(/^conv2\.bias/);
+    expect(one.plan.groups.find((g) => g.id === g2.id)).toMatchObject({ status: 'unchanged', prune: [], members: [] });
+    await expectRemovalEqualsMasked(maskedOne, one.plan, feeds);
     await expectRemovalEqualsMasked(masked, r.plan, feeds);
     expect(r.plan.groups.find((g) => g.id === g2.id)!.members.some((m) => m.name.startsWith('conv2.bias'))).toBe(true);
+  });
+});
+
+describe('least-squares reconstruction on activations of very different scales', () => {
+  // conv1 (1×1, 2 → 6 channels) feeds conv2 with no nonlinearity between, so the 3 channels kept of 6
+  // span {x₀, x₁, 1} and least squares can rebuild conv2's output exactly. Channel c of conv1 is scaled
+  // by s_c and conv2's input column c by 1/s_c: the function is the same at every scale, only the
+  // activations' units change. A ridge λ set by tr(XᵀX) with the bias column of ones shrinks 1e-9-scale
+  // weights to nothing (constant output); the fit must not depend on the units.
+  const cases: [string, number[]][] = [
+    ['1e-9', Array(6).fill(1e-9)],
+    ['1', Array(6).fill(1)],
+    ['1e6', Array(6).fill(1e6)],
+    ['1e-9, 1 and 1e6 in one layer', [1e-9, 1, 1e6, 1e-9, 1, 1e6]],
+  ];
+  it.each(cases)('recovered outputs track the original with activations at scale %s', async (_label, scales) => {
+    const w1 = [0.9, -0.4, 0.3, 0.8, -0.7, 0.5, 0.2, -0.6, 0.6, 0.1, -0.3, -0.9].map((v, i) => v * scales[i >> 1]);
+    const b1 = [0.2, -0.5, 0.4, 0.1, -0.3, 0.6].map((v, c) => v * scales[c]);
+    const w2 = [0.5, -0.8, 0.3, 0.7, -0.2, 0.4, -0.6, 0.9, 0.1, -0.4, 0.8, -0.3, 0.2, 0.6, -0.9, 0.3, 0.5, -0.7].map(
+      (v, i) => v / scales[i % 6],
+    );
+    const { bytes } = new ModelBuilder()
+      .input('x', 'float32', ['N', 2, 4, 4])
+      .initializer('w1', [6, 2, 1, 1], w1)
+      .initializer('b1', [6], b1)
+      .initializer('w2', [3, 6, 1, 1], w2)
+      .initializer('b2', [3], [0.1, -0.2, 0.3])
+      .node('Conv', ['x', 'w1', 'b1'], ['a'], {}, { name: 'conv1' })
+      .node('Conv', ['a', 'w2', 'b2'], ['y'], {}, { name: 'conv2' })
+      .output('y', 'float32', ['N', 3, 4, 4])
+      .build();
+    const graph = graphFromBytes(bytes);
+    const analysis = analyzeChannels(graph);
+    const group = analysis.groups.find((g) => g.members.some((m) => m.name === 'w1' && m.role === 'producer'))!;
+    const plan = planFromSelection(graph, analysis, { [group.id]: [1, 3, 5] });
+    const masked = cloneGraph(graph);
+    applyMask(masked, plan);
+    const held = randomFeed('x', [8, 2, 4, 4], 5);
+    const original = await runGraph(graph, held);
+    expect(relativeError(original, await runGraph(masked, held))).toBeGreaterThan(0.1);
+
+    const runtime = await nativeRuntime();
+    const r = await reconstruct(runtime, graph, masked, plan, calibrationFromFeeds([randomFeed('x', [16, 2, 4, 4], 4)]), { kernels });
+    expect(r.report.layers.map((l) => [l.node, l.after < 1e-4])).toEqual([['conv2', true]]);
+    expect(relativeError(original, await runGraph(masked, held))).toBeLessThan(1e-2);
+    await expectRemovalEqualsMasked(masked, r.plan, held);
   });
 });
 

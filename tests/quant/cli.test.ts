@@ -23,6 +23,8 @@ describe('whittle quantize', () => {
       '200',
       '--method',
       'percentile',
+      '--memory-budget',
+      '256M',
       '--out',
       out,
       '--json',
@@ -34,13 +36,23 @@ describe('whittle quantize', () => {
     expect(report.fusion.fullyFused).toBe(true);
     expect(report.bytes.int8).toBe(readFileSync(out).length);
     expect(report.bytes.ratio).toBeGreaterThan(3);
+    // Memory is measured: the process's peak resident size, and the activation buffers calibration held.
+    expect(report.memory.peakRssBytes).toBeGreaterThan(report.memory.peakTrackedBytes);
+    expect(report.memory.peakTrackedBytes).toBeGreaterThan(0);
+    expect(report.calibrationPlan.estimatedBytes).toBeLessThanOrEqual(256 * 1024 ** 2);
   });
 
   it('refuses unknown methods and missing calibration data in one sentence', async () => {
     await expect(quantize([join(FIXTURES, 'fmnist-resnet8.onnx')])).rejects.toThrow(UserError);
+    await expect(quantize([join(FIXTURES, 'fmnist-resnet8.onnx')])).rejects.toThrow(
+      'quantize: --calib is required; see `whittle quantize --help`.',
+    );
     await expect(
       quantize([join(FIXTURES, 'fmnist-resnet8.onnx'), '--calib', FIXTURES, '--method', 'kl']),
     ).rejects.toThrow(/--method must be one of/);
+    await expect(
+      quantize([join(FIXTURES, 'fmnist-resnet8.onnx'), '--calib', FIXTURES, '--memory-budget', 'lots']),
+    ).rejects.toThrow(/--memory-budget must be a size of at least 64M/);
     await expect(
       quantize([
         join(FIXTURES, 'fmnist-resnet8.onnx'),

@@ -1,5 +1,4 @@
 /** `whittle bench MODEL [MODEL…]`: latency of one or more models, interleaved so drift cancels. */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   compareLatency,
@@ -10,6 +9,7 @@ import {
 } from '../../core/eval';
 import { parseCommandArgs } from '../args';
 import { UserError } from '../errors';
+import { readModelFile } from '../model-file';
 
 export const summary = 'latency of models on a backend: median, p10, p90, ratios between them';
 
@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
   const batch = count('batch', values.batch, 1) ?? 1;
 
   const models = await Promise.all(
-    positionals.map(async (path) => ({ label: basename(path), bytes: new Uint8Array(await readFile(path)) })),
+    positionals.map(async (path) => ({ label: basename(path), bytes: (await readModelFile(path)).bytes })),
   );
   let runtime: InferenceRuntime;
   try {

@@ -1,5 +1,4 @@
 /** `whittle eval MODEL --data DIR|FILE …`: accuracy on a labelled set, fidelity against a reference model. */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   createOrtRuntime,
@@ -15,6 +14,7 @@ import { DEFAULT_TASK, evaluateTask, resolveTask, TaskError, type TaskKind } fro
 import { openTaskDatasetPath, readPriors } from '../../core/tasks/node';
 import { onePositional, parseCommandArgs } from '../args';
 import { UserError } from '../errors';
+import { readModelFile } from '../model-file';
 
 export const summary = 'accuracy on a dataset, or fidelity against a reference model';
 
@@ -134,11 +134,13 @@ async function load(
   create: (bytes: Uint8Array) => Promise<RuntimeSession>,
   path: string,
 ): Promise<RuntimeSession> {
-  const bytes = new Uint8Array(await readFile(path));
+  // Self-contained bytes: external data is inlined, since onnxruntime gets no folder to look in.
+  const { bytes } = await readModelFile(path);
   try {
     return await create(bytes);
   } catch (e) {
-    throw new UserError(`eval: onnxruntime cannot load ${path} (${firstLine((e as Error).message)}).`);
+    // The runtime's ModelLoadError already says "onnxruntime cannot load the model (why)."
+    throw new UserError(`eval: ${path}: ${firstLine((e as Error).message)}`);
   }
 }
 

@@ -1,7 +1,7 @@
 /** `whittle optimize MODEL --recipe R.json --calib DATA …`: the whole pipeline as one recipe. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createOrtRuntime, DatasetError, PreprocessError, type InferenceRuntime } from '../../core/eval';
-import { readPreprocessArg } from '../../core/eval/node';
+import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import { TaskError } from '../../core/tasks';
 import { openTaskDatasetPath, readPriors } from '../../core/tasks/node';
 import {
@@ -13,14 +13,17 @@ import {
   type PipelineResult,
 } from '../../core/pipeline';
 import { QuantError } from '../../core/quant';
-import { selectBackend } from '../../kernels';
-import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
-import { onePositional, parseCommandArgs } from '../args';
+import { TrainError } from '../../core/train';
+import { onePositional, parseByteSize, parseCommandArgs, peakRssBytes } from '../args';
 import { UserError } from '../errors';
+import { kernelsLine, kernelsReport, pickKernels } from '../kernels';
+import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
+import { checkOutputs, writeFileAtomic } from '../output';
 import { formatStages } from '../format-stages';
 import { progressBar } from '../progress-bar';
 
-export const summary = 'prune → recover → remove channels → INT8, every stage measured, from one recipe';
+export const summary =
+  'prune → recover → remove channels → fine-tune → INT8, every stage measured, from one recipe';
 
 const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib DATA [options]
 
@@ -29,10 +32,13 @@ const usage = `Usage: whittle optimize MODEL.onnx --recipe RECIPE.json --calib D
   --eval DIR|FILE       labelled data for the task's metric: class labels, masks or boxes
                         (without it: fidelity to the original); the recipe's task section decides
   --priors FILE.npy     SSD-style detection: priors [A, 4] (cx, cy, w, h relative to the input)
+  --train DIR|FILE      your training images for the recipe's finetune stage (default: --calib)
   --preprocess P        preset, JSON or JSON file; overrides the recipe's data.preprocess
   --backend B           wasm (default: the same runtime as the studio) or native (onnxruntime-node)
+  --memory-budget SIZE  memory the data passes may use, e.g. 1G or 512M (overrides compute.memoryBudgetMB)
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
   --report FILE.json    every stage's measurements, the plan summary and the recipe
+${WEIGHTS_OPTION.usage}
   --json                print the report as JSON`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -41,10 +47,13 @@ export async function run(argv: string[]): Promise<number> {
     calib: { type: 'string' },
     eval: { type: 'string' },
     priors: { type: 'string' },
+    train: { type: 'string' },
     preprocess: { type: 'string' },
     backend: { type: 'string' },
+    'memory-budget': { type: 'string' },
     out: { type: 'string' },
     report: { type: 'string' },
+    weights: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -60,6 +69,16 @@ export async function run(argv: string[]): Promise<number> {
     throw new UserError(`optimize: --backend must be wasm or native, not "${backend}".`);
   const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.optimized.onnx');
 
+  const input = await readModelFile(modelPath);
+  const placement = WEIGHTS_OPTION.parse('optimize', values.weights, input);
+  checkOutputs('optimize', { ...modelOutputs(out, placement), '--report': values.report }, [
+    modelPath,
+    ...input.dataFiles,
+    values.recipe,
+    values.calib,
+    values.eval,
+    values.preprocess,
+  ]);
   const bar = progressBar();
   try {
     let recipe = parseRecipeJson(await readFile(values.recipe, 'utf8'));
@@ -68,35 +87,46 @@ export async function run(argv: string[]): Promise<number> {
         ...recipe,
         data: { ...recipe.data, preprocess: await readPreprocessArg(values.preprocess) },
       });
-    const model = new Uint8Array(await readFile(modelPath));
+    if (values['memory-budget'] !== undefined) {
+      const bytes = parseByteSize('optimize', 'memory-budget', values['memory-budget']);
+      recipe = parseRecipe({
+        ...recipe,
+        compute: { ...recipe.compute, memoryBudgetMB: Math.round(bytes / 1024 ** 2) },
+      });
+    }
+    const cpu0 = process.cpuUsage();
     const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
-    const allow = recipe.compute.kernels === 'auto' ? undefined : [recipe.compute.kernels];
-    const selection = await selectBackend({ wasmLoader: nodeWasmLoader, allow }).catch((e: Error) => {
-      throw new UserError(`optimize: the recipe's compute.kernels cannot be honoured: ${e.message}`);
-    });
+    const selection = await pickKernels(
+      recipe.compute.kernels,
+      "optimize: the recipe's compute.kernels cannot be honoured",
+    );
     const hint = recipe.task.kind === 'auto' ? undefined : recipe.task.kind;
     const result = await runPipeline({
-      model,
+      model: input.bytes,
       recipe,
       calibration: await openTaskDatasetPath(values.calib, undefined, hint),
       evaluation: values.eval ? await openTaskDatasetPath(values.eval, undefined, hint) : undefined,
       priors: values.priors ? await readPriors(values.priors) : undefined,
+      training: values.train ? await openDatasetPath(values.train) : undefined,
       runtime,
       kernels: selection.backend,
       onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
     });
     bar.done();
     const final = result.stages[result.stages.length - 1];
-    await writeFile(out, final.bytes);
+    const written = await writeModelFile('optimize', out, final.bytes, placement);
     const report = {
       ...reportOf(result, modelPath, out),
-      kernels: { backend: selection.backend.name, timingsMs: selection.timings },
+      files: written.paths,
+      kernels: kernelsReport(selection),
+      memory: { peakRssBytes: peakRssBytes(), peakTrackedBytes: result.peakTrackedBytes },
+      cpuSeconds: cpuSeconds(cpu0),
     };
-    if (values.report) await writeFile(values.report, JSON.stringify(report, jsonSafe, 2));
+    if (values.report) await writeFileAtomic(values.report, JSON.stringify(report, jsonSafe, 2));
     console.log(
       values.json
         ? JSON.stringify(report, jsonSafe, 2)
-        : `${formatStages(result)}\n\nKernels: ${selection.backend.name} (picked by measurement among ${Object.keys(selection.timings).join(', ')})\nWrote ${out}`,
+        : `${formatStages(result)}\n\n${kernelsLine(selection)}\nWrote ${written.paths.join(' and ')}`,
     );
     return 0;
   } catch (e) {
@@ -106,11 +136,18 @@ export async function run(argv: string[]): Promise<number> {
       e instanceof DatasetError ||
       e instanceof PreprocessError ||
       e instanceof QuantError ||
-      e instanceof TaskError
+      e instanceof TaskError ||
+      e instanceof TrainError
     )
       throw new UserError(`optimize: ${e.message}`);
     throw e;
   }
+}
+
+/** CPU time of the whole process (all runtime threads) since `from`, in seconds. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
 }
 
 const phaseName = (p: PipelinePhase) => p.charAt(0).toUpperCase() + p.slice(1);
@@ -135,6 +172,8 @@ function reportOf(result: PipelineResult, model: string, out: string) {
       prunableChannels: result.plan.prunableChannels,
     },
     fusion: result.fusion,
+    finetune: result.finetune,
+    floatBiases: result.floatBiases,
     timingsMs: result.timings,
   };
 }

@@ -1,19 +1,22 @@
 /** `whittle quantize MODEL --calib DATA …`: INT8 QDQ post-training quantization with a fusion report. */
-import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createOrtRuntime, DatasetError, modelInput, PreprocessError, type ValueMeta } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
 import { importModel, type Graph } from '../../core/graph';
-import { decodeModel } from '../../core/onnx';
 import {
   datasetFeeds,
+  describeFloatBias,
   QuantError,
   quantizeModel,
   type CalibrationMethod,
   type QuantizeResult,
 } from '../../core/quant';
-import { onePositional, parseCommandArgs } from '../args';
+import { createWasmBackend } from '../../kernels';
+import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
+import { onePositional, parseByteSize, parseCommandArgs, peakRssBytes } from '../args';
 import { UserError } from '../errors';
+import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
+import { checkOutputs } from '../output';
 
 export const summary = 'INT8 post-training quantization (QDQ) with calibration and a fusion report';
 
@@ -26,7 +29,9 @@ const usage = `Usage: whittle quantize MODEL.onnx --calib DIR|FILE [options]
   --activations T       uint8 (default, asymmetric; fuses in onnxruntime) or int8 (symmetric)
   --samples N           calibration samples (default 1000)
   --exclude N1,N2       node names kept in float
+  --memory-budget SIZE  memory calibration may use, e.g. 1G (default) or 512M: sets batch size and passes
   --out OUT.onnx        where to write the INT8 model (default MODEL.int8.onnx)
+${WEIGHTS_OPTION.usage}
   --json                print the report as JSON`;
 
 const METHODS: readonly CalibrationMethod[] = ['minmax', 'ema', 'percentile', 'entropy', 'mse'];
@@ -40,7 +45,9 @@ export async function run(argv: string[]): Promise<number> {
     activations: { type: 'string' },
     samples: { type: 'string' },
     exclude: { type: 'string' },
+    'memory-budget': { type: 'string' },
     out: { type: 'string' },
+    weights: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -59,19 +66,35 @@ export async function run(argv: string[]): Promise<number> {
   const samples = values.samples === undefined ? 1000 : Number(values.samples);
   if (!Number.isInteger(samples) || samples < 1)
     throw new UserError(`quantize: --samples must be a positive integer, not "${values.samples}".`);
+  const memoryBudget =
+    values['memory-budget'] === undefined
+      ? undefined
+      : parseByteSize('quantize', 'memory-budget', values['memory-budget']);
   const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.int8.onnx');
 
   try {
-    const bytes = new Uint8Array(await readFile(modelPath));
-    const graph = importModel(decodeModel(bytes));
+    const input = await readModelFile(modelPath);
+    const placement = WEIGHTS_OPTION.parse('quantize', values.weights, input);
+    checkOutputs('quantize', modelOutputs(out, placement), [
+      modelPath,
+      ...input.dataFiles,
+      values.calib,
+      values.preprocess,
+    ]);
+    const graph = importModel(input.model);
     const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
     const dataset = await openDatasetPath(values.calib);
     const runtime = await createOrtRuntime({ backend: 'native' });
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
+    // Observers and weight rounding run in the WASM SIMD kernels, as in the studio.
+    const kernels = await createWasmBackend(nodeWasmLoader);
     const result = await quantizeModel(graph, {
       runtime,
+      kernels,
       method,
       activations,
+      memoryBudget,
       perChannel: !values['per-tensor'],
       exclude: values.exclude
         ? values.exclude
@@ -81,7 +104,7 @@ export async function run(argv: string[]): Promise<number> {
         : undefined,
       calibration: datasetFeeds(dataset, inputMeta(graph), { preprocess, limit: samples }),
     });
-    await writeFile(out, result.bytes);
+    const written = await writeModelFile('quantize', out, result.bytes, placement);
     const seconds = (performance.now() - started) / 1000;
     const report = {
       model: modelPath,
@@ -91,10 +114,19 @@ export async function run(argv: string[]): Promise<number> {
       method,
       scheme: result.plan.scheme,
       prepare: result.prepare,
-      bytes: { float: bytes.length, int8: result.bytes.length, ratio: bytes.length / result.bytes.length },
+      files: written.paths,
+      bytes: { float: input.fileBytes, int8: written.bytes, ratio: input.fileBytes / written.bytes },
       excluded: result.plan.excluded,
       fusion: result.fusion,
+      floatBiases: result.floatBiases,
       seconds,
+      cpuSeconds: (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6,
+      calibrationPlan: {
+        batchSize: result.calibration.plan.batchSize,
+        passes: result.calibration.plan.passes.length,
+        estimatedBytes: result.calibration.plan.estimatedBytes,
+      },
+      memory: { peakRssBytes: peakRssBytes(), peakTrackedBytes: result.calibration.peakTrackedBytes },
     };
     console.log(values.json ? JSON.stringify(report, null, 2) : format(modelPath, out, report, result));
     return 0;
@@ -120,6 +152,8 @@ function format(
     samples: number;
     method: string;
     seconds: number;
+    calibrationPlan: { batchSize: number; passes: number };
+    memory: { peakRssBytes: number; peakTrackedBytes: number };
   },
   result: QuantizeResult,
 ): string {
@@ -130,6 +164,9 @@ function format(
     `  size ${kb(r.bytes.float)} → ${kb(r.bytes.int8)} (${r.bytes.ratio.toFixed(2)}× smaller)`,
     `  scheme: ${result.plan.scheme.activations} activations, int8 weights ${result.plan.scheme.perChannel ? 'per channel' : 'per tensor'}; ${r.method} calibration on ${r.samples} samples in ${r.seconds.toFixed(1)} s`,
   ];
+  lines.push(
+    `  memory: peak ${mb(r.memory.peakRssBytes)} resident, ${mb(r.memory.peakTrackedBytes)} of activations held; batches of ${r.calibrationPlan.batchSize}, ${r.calibrationPlan.passes} pass${r.calibrationPlan.passes === 1 ? '' : 'es'}`,
+  );
   if (p.fromOpset !== p.toOpset || p.batchNormsFolded > 0)
     lines.push(`  prepared: opset ${p.fromOpset} → ${p.toOpset}, ${p.batchNormsFolded} BatchNorm folded`);
   const ops = Object.entries(f.predictedOps)
@@ -144,7 +181,9 @@ function format(
       reasons.set(`${u.opType}: ${u.reason}`, [...(reasons.get(`${u.opType}: ${u.reason}`) ?? []), u.node]);
   for (const [reason, nodes] of reasons)
     lines.push(`    not fused — ${reason} (${nodes.length === 1 ? nodes[0] : `${nodes.length} nodes`})`);
+  for (const b of result.floatBiases) lines.push(`  warning: ${describeFloatBias(b)}`);
   return lines.join('\n');
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+const mb = (n: number) => `${(n / 1024 ** 2).toFixed(0)} MiB`;

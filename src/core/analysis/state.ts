@@ -7,6 +7,9 @@ import { extentOf, singleSpace, type Layout, type Segment } from './layout';
 import { SpaceTable } from './space-table';
 import type { BlockKind, MemberRole } from './types';
 
+/** The largest dim analysis traces channel by channel (2^17: VGG-16 flattens 25,088 features). */
+const MAX_TRACED_SIZE = 1 << 17;
+
 export interface PendingMember {
   role: MemberRole;
   node: string;
@@ -43,10 +46,14 @@ export class AnalysisState {
     return this.shape(value)?.length;
   }
 
-  /** Size of `axis` of `value` when it is a known number. */
+  /**
+   * Size of `axis` of `value` when it is a known, plausible number. A declared size beyond
+   * {@link MAX_TRACED_SIZE} (a hostile input of 2^31 channels) counts as unknown: the union-find holds
+   * one element per channel, and no real layer has that many.
+   */
   dim(value: string, axis: number): number | undefined {
     const d = this.shape(value)?.[axis];
-    return typeof d === 'number' ? d : undefined;
+    return typeof d === 'number' && d >= 0 && d <= MAX_TRACED_SIZE ? d : undefined;
   }
 
   layout(value: string): Layout | undefined {

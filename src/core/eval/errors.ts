@@ -14,3 +14,8 @@ export class DatasetError extends Error {
 export class PreprocessError extends Error {
   override readonly name = 'PreprocessError';
 }
+
+/** onnxruntime refused to load a model (an op or type it lacks, a graph it finds invalid). */
+export class ModelLoadError extends Error {
+  override readonly name = 'ModelLoadError';
+}

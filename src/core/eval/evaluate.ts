@@ -64,7 +64,7 @@ export async function evaluateModel(
   const fidelity = pairs.map(() => new FidelityAccumulator());
   const scored = scorer ? (scorer.outputs ?? session.outputs.map((o) => o.name)) : [outputName];
   const fetches = [...new Set([...scored, ...pairs.map((p) => p.test)])];
-  const topK = dataset.labels && !scorer ? new TopKAccumulator() : undefined;
+  const topK = dataset.labels && !scorer ? new TopKAccumulator(dataset.name) : undefined;
   const total = Math.min(dataset.size, options.limit ?? Infinity);
   let samples = 0;
   for await (const batch of batches(dataset, plan.preprocess, {

@@ -3,11 +3,12 @@
  * onnxruntime adapter loaded on demand), latency benchmarking and the stage-result record.
  * Node-only adapters (disk files, pure-JS image decoding) live in `./node` and are imported from there.
  */
-export { DatasetError, PreprocessError } from './errors';
+export { DatasetError, ModelLoadError, PreprocessError } from './errors';
 export type {
   Backend,
   InferenceRuntime,
   RuntimeSession,
+  SessionOptions,
   TensorArray,
   TensorData,
   TensorElementType,
@@ -21,7 +22,8 @@ export {
   type FileEntry,
   type FileSource,
 } from './data/file-source';
-export { zipFileSource } from './data/zip';
+export { zipFileSource, type ZipFileSource } from './data/zip';
+export { DEFAULT_DATA_LIMITS, DataLimitError, type DataLimits } from './data/limits';
 export { IMAGE_EXTENSIONS, type ImageDecoder, type RawImage } from './data/image';
 export type { Dataset, Sample } from './data/dataset';
 export type {
@@ -78,6 +80,7 @@ export {
 } from './latency';
 export { syntheticFeeds } from './synthetic-feeds';
 export { exposeIntermediates } from './intermediates';
+export { MemoryMeter, DEFAULT_MEMORY_BUDGET, bytesOf } from './memory';
 export { modelInput, modelOutputs } from './model-input';
 export type { StageResult, TaskScore } from './stage-result';
 export {

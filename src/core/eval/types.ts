@@ -64,10 +64,19 @@ export interface RuntimeSession {
   release(): Promise<void>;
 }
 
+/** How a session is prepared. */
+export interface SessionOptions {
+  /**
+   * Let onnxruntime rewrite the graph (fusions, Identity elimination; default true). A pass that reads
+   * inner tensors turns it off: the rewrites can lose them (see `capture`).
+   */
+  readonly optimize?: boolean;
+}
+
 /** Something that turns model bytes into sessions on one backend. */
 export interface InferenceRuntime {
   readonly backend: Backend;
   /** Threads the backend uses (onnxruntime-web fixes this at its first session); 0 = the runtime's default. */
   readonly threads: number;
-  createSession(model: Uint8Array): Promise<RuntimeSession>;
+  createSession(model: Uint8Array, options?: SessionOptions): Promise<RuntimeSession>;
 }

@@ -20,7 +20,7 @@ export interface NodeCost {
 }
 
 export interface ModelCost {
-  /** Elements of floating-point initializers, each counted once however many nodes read it. */
+  /** Elements of weights and biases (float, or integer behind a DequantizeLinear), each counted once. */
   parameters: number;
   macs: number;
   otherOps: number;
@@ -50,19 +50,45 @@ const READ_ALL = new Set([
   'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare', 'ArgMax', 'ArgMin', 'TopK',
 ]);
 
+/** Input slots holding quantized data (weights, int32 biases), by op. */
+const QUANTIZED_DATA: Record<string, readonly number[]> = {
+  DequantizeLinear: [0],
+  QLinearConv: [3, 8],
+  QLinearMatMul: [0, 3],
+  ConvInteger: [0, 1],
+  MatMulInteger: [0, 1],
+};
+/** Input slots holding scales and zero points, by op: quantization metadata, not weights. */
+const QUANTIZATION_PARAMS: Record<string, readonly number[]> = {
+  QuantizeLinear: [1, 2],
+  DequantizeLinear: [1, 2],
+  QLinearConv: [1, 2, 4, 5, 6, 7],
+  QLinearMatMul: [1, 2, 4, 5, 6, 7],
+  ConvInteger: [2, 3],
+  MatMulInteger: [2, 3],
+};
+
 /**
- * Parameters: elements of floating-point initializers. Scalars folded from `Constant` nodes (Clip
- * bounds, the 6 of a HardSwish) are operator arguments, not weights, and are left out, matching what
- * exporters report for the same network stored with initializers.
+ * Whether initializer `name` is a parameter (a weight or bias) of the model: a floating-point
+ * initializer, or an integer one read as quantized data (the int8 weights and int32 biases behind a
+ * DequantizeLinear, the weight of a QLinearConv). Scales and zero points of quantization are not, and
+ * neither are scalars folded from `Constant` nodes (Clip bounds, the 6 of a HardSwish): operator
+ * arguments, which exporters do not count when the same network stores them as initializers.
  */
+export function isParameter(graph: Graph, name: string): boolean {
+  const t = graph.initializers.get(name);
+  if (!t) return false;
+  const uses = graph.uses(name).map((u) => ({ op: graph.node(u.node).opType, slot: u.index }));
+  if (!isFloatType(t.dataType)) return uses.some((u) => QUANTIZED_DATA[u.op]?.includes(u.slot));
+  if (graph.foldedConstants.has(name) && elementCount(t) <= 1) return false;
+  return !uses.length || uses.some((u) => !QUANTIZATION_PARAMS[u.op]?.includes(u.slot));
+}
+
+/** Parameters: elements of the initializers {@link isParameter} accepts, each counted once. */
 export function countParameters(graph: Graph): number {
   let n = 0;
-  for (const [name, t] of graph.initializers) {
-    if (!isFloatType(t.dataType)) continue;
-    const count = elementCount(t);
-    if (graph.foldedConstants.has(name) && count <= 1) continue;
-    n += count;
-  }
+  for (const name of graph.initializers.keys())
+    if (isParameter(graph, name)) n += elementCount(graph.initializers.get(name)!);
   return n;
 }
 

@@ -4,14 +4,22 @@
  */
 export type { Dim, GraphNode, NodeId, NodeSpec, TensorType, ValueSource, ValueUse } from './types';
 export { Graph } from './graph';
-export { GraphError } from './errors';
+export { GraphError, InvalidModelError } from './errors';
 export { importModel } from './import';
 export { exportModel, graphToModel, typeProtoOf } from './export';
 export { validateGraph } from './validate';
 export { SymbolTable, type DimOp } from './symbols';
 export { inferShapes, declaredType, type ShapeInference, type InferOptions } from './infer/infer-shapes';
 export type { ConstValue } from './infer/context';
-export { costModel, countParameters, type CostOptions, type ModelCost, type NodeCost } from './cost';
+export { activationSizes, type ActivationSizes } from './activation-sizes';
+export {
+  costModel,
+  countParameters,
+  isParameter,
+  type CostOptions,
+  type ModelCost,
+  type NodeCost,
+} from './cost';
 export { summarizeModel, type ModelSummary, type TensorInfo } from './summary';
 export { attrFloat, attrFloats, attrInt, attrInts, attrString, attrTensor } from './attributes';
 export { isFloatType, isIntegerType } from './dtype';

@@ -7,7 +7,9 @@ export type OnnxFormatErrorCode =
   /** The bytes are damaged: bad varint, wrong wire type, impossible length, nesting too deep. */
   | 'corrupt'
   /** A tensor keeps its data in an external file that the caller did not supply. */
-  | 'missing-external-data';
+  | 'missing-external-data'
+  /** An external data location that may not be read (outside the model's folder, not a regular file). */
+  | 'refused-external-data';
 
 /**
  * The one error the codec throws for bad input. `message` is a single sentence a user can act on,

@@ -6,13 +6,19 @@ export * from './types';
 export { OnnxFormatError, type OnnxFormatErrorCode } from './errors';
 export { decodeModel, type DecodeOptions } from './decode-model';
 export { encodeModel, type EncodeOptions } from './encode-model';
-export type { ExternalDataLookup } from './wire-reader';
-export { externalDataKey } from './external-data';
+export type { ExternalDataFile, ExternalDataLookup } from './wire-reader';
+export {
+  externalDataKey,
+  layoutExternalData,
+  usesExternalData,
+  type ExternalDataLayout,
+} from './external-data';
 export {
   tensorData,
   elementCount,
   makeTensor,
   dataTypeName,
+  isKnownDataType,
   bytesPerElement,
   byteLengthOf,
   type TensorValues,

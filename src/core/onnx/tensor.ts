@@ -67,6 +67,11 @@ export function dataTypeName(dt: DataType): string {
   return INFO[dt]?.name ?? (dt === DataType.UNDEFINED ? 'undefined' : `dtype(${dt})`);
 }
 
+/** Whether `dt` is a tensor data type this codec knows the layout of (not UNDEFINED, not a future type). */
+export function isKnownDataType(dt: DataType): boolean {
+  return INFO[dt] !== undefined;
+}
+
 /** Bytes one element occupies in `raw_data` (0.5 for 4-bit and 0.25 for 2-bit types, 0 for strings). */
 export function bytesPerElement(dt: DataType): number {
   return info(dt).bytes;

@@ -14,8 +14,17 @@ const TWO_32 = 4294967296;
 // Tolerant UTF-8: malformed sequences become U+FFFD rather than failing the whole model.
 const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
-/** Looks up the bytes of an external data file by its `location` key. */
-export type ExternalDataLookup = (location: string) => Uint8Array | undefined;
+/**
+ * An external data file read by range, so a large file is never held whole and its size is checked
+ * against a tensor's offset and length before anything is read.
+ */
+export interface ExternalDataFile {
+  readonly size: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+/** Looks up an external data file (its bytes, or a ranged reader) by its `location` key. */
+export type ExternalDataLookup = (location: string) => Uint8Array | ExternalDataFile | undefined;
 
 /**
  * A cursor over protobuf bytes. Every read is bounded by `end`, the end of the message being read,

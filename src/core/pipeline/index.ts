@@ -14,5 +14,6 @@ export {
   type RecipeInput,
 } from './recipe';
 export { runPipeline, PipelineCancelled } from './run-pipeline';
-export { stageLabel } from './recipe-map';
+export { stageLabel, prunesModel, pruneRecipeOf, preprocessOf } from './recipe-map';
+export { previewPlan, type PlanPreview, type PreviewGroup } from './preview-plan';
 export type * from './types';

@@ -1,7 +1,7 @@
 /** From the recipe's words to the options of the prune and quant modules, and stage labels. */
 import type { KernelBackend } from '../../kernels';
 import { PREPROCESS_PRESETS, type InferenceRuntime, type PreprocessSpec } from '../eval';
-import type { CalibrationBatches, PruneModelOptions, PrunePlan } from '../prune';
+import type { CalibrationBatches, PruneModelOptions, PrunePlan, PruneRecipe } from '../prune';
 import type { CalibrationMethod, PlanOptions } from '../quant';
 import type { Recipe } from './recipe';
 import type { StageName } from './types';
@@ -9,6 +9,29 @@ import type { StageName } from './types';
 export function preprocessOf(recipe: Recipe): PreprocessSpec | undefined {
   const p = recipe.data.preprocess;
   return typeof p === 'string' ? PREPROCESS_PRESETS[p] : p;
+}
+
+/** Whether the recipe makes a pruned stage: enabled, with a ratio, a MAC target or a group override. */
+export function prunesModel(recipe: Recipe): boolean {
+  const p = recipe.prune;
+  return (
+    p.enabled &&
+    ((p.ratio ?? 0) > 0 || p.macsTarget !== undefined || Object.values(p.overrides).some((r) => r > 0))
+  );
+}
+
+/** The planner's rules for the recipe's pruning section (the run and the studio's preview share it). */
+export function pruneRecipeOf(recipe: Recipe): PruneRecipe {
+  const p = recipe.prune;
+  return {
+    ...(p.macsTarget !== undefined ? { macsTarget: p.macsTarget } : { ratio: p.ratio ?? 0 }),
+    global: p.global,
+    maxGroupRatio: p.maxPerGroup,
+    overrides: p.overrides,
+    roundTo: p.roundTo,
+    includeFirst: p.includeFirst,
+    includeClassifier: p.includeClassifier,
+  };
 }
 
 export function pruneOptionsOf(
@@ -20,15 +43,7 @@ export function pruneOptionsOf(
   const p = recipe.prune;
   return {
     criterion: { criterion: p.criterion },
-    recipe: {
-      ...(p.macsTarget !== undefined ? { macsTarget: p.macsTarget } : { ratio: p.ratio ?? 0 }),
-      global: p.global,
-      maxGroupRatio: p.maxPerGroup,
-      overrides: p.overrides,
-      roundTo: p.roundTo,
-      includeFirst: p.includeFirst,
-      includeClassifier: p.includeClassifier,
-    },
+    recipe: pruneRecipeOf(recipe),
     kernels,
     runtime,
     calibration,
@@ -43,9 +58,10 @@ export function pruneOptionsOf(
 
 export function quantOptionsOf(
   recipe: Recipe,
-): PlanOptions & { method: CalibrationMethod; percentile: number } {
+): PlanOptions & { method: CalibrationMethod; percentile: number; memoryBudget: number } {
   const q = recipe.quantize;
   return {
+    memoryBudget: recipe.compute.memoryBudgetMB * 1024 ** 2,
     activations: q.activations,
     perChannel: q.weights === 'per-channel',
     exclude: q.exclude,
@@ -67,10 +83,12 @@ export function stageLabel(name: StageName, recipe: Recipe, plan?: PrunePlan): s
       return cut;
     case 'recovered':
       return `${cut} + recovered (${recipe.prune.recover.join(', ')})`;
+    case 'finetuned':
+      return `${cut} + fine-tuned`;
     case 'int8':
       return 'INT8';
     case 'pruned-int8':
-      return `${cut}${recipe.prune.recover.length ? ' + recovered' : ''} + INT8`;
+      return `${cut}${recipe.finetune.enabled ? ' + fine-tuned' : recipe.prune.recover.length ? ' + recovered' : ''} + INT8`;
   }
 }
 

@@ -4,6 +4,9 @@
  * reproducibility: the same recipe on the same model gives the same model in the page and the CLI.
  */
 import { z } from 'zod';
+import { RecipeError } from './errors';
+
+export { RecipeError };
 
 export const RECIPE_VERSION = 1;
 
@@ -61,6 +64,39 @@ const quantizeSection = z
     maxDrop: z.number().min(0).max(100).optional(),
     maxDropRelative: z.boolean().default(false),
     biasCorrection: z.boolean().default(false),
+  })
+  .strict();
+
+/**
+ * Fine-tuning by knowledge distillation after channel removal: the original model teaches the
+ * pruned one on the training images (labels optional). With `prune.steps` > 1 the run alternates
+ * prune step → fine-tune (`stepEpochs`) → prune more, then fine-tunes `epochs` at the target.
+ */
+const finetuneSection = z
+  .object({
+    enabled: z.boolean().default(false),
+    epochs: z.number().int().min(1).max(1000).default(3),
+    /** Epochs after each intermediate progressive step. */
+    stepEpochs: z.number().int().min(0).max(100).default(1),
+    batchSize: z.number().int().min(1).max(4096).default(64),
+    /** Training samples to use (the first ones); all when absent. */
+    samples: z.number().int().min(2).optional(),
+    optimizer: z.enum(['adamw', 'sgd']).default('adamw'),
+    lr: z.number().positive().max(10).default(1e-3),
+    warmupEpochs: z.number().min(0).max(100).default(0.25),
+    weightDecay: z.number().min(0).max(1).default(5e-4),
+    momentum: z.number().min(0).lt(1).default(0.9),
+    temperature: z.number().positive().max(100).default(4),
+    /** Loss weights: temperature-softened KL to the teacher, cross-entropy with labels, MSE on outputs. */
+    kd: z.number().min(0).default(1),
+    ce: z.number().min(0).default(0),
+    mse: z.number().min(0).default(0),
+    flip: z.boolean().default(true),
+    pad: z.number().int().min(0).max(64).default(2),
+    /** Share of the training data held out to stop early and pick the best epoch. */
+    heldOut: z.number().min(0).max(0.5).default(0.05),
+    patience: z.number().int().min(1).max(100).default(2),
+    seed: z.number().int().min(0).default(0),
   })
   .strict();
 
@@ -122,6 +158,11 @@ const computeSection = z
      * the same backend on both (WASM gives the same bits in Node and in the browser).
      */
     kernels: z.enum(['auto', 'reference', 'wasm', 'webgpu']).default('auto'),
+    /**
+     * Memory the data passes may use, in MiB: it sets calibration's batch size and how many tensors
+     * one pass observes (more passes when needed). The default fits a browser tab.
+     */
+    memoryBudgetMB: z.number().int().min(64).max(65_536).default(1024),
   })
   .strict();
 
@@ -129,6 +170,7 @@ export const recipeSchema = z
   .object({
     version: z.literal(RECIPE_VERSION),
     prune: pruneSection.default(() => pruneSection.parse({})),
+    finetune: finetuneSection.default(() => finetuneSection.parse({})),
     quantize: quantizeSection.default(() => quantizeSection.parse({})),
     data: dataSection.default(() => dataSection.parse({})),
     evaluate: evaluateSection.default(() => evaluateSection.parse({})),
@@ -141,13 +183,6 @@ export const recipeSchema = z
 export type Recipe = z.output<typeof recipeSchema>;
 /** What a person may write: every section and most fields optional. */
 export type RecipeInput = z.input<typeof recipeSchema>;
-
-export class RecipeError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid recipe: ${problems.join('; ')}.`);
-    this.name = 'RecipeError';
-  }
-}
 
 /** Validates `input` (parsed JSON) and fills defaults; throws {@link RecipeError} naming each bad field. */
 export function parseRecipe(input: unknown): Recipe {

@@ -1,12 +1,20 @@
 /**
  * The stage runner: model + recipe + datasets → analyse → prune (mask) → recover → remove channels →
- * calibrate → quantize, then every stage evaluated and timed side by side. Pure orchestration over
+ * fine-tune → calibrate → quantize, then every stage evaluated and timed side by side. Pure orchestration over
  * core modules; the runtime and kernels are injected, so the same code runs in Node and in a worker.
  */
 import { exportModel, importModel, type Graph } from '../graph';
 import { decodeModel, encodeModel } from '../onnx';
-import { calibrationFromDataset, cloneGraph, pruneModel, removeChannels, type PrunePlan } from '../prune';
-import { modelInput, modelOutputs, type InferenceRuntime, type ValueMeta } from '../eval';
+import {
+  calibrationFromDataset,
+  checkPrunedModel,
+  cloneGraph,
+  pruneModel,
+  removeChannels,
+  type CalibrationBatches,
+  type PrunePlan,
+} from '../prune';
+import { MemoryMeter, modelInput, modelOutputs, type InferenceRuntime, type ValueMeta } from '../eval';
 import { evaluateTask, resolveTask, type ResolvedTask } from '../tasks';
 import {
   datasetFeeds,
@@ -15,8 +23,9 @@ import {
   rankDamage,
   type FusionReport,
 } from '../quant';
+import { runFinetune } from './finetune-stage';
 import { measureStages, type StageDraft } from './measure';
-import { pruneOptionsOf, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
+import { pruneOptionsOf, prunesModel, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
 import type { PipelineInputs, PipelinePhase, PipelineResult, StageName } from './types';
 
 export class PipelineCancelled extends Error {
@@ -42,6 +51,7 @@ export async function runPipeline(inputs: PipelineInputs): Promise<PipelineResul
 async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const { recipe, runtime, kernels, signal } = inputs;
   const timings: Record<string, number> = {};
+  const meter = new MemoryMeter();
   const report = (phase: PipelinePhase, fraction: number, message: string) => {
     if (signal?.aborted) throw new PipelineCancelled();
     inputs.onProgress?.({ phase, fraction, message });
@@ -71,11 +81,10 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   let plan: PrunePlan | undefined;
   let pruned: Graph | undefined;
-  const pruning =
-    recipe.prune.enabled && ((recipe.prune.ratio ?? 0) > 0 || recipe.prune.macsTarget !== undefined);
-  if (pruning) {
+  let calibration: CalibrationBatches | undefined;
+  if (prunesModel(recipe)) {
     report('analyse', 0, 'Finding pruning groups and ranking channels');
-    const calibration = await timed('prune', () =>
+    calibration = await timed('prune', () =>
       calibrationFromDataset(inputs.calibration, {
         input,
         preprocess,
@@ -85,35 +94,77 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     );
     const base = pruneOptionsOf(recipe, kernels, runtime, calibration);
     report('prune', 0.1, 'Pruning');
-    const oneShot = await timed('prune', () =>
-      pruneModel(original, {
-        ...base,
-        recover: {},
-        steps: recipe.prune.recover.length ? 1 : recipe.prune.steps,
-      }),
-    );
-    report('remove', 0.5, 'Removing pruned channels');
-    const removedBase = await timed('remove', async () => removed(oneShot.masked, oneShot.plan));
-    drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, oneShot.plan), ...removedBase });
-    plan = oneShot.plan;
-    pruned = removedBase.graph;
-    if (recipe.prune.recover.length) {
-      report('recover', 0, `Recovering: ${recipe.prune.recover.join(', ')}`);
-      const recovered = await timed('recover', () =>
-        pruneModel(original, {
-          ...base,
-          steps: recipe.prune.steps,
-          onStep: (k, n) => report('recover', k / n, `Recovery step ${k} of ${n}`),
-        }),
-      );
-      const out = await timed('remove', async () => removed(recovered.masked, recovered.plan));
-      drafts.push({ name: 'recovered', label: stageLabel('recovered', recipe, recovered.plan), ...out });
-      plan = recovered.plan;
-      pruned = out.graph;
+    const recovering = recipe.prune.recover.length > 0;
+    // A progressive run re-ranks after each recovery: its one-shot "pruned" stage is a plan of its own.
+    const planOnce = !recovering || recipe.prune.steps === 1;
+    let unrecovered: { graph: Graph; bytes: Uint8Array; plan: PrunePlan } | undefined;
+    if (!planOnce) {
+      const oneShot = await timed('prune', () => pruneModel(original, { ...base, recover: {}, steps: 1 }));
+      unrecovered = await timed('remove', async () => ({
+        ...(await checked(runtime, removeFrom(oneShot.masked, oneShot.plan))),
+        plan: oneShot.plan,
+      }));
     }
+    const t0 = performance.now();
+    let maskedAt = t0;
+    let removeMs = 0;
+    let pending: { stage: RemovedStage; plan: PrunePlan } | undefined;
+    const result = await pruneModel(original, {
+      ...base,
+      steps: recipe.prune.steps,
+      onMasked: (k, n, masked, p) => {
+        maskedAt = performance.now();
+        if (!planOnce || k < n || !recovering) return;
+        // Copied now: recovery goes on to change the masked graph.
+        pending = { stage: removeFrom(masked, p), plan: p };
+        removeMs += performance.now() - maskedAt;
+        report('recover', 0, `Recovering: ${recipe.prune.recover.join(', ')}`);
+      },
+      onStep: (k, n) => recovering && report('recover', k / n, `Recovery step ${k} of ${n}`),
+    });
+    const t1 = performance.now();
+    if (pending) {
+      const { stage, plan: p } = pending;
+      unrecovered = { ...(await timed('remove', () => checked(runtime, stage))), plan: p };
+    }
+    timings.prune = (timings.prune ?? 0) + (recovering && planOnce ? maskedAt - t0 : t1 - t0);
+    if (recovering) timings.recover = (timings.recover ?? 0) + t1 - (planOnce ? maskedAt + removeMs : t0);
+    timings.remove = (timings.remove ?? 0) + removeMs;
+    report('remove', 0.5, 'Removing pruned channels');
+    const out = await timed('remove', () => checked(runtime, removeFrom(result.masked, result.plan)));
+    if (unrecovered) {
+      const { plan: p, ...stage } = unrecovered;
+      drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, p), ...stage });
+      drafts.push({ name: 'recovered', label: stageLabel('recovered', recipe, result.plan), ...out });
+    } else drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, result.plan), ...out });
+    plan = result.plan;
+    pruned = out.graph;
+  }
+
+  let finetune: PipelineResult['finetune'];
+  if (pruned && plan && calibration && recipe.finetune.enabled) {
+    const tuned = await timed('finetune', () =>
+      runFinetune(
+        inputs,
+        original,
+        { graph: pruned!, plan: plan! },
+        input,
+        calibration!,
+        (fraction, message) => report('finetune', fraction, message),
+      ),
+    );
+    drafts.push({
+      name: 'finetuned',
+      label: stageLabel('finetuned', recipe, tuned.plan),
+      bytes: tuned.bytes,
+      graph: tuned.graph,
+    });
+    pruned = tuned.graph;
+    finetune = tuned.summary;
   }
 
   let fusion: FusionReport | undefined;
+  const floatBiases: PipelineResult['floatBiases'] = [];
   if (recipe.quantize.enabled) {
     const targets: { name: StageName; graph: Graph }[] = [{ name: 'int8', graph: original }];
     if (pruned) targets.push({ name: 'pruned-int8', graph: pruned });
@@ -129,12 +180,20 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
           runtime,
           kernels,
           signal,
-          calibration: datasetFeeds(inputs.calibration, input, {
-            preprocess,
-            limit: recipe.data.calibrationSamples,
-            batchSize: recipe.data.batchSize,
-            signal,
-          }),
+          meter,
+          onProgress: (seen, pass, passes) =>
+            report(
+              'calibrate',
+              (k + (pass + seen / recipe.data.calibrationSamples) / passes) / targets.length,
+              `Calibrating ${t.name === 'int8' ? 'the original' : 'the pruned model'}: ${seen} samples${passes > 1 ? `, pass ${pass + 1} of ${passes}` : ''}`,
+            ),
+          calibration: () =>
+            datasetFeeds(inputs.calibration, input, {
+              preprocess,
+              limit: recipe.data.calibrationSamples,
+              batchSize: recipe.data.batchSize,
+              signal,
+            }),
         }),
       );
       let bytes = q.bytes;
@@ -147,6 +206,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         bytes = await timed('quantize', () => accuracyAware(inputs, q, input, decision.task));
       }
       fusion = q.fusion;
+      floatBiases.push(...q.floatBiases.map((b) => ({ ...b, stage: t.name })));
       drafts.push({
         name: t.name,
         label: stageLabel(t.name, recipe, plan),
@@ -159,7 +219,11 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   const { stages, assumptions } = await measureStages(drafts, inputs, input, decision.task, report, timings);
   timings.transform =
-    (timings.prune ?? 0) + (timings.recover ?? 0) + (timings.remove ?? 0) + (timings.quantize ?? 0);
+    (timings.prune ?? 0) +
+    (timings.recover ?? 0) +
+    (timings.remove ?? 0) +
+    (timings.finetune ?? 0) +
+    (timings.quantize ?? 0);
   return {
     recipe,
     task: { kind: decision.task.kind, reason: decision.reason },
@@ -167,16 +231,38 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     final: stages[stages.length - 1].name,
     plan,
     fusion,
+    floatBiases,
+    finetune,
     assumptions,
+    peakTrackedBytes: meter.peak,
     timings,
   };
 }
 
-/** The smaller model: the masked graph with its pruned channels physically removed. */
-function removed(masked: Graph, plan: PrunePlan): { graph: Graph; bytes: Uint8Array } {
+/**
+ * The smaller model: the masked graph with its pruned channels physically removed, run in onnxruntime
+ * next to the masked model before it becomes a stage.
+ */
+interface RemovedStage {
+  graph: Graph;
+  bytes: Uint8Array;
+  maskedBytes: Uint8Array;
+}
+
+/** Removes a plan's channels from a copy of the masked model; synchronous, so the copy is of now. */
+function removeFrom(masked: Graph, plan: PrunePlan): RemovedStage {
   const graph = cloneGraph(masked);
   removeChannels(graph, plan);
-  return { graph, bytes: encodeModel(exportModel(graph)) };
+  return { graph, bytes: encodeModel(exportModel(graph)), maskedBytes: encodeModel(exportModel(masked)) };
+}
+
+/** Every removal runs in onnxruntime beside its masked model before it becomes a stage. */
+async function checked(
+  runtime: InferenceRuntime,
+  stage: RemovedStage,
+): Promise<{ graph: Graph; bytes: Uint8Array }> {
+  await checkPrunedModel(runtime, stage.bytes, stage.maskedBytes);
+  return { graph: stage.graph, bytes: stage.bytes };
 }
 
 function inputMeta(graph: Graph): ValueMeta {

@@ -2,18 +2,42 @@
 import type { KernelBackend } from '../../kernels';
 import type { Dataset, InferenceRuntime, StageResult } from '../eval';
 import type { PrunePlan } from '../prune';
-import type { FusionReport } from '../quant';
+import type { FloatBias, FusionReport } from '../quant';
 import type { TaskKind } from '../tasks';
+import type { EpochRecord, FrozenReport, TrainProgress } from '../train';
 import type { Recipe } from './recipe';
+
+export interface FinetuneSummary {
+  /** One entry per epoch of the final fine-tuning (after the last progressive step). */
+  history: EpochRecord[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  frozen: FrozenReport;
+  /** Training samples used (after the held-out split) and held out. */
+  trainSamples: number;
+  heldOutSamples: number;
+  /** Milliseconds per epoch over the training samples (mean of the final run's epochs). */
+  msPerEpoch: number;
+}
 
 /**
  * The stages a run can produce, in order: the original, pruned without recovery, pruned and
- * recovered, INT8 of the original, INT8 of the pruned model (the final one when both are enabled).
+ * recovered, pruned and fine-tuned, INT8 of the original, INT8 of the pruned model (the final one
+ * when both are enabled).
  */
-export type StageName = 'original' | 'pruned' | 'recovered' | 'int8' | 'pruned-int8';
+export type StageName = 'original' | 'pruned' | 'recovered' | 'finetuned' | 'int8' | 'pruned-int8';
 
 export type PipelinePhase =
-  'load' | 'analyse' | 'prune' | 'recover' | 'remove' | 'calibrate' | 'quantize' | 'evaluate' | 'benchmark';
+  | 'load'
+  | 'analyse'
+  | 'prune'
+  | 'recover'
+  | 'remove'
+  | 'finetune'
+  | 'calibrate'
+  | 'quantize'
+  | 'evaluate'
+  | 'benchmark';
 
 export interface PipelineProgress {
   phase: PipelinePhase;
@@ -27,6 +51,8 @@ export interface PipelineInputs {
   recipe: Recipe;
   /** Unlabelled (or labelled) samples for data-aware criteria, recovery and calibration. */
   calibration: Dataset;
+  /** The user's training images for fine-tuning (labels optional); the calibration set when absent. */
+  training?: Dataset;
   /**
    * Labelled samples (class labels, masks or boxes) for the task's metric; without it every stage is
    * measured by fidelity to the original.
@@ -44,6 +70,8 @@ export interface PipelineInputs {
    */
   kernels: KernelBackend;
   onProgress?: (p: PipelineProgress) => void;
+  /** Every fine-tuning step's loss, epoch and ETA (for a progress bar or a live loss curve). */
+  onTrainProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
 
@@ -64,8 +92,14 @@ export interface PipelineResult {
   final: StageName;
   plan?: PrunePlan;
   fusion?: FusionReport;
+  /** Biases an INT8 stage kept in float because their int32 would overflow, by stage. */
+  floatBiases: (FloatBias & { stage: StageName })[];
   /** What preprocessing had to assume ('' when the recipe said everything). */
   assumptions: string;
+  /** Peak bytes of activation buffers the data passes held (the runtime's own arenas come on top). */
+  peakTrackedBytes: number;
+  /** Fine-tuning's per-epoch losses and held-out scores, and what it could not train. */
+  finetune?: FinetuneSummary;
   /** Wall time per phase, ms; `transform` sums the phases that make models (no evaluation or timing). */
   timings: Record<string, number>;
 }

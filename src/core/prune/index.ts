@@ -15,6 +15,8 @@ export { CostEstimator } from './plan/estimate';
 export { applyMask, type MaskReport } from './apply/mask';
 export { removeChannels, type RemovalReport } from './apply/remove';
 export { cloneGraph } from './clone';
+export { checkPrunedModel, PruneCheckError, type PruneCheck } from './verify';
+export { seededRandom } from './recover/random';
 export {
   calibrationFromDataset,
   calibrationFromFeeds,
@@ -31,12 +33,7 @@ export {
   type ReconstructionReport,
 } from './recover/lsq';
 export { reestimateBatchNorm, type BatchNormReport } from './recover/batchnorm';
-export {
-  analyzeSensitivity,
-  accuracyMetric,
-  agreementMetric,
-  type GraphMetric,
-} from './sensitivity';
+export { analyzeSensitivity, accuracyMetric, agreementMetric, type GraphMetric } from './sensitivity';
 export {
   pruneModel,
   scoreChannels,

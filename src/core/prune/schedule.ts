@@ -36,6 +36,11 @@ export interface PruneModelOptions {
   /** Progressive steps (default 1: one shot). Step k aims at k/K of the target. */
   steps?: number;
   onStep?: (step: number, steps: number, plan: PrunePlan) => void;
+  /**
+   * Called with each step's masked model before recovery touches it (it is modified afterwards: copy
+   * what you keep), so a caller can show the unrecovered model without planning a second time.
+   */
+  onMasked?: (step: number, steps: number, masked: Graph, plan: PrunePlan) => void;
 }
 
 export interface StepReport {
@@ -92,6 +97,7 @@ export async function pruneModel(
     plan = planPruning(current, analysis, scores, recipe, options.criterion.criterion, shapes);
     const next = cloneGraph(current);
     applyMask(next, plan);
+    options.onMasked?.(k, steps, next, plan);
     const report: StepReport = { plan };
     const { runtime, calibration } = options;
     if (recover.compensate && runtime && calibration) {

@@ -8,6 +8,7 @@ export type {
   ActivationType,
   BiasQuant,
   CalibrationMethod,
+  FloatBias,
   FusionReport,
   FusionUnit,
   NodeRole,
@@ -39,10 +40,24 @@ export {
   type Range,
 } from './calib/observers';
 export { GrowingHistogram } from './calib/histogram';
-export { calibrate, type CalibrateOptions, type Feeds } from './calib/calibrate';
+export {
+  calibrate,
+  calibrateWithReport,
+  type CalibrateOptions,
+  type CalibrationReport,
+  type Feeds,
+  type FeedSource,
+} from './calib/calibrate';
+export { planPasses, type PassPlan, type PassPlanInput } from './calib/passes';
 export { activationParams, type QParams } from './apply/qparams';
-export { quantizeWeight, quantizeBias, type QuantizedWeight } from './apply/weights';
-export { applyQuantization, type ApplyOptions } from './apply/apply';
+export {
+  quantizeWeight,
+  quantizeBias,
+  describeFloatBias,
+  INT32_LIMIT,
+  type QuantizedWeight,
+} from './apply/weights';
+export { applyQuantization, type ApplyOptions, type AppliedQuantization } from './apply/apply';
 export { checkFusability, type FusabilityOptions } from './check/fusability';
 export { quantizeModel, type QuantizeOptions, type QuantizeResult } from './quantize-model';
 export { datasetFeeds, type FeedOptions } from './calib/feeds';

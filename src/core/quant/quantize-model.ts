@@ -4,16 +4,16 @@ import type { InferenceRuntime } from '../eval';
 import { exportModel, importModel, inferShapes, type Graph } from '../graph';
 import { decodeModel, encodeModel } from '../onnx';
 import { applyQuantization } from './apply/apply';
-import { calibrate, type CalibrateOptions, type Feeds } from './calib/calibrate';
+import { calibrateWithReport, type CalibrateOptions, type CalibrationReport, type FeedSource } from './calib/calibrate';
 import { checkFusability, type FusabilityOptions } from './check/fusability';
 import { planQuantization } from './plan/plan';
 import { prepareWithReport, type PrepareReport } from './prepare/prepare';
-import type { FusionReport, PlanOptions, QuantPlan, Ranges } from './types';
+import type { FloatBias, FusionReport, PlanOptions, QuantPlan, Ranges } from './types';
 
 export interface QuantizeOptions extends PlanOptions, Omit<CalibrateOptions, 'kernels'>, FusabilityOptions {
   readonly runtime: InferenceRuntime;
-  /** Calibration batches (unlabelled model inputs). */
-  readonly calibration: AsyncIterable<Feeds> | Iterable<Feeds>;
+  /** Calibration batches (unlabelled model inputs); a function when several passes may read them. */
+  readonly calibration: FeedSource;
   readonly kernels?: KernelBackend;
 }
 
@@ -26,7 +26,11 @@ export interface QuantizeResult {
   readonly plan: QuantPlan;
   readonly ranges: Ranges;
   readonly fusion: FusionReport;
+  /** Biases kept in float because their int32 would overflow (their nodes do not fuse). */
+  readonly floatBiases: readonly FloatBias[];
   readonly prepare: PrepareReport;
+  /** Samples, batch size, passes and the memory calibration held. */
+  readonly calibration: Omit<CalibrationReport, 'ranges'>;
 }
 
 /** Quantizes a model (bytes or graph) to QDQ INT8 with the default or given scheme. */
@@ -38,8 +42,16 @@ export async function quantizeModel(
   const { graph: float, report: prepare } = prepareWithReport(source);
   const floatBytes = encodeModel(exportModel(float));
   const plan = planQuantization(float, inferShapes(float), options);
-  const ranges = await calibrate(floatBytes, plan, options.calibration, options.runtime, options);
-  const quantized = await applyQuantization(float, plan, ranges, { kernels: options.kernels });
+  const { ranges, ...calibration } = await calibrateWithReport(
+    floatBytes,
+    plan,
+    options.calibration,
+    options.runtime,
+    options,
+  );
+  const { graph: quantized, floatBiases } = await applyQuantization(float, plan, ranges, {
+    kernels: options.kernels,
+  });
   const bytes = encodeModel(exportModel(quantized));
   return {
     float,
@@ -49,6 +61,8 @@ export async function quantizeModel(
     plan,
     ranges,
     fusion: checkFusability(quantized, options),
+    floatBiases,
     prepare,
+    calibration,
   };
 }

@@ -55,6 +55,17 @@ export interface BiasQuant {
   readonly weight: string;
 }
 
+/**
+ * A bias left in float because its int32 at scale s_x·s_w would overflow (a tiny input or weight
+ * range): clamping would silently replace it by a far smaller value. Its node does not fuse.
+ */
+export interface FloatBias {
+  readonly node: string;
+  readonly bias: string;
+  /** Largest |b| / (s_x·s_w) over the bias (Infinity where that scale is 0); int32 holds 2³¹ − 1. */
+  readonly peak: number;
+}
+
 /** How a node takes part in the quantized model. */
 export type NodeRole =
   /** Conv, Gemm, MatMul, Add, Concat, GlobalAveragePool, …: onnxruntime runs an integer kernel. */

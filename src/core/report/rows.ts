@@ -54,6 +54,7 @@ const SHORT: Record<string, string> = {
   original: 'original',
   pruned: 'pruned',
   recovered: 'pruned + recovered',
+  finetuned: 'pruned + fine-tuned',
   int8: 'INT8',
   'pruned-int8': 'pruned + INT8',
 };
@@ -66,6 +67,7 @@ export const STAGE_COLORS: Readonly<Record<string, string>> = {
   original: '#475467',
   pruned: '#f79009',
   recovered: '#3b5bdb',
+  finetuned: '#12b76a',
   int8: '#0ba5ec',
   'pruned-int8': '#7a2e9e',
 };

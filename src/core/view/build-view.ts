@@ -6,7 +6,7 @@ import { analyzeChannels, type ChannelAnalysis } from '../analysis';
 import {
   costModel,
   inferShapes,
-  isFloatType,
+  isParameter,
   type Graph,
   type ModelSummary,
   type ShapeInference,
@@ -14,7 +14,6 @@ import {
 import { dataTypeName, elementCount } from '../onnx';
 import { formatAttribute } from './attribute-text';
 import { collapseBlocks } from './blocks';
-import { buildCostBasis } from './cost-basis';
 import { groupImportance } from './importance';
 import type { ModelView, NodeGroupRef, ViewEdge, ViewGroup, ViewNode, ViewTensor } from './types';
 
@@ -81,7 +80,7 @@ export function buildModelView(
     let params = 0;
     for (const v of node.inputs) {
       const init = v ? graph.initializers.get(v) : undefined;
-      if (init && isFloatType(init.dataType)) params += elementCount(init);
+      if (init && isParameter(graph, v)) params += elementCount(init);
     }
     const refs = memberships.get(id) ?? [];
     const outGroup = groupOfTensor.get(node.outputs[0] ?? '');
@@ -112,7 +111,6 @@ export function buildModelView(
     edges,
     blocks,
     groups,
-    costs: buildCostBasis(graph, analysis, cost),
     analysis: {
       producerChannels: analysis.producerChannels,
       prunableProducerChannels: analysis.prunableProducerChannels,

@@ -74,28 +74,6 @@ export interface ViewGroup extends ChannelGroup {
   nodeIds: string[];
 }
 
-/**
- * The extent of one axis of a parameter or tensor and how many of its indices each group spans:
- * when group g removes r of its C channels, this axis keeps `extent − Σ r/C · indices`.
- */
-export interface CostAxis {
-  extent: number;
-  parts: { group: number; indices: number }[];
-}
-
-/** A cost that scales with the kept fraction of each of its axes (params of one weight, MACs of one node). */
-export interface CostTerm {
-  base: number;
-  axes: CostAxis[];
-}
-
-/** What the live estimator needs: the costs that pruning can shrink, and the rest as constants. */
-export interface CostBasis {
-  parameters: { fixed: number; terms: CostTerm[] };
-  macs: { fixed: number; terms: CostTerm[] };
-  bytes: { fixed: number; terms: CostTerm[] };
-}
-
 export interface ModelView {
   summary: ModelSummary;
   /** In topological order. */
@@ -103,7 +81,6 @@ export interface ModelView {
   edges: ViewEdge[];
   blocks: ViewBlock[];
   groups: ViewGroup[];
-  costs: CostBasis;
   analysis: {
     producerChannels: number;
     prunableProducerChannels: number;

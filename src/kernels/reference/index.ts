@@ -5,6 +5,16 @@ import { crossAccumulate, distanceSums, filterNorms, gramAccumulate, ridgeSolve 
 import { histogram, minMax, minMaxPerChannel } from './observers';
 import { entropyRange, mseRange, percentileRange } from './search';
 import { dequantizeInt8, quantizeInt8, scaleSearch } from './quant';
+import { patchRows } from './patches';
+import {
+  adamwUpdate,
+  channelSums,
+  conv2dBackwardData,
+  conv2dBackwardFilter,
+  conv2dForward,
+  gemm,
+  sgdUpdate,
+} from './train';
 
 /** The reference kernels as plain synchronous functions (also borrowed by other backends). */
 export const referenceKernels = {
@@ -22,6 +32,14 @@ export const referenceKernels = {
   scaleSearch,
   quantizeInt8,
   dequantizeInt8,
+  conv2dForward,
+  conv2dBackwardData,
+  conv2dBackwardFilter,
+  gemm,
+  patchRows,
+  channelSums,
+  sgdUpdate,
+  adamwUpdate,
 } satisfies { [K in keyof Kernels]: (args: Parameters<Kernels[K]>[0]) => Awaited<ReturnType<Kernels[K]>> };
 
 const kernels: Kernels = {
@@ -39,6 +57,14 @@ const kernels: Kernels = {
   scaleSearch: async (a) => (v.scaleSearch(a), scaleSearch(a)),
   quantizeInt8: async (a) => (v.quantize(a), quantizeInt8(a)),
   dequantizeInt8: async (a) => (v.dequantize(a), dequantizeInt8(a)),
+  conv2dForward: async (a) => (v.convForward(a), conv2dForward(a)),
+  conv2dBackwardData: async (a) => (v.convBackwardData(a), conv2dBackwardData(a)),
+  conv2dBackwardFilter: async (a) => (v.convBackwardFilter(a), conv2dBackwardFilter(a)),
+  gemm: async (a) => (v.gemm(a), gemm(a)),
+  patchRows: async (a) => (v.patchRows(a), patchRows(a)),
+  channelSums: async (a) => (v.channelSums(a), channelSums(a)),
+  sgdUpdate: async (a) => (v.sgd(a), sgdUpdate(a)),
+  adamwUpdate: async (a) => (v.adamw(a), adamwUpdate(a)),
 };
 
 /** The reference backend: the oracle, always available. */

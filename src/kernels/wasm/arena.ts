@@ -44,6 +44,10 @@ export class Arena {
     return new Uint32Array(this.memory.buffer, p, n);
   }
 
+  i32(p: number, n: number): Int32Array {
+    return new Int32Array(this.memory.buffer, p, n);
+  }
+
   i8(p: number, n: number): Int8Array {
     return new Int8Array(this.memory.buffer, p, n);
   }

@@ -3,7 +3,7 @@
 // so memory stays near CHUNK_BYTES however large the batch.
 import { check, int8Min } from '../api';
 import type { KernelBackend, Kernels } from '../api';
-import { referenceKernels } from '../reference';
+import { makeTrainKernels, type TrainKernel } from './train';
 import * as v from '../validate';
 import { Arena } from './arena';
 import { instantiateKernels, wasmSimdSupported } from './module';
@@ -16,7 +16,10 @@ const CHUNK_BYTES = 16 << 20;
 
 function makeKernels(w: WasmExports): Kernels {
   const arena = new Arena(w.memory, w.heapBase());
+  return { ...makeCalibrationKernels(w, arena), ...makeTrainKernels(w, arena) };
+}
 
+function makeCalibrationKernels(w: WasmExports, arena: Arena): Omit<Kernels, TrainKernel> {
   /** Rows per chunk for a row of `rowFloats` f32 values. */
   const rowsPerChunk = (rowFloats: number): number =>
     Math.max(1, Math.floor(CHUNK_BYTES / 4 / Math.max(1, rowFloats)));
@@ -80,6 +83,45 @@ function makeKernels(w: WasmExports): Kernels {
         w.crossAccumulate(px, py, n, xCols, yCols, po, 0);
       }
       a.out.set(out);
+    },
+
+    async patchRows(a) {
+      v.patchRows(a);
+      const plane = a.inHeight * a.inWidth;
+      const perImage = a.outHeight * a.outWidth;
+      const planes = a.channels.length;
+      const width = planes * a.kernelHeight * a.kernelWidth;
+      // One image at a time: only its kept planes enter the arena, and rows go out in chunks.
+      const step = rowsPerChunk(width);
+      const pg = arena.reset().reserve(11 * 4);
+      const px = arena.reserve(planes * plane * 4);
+      const pp = arena.reserve(Math.min(step, a.positions.length) * 4);
+      const po = arena.reserve(Math.min(step, a.positions.length) * width * 4);
+      arena.commit();
+      const geometry = arena.i32(pg, 11);
+      geometry.set([a.inHeight, a.inWidth, a.outWidth, a.kernelHeight, a.kernelWidth, a.strideH, a.strideW]);
+      geometry.set([a.padTop, a.padLeft, a.dilationH, a.dilationW], 7);
+      const xs = arena.f32(px, planes * plane);
+      let loaded = -1;
+      for (let r = 0; r < a.positions.length; ) {
+        const image = Math.floor(a.positions[r] / perImage);
+        let end = r + 1;
+        while (end < a.positions.length && end - r < step && Math.floor(a.positions[end] / perImage) === image) end++;
+        if (image !== loaded) {
+          for (let c = 0; c < planes; c++) {
+            const from = (image * a.inChannels + a.channels[c]) * plane;
+            xs.set(a.x.subarray(from, from + plane), c * plane);
+          }
+          loaded = image;
+        }
+        const local = arena.i32(pp, end - r);
+        for (let i = r; i < end; i++) local[i - r] = a.positions[i] - image * perImage;
+        w.patchRows(pg, px, planes, pp, end - r, po, width);
+        const rows = arena.f32(po, (end - r) * width);
+        if (a.rowStride === width) a.out.set(rows, r * width);
+        else for (let i = r; i < end; i++) a.out.set(rows.subarray((i - r) * width, (i - r + 1) * width), i * a.rowStride);
+        r = end;
+      }
     },
 
     async ridgeSolve(a) {
@@ -147,9 +189,16 @@ function makeKernels(w: WasmExports): Kernels {
       a.counts.set(arena.u32(pc, bins));
     },
 
-    // O(bins) scan: nothing for SIMD to win, so the reference runs it.
     async percentileRange(a) {
-      return referenceKernels.percentileRange(a);
+      const bins = a.counts.length;
+      const pc = arena.reset().reserve(bins * 4);
+      const pout = arena.reserve(8);
+      arena.commit();
+      arena.u32(pc, bins).set(a.counts);
+      if (w.percentileBins(pc, bins, a.percentile, pout) === 0) return { min: a.lo, max: a.hi };
+      const [lower, upper] = arena.i32(pout, 2);
+      const width = (a.hi - a.lo) / bins;
+      return { min: a.lo + lower * width, max: a.lo + (upper + 1) * width };
     },
 
     async entropyRange(a) {
@@ -227,7 +276,7 @@ export async function createWasmBackend(load: WasmLoader): Promise<KernelBackend
   const exports = await instantiateKernels(load);
   return {
     name: 'wasm',
-    delegated: { percentileRange: 'O(bins) scan: runs the reference' },
+    delegated: {},
     dispose() {},
     ...makeKernels(exports),
   };

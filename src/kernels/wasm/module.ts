@@ -51,6 +51,7 @@ export interface WasmExports {
     div: number,
     pre: number,
   ): number;
+  percentileBins(counts: number, bins: number, percentile: number, out: number): number;
   mseSearch(
     counts: number,
     bins: number,
@@ -73,6 +74,56 @@ export interface WasmExports {
   ): void;
   quantize(w: number, c: number, k: number, scales: number, qmin: number, qmax: number, out: number): void;
   dequantize(q: number, c: number, k: number, scales: number, out: number): void;
+  gemm(
+    a: number,
+    b: number,
+    out: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    accumulate: number,
+    scratchA: number,
+    scratchB: number,
+  ): void;
+  patchRows(g: number, x: number, planes: number, positions: number, rows: number, out: number, rowStride: number): void;
+  conv2dForward(g: number, x: number, w: number, bias: number, out: number, col: number, wT: number): void;
+  conv2dBackwardData(g: number, dy: number, w: number, dx: number, col: number): void;
+  conv2dBackwardFilter(
+    g: number,
+    x: number,
+    dy: number,
+    dw: number,
+    col: number,
+    colT: number,
+    dyT: number,
+  ): void;
+  channelSums(data: number, outer: number, channels: number, inner: number, out: number): void;
+  sgdUpdate(
+    p: number,
+    grad: number,
+    vel: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    decay: number,
+    nesterov: number,
+  ): void;
+  adamwUpdate(
+    p: number,
+    grad: number,
+    m: number,
+    v: number,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    decay: number,
+    c1: number,
+    c2: number,
+  ): void;
 }
 
 /**

@@ -1,6 +1,7 @@
 /// <reference types="@webgpu/types" />
 // The WebGPU backend: WGSL programs for the data-parallel kernels. The Cholesky ridge solve
-// (a chain of dependent pivots) and the O(bins) percentile scan go to a CPU backend instead.
+// (a chain of dependent pivots) and the training kernels go to a CPU backend instead, and say so
+// in `delegated`.
 import { int8Min } from '../api';
 import type { KernelBackend, Kernels, KernelName } from '../api';
 import { createReferenceBackend } from '../reference';
@@ -12,6 +13,8 @@ import {
   histogramProgram,
   minMaxProgram,
   mseProgram,
+  percentileEdgesProgram,
+  prefixSumProgram,
 } from './observer-programs';
 import { dequantizeProgram, quantizeProgram, scaleSearchProgram } from './quant-programs';
 import { Runner, release } from './program';
@@ -29,7 +32,21 @@ export function webGpuAvailable(): true | string {
 const CHUNK_BYTES = 64 << 20;
 const STREAM_GROUPS = 256;
 
-function makeKernels(r: Runner): Omit<Kernels, 'ridgeSolve' | 'percentileRange'> {
+/** Kernels the GPU hands to a CPU backend (training kernels: WGSL versions are not written yet). */
+const CPU_KERNELS = [
+  'ridgeSolve',
+  'conv2dForward',
+  'conv2dBackwardData',
+  'conv2dBackwardFilter',
+  'gemm',
+  'patchRows',
+  'channelSums',
+  'sgdUpdate',
+  'adamwUpdate',
+] as const;
+type CpuKernel = (typeof CPU_KERNELS)[number];
+
+function makeKernels(r: Runner, cpu: KernelBackend): Omit<Kernels, CpuKernel> {
   const rowsPerChunk = (rowFloats: number): number =>
     Math.max(1, Math.floor(CHUNK_BYTES / 4 / Math.max(1, rowFloats)));
 
@@ -145,6 +162,42 @@ function makeKernels(r: Runner): Omit<Kernels, 'ridgeSolve' | 'percentileRange'>
       release(gc);
     },
 
+    /**
+     * Prefix sums on the GPU, then one thread per bin finds the two edges. The threshold is the
+     * reference's need = p/100 · total in f64, rounded up (running counts are integers), so the bins
+     * agree exactly. A histogram of 2^32 samples or more overflows u32 sums: the CPU backend takes it.
+     */
+    async percentileRange(a) {
+      const bins = a.counts.length;
+      const gc = r.upload(a.counts);
+      const gcum = r.empty(bins * 4);
+      const gflags = r.empty(8);
+      const params = r.uniform([bins, Math.ceil(bins / 256)], 'uu');
+      r.run(prefixSumProgram(), [params, gc, gcum, gflags]);
+      const [wrapped, total] = new Uint32Array(await r.read(gflags, 8));
+      release(gc, gflags, params);
+      if (wrapped) {
+        release(gcum);
+        return cpu.percentileRange(a);
+      }
+      if (total === 0) {
+        release(gcum);
+        return { min: a.lo, max: a.hi };
+      }
+      const need = (a.percentile / 100) * total;
+      let [lower, upper] = [0, bins - 1];
+      if (need <= total) {
+        const gedges = r.upload(Uint32Array.of(bins - 1, 0));
+        const p2 = r.uniform([bins, Math.ceil(need), total], 'uuu');
+        r.run(percentileEdgesProgram(bins), [p2, gcum, gedges]);
+        [upper, lower] = new Uint32Array(await r.read(gedges, 8));
+        release(gedges, p2);
+      }
+      release(gcum);
+      const width = (a.hi - a.lo) / bins;
+      return { min: a.lo + lower * width, max: a.lo + (upper + 1) * width };
+    },
+
     async entropyRange(a) {
       v.entropy(a);
       const bins = a.counts.length;
@@ -246,14 +299,23 @@ export async function createWebGpuBackend(
   const runner = new Runner(device);
   const delegated: Partial<Record<KernelName, string>> = {
     ridgeSolve: `Cholesky is a chain of dependent pivots: runs on ${cpu.name}`,
-    percentileRange: `O(bins) scan: runs on ${cpu.name}`,
   };
+  for (const k of CPU_KERNELS.slice(1))
+    delegated[k] = `training kernel without a WGSL program yet: runs on ${cpu.name}`;
+  delegated.patchRows = `patch gathering without a WGSL program yet (its rows feed a Gram on the GPU by copy anyway): runs on ${cpu.name}`;
   return {
     name: 'webgpu',
     delegated,
     dispose: () => device.destroy(),
-    ...makeKernels(runner),
+    ...makeKernels(runner, cpu),
     ridgeSolve: (a) => cpu.ridgeSolve(a),
-    percentileRange: (a) => cpu.percentileRange(a),
+    conv2dForward: (a) => cpu.conv2dForward(a),
+    conv2dBackwardData: (a) => cpu.conv2dBackwardData(a),
+    conv2dBackwardFilter: (a) => cpu.conv2dBackwardFilter(a),
+    gemm: (a) => cpu.gemm(a),
+    patchRows: (a) => cpu.patchRows(a),
+    channelSums: (a) => cpu.channelSums(a),
+    sgdUpdate: (a) => cpu.sgdUpdate(a),
+    adamwUpdate: (a) => cpu.adamwUpdate(a),
   };
 }

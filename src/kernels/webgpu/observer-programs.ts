@@ -182,3 +182,85 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
 }`,
   };
 }
+
+/**
+ * Inclusive prefix sums of a histogram in one workgroup: each thread sums a run of `chunk` bins, the
+ * 256 run totals are scanned (Hillis–Steele), then each thread writes its run's running sums.
+ * `flags` gets [1 if a u32 sum wrapped (total ≥ 2^32), total].
+ */
+export function prefixSumProgram(): Program {
+  return {
+    cacheKey: 'prefix-sum',
+    workgroupSize: 256,
+    dispatch: [1, 1],
+    source: /* wgsl */ `
+struct P { bins: u32, chunk: u32, pad0: u32, pad1: u32 }
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> counts: array<u32>;
+@group(0) @binding(2) var<storage, read_write> cum: array<u32>;
+@group(0) @binding(3) var<storage, read_write> flags: array<u32>;
+var<workgroup> part: array<u32, 256>;
+var<workgroup> wrapped: atomic<u32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(local_invocation_id) l: vec3u) {
+  let start = min(l.x * p.chunk, p.bins);
+  let end = min(start + p.chunk, p.bins);
+  var s = 0u;
+  for (var i = start; i < end; i++) {
+    let t = s + counts[i];
+    if (t < s) { atomicStore(&wrapped, 1u); }
+    s = t;
+  }
+  part[l.x] = s;
+  workgroupBarrier();
+  for (var off = 1u; off < 256u; off <<= 1u) {
+    var add = 0u;
+    if (l.x >= off) { add = part[l.x - off]; }
+    workgroupBarrier();
+    let t = part[l.x] + add;
+    if (t < add) { atomicStore(&wrapped, 1u); }
+    part[l.x] = t;
+    workgroupBarrier();
+  }
+  var run = 0u;
+  if (l.x > 0u) { run = part[l.x - 1u]; }
+  for (var i = start; i < end; i++) {
+    run += counts[i];
+    cum[i] = run;
+  }
+  if (l.x == 0u) {
+    flags[0] = atomicLoad(&wrapped);
+    flags[1] = part[255];
+  }
+}`,
+  };
+}
+
+/**
+ * One thread per bin over the prefix sums: `edges[0]` ← the first bin whose running count from the
+ * left reaches `need` (atomicMin), `edges[1]` ← the last bin whose count from the right reaches it
+ * (atomicMax). Running counts are monotone, so these are the reference's scans' answers.
+ */
+export function percentileEdgesProgram(bins: number): Program {
+  return {
+    cacheKey: 'percentile-edges',
+    workgroupSize: 256,
+    dispatch: grid(Math.ceil(bins / 256)),
+    source: /* wgsl */ `
+struct P { bins: u32, need: u32, total: u32, pad: u32 }
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> cum: array<u32>;
+@group(0) @binding(2) var<storage, read_write> edges: array<atomic<u32>>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) l: vec3u) {
+  let b = (wg.y * nwg.x + wg.x) * 256u + l.x;
+  if (b >= p.bins) { return; }
+  if (cum[b] >= p.need) { atomicMin(&edges[0], b); }
+  var before = 0u;
+  if (b > 0u) { before = cum[b - 1u]; }
+  if (p.total - before >= p.need) { atomicMax(&edges[1], b); }
+}`,
+  };
+}

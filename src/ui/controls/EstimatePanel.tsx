@@ -1,4 +1,4 @@
-import { selectPlanned, useStudio } from '../../state';
+import { selectPlan, useStudio } from '../../state';
 import { formatBytes, formatCompact, formatCount } from '../format';
 
 function Row({
@@ -33,41 +33,68 @@ function Row({
   );
 }
 
-/** Parameters, MACs and size of the planned model, recomputed on the main thread as the sliders move. */
+/**
+ * Parameters and MACs of the planned model, as the worker's planner (the one the run uses) predicts
+ * them for the current settings; the figures dim while a change is being planned.
+ */
 export function EstimatePanel() {
-  const planned = useStudio(selectPlanned);
-  if (!planned) return null;
-  const { original, planned: after, plan } = planned;
+  const { preview, pending, error } = useStudio(selectPlan);
+  if (!preview) {
+    if (!error) return null;
+    return (
+      <section className="estimate" aria-label="Planned model">
+        <h2 className="panel-title">Planned model</h2>
+        <p className="small-text error-text" data-testid="plan-error">
+          {error}
+        </p>
+      </section>
+    );
+  }
+  const { before, after } = preview;
+  const excluded = preview.groups.filter((g) => g.status === 'excluded').length;
   return (
-    <section className="estimate" aria-label="Planned model" aria-live="polite">
+    <section
+      className={`estimate${pending ? ' pending' : ''}`}
+      aria-label="Planned model"
+      aria-live="polite"
+      aria-busy={pending}
+      data-testid="estimate"
+      data-pending={pending}
+    >
       <h2 className="panel-title">Planned model</h2>
       <dl>
         <Row
           label="Parameters"
           testId="est-params"
-          before={original.parameters}
+          before={before.parameters}
           after={after.parameters}
           format={formatCount}
         />
+        <Row label="MACs" testId="est-macs" before={before.macs} after={after.macs} format={formatCompact} />
         <Row
-          label="MACs"
-          testId="est-macs"
-          before={original.macs}
-          after={after.macs}
-          format={formatCompact}
-        />
-        <Row
-          label="Size (float32)"
+          label="Weights (float32)"
           testId="est-bytes"
-          before={original.bytes}
-          after={after.bytes}
+          before={before.parameters * 4}
+          after={after.parameters * 4}
           format={formatBytes}
         />
       </dl>
       <p className="muted small-text" data-testid="est-channels">
-        Removes {formatCount(plan.removedTotal)} of {formatCount(plan.prunableTotal)} prunable channels
-        {planned.ratio > 0 ? ` (ratio ${Math.round(planned.ratio * 100)}%)` : ''}.
+        {preview.prunes
+          ? `Removes ${formatCount(preview.prunedChannels)} of ${formatCount(preview.prunableChannels)} channels in the groups it may prune`
+          : 'Prunes nothing'}
+        {excluded ? `; ${excluded} group${excluded === 1 ? '' : 's'} kept whole by the rules below` : ''}.
       </p>
+      {error && (
+        <p className="small-text error-text" data-testid="plan-error">
+          {error}
+        </p>
+      )}
+      {preview.notes.map((note) => (
+        <p key={note} className="small-text" data-testid="plan-note">
+          {note}
+        </p>
+      ))}
     </section>
   );
 }

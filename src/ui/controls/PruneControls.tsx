@@ -32,7 +32,7 @@ const recoverySteps: { key: keyof PruneSettings['recovery']; label: string }[] =
   { key: 'reconstruction', label: 'Least-squares reconstruction of the next layer' },
 ];
 
-/** Pruning settings; the estimate above them follows every change. */
+/** Pruning settings; the plan above them follows every change. */
 export function PruneControls() {
   const prune = useStudio(selectPrune);
   const update = useStudio(selectUpdate);
@@ -54,7 +54,7 @@ export function PruneControls() {
         label="Importance criterion"
         hint={
           prune.criterion !== 'l1' && prune.criterion !== 'l2'
-            ? 'The estimate and the inspector rank by L1; the run ranks by this criterion.'
+            ? 'The plan ranks by this criterion, as the run does; the inspector’s chart shows L1.'
             : undefined
         }
       >
@@ -134,6 +134,29 @@ export function PruneControls() {
           />
         )}
       </Field>
+      <div className="field" role="group" aria-labelledby="layers-title">
+        <span id="layers-title" className="field-label">
+          Layers kept whole unless ticked
+        </span>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={prune.includeFirst}
+            onChange={(e) => update({ includeFirst: e.target.checked })}
+            data-testid="include-first"
+          />
+          Prune the first convolution
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={prune.includeClassifier}
+            onChange={(e) => update({ includeClassifier: e.target.checked })}
+            data-testid="include-classifier"
+          />
+          Prune the classifier’s input features
+        </label>
+      </div>
       {overrides > 0 && (
         <p className="small-text">
           {overrides} group{overrides === 1 ? '' : 's'} with an own ratio.{' '}

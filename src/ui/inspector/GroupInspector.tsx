@@ -1,7 +1,13 @@
 import { useMemo } from 'react';
-import { removedChannels } from '../../core/view';
-import { groupById, selectPlanned, useStudio, viewCriterion, type StudioStore } from '../../state';
-import { formatCount } from '../format';
+import {
+  groupById,
+  plannedGroup,
+  selectPreview,
+  useStudio,
+  viewCriterion,
+  type StudioStore,
+} from '../../state';
+import { formatCount, plural } from '../format';
 import { groupColor } from '../graph/group-colors';
 import { GroupOverride } from './GroupOverride';
 import { ImportanceChart } from './ImportanceChart';
@@ -11,24 +17,24 @@ const selectView = (s: StudioStore) => s.model?.view;
 const selectCriterion = (s: StudioStore) => viewCriterion(s.recipe.prune.criterion);
 const selectSelect = (s: StudioStore) => s.select;
 
-/** A pruning group: members and roles, why coupled, why blocked, channel importance, the plan's cut. */
+/**
+ * A pruning group: members and roles, why coupled, why blocked or kept whole, channel importance,
+ * and the channels the plan removes (the worker's plan: what Run removes).
+ */
 export function GroupInspector({ groupId }: { groupId: string }) {
   const view = useStudio(selectView);
   const criterion = useStudio(selectCriterion);
   const select = useStudio(selectSelect);
   const group = view ? groupById(view, groupId) : undefined;
-  const removedCount = useStudio((s) => (group ? (selectPlanned(s)?.plan.removed[group.index] ?? 0) : 0));
-  const removed = useMemo(
-    () => new Set(group ? removedChannels(group, removedCount, criterion) : []),
-    [group, removedCount, criterion],
-  );
+  const planned = plannedGroup(useStudio(selectPreview), groupId);
+  const removedList = useMemo(() => planned?.prune ?? [], [planned]);
+  const removed = useMemo(() => new Set(removedList), [removedList]);
   if (!view || !group) return null;
   const couplings = [...new Set(group.members.map((m) => m.note).filter((n): n is string => !!n))];
   const showNode = (name: string) => {
     const node = view.nodes.find((n) => n.name === name);
     if (node) select({ kind: 'node', id: node.id });
   };
-  const removedList = [...removed];
   return (
     <div className="inspector-body" data-testid="group-inspector" data-group={group.id}>
       <header className="inspector-title">
@@ -40,8 +46,11 @@ export function GroupInspector({ groupId }: { groupId: string }) {
         <h2>
           Group <span data-testid="inspector-group-id">{group.id}</span>
         </h2>
-        <span className={`badge ${group.prunable ? 'ok' : 'blocked'}`} data-testid="group-status">
-          {group.prunable ? 'prunable' : 'blocked'}
+        <span
+          className={`badge ${!group.prunable ? 'blocked' : planned?.status === 'excluded' ? 'excluded' : 'ok'}`}
+          data-testid="group-status"
+        >
+          {!group.prunable ? 'blocked' : planned?.status === 'excluded' ? 'kept whole' : 'prunable'}
         </span>
       </header>
       <dl className="facts">
@@ -55,8 +64,8 @@ export function GroupInspector({ groupId }: { groupId: string }) {
         </div>
         <div>
           <dt>Plan removes</dt>
-          <dd data-testid="group-removed">
-            {formatCount(removedCount)} <span className="muted">of {formatCount(group.channels)}</span>
+          <dd data-testid="group-removed" data-value={removedList.length}>
+            {formatCount(removedList.length)} <span className="muted">of {formatCount(group.channels)}</span>
           </dd>
         </div>
       </dl>
@@ -69,6 +78,12 @@ export function GroupInspector({ groupId }: { groupId: string }) {
               <li key={i}>{r.message}</li>
             ))}
           </ul>
+        </section>
+      )}
+      {group.prunable && planned?.status === 'excluded' && (
+        <section aria-label="Why kept whole" className="callout">
+          <h3>Why the plan keeps it whole</h3>
+          <p data-testid="group-excluded-reason">{planned.reason}</p>
         </section>
       )}
       {couplings.length > 0 && (
@@ -89,7 +104,7 @@ export function GroupInspector({ groupId }: { groupId: string }) {
 
       {group.prunable && (
         <>
-          <GroupOverride group={group} />
+          <GroupOverride group={group} planned={planned} />
           <h3 className="section-title">Channel importance ({criterion.toUpperCase()})</h3>
           <ImportanceChart
             values={group.importance[criterion]}
@@ -104,7 +119,7 @@ export function GroupInspector({ groupId }: { groupId: string }) {
           )}
         </>
       )}
-      <MemberTable group={group} onNode={showNode} />
+      <MemberTable group={group} nodes={plural(group.nodeIds.length, 'node')} onNode={showNode} />
     </div>
   );
 }

@@ -1,16 +1,18 @@
-import { selectPlanned, useStudio, type StudioStore } from '../../state';
-import { formatCount } from '../format';
+import { plannedGroup, selectPreview, useStudio, type StudioStore } from '../../state';
+import { formatCount, plural } from '../format';
 import { groupColor } from '../graph/group-colors';
 
 const selectView = (s: StudioStore) => s.model?.view;
 const selectSelect = (s: StudioStore) => s.select;
-const selectRemoved = (s: StudioStore) => selectPlanned(s)?.plan.removed;
 
-/** All pruning groups, largest first; choosing one selects it on the graph. */
+/**
+ * All pruning groups with what the plan does to each (channels removed, or why it is kept whole);
+ * choosing one selects it on the graph.
+ */
 export function GroupList() {
   const view = useStudio(selectView);
   const select = useStudio(selectSelect);
-  const removed = useStudio(selectRemoved);
+  const preview = useStudio(selectPreview);
   if (!view) return null;
   const { analysis } = view;
   return (
@@ -25,32 +27,39 @@ export function GroupList() {
         a group or a node to inspect it.
       </p>
       <ul className="group-list" data-testid="group-list">
-        {view.groups.map((g) => (
-          <li key={g.id}>
-            <button
-              type="button"
-              className="group-row"
-              data-testid="group-row"
-              data-group={g.id}
-              onClick={() => select({ kind: 'group', id: g.id })}
-            >
-              <span
-                className={`swatch${g.prunable ? '' : ' hatched'}`}
-                style={{ background: groupColor(g.index, g.prunable) }}
-                aria-hidden="true"
-              />
-              <span className="mono group-id">{g.id}</span>
-              <span className="group-channels">
-                {formatCount(g.channels)} ch
-                {g.prunable && removed && removed[g.index] > 0 ? (
-                  <span className="muted"> −{removed[g.index]}</span>
-                ) : null}
-              </span>
-              <span className="muted group-size">{g.nodeIds.length} nodes</span>
-              {!g.prunable && <span className="badge blocked">blocked</span>}
-            </button>
-          </li>
-        ))}
+        {view.groups.map((g) => {
+          const planned = plannedGroup(preview, g.id);
+          const cut = planned?.prune.length ?? 0;
+          const status = planned?.status ?? (g.prunable ? 'unchanged' : 'blocked');
+          return (
+            <li key={g.id}>
+              <button
+                type="button"
+                className="group-row"
+                data-testid="group-row"
+                data-group={g.id}
+                data-status={status}
+                data-keep={planned?.keep ?? g.channels}
+                title={planned?.reason}
+                onClick={() => select({ kind: 'group', id: g.id })}
+              >
+                <span
+                  className={`swatch${g.prunable ? '' : ' hatched'}`}
+                  style={{ background: groupColor(g.index, g.prunable) }}
+                  aria-hidden="true"
+                />
+                <span className="mono group-id">{g.id}</span>
+                <span className="group-channels">
+                  {formatCount(g.channels)} ch
+                  {cut > 0 ? <span className="muted"> −{cut}</span> : null}
+                </span>
+                <span className="muted group-size">{plural(g.nodeIds.length, 'node')}</span>
+                {status === 'blocked' && <span className="badge blocked">blocked</span>}
+                {status === 'excluded' && <span className="badge excluded">kept</span>}
+              </button>
+            </li>
+          );
+        })}
       </ul>
     </div>
   );

@@ -1,10 +1,21 @@
 import type { ViewGroup } from '../../state';
 
 /** Every member of a group: what role it plays, which node makes it one, and why it is coupled. */
-export function MemberTable({ group, onNode }: { group: ViewGroup; onNode: (nodeName: string) => void }) {
+export function MemberTable({
+  group,
+  nodes,
+  onNode,
+}: {
+  group: ViewGroup;
+  /** "8 nodes": how many graph nodes the members belong to (the group list's count). */
+  nodes: string;
+  onNode: (nodeName: string) => void;
+}) {
   return (
     <table className="data-table member-table" data-testid="group-members">
-      <caption>Members ({group.members.length})</caption>
+      <caption>
+        {group.members.length} members in {nodes}
+      </caption>
       <thead>
         <tr>
           <th scope="col">Role</th>

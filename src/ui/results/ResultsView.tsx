@@ -5,6 +5,7 @@ import { AccuracySpeedChart } from './AccuracySpeedChart';
 import { ExportBar } from './ExportBar';
 import { RunFacts } from './RunFacts';
 import { RunList } from './RunList';
+import { SavedRuns } from './SavedRuns';
 import { StageTable } from './StageTable';
 import { StudiesPanel } from './StudiesPanel';
 
@@ -60,6 +61,7 @@ export function ResultsView() {
                 Runs
               </h3>
               <RunList />
+              <SavedRuns />
             </section>
           </div>
           {active && (

@@ -43,6 +43,14 @@ export function RunFacts({ run }: { run: RunRecord }) {
             {seconds(s.timings.transform)} / {seconds(s.timings.evaluate)} / {seconds(s.timings.benchmark)}
           </dd>
         </div>
+        {s.memory && (
+          <div>
+            <dt>Peak memory (data passes)</dt>
+            <dd data-testid="run-memory">
+              {mib(s.memory.peakTrackedBytes)} of activations held, budget {mib(s.memory.budgetBytes)}
+            </dd>
+          </div>
+        )}
         {s.plan && (
           <div>
             <dt>Channels removed</dt>
@@ -71,3 +79,5 @@ export function RunFacts({ run }: { run: RunRecord }) {
     </div>
   );
 }
+
+const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(bytes < 10 * 1024 ** 2 ? 1 : 0)} MiB`;

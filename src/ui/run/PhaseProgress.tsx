@@ -6,6 +6,7 @@ const PHASE_LABEL: Record<RunPhase, string> = {
   prune: 'Prune',
   recover: 'Recover',
   remove: 'Remove',
+  finetune: 'Fine-tune',
   calibrate: 'Calibrate',
   quantize: 'Quantize',
   evaluate: 'Evaluate',

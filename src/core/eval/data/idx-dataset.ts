@@ -1,6 +1,7 @@
 import { DatasetError } from '../errors';
 import type { Dataset, Sample } from './dataset';
 import { parseIdx } from './idx';
+import { DEFAULT_DATA_LIMITS, type DataLimits } from './limits';
 
 /**
  * An MNIST-style IDX pair: images (N, H, W) uint8 and optional labels (N). The decompressed images
@@ -9,12 +10,13 @@ import { parseIdx } from './idx';
 export function idxDataset(
   images: { path: string; bytes: Uint8Array },
   labels?: { path: string; bytes: Uint8Array },
+  limits: DataLimits = DEFAULT_DATA_LIMITS,
 ): Dataset {
-  const pixels = parseIdx(images.path, images.bytes, 3);
+  const pixels = parseIdx(images.path, images.bytes, 3, limits);
   const [n, h, w] = pixels.dims;
   let labelArray: Int32Array | undefined;
   if (labels !== undefined) {
-    const parsed = parseIdx(labels.path, labels.bytes, 1);
+    const parsed = parseIdx(labels.path, labels.bytes, 1, limits);
     if (parsed.dims[0] !== n) {
       throw new DatasetError(
         labels.path,

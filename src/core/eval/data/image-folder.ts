@@ -2,7 +2,9 @@ import { DatasetError } from '../errors';
 import type { Dataset, Sample } from './dataset';
 import { extension, type FileSource } from './file-source';
 import { IMAGE_EXTENSIONS, type ImageDecoder } from './image';
+import { encodedImageSize } from './image-size';
 import { readLabelsFile } from './labels-file';
+import { DEFAULT_DATA_LIMITS, pixelLimitError, type DataLimits } from './limits';
 
 /**
  * PNG/JPEG files from a source (a folder, a zip, browser files). Only paths are held; `read` fetches and
@@ -14,6 +16,7 @@ export async function imageFolderDataset(
   source: FileSource,
   decoder: ImageDecoder,
   labelsFile?: { path: string; bytes: Uint8Array },
+  limits: DataLimits = DEFAULT_DATA_LIMITS,
 ): Promise<Dataset> {
   const paths = (await source.list())
     .map((e) => e.path)
@@ -22,7 +25,7 @@ export async function imageFolderDataset(
   if (paths.length === 0)
     throw new DatasetError(source.name, `${source.name} holds no images (.png, .jpg, .jpeg).`);
   const fromFolders = labelsFile ? undefined : classFolders(paths);
-  const list = labelsFile ? readLabelsFile(labelsFile.path, labelsFile.bytes, paths) : fromFolders;
+  const list = labelsFile ? readLabelsFile(labelsFile.path, labelsFile.bytes, paths, limits) : fromFolders;
   const classes = list?.classNames ? `, ${list.classNames.length} classes` : '';
   return {
     name: source.name,
@@ -32,12 +35,19 @@ export async function imageFolderDataset(
     labels: list?.labels,
     classNames: list?.classNames,
     read: (start, count) =>
-      Promise.all(paths.slice(start, start + count).map((p) => decodeOne(source, decoder, p))),
+      Promise.all(paths.slice(start, start + count).map((p) => decodeOne(source, decoder, p, limits))),
   };
 }
 
-async function decodeOne(source: FileSource, decoder: ImageDecoder, path: string): Promise<Sample> {
+async function decodeOne(
+  source: FileSource,
+  decoder: ImageDecoder,
+  path: string,
+  limits: DataLimits,
+): Promise<Sample> {
   const bytes = await source.read(path);
+  const size = encodedImageSize(bytes);
+  if (size && size.width * size.height > limits.maxImagePixels) throw pixelLimitError(path, size, limits);
   try {
     return { kind: 'image', path, image: await decoder.decode(bytes, path) };
   } catch (e) {

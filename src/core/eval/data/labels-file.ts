@@ -1,6 +1,7 @@
 import { DatasetError } from '../errors';
 import { baseName, extension } from './file-source';
 import { parseIdx } from './idx';
+import { DEFAULT_DATA_LIMITS, type DataLimits } from './limits';
 import { parseNpy } from './npy';
 
 /** Labels read from a file, in dataset order. */
@@ -15,8 +16,13 @@ export interface LabelList {
  * a path may be given relative or by base name). Text labels that are not integers are class names,
  * numbered in sorted order.
  */
-export function readLabelsFile(file: string, bytes: Uint8Array, paths: readonly string[]): LabelList {
-  const binary = labelsFromBinary(file, bytes);
+export function readLabelsFile(
+  file: string,
+  bytes: Uint8Array,
+  paths: readonly string[],
+  limits: DataLimits = DEFAULT_DATA_LIMITS,
+): LabelList {
+  const binary = labelsFromBinary(file, bytes, limits);
   const list = binary ? { labels: binary } : labelsFromText(file, new TextDecoder().decode(bytes), paths);
   return checkCount(file, list, paths.length);
 }
@@ -31,10 +37,10 @@ function checkCount(file: string, list: LabelList, count: number): LabelList {
   return list;
 }
 
-function labelsFromBinary(file: string, bytes: Uint8Array): Int32Array | undefined {
+function labelsFromBinary(file: string, bytes: Uint8Array, limits: DataLimits): Int32Array | undefined {
   const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
   if (gz || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0x08))
-    return Int32Array.from(parseIdx(file, bytes, 1).data);
+    return Int32Array.from(parseIdx(file, bytes, 1, limits).data);
   if (extension(file) === 'npy') return integerLabels(file, parseNpy(file, bytes));
   return undefined;
 }
@@ -50,8 +56,15 @@ export function integerLabels(file: string, array: ReturnType<typeof parseNpy>):
   if (array.dtype.startsWith('f'))
     throw new DatasetError(file, `${file} holds ${array.dtype} labels; integers were expected.`);
   const out = new Int32Array(array.shape[0]);
-  for (let i = 0; i < out.length; i++) out[i] = Number(array.data[i]);
+  for (let i = 0; i < out.length; i++) out[i] = int32Label(file, i, Number(array.data[i]));
   return out;
+}
+
+/** A label as stored, refused rather than wrapped when an Int32Array cannot hold it (2^32 + 1 → 1). */
+function int32Label(file: string, sample: number, value: number): number {
+  if (value >= -0x80000000 && value <= 0x7fffffff) return value;
+  const item = `sample ${sample}`;
+  throw new DatasetError(item, `${file} gives ${item} the label ${value}, beyond any class index.`);
 }
 
 function labelsFromText(file: string, text: string, paths: readonly string[]): LabelList {
@@ -67,7 +80,8 @@ function labelsFromText(file: string, text: string, paths: readonly string[]): L
   const raw = named
     ? orderByPath(file, pairs as { path: string; label: string }[], paths)
     : pairs.map((p) => p.label);
-  if (raw.every((l) => /^-?\d+$/.test(l))) return { labels: Int32Array.from(raw, Number) };
+  if (raw.every((l) => /^-?\d+$/.test(l)))
+    return { labels: Int32Array.from(raw, (l, i) => int32Label(file, i, Number(l))) };
   const classNames = [...new Set(raw)].sort();
   const index = new Map(classNames.map((c, i) => [c, i]));
   return { labels: Int32Array.from(raw, (l) => index.get(l) ?? -1), classNames };

@@ -1,7 +1,8 @@
 import { DatasetError } from '../errors';
 import type { Dataset, Sample } from './dataset';
 import { integerLabels } from './labels-file';
-import { parseNpy, type NpyArray } from './npy';
+import { DEFAULT_DATA_LIMITS, type DataLimits } from './limits';
+import { parseNpy, readNpyHeader, type NpyArray } from './npy';
 import { zipFileSource } from './zip';
 
 const INPUT_KEYS = ['x', 'images', 'image', 'inputs', 'input', 'data', 'x_test', 'x_train'];
@@ -23,6 +24,12 @@ export function npyDataset(
       `${path} has shape [${array.shape.join(', ')}]; samples need at least rank 2 (N, …).`,
     );
   if (n === 0) throw new DatasetError(path, `${path} holds no samples.`);
+  // Empty samples would make N (up to billions) runs over nothing.
+  if (dims.some((d) => d === 0))
+    throw new DatasetError(
+      path,
+      `${path} has shape [${array.shape.join(', ')}]; its samples hold no values.`,
+    );
   const labelArray = labels ? integerLabels(labels.path, labels.array) : undefined;
   if (labelArray && labels && labelArray.length !== n) {
     throw new DatasetError(
@@ -62,21 +69,28 @@ export function npyDataset(
   };
 }
 
-/** A `.npz` archive: picks the inputs and labels arrays by their usual names (`x`/`images`, `y`/`labels`). */
-export async function npzDataset(path: string, bytes: Uint8Array): Promise<Dataset> {
-  const zip = zipFileSource(path, bytes);
-  const arrays = new Map<string, NpyArray>();
-  for (const entry of await zip.list()) {
-    if (!entry.path.endsWith('.npy')) continue;
-    arrays.set(entry.path.slice(0, -4), parseNpy(`${path}:${entry.path}`, await zip.read(entry.path)));
-  }
-  const keys = [...arrays.keys()];
-  const pick = (names: string[]) => names.find((k) => arrays.has(k));
+/** Enough of a member to hold any real `.npy` header (numpy writes a few hundred bytes). */
+const NPY_HEADER_PREFIX = 64 * 1024;
+
+/**
+ * A `.npz` archive: picks the inputs and labels arrays by their usual names (`x`/`images`, `y`/`labels`).
+ * Only those two members are inflated; the others are never decompressed (at most their headers are).
+ */
+export async function npzDataset(
+  path: string,
+  bytes: Uint8Array,
+  limits: DataLimits = DEFAULT_DATA_LIMITS,
+): Promise<Dataset> {
+  const zip = zipFileSource(path, bytes, limits);
+  const keys = (await zip.list()).filter((e) => e.path.endsWith('.npy')).map((e) => e.path.slice(0, -4));
+  const pick = (names: string[]) => names.find((k) => keys.includes(k));
+  const rank = async (key: string) =>
+    readNpyHeader(`${path}:${key}.npy`, await zip.readPrefix(`${key}.npy`, NPY_HEADER_PREFIX)).shape.length;
   let labelKey = pick(LABEL_KEYS);
   let inputKey = pick(INPUT_KEYS);
   if (keys.length === 1) inputKey ??= keys[0];
   if (keys.length === 2) {
-    inputKey ??= keys.find((k) => k !== labelKey && (arrays.get(k)?.shape.length ?? 0) > 1);
+    for (const k of keys) if (inputKey === undefined && k !== labelKey && (await rank(k)) > 1) inputKey = k;
     labelKey ??= keys.find((k) => k !== inputKey);
   }
   if (inputKey === undefined) {
@@ -85,9 +99,9 @@ export async function npzDataset(path: string, bytes: Uint8Array): Promise<Datas
       `${path} holds arrays [${keys.join(', ')}]; name the inputs one of ${INPUT_KEYS.join('/')}.`,
     );
   }
-  const labels =
-    labelKey === undefined
-      ? undefined
-      : { path: `${path}:${labelKey}`, array: arrays.get(labelKey) as NpyArray };
-  return npyDataset({ path: `${path}:${inputKey}`, array: arrays.get(inputKey) as NpyArray }, labels);
+  const load = async (key: string) => ({
+    path: `${path}:${key}`,
+    array: parseNpy(`${path}:${key}.npy`, await zip.read(`${key}.npy`)),
+  });
+  return npyDataset(await load(inputKey), labelKey === undefined ? undefined : await load(labelKey));
 }

@@ -27,12 +27,47 @@ const DTYPES: Record<string, ArrayCtor> = {
   u8: BigUint64Array,
 };
 
+/** What a `.npy` header says: the dtype code, the shape, and where the data starts. */
+export interface NpyHeader {
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly dataStart: number;
+}
+
 /**
  * Parses a `.npy` file (format versions 1–3: magic `\x93NUMPY`, version, header length, a Python-dict
  * header with `descr`, `fortran_order`, `shape`, then the raw data). Little-endian or byte-sized dtypes,
- * C order only.
+ * C order only. The array is a view over `bytes` when its data is aligned, else an aligned copy.
  */
 export function parseNpy(path: string, bytes: Uint8Array): NpyArray {
+  const { dtype: code, shape, dataStart } = readNpyHeader(path, bytes);
+  const ctor = DTYPES[code];
+  const count = shape.reduce((a, b) => a * b, 1);
+  const byteLength = count * ctor.BYTES_PER_ELEMENT;
+  const shown = `[${shape.join(', ')}]`;
+  const present = bytes.length - dataStart;
+  if (!Number.isSafeInteger(byteLength) || present < byteLength) {
+    throw new DatasetError(
+      path,
+      `${path} is truncated: shape ${shown} needs ${byteLength} bytes of data, it has ${present}.`,
+    );
+  }
+  if (present > byteLength) {
+    throw new DatasetError(
+      path,
+      `${path} has ${present - byteLength} bytes after the ${byteLength} that its shape ${shown} describes.`,
+    );
+  }
+  // numpy pads headers so the data is aligned; a copy is needed only when it is not (old writers).
+  const at = bytes.byteOffset + dataStart;
+  if (at % ctor.BYTES_PER_ELEMENT === 0)
+    return { dtype: code, shape, data: new ctor(bytes.buffer as ArrayBuffer, at, count) };
+  const copy = bytes.slice(dataStart, dataStart + byteLength);
+  return { dtype: code, shape, data: new ctor(copy.buffer, 0, count) };
+}
+
+/** Reads just the header; `bytes` may be the first few kilobytes of the file. */
+export function readNpyHeader(path: string, bytes: Uint8Array): NpyHeader {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
   if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b))
     throw new DatasetError(path, `${path} is not a .npy file (bad magic).`);
@@ -50,11 +85,7 @@ export function parseNpy(path: string, bytes: Uint8Array): NpyArray {
     throw new DatasetError(path, `${path} has an unreadable header: ${header.trim()}`);
   }
   if (fortran === 'True') throw new DatasetError(path, `${path} is in Fortran order; save it C-contiguous.`);
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number);
+  const shape = parseShape(path, shapeText);
   const endian = descr[0];
   const code = descr.slice(1);
   const ctor = DTYPES[code];
@@ -64,15 +95,23 @@ export function parseNpy(path: string, bytes: Uint8Array): NpyArray {
       `${path} has dtype ${descr}; supported are little-endian ints, floats and bools.`,
     );
   }
-  const count = shape.reduce((a, b) => a * b, 1);
-  const byteLength = count * ctor.BYTES_PER_ELEMENT;
-  if (bytes.length - dataStart < byteLength) {
-    throw new DatasetError(
-      path,
-      `${path} is truncated: shape [${shape.join(', ')}] needs ${byteLength} bytes of data, it has ${bytes.length - dataStart}.`,
-    );
-  }
-  // Copy into a fresh, aligned buffer: the data offset inside a file is rarely a multiple of 8.
-  const copy = bytes.slice(dataStart, dataStart + byteLength);
-  return { dtype: code, shape, data: new ctor(copy.buffer, 0, count) };
+  return { dtype: code, shape, dataStart };
+}
+
+/** The dims of a header's `shape` tuple: non-negative integers only (`(abc, 1)` or `(-3,)` are refused). */
+function parseShape(path: string, text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim());
+  // A one-element tuple ends with a comma: `(10,)`.
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  if (parts.length === 1 && parts[0] === '') return [];
+  return parts.map((part) => {
+    const dim = /^\d+L?$/.test(part) ? Number.parseInt(part, 10) : NaN;
+    if (!Number.isSafeInteger(dim)) {
+      throw new DatasetError(
+        path,
+        `${path} has shape (${text.trim()}) in its header; every dimension must be a non-negative integer.`,
+      );
+    }
+    return dim;
+  });
 }

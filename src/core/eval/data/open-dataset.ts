@@ -5,6 +5,7 @@ import { idxDataset } from './idx-dataset';
 import type { ImageDecoder } from './image';
 import { imageFolderDataset } from './image-folder';
 import { readLabelsFile } from './labels-file';
+import { DEFAULT_DATA_LIMITS, type DataLimits } from './limits';
 import { parseNpy } from './npy';
 import { npyDataset, npzDataset } from './npy-dataset';
 import { looksLikeZip, zipFileSource } from './zip';
@@ -14,6 +15,8 @@ export interface OpenDatasetOptions {
   readonly decoder?: ImageDecoder;
   /** A labels file given apart from the data (IDX labels, `.npy`, or text). */
   readonly labels?: { path: string; bytes: Uint8Array };
+  /** Bounds on what one file may decode to (defaults: `DEFAULT_DATA_LIMITS`). */
+  readonly limits?: DataLimits;
 }
 
 const IDX_IMAGES = /idx3-ubyte(\.gz)?$/i;
@@ -27,6 +30,7 @@ const IDX_LABELS = /idx1-ubyte(\.gz)?$/i;
 export async function openDataset(source: FileSource, options: OpenDatasetOptions = {}): Promise<Dataset> {
   const files = (await source.list()).map((f) => f.path).sort();
   const read = async (path: string) => ({ path, bytes: await source.read(path) });
+  const limits = options.limits ?? DEFAULT_DATA_LIMITS;
 
   const idxImages = files.filter((f) => IDX_IMAGES.test(f));
   if (idxImages.length > 0) {
@@ -43,11 +47,11 @@ export async function openDataset(source: FileSource, options: OpenDatasetOption
       );
     }
     const labels = options.labels ?? (idxLabels.length === 1 ? await read(idxLabels[0]) : undefined);
-    return idxDataset(await read(idxImages[0]), labels);
+    return idxDataset(await read(idxImages[0]), labels, limits);
   }
 
   const npz = files.filter((f) => extension(f) === 'npz');
-  if (npz.length === 1) return npzDataset(npz[0], (await read(npz[0])).bytes);
+  if (npz.length === 1) return npzDataset(npz[0], (await read(npz[0])).bytes, limits);
 
   const npy = files.filter((f) => extension(f) === 'npy');
   if (npy.length > 0) return openNpyFiles(source, npy, options);
@@ -56,13 +60,13 @@ export async function openDataset(source: FileSource, options: OpenDatasetOption
     const zip = await read(files[0]);
     if (!looksLikeZip(zip.bytes))
       throw new DatasetError(zip.path, `${zip.path} is not a zip archive (bad magic).`);
-    return openDataset(zipFileSource(zip.path, zip.bytes), options);
+    return openDataset(zipFileSource(zip.path, zip.bytes, limits), options);
   }
 
   if (!options.decoder)
     throw new DatasetError(source.name, `${source.name}: no image decoder was given for PNG/JPEG files.`);
   if (files.length === 0) throw new DatasetError(source.name, `${source.name} is empty.`);
-  return imageFolderDataset(source, options.decoder, options.labels);
+  return imageFolderDataset(source, options.decoder, options.labels, limits);
 }
 
 async function openNpyFiles(
@@ -89,6 +93,7 @@ async function openNpyFiles(
       path,
       bytes,
       Array.from({ length: dataset.size }, (_, i) => `${inputPath}#${i}`),
+      options.limits,
     );
     return {
       ...dataset,

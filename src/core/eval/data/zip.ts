@@ -1,6 +1,7 @@
-import { inflateSync } from 'fflate';
 import { DatasetError } from '../errors';
 import type { FileEntry, FileSource } from './file-source';
+import { inflateBounded } from './inflate';
+import { DEFAULT_DATA_LIMITS, type DataLimits } from './limits';
 
 /** Where one member's bytes lie in the archive. */
 interface ZipMember {
@@ -15,22 +16,34 @@ const END_OF_CENTRAL_DIR = 0x06054b50;
 const CENTRAL_HEADER = 0x02014b50;
 const LOCAL_HEADER = 0x04034b50;
 
+/** A zip as a source, plus reading just the start of a member (a `.npy` header) without inflating it all. */
+export interface ZipFileSource extends FileSource {
+  readPrefix(path: string, bytes: number): Promise<Uint8Array>;
+}
+
 /**
  * A zip archive as a file source. The central directory is read once; each member is inflated only when
- * a batch reads it, so a large image zip never sits decompressed in memory. Stored (0) and deflate (8)
- * members are supported (PKWARE APPNOTE 4.3); zip64 archives are not.
+ * a batch reads it, so a large image zip never sits decompressed in memory, and no member may inflate
+ * past `limits.maxInflatedBytes` or its declared size. Stored (0) and deflate (8) members are supported
+ * (PKWARE APPNOTE 4.3); zip64 archives are not.
  */
-export function zipFileSource(name: string, bytes: Uint8Array): FileSource {
+export function zipFileSource(
+  name: string,
+  bytes: Uint8Array,
+  limits: DataLimits = DEFAULT_DATA_LIMITS,
+): ZipFileSource {
   const members = readCentralDirectory(name, bytes);
   const byPath = new Map(members.map((m) => [m.path, m]));
+  const member = (path: string) => {
+    const m = byPath.get(path);
+    if (m === undefined) throw new DatasetError(path, `${name} has no member ${path}.`);
+    return m;
+  };
   return {
     name,
     list: async () => members.map((m): FileEntry => ({ path: m.path, size: m.size })),
-    read: async (path) => {
-      const member = byPath.get(path);
-      if (member === undefined) throw new DatasetError(path, `${name} has no member ${path}.`);
-      return readMember(name, bytes, member);
-    },
+    read: async (path) => readMember(name, bytes, member(path), limits),
+    readPrefix: async (path, count) => readMember(name, bytes, member(path), limits, count),
   };
 }
 
@@ -81,7 +94,13 @@ function readCentralDirectory(name: string, bytes: Uint8Array): ZipMember[] {
   return members;
 }
 
-function readMember(name: string, bytes: Uint8Array, m: ZipMember): Uint8Array {
+function readMember(
+  name: string,
+  bytes: Uint8Array,
+  m: ZipMember,
+  limits: DataLimits,
+  prefix?: number,
+): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const at = m.localHeaderOffset;
   if (at + 30 > bytes.length || view.getUint32(at, true) !== LOCAL_HEADER) {
@@ -91,15 +110,19 @@ function readMember(name: string, bytes: Uint8Array, m: ZipMember): Uint8Array {
   const data = bytes.subarray(start, start + m.compressedSize);
   if (data.length !== m.compressedSize)
     throw new DatasetError(m.path, `${name}: member ${m.path} is truncated.`);
-  if (m.method === 0) return data;
+  if (m.method === 0) return prefix === undefined ? data : data.subarray(0, prefix);
   if (m.method !== 8)
     throw new DatasetError(
       m.path,
       `${name}: member ${m.path} uses compression method ${m.method}, not stored or deflate.`,
     );
-  try {
-    return inflateSync(data, { out: new Uint8Array(m.size) });
-  } catch (e) {
-    throw new DatasetError(m.path, `${name}: member ${m.path} cannot be inflated (${(e as Error).message}).`);
-  }
+  return inflateBounded(data, {
+    item: m.path,
+    what: `${name}: member ${m.path}`,
+    format: 'deflate',
+    declared: m.size,
+    exact: true,
+    prefix,
+    limits,
+  });
 }

@@ -1,3 +1,5 @@
+import { DatasetError } from '../errors';
+
 /** Top-k accuracy of a classifier, as fractions in [0, 1]. */
 export interface AccuracyResult {
   readonly top1: number;
@@ -8,12 +10,17 @@ export interface AccuracyResult {
 /**
  * Counts top-1 and top-5 hits over batches of logits `[n, classes]`. A label's rank is the number of
  * classes scoring strictly higher, plus those scoring equal at a lower index (argmax keeps the first
- * maximum), so no per-row sort or allocation is needed.
+ * maximum), so no per-row sort or allocation is needed. Samples are numbered in the order they are
+ * added; a label outside `[0, classes)` is a DatasetError naming its sample, never a silent hit or miss
+ * (reading `logits[row + label]` past the row would score another sample's logit).
  */
 export class TopKAccumulator {
   private hits1 = 0;
   private hits5 = 0;
   private seen = 0;
+
+  /** `dataset` names the data in errors (a file or folder). */
+  constructor(private readonly dataset = 'the dataset') {}
 
   add(logits: Float32Array, classes: number, labels: ArrayLike<number>): void {
     const n = labels.length;
@@ -22,6 +29,8 @@ export class TopKAccumulator {
     for (let i = 0; i < n; i++) {
       const row = i * classes;
       const label = labels[i];
+      if (!(Number.isInteger(label) && label >= 0 && label < classes))
+        this.badLabel(label, this.seen + i, classes);
       const score = logits[row + label];
       let rank = 0;
       for (let k = 0; k < classes; k++) {
@@ -32,6 +41,14 @@ export class TopKAccumulator {
       if (rank < 5) this.hits5++;
     }
     this.seen += n;
+  }
+
+  private badLabel(label: number, sample: number, classes: number): never {
+    const item = `sample ${sample}`;
+    throw new DatasetError(
+      item,
+      `Label ${label} of ${item} in ${this.dataset} is outside the model's ${classes} classes (0–${classes - 1}).`,
+    );
   }
 
   result(): AccuracyResult {

@@ -11,7 +11,10 @@ export function nodeDirectorySource(dir: string): FileSource {
       await walk(dir, dir, out);
       return out;
     },
-    read: async (path) => new Uint8Array(await readFile(join(dir, ...path.split('/')))),
+    read: async (path) => {
+      const buffer = await readFile(join(dir, ...path.split('/')));
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    },
   };
 }
 

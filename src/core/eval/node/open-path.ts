@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { openDataset } from '../data/open-dataset';
 import type { Dataset } from '../data/dataset';
+import { DataLimitError, DEFAULT_DATA_LIMITS, type DataLimits } from '../data/limits';
 import { parsePreprocess, validatePreprocess, type PreprocessSpec } from '../data/preprocess';
 import { PreprocessError } from '../errors';
 import { nodeDirectorySource, nodeFileSource } from './node-file-source';
@@ -15,7 +16,35 @@ export async function openDatasetPath(path: string, labelsPath?: string): Promis
   const labels = labelsPath
     ? { path: labelsPath, bytes: new Uint8Array(await readFile(labelsPath)) }
     : undefined;
-  return openDataset(source, { decoder: nodeImageDecoder, labels });
+  return openDataset(source, { decoder: nodeImageDecoder, labels, limits: dataLimitsFromEnv() });
+}
+
+/**
+ * The data limits, raised through the environment so every command honours them the same way:
+ * `WHITTLE_MAX_INFLATED_MB` (MiB one compressed file may inflate to) and `WHITTLE_MAX_IMAGE_MP`
+ * (megapixels one image may decode to).
+ */
+export function dataLimitsFromEnv(env: Record<string, string | undefined> = process.env): DataLimits {
+  const inflatedMb = envNumber(env, 'WHITTLE_MAX_INFLATED_MB');
+  const imageMp = envNumber(env, 'WHITTLE_MAX_IMAGE_MP');
+  const mb = DEFAULT_DATA_LIMITS.maxInflatedBytes / 2 ** 20;
+  const mp = DEFAULT_DATA_LIMITS.maxImagePixels / 1e6;
+  return {
+    maxInflatedBytes: (inflatedMb ?? mb) * 2 ** 20,
+    maxImagePixels: (imageMp ?? mp) * 1e6,
+    howToRaise: {
+      inflated: `set WHITTLE_MAX_INFLATED_MB (now ${inflatedMb ?? mb})`,
+      pixels: `set WHITTLE_MAX_IMAGE_MP (now ${imageMp ?? mp})`,
+    },
+  };
+}
+
+function envNumber(env: Record<string, string | undefined>, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!(value > 0)) throw new DataLimitError(name, `${name} must be a positive number, not "${text}".`);
+  return value;
 }
 
 /** `--preprocess` in the CLI: a preset name, a JSON string, or the path of a JSON file. */

@@ -1,8 +1,10 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { ModelLoadError } from '../errors';
 import type {
   Backend,
   InferenceRuntime,
   RuntimeSession,
+  SessionOptions,
   TensorData,
   TensorElementType,
   ValueMeta,
@@ -39,8 +41,12 @@ export async function createOrtRuntime(options: OrtRuntimeOptions): Promise<Infe
     return {
       backend,
       threads,
-      createSession: (bytes) =>
-        open(ort, bytes, { executionProviders: ['cpu'], ...(threads ? { intraOpNumThreads: threads } : {}) }),
+      createSession: (bytes, session) =>
+        open(ort, bytes, {
+          executionProviders: ['cpu'],
+          ...(threads ? { intraOpNumThreads: threads } : {}),
+          ...levelOf(session),
+        }),
     };
   }
   const ort = await import('onnxruntime-web');
@@ -54,8 +60,12 @@ export async function createOrtRuntime(options: OrtRuntimeOptions): Promise<Infe
   return {
     backend,
     threads: wasmThreadsInForce,
-    createSession: (bytes) => open(ort, bytes, { executionProviders: [backend] }),
+    createSession: (bytes, session) => open(ort, bytes, { executionProviders: [backend], ...levelOf(session) }),
   };
+}
+
+function levelOf(options: SessionOptions | undefined): InferenceSession.SessionOptions {
+  return options?.optimize === false ? { graphOptimizationLevel: 'disabled' } : {};
 }
 
 /** Loads a model on a backend in one call; see {@link createOrtRuntime}. */
@@ -105,7 +115,16 @@ async function open(
   bytes: Uint8Array,
   options: InferenceSession.SessionOptions,
 ): Promise<RuntimeSession> {
-  const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', ...options });
+  let session: InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', ...options });
+  } catch (e) {
+    // One line of onnxruntime's text (it appends a native stack on some builds).
+    const reason = String((e as Error)?.message ?? e)
+      .split('\n', 1)[0]
+      .trim();
+    throw new ModelLoadError(`onnxruntime cannot load the model (${reason}).`, { cause: e });
+  }
   return {
     inputs: session.inputMetadata.map(meta),
     outputs: session.outputMetadata.map(meta),

@@ -183,6 +183,8 @@ const passThrough: Rule = (ctx, out) => {
 const elementwise: Rule = (ctx, out) => {
   const dims = numericDims(out[0]);
   const n = ctx.node.inputs.length;
+  // Malformed arity (an op swapped in by hand): nothing to evaluate, the model will fail elsewhere.
+  if (n === 0 || (ctx.node.opType === 'Where' && n !== 3)) return undefined;
   const vals: ConstValue[] = [];
   for (let i = 0; i < n; i++) {
     const v = ctx.value(i);

@@ -1,6 +1,7 @@
 /** Conv, ConvTranspose and pooling: sliding-window output sizes. */
 import { DataType } from '../../onnx/types';
 import { attrInt, attrInts, attrString } from '../attributes';
+import { InvalidModelError } from '../errors';
 import type { SymbolTable } from '../symbols';
 import type { Dim, GraphNode } from '../types';
 import { one, withInputs, type InferContext, type InferRule } from './context';
@@ -34,9 +35,38 @@ function slide(x: Dim[], w: Window, ceil: number, symbols: SymbolTable): Dim[] {
   });
 }
 
+/**
+ * Refuses a convolution whose `group` cannot split its channels: onnxruntime will not load it, and
+ * channel analysis would cut it wrongly. `weightIn` is the weight dim that holds the input channels
+ * divided by group: `weightIn` 1 for Conv ([M, C/group, …]), 0 for ConvTranspose ([C, M/group, …]).
+ */
+function checkGroups(ctx: InferContext, x: Dim[] | undefined, w: Dim[] | undefined, weightIn: 0 | 1): void {
+  const { node } = ctx;
+  const group = attrInt(node, 'group', 1);
+  const fail = (problem: string): never => {
+    throw new InvalidModelError(`${node.opType} '${node.name}' ${problem}.`);
+  };
+  if (!Number.isInteger(group) || group < 1) fail(`has group ${group}; it must be a positive integer`);
+  if (!w || w.length < 2) return;
+  const out = weightIn === 1 ? w[0] : undefined;
+  if (typeof out === 'number' && out % group !== 0)
+    fail(`has group ${group}, which does not divide its ${out} output channels`);
+  const wIn = w[weightIn];
+  const channels = x?.[1];
+  if (typeof wIn !== 'number' || typeof channels !== 'number') return;
+  const expected = weightIn === 1 ? wIn * group : wIn;
+  if (weightIn === 0 && wIn % group !== 0)
+    fail(`has group ${group}, which does not divide its ${wIn} input channels`);
+  if (channels !== expected)
+    fail(
+      `reads ${channels} input channels, but its weight [${w.join(', ')}] with group ${group} takes ${expected}`,
+    );
+}
+
 const conv: InferRule = (ctx) => {
   const x = ctx.shape(0);
   const wShape = ctx.shape(1);
+  checkGroups(ctx, x, wShape, 1);
   if (!x || x.length < 3) return one(ctx.dtype(0), undefined);
   const spatial = x.length - 2;
   const kernel =
@@ -55,6 +85,7 @@ const conv: InferRule = (ctx) => {
 const convTranspose: InferRule = (ctx) => {
   const x = ctx.shape(0);
   const wShape = ctx.shape(1);
+  checkGroups(ctx, x, wShape, 0);
   if (!x || x.length < 3) return one(ctx.dtype(0), undefined);
   const spatial = x.length - 2;
   const group = attrInt(ctx.node, 'group', 1);

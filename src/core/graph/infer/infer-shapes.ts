@@ -1,8 +1,9 @@
 /**
  * Shape and dtype inference over the whole graph, in topological order, with constant propagation
  * of small tensors. Starts from the declared input shapes (or ones the caller binds) and uses
- * declared `value_info` where an op's rule knows less. An op without a rule, or a rule that fails on
- * odd input, gives unknown outputs and inference goes on.
+ * declared `value_info` where an op's rule knows less. An op without a rule, or a rule that cannot
+ * tell, gives unknown outputs and inference goes on; a node that cannot be valid (a Conv whose group
+ * does not divide its channels) throws InvalidModelError naming it.
  */
 import type { DataType, TypeProto, ValueInfo } from '../../onnx/types';
 import type { Graph } from '../graph';
@@ -138,13 +139,9 @@ export function inferShapes(graph: Graph, options: InferOptions = {}): ShapeInfe
     const rule = domain === '' ? RULES[node.opType] : undefined;
     const ctx = ctxOf(node, opsets.get(domain) ?? DEFAULT_OPSET);
     let out: (TensorType | undefined)[] = [];
-    if (rule) {
-      try {
-        out = rule(ctx);
-      } catch {
-        out = []; // a malformed node: its outputs stay unknown
-      }
-    }
+    // A rule returns unknown outputs for what it cannot infer and throws InvalidModelError for what
+    // cannot be; anything else it throws is a bug and must reach the caller, not become "unknown".
+    if (rule) out = rule(ctx);
     node.outputs.forEach((v, i) => {
       if (v === '') return;
       const declared = graph.valueInfo.get(v);
@@ -153,14 +150,10 @@ export function inferShapes(graph: Graph, options: InferOptions = {}): ShapeInfe
       out[i] = t;
     });
     if (!rule) continue;
-    try {
-      const consts = evaluateConstants(ctx, out);
-      consts?.forEach((c, i) => {
-        if (c && node.outputs[i] && c.data.length <= MAX_CONST_ELEMENTS) values.set(node.outputs[i], c);
-      });
-    } catch {
-      // contents stay unknown
-    }
+    const consts = evaluateConstants(ctx, out);
+    consts?.forEach((c, i) => {
+      if (c && node.outputs[i] && c.data.length <= MAX_CONST_ELEMENTS) values.set(node.outputs[i], c);
+    });
   }
   for (const o of graph.outputs) {
     const t = merge(types.get(o.name), declaredType(o.type, symbols));

@@ -41,13 +41,16 @@ export function privatizeShared(graph: Graph, plan: PrunePlan): PrunePlan {
       const name = copyName(member.node);
       if (!graph.initializers.has(name)) {
         const node = nodeByName(graph, member.node);
-        const slot = node ? slotReading(graph, node, init) : -1;
-        if (!node || slot < 0) continue;
+        const slots = node ? slotsReading(graph, node, init) : [];
+        if (!node || !slots.length) continue;
         const t = graph.initializers.get(init)!;
-        const old = node.inputs[slot];
         graph.addInitializer({ ...t, name });
-        graph.setNodeInput(node.id, slot, name);
-        dropDeadIdentities(graph, old);
+        // Every slot: a BatchNorm reads one initializer as its scale and, through an Identity, as its variance.
+        for (const slot of slots) {
+          const old = node.inputs[slot];
+          graph.setNodeInput(node.id, slot, name);
+          dropDeadIdentities(graph, old);
+        }
       }
       rename.set(member, name);
     }
@@ -63,10 +66,11 @@ export function privatizeShared(graph: Graph, plan: PrunePlan): PrunePlan {
   };
 }
 
-/** The input slot of `node` that reads `init`, directly or through Identity nodes. */
-function slotReading(graph: Graph, node: GraphNode, init: string): number {
-  for (const r of readersOf(graph, init)) if (r.node.id === node.id) return r.slot;
-  return -1;
+/** The input slots of `node` that read `init`, directly or through Identity nodes. */
+function slotsReading(graph: Graph, node: GraphNode, init: string): number[] {
+  return readersOf(graph, init)
+    .filter((r) => r.node.id === node.id)
+    .map((r) => r.slot);
 }
 
 /** Removes the Identity chain that fed `value` once nothing reads it any more. */

@@ -13,8 +13,9 @@ import { attrInt, type Graph, type GraphNode } from '../../graph';
 import type { Kernels } from '../../../kernels';
 import { memberIndices, memberReaders } from '../members';
 import { capture, type CalibrationBatches } from '../recover/calibration';
-import { convGeometry, patchRow, type ConvGeometry } from '../recover/im2col';
+import { convGeometry, patchArgs, type ConvGeometry } from '../recover/im2col';
 import { seededRandom } from '../recover/random';
+import { solveRidge } from '../recover/ridge';
 import type { GroupScores, ScoreNormalization } from '../types';
 import { floatWeights } from './filters';
 import { normalizeScores } from './normalize';
@@ -54,12 +55,10 @@ export async function reconstructionScores(
   for (const l of layers.values()) {
     l.inverse = [];
     for (const s of l.systems) {
-      let trace = 0;
-      for (let i = 0; i < s.d; i++) trace += s.gram[i * s.d + i];
       const identity = new Float32Array(s.d * s.d);
       for (let i = 0; i < s.d; i++) identity[i * s.d + i] = 1;
       const inv = new Float32Array(s.d * s.d);
-      await kernels.ridgeSolve({ gram: s.gram, rhs: identity, size: s.d, cols: s.d, lambda: Math.max(1e-12, ((options.alpha ?? 1e-3) * trace) / s.d), out: inv });
+      await solveRidge(kernels, { gram: s.gram, rhs: identity, size: s.d, cols: s.d, alpha: options.alpha ?? 1e-3, out: inv });
       l.inverse.push(inv);
     }
   }
@@ -180,12 +179,12 @@ async function accumulate(
     const kept = Int32Array.from({ length: perIn }, (_, j) => k * perIn + j);
     const X = new Float32Array(rows * d);
     const outPer = outC / l.groups;
+    if (g) await kernels.patchRows(patchArgs(g, C, x, kept, picks, X, d));
     for (let r = 0; r < rows; r++) {
       const p = picks[r];
       const img = Math.floor(p / perSample);
       const pos = p - img * perSample;
       if (g) {
-        patchRow(x, img, C, g, kept, Math.floor(pos / g.Wo), pos % g.Wo, X, r * d);
         const plane = g.Ho * g.Wo;
         for (let o = 0; o < outPer; o++) sys.yy += y[(img * outC + k * outPer + o) * plane + pos] ** 2;
       } else {

@@ -6,7 +6,7 @@
  * removal will make them.
  */
 import type { ChannelGroup } from '../../analysis';
-import { costModel, isFloatType, type Graph, type ShapeInference } from '../../graph';
+import { costModel, isParameter, type Graph, type ShapeInference } from '../../graph';
 import { elementCount } from '../../onnx';
 import { readersOf } from '../members';
 import type { CostEstimate } from '../types';
@@ -40,8 +40,7 @@ export class CostEstimator {
     for (const [name, t] of graph.initializers) {
       const readers = readersOf(graph, name);
       this.readers.set(name, [...new Set(readers.map((r) => r.node.name))]);
-      if (isFloatType(t.dataType) && !(graph.foldedConstants.has(name) && elementCount(t) <= 1))
-        this.elements.set(name, elementCount(t));
+      if (isParameter(graph, name)) this.elements.set(name, elementCount(t));
       for (const { node, slot } of readers) {
         const isLayer = node.opType === 'MatMul' || node.opType === 'Gemm' || node.opType.startsWith('Conv');
         const macs = isLayer && slot === 1 ? (cost.nodes.get(node.id)?.macs ?? 0) : 0;

@@ -79,7 +79,10 @@ export async function* capture(
     model.graph!.output.push(emptyValueInfo({ name: out, ...(t ? { type: typeProtoOf(t) } : {}) }));
   }
   const bytes = encodeModel(model);
-  const session = await runtime.createSession(bytes);
+  // Without onnxruntime's rewrites: its Pad + AveragePool/Conv fusion drops the producer's edge to the
+  // pool, Identity elimination then renames the exposed tensor away, and the model no longer loads
+  // ("Node input '…/Conv_output_0' is not a graph input …", DenseNet's transitions).
+  const session = await runtime.createSession(bytes, { optimize: false });
   try {
     for await (const feeds of calibration()) {
       const out = exposed.size ? await session.run(feeds, [...exposed.values()]) : {};

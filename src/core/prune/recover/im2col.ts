@@ -1,7 +1,9 @@
 /**
- * Rows of a 2-D convolution's input patches (im2col) at chosen output positions, restricted to kept
- * input channels: row · W[o, kept, :, :] (flattened alike) is output o at that position, minus bias.
+ * A 2-D convolution's geometry as recovery needs it: the kernels' `patchRows` gathers its input
+ * patches (im2col rows) at chosen output positions over kept channels, so that
+ * row · W[o, kept, :, :] (flattened alike) is output o at that position, minus bias.
  */
+import type { PatchRowsArgs } from '../../../kernels';
 import { attrInts, attrString, type GraphNode } from '../../graph';
 
 export interface ConvGeometry {
@@ -49,40 +51,34 @@ export function convGeometry(
   return { kh, kw, sh, sw, dh, dw, padTop, padLeft, H, W, Ho, Wo };
 }
 
-/**
- * Writes the patch of image `n` at output (oh, ow) over channels `kept` (absolute indices into the
- * input's C channels) into `out` from `offset`: kept.length · kh · kw values, zeros where the window
- * falls in the padding.
- */
-export function patchRow(
-  x: Float32Array,
-  n: number,
-  C: number,
+/** The kernel arguments gathering `channels`' patches of `x` (C input channels) at `positions`. */
+export function patchArgs(
   g: ConvGeometry,
-  kept: Int32Array,
-  oh: number,
-  ow: number,
+  C: number,
+  x: Float32Array,
+  channels: Int32Array,
+  positions: Int32Array,
   out: Float32Array,
-  offset: number,
-): void {
-  const plane = g.H * g.W;
-  let k = offset;
-  const h0 = oh * g.sh - g.padTop;
-  const w0 = ow * g.sw - g.padLeft;
-  for (let ci = 0; ci < kept.length; ci++) {
-    const base = (n * C + kept[ci]) * plane;
-    for (let i = 0; i < g.kh; i++) {
-      const ih = h0 + i * g.dh;
-      if (ih < 0 || ih >= g.H) {
-        out.fill(0, k, k + g.kw);
-        k += g.kw;
-        continue;
-      }
-      const row = base + ih * g.W;
-      for (let j = 0; j < g.kw; j++) {
-        const iw = w0 + j * g.dw;
-        out[k++] = iw < 0 || iw >= g.W ? 0 : x[row + iw];
-      }
-    }
-  }
+  rowStride: number,
+): PatchRowsArgs {
+  return {
+    inChannels: C,
+    inHeight: g.H,
+    inWidth: g.W,
+    outHeight: g.Ho,
+    outWidth: g.Wo,
+    kernelHeight: g.kh,
+    kernelWidth: g.kw,
+    strideH: g.sh,
+    strideW: g.sw,
+    padTop: g.padTop,
+    padLeft: g.padLeft,
+    dilationH: g.dh,
+    dilationW: g.dw,
+    x,
+    channels,
+    positions,
+    out,
+    rowStride,
+  };
 }

@@ -4,7 +4,7 @@
  * weights on its kept inputs so that, fed the pruned network's own activations, it reproduces the
  * original network's outputs over the calibration set — layer by layer from input to output, so each
  * fit also absorbs the error of the layers before it. Closed form with ridge regularisation:
- *   W = (XᵀX + λI)⁻¹ XᵀY,  λ = α · tr(XᵀX) / d,
+ *   W = (XᵀX + Λ)⁻¹ XᵀY,  Λ_ii = α · (XᵀX)_ii  (see `solveRidge`: each input penalised by its own energy),
  * X the pruned network's input patches (im2col rows for a convolution, plus a column of ones for the
  * bias), Y the original outputs at the same positions.
  */
@@ -17,15 +17,16 @@ import type { PrunePlan } from '../types';
 import { capture, type CalibrationBatches } from './calibration';
 import { biasSlot } from './compensate';
 import { consumerLayers, type ConsumerLayer } from './consumers';
-import { convGeometry, patchRow, type ConvGeometry } from './im2col';
+import { convGeometry, patchArgs, type ConvGeometry } from './im2col';
 import { ownParameter } from './own-parameter';
+import { solveRidge } from './ridge';
 import { seededRandom } from './random';
 
 export interface ReconstructOptions {
   kernels: Kernels;
   /** Rows (output positions) gathered per layer (default 20,000). */
   maxRows?: number;
-  /** Ridge strength relative to the mean diagonal of XᵀX (default 1e-3). */
+  /** Ridge strength relative to each input's own energy, the diagonal of XᵀX (default 1e-3). */
   alpha?: number;
   /** Fit the bias as well (default true); a MatMul without a following bias Add never does. */
   intercept?: boolean;
@@ -143,17 +144,8 @@ async function fitLayer(
   const bias = intercept ? currentBias(pruned, l) : undefined;
   for (let k = 0; k < systems.length; k++) {
     const s = systems[k];
-    let trace = 0;
-    for (let i = 0; i < s.d; i++) trace += s.gram[i * s.d + i];
     const sol = new Float32Array(s.d * s.outputs);
-    await options.kernels.ridgeSolve({
-      gram: s.gram,
-      rhs: s.cross,
-      size: s.d,
-      cols: s.outputs,
-      lambda: Math.max(1e-12, (alpha * trace) / s.d),
-      out: sol,
-    });
+    await solveRidge(options.kernels, { gram: s.gram, rhs: s.cross, size: s.d, cols: s.outputs, alpha, out: sol });
     solutions.push(sol);
     before += residual(s, currentMatrix(l, s, k, currentW, wDims, geometry, bias, intercept));
     after += residual(s, sol);
@@ -227,15 +219,13 @@ async function accumulate(
     const s = systems[k];
     const X = new Float32Array(rows * s.d);
     const Y = new Float32Array(rows * s.outputs);
+    if (g) await kernels.patchRows(patchArgs(g, C, xd, s.kept, picks, X, s.d));
+    const plane = g ? g.Ho * g.Wo : 0;
     for (let r = 0; r < rows; r++) {
       const p = picks[r];
       if (g) {
         const img = Math.floor(p / perSample);
         const pos = p - img * perSample;
-        const oh = Math.floor(pos / g.Wo);
-        const ow = pos - oh * g.Wo;
-        patchRow(xd, img, C, g, s.kept, oh, ow, X, r * s.d);
-        const plane = g.Ho * g.Wo;
         for (let o = 0; o < s.outputs; o++) Y[r * s.outputs + o] = yd[(img * totalOut + k * s.outputs + o) * plane + pos];
       } else {
         const K = xt.dims[xt.dims.length - 1];

@@ -58,7 +58,7 @@ export async function fallBackUntilWithinBudget(
   const limit = Math.min(ranking.length, budget.maxFallbacks ?? ranking.length);
   for (let k = 0; ; k++) {
     const plan = planQuantization(float, shapes, { ...options, exclude: excluded });
-    const graph = await applyQuantization(float, plan, ranges, { kernels });
+    const { graph } = await applyQuantization(float, plan, ranges, { kernels });
     const bytes = encodeModel(exportModel(graph));
     const metric = await evaluate(bytes);
     steps.push({ excluded: [...excluded], metric });

@@ -2,7 +2,8 @@
  * Turns a prepared float graph, a plan and ranges into a QDQ graph: int8 weight initializers behind
  * DequantizeLinear (per-channel `axis`), int32 biases behind DequantizeLinear, and for each planned
  * activation one QuantizeLinear and one DequantizeLinear per reader (onnxruntime wants each DQ to
- * feed one node unit). The input graph is not modified. Added nodes are unnamed and added tensors
+ * feed one node unit). A bias whose int32 would overflow (b/(s_x·s_w) beyond 2³¹ − 1, from a tiny
+ * input range) stays float and is reported: clamping it would change the output. The input graph is not modified. Added nodes are unnamed and added tensors
  * take short suffixes (`_q`, `_s`, `_zp`, `_dq`): on a small model their names would otherwise be a
  * tenth of the file.
  */
@@ -11,12 +12,18 @@ import { attrFloat, type Graph } from '../../graph';
 import { DataType, makeAttribute } from '../../onnx';
 import { QuantError } from '../errors';
 import { addConstant, copyGraph, floatInitializer, nodesByName } from '../prepare/graph-util';
-import type { QuantPlan, Ranges } from '../types';
+import type { FloatBias, QuantPlan, Ranges } from '../types';
 import { activationParams, type QParams } from './qparams';
-import { quantizeBias, quantizeWeight, type QuantizedWeight } from './weights';
+import { INT32_LIMIT, quantizeBias, quantizeWeight, type QuantizedWeight } from './weights';
 
 export interface ApplyOptions {
   readonly kernels?: KernelBackend;
+}
+
+export interface AppliedQuantization {
+  readonly graph: Graph;
+  /** Planned biases kept in float because their int32 would overflow. */
+  readonly floatBiases: readonly FloatBias[];
 }
 
 /** The QDQ model of `graph` under `plan` with activation `ranges` (from {@link calibrate}). */
@@ -25,7 +32,7 @@ export async function applyQuantization(
   plan: QuantPlan,
   ranges: Ranges,
   options: ApplyOptions = {},
-): Promise<Graph> {
+): Promise<AppliedQuantization> {
   const kernels = options.kernels ?? createReferenceBackend();
   const g = copyGraph(graph);
   const nodes = nodesByName(g);
@@ -116,7 +123,8 @@ export async function applyQuantization(
     weightOfNode.set(w.node, entry.q);
   }
 
-  // ---- biases: int32 with scale s_x·s_w ----
+  // ---- biases: int32 with scale s_x·s_w, or float where that int32 would overflow ----
+  const floatBiases: FloatBias[] = [];
   for (const b of plan.biases) {
     const node = nodes.get(b.node);
     const data = floatInitializer(g, b.name);
@@ -124,7 +132,11 @@ export async function applyQuantization(
     if (!node || !data) throw new QuantError(`Bias '${b.name}' of '${b.node}' is not a float initializer.`);
     if (!weight) continue; // weight not quantized (an activation): onnxruntime adds the float bias
     const inputScale = resolve(b.activation).scale;
-    const { values, scales } = quantizeBias(data, inputScale, weight.scales);
+    const { values, scales, peak } = quantizeBias(data, inputScale, weight.scales);
+    if (peak > INT32_LIMIT) {
+      floatBiases.push({ node: b.node, bias: b.name, peak });
+      continue;
+    }
     const dims = g.initializers.get(b.name)!.dims.map(Number);
     const perChannel = scales.length > 1;
     const name = addConstant(g, `${b.name}_q`, DataType.INT32, dims, values);
@@ -170,7 +182,7 @@ export async function applyQuantization(
     }
     insertQdq(g, name, p.scaleName!, p.zpName!);
   }
-  return g;
+  return { graph: g, floatBiases };
 }
 
 function rootOf(plan: QuantPlan, name: string): string {

@@ -1,5 +1,6 @@
 /** Weight and bias quantization: int8 symmetric weights (per channel or per tensor), int32 biases. */
 import type { KernelBackend } from '../../../kernels';
+import type { FloatBias } from '../types';
 
 export interface QuantizedWeight {
   readonly values: Int8Array;
@@ -35,7 +36,14 @@ export async function quantizeWeight(
   return { values: axis === undefined || axis === 0 ? q : fromChannelMajor(q, dims, axis), scales };
 }
 
-/** int32 bias: b_q = round(b / (s_x · s_w,c)), with those float32 scales. */
+/** The largest int32 magnitude a bias may take (symmetric, as onnxruntime's tools use). */
+export const INT32_LIMIT = 2147483647;
+
+/**
+ * int32 bias: b_q = round(b / (s_x · s_w,c)), with those float32 scales. `peak` is the largest
+ * |b| / s (Infinity where s is 0 and b is not): above {@link INT32_LIMIT} the values are clamped and
+ * the bias must stay float instead.
+ */
 export function quantizeBias(
   bias: Float32Array,
   inputScale: number,
@@ -43,16 +51,26 @@ export function quantizeBias(
 ): {
   values: Int32Array;
   scales: Float32Array;
+  peak: number;
 } {
   const n = bias.length;
   const scales = new Float32Array(weightScales.length);
   for (let c = 0; c < scales.length; c++) scales[c] = inputScale * weightScales[c];
   const values = new Int32Array(n);
+  let peak = 0;
   for (let i = 0; i < n; i++) {
     const s = scales[scales.length === 1 ? 0 : i];
-    values[i] = s > 0 ? Math.max(-2147483647, Math.min(2147483647, Math.round(bias[i] / s))) : 0;
+    const ratio = s > 0 ? Math.abs(bias[i]) / s : bias[i] === 0 ? 0 : Infinity;
+    peak = Math.max(peak, ratio);
+    values[i] = s > 0 ? Math.max(-INT32_LIMIT, Math.min(INT32_LIMIT, Math.round(bias[i] / s))) : 0;
   }
-  return { values, scales };
+  return { values, scales, peak };
+}
+
+/** One sentence for a report: which bias stayed float and why. */
+export function describeFloatBias(b: FloatBias): string {
+  const need = Number.isFinite(b.peak) ? `${b.peak.toExponential(1)}×` : 'an infinite multiple of';
+  return `Bias '${b.bias}' of '${b.node}' kept in float: as int32 it would need ${need} its scale s_x·s_w (limit ${INT32_LIMIT}), so '${b.node}' runs in float.`;
 }
 
 /** [outer, C, inner] → [C, outer·inner], so each channel's values are contiguous. */

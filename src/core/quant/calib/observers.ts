@@ -14,6 +14,11 @@ export interface Range {
 /** Sees a tensor batch by batch; memory does not grow with the number of batches. */
 export interface RangeObserver {
   update(data: Float32Array): Promise<void>;
+  /**
+   * Present on observers that only need each batch's min and max: the runtime can reduce the tensor
+   * itself and the observer never sees the data.
+   */
+  readonly updateMinMax?: (min: number, max: number) => void;
   result(): Promise<Range>;
 }
 
@@ -54,6 +59,12 @@ export class MinMaxObserver implements RangeObserver {
     await this.kernels.minMax({ data, minmax: this.minmax });
   }
 
+  readonly updateMinMax = (min: number, max: number): void => {
+    // NaN (a batch of NaNs) compares false and changes nothing, as in the kernel.
+    if (min < this.minmax[0]) this.minmax[0] = min;
+    if (max > this.minmax[1]) this.minmax[1] = max;
+  };
+
   async result(): Promise<Range> {
     return finite(this.minmax[0], this.minmax[1]);
   }
@@ -77,15 +88,19 @@ export class MovingAverageObserver implements RangeObserver {
     this.batch[0] = Infinity;
     this.batch[1] = -Infinity;
     await this.kernels.minMax({ data, minmax: this.batch });
-    if (!Number.isFinite(this.batch[0])) return;
+    this.updateMinMax(this.batch[0], this.batch[1]);
+  }
+
+  readonly updateMinMax = (min: number, max: number): void => {
+    if (!Number.isFinite(min) || !Number.isFinite(max)) return;
     if (Number.isNaN(this.min)) {
-      this.min = this.batch[0];
-      this.max = this.batch[1];
+      this.min = min;
+      this.max = max;
       return;
     }
-    this.min += this.c * (this.batch[0] - this.min);
-    this.max += this.c * (this.batch[1] - this.max);
-  }
+    this.min += this.c * (min - this.min);
+    this.max += this.c * (max - this.max);
+  };
 
   async result(): Promise<Range> {
     return finite(this.min, this.max);

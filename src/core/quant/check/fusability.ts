@@ -102,6 +102,14 @@ export function checkFusability(graph: Graph, options: FusabilityOptions = {}): 
       : `Clip '${clip.name}' [${b[0]}, ${b[1]}] is narrower than the Q's range`;
   };
 
+  // A Conv/Gemm whose weight is dequantized but whose bias is a float initializer (see applyQuantization).
+  const floatBias = (node: GraphNode): boolean =>
+    (node.opType === 'Conv' || node.opType === 'Gemm') &&
+    node.inputs.length > 2 &&
+    isDq(node.inputs[0]) &&
+    isDq(node.inputs[1]) &&
+    graph.initializers.has(node.inputs[2]);
+
   const check = (node: GraphNode, cat: Category): { reason?: string; clip?: GraphNode; hasQ: boolean } => {
     const actual = node.inputs.filter((v) => v !== '');
     const dqInputs = actual.filter(isDq);
@@ -136,7 +144,9 @@ export function checkFusability(graph: Graph, options: FusabilityOptions = {}): 
       return {
         reason: needAll
           ? actual.some((v) => !isDq(v) && graph.initializers.has(v))
-            ? 'a constant input is not quantized: it runs in float'
+            ? floatBias(node)
+              ? 'its bias stays float (as int32 it would overflow): it runs in float'
+              : 'a constant input is not quantized: it runs in float'
             : 'an input has no DequantizeLinear: it runs in float'
           : 'its input is not quantized: it runs in float',
         hasQ,

@@ -4,8 +4,10 @@ export { crossAccumulate, mirrorUpper, transpose } from './gram';
 export { filterNorms, distanceSums } from './norms';
 export { ridgeSolve } from './ridge';
 export { minMax, minMaxPerChannel, histogram } from './observers';
-export { entropySearch, mseSearch } from './search';
+export { entropySearch, mseSearch, percentileBins } from './search';
 export { scaleSearch, quantize, dequantize } from './quant';
+export { patchRows } from './patches';
+export { gemm, conv2dForward, conv2dBackwardData, conv2dBackwardFilter, channelSums, sgdUpdate, adamwUpdate } from './train';
 
 /** First byte free for JS-managed buffers. */
 export function heapBase(): usize {

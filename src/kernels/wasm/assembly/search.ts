@@ -1,4 +1,5 @@
-// Range searches over a histogram: KL-divergence (entropy) calibration and MSE-optimal clipping.
+// Range searches over a histogram: percentile edges, KL-divergence (entropy) calibration and
+// MSE-optimal clipping.
 
 const EPS: f64 = 1e-12;
 
@@ -127,4 +128,38 @@ export function mseSearch(
     }
   }
   return best;
+}
+
+/**
+ * Percentile edges (PercentileArgs): the first bin from the left, and from the right, whose running
+ * count reaches percentile/100 of the total. Counts are summed in f64 (exact below 2^53), the same
+ * arithmetic as the reference, so the bins agree exactly. Writes [lower, upper] as i32 to `out`;
+ * returns 0 for an empty histogram (nothing written).
+ */
+export function percentileBins(counts: usize, bins: i32, percentile: f64, out: usize): i32 {
+  let total: f64 = 0;
+  for (let b = 0; b < bins; b++) total += <f64>load<u32>(counts + (<usize>b << 2));
+  if (total == 0) return 0;
+  const need = (percentile / 100) * total;
+  let upper = bins - 1;
+  let cum: f64 = 0;
+  for (let b = 0; b < bins; b++) {
+    cum += <f64>load<u32>(counts + (<usize>b << 2));
+    if (cum >= need) {
+      upper = b;
+      break;
+    }
+  }
+  let lower = 0;
+  cum = 0;
+  for (let b = bins - 1; b >= 0; b--) {
+    cum += <f64>load<u32>(counts + (<usize>b << 2));
+    if (cum >= need) {
+      lower = b;
+      break;
+    }
+  }
+  store<i32>(out, lower);
+  store<i32>(out + 4, upper);
+  return 1;
 }

@@ -1,0 +1,209 @@
+/**
+ * `npm run bench:scale [-- --quick]`: the goals of "real-size models" (issue 11), each measured side by
+ * side in one run, every figure from a child process so peak resident memory is that stage's alone.
+ *
+ *   1. ResNet-50-224 INT8, 256 calibration images: `whittle quantize` peak RSS, and its time against
+ *      bare FP32 inference over the same images (onnxruntime-node, decoding included).
+ *   2. Prune 40 % MACs + least squares + INT8 (`whittle optimize`, model-making phases only) against
+ *      bare inference, on fmnist-resnet8 and ResNet-18-224; peak RSS on ResNet-50.
+ *   3. Exported model latency, ORT-web wasm, batch 1, interleaved (`whittle bench`), 1 and 4 threads.
+ *   4. Accuracy of fmnist-resnet8 at 40 % MACs + INT8.
+ *
+ * On a shared machine wall time swings with other people's load, so time ratios are given in CPU
+ * seconds (all threads of each process) as well as wall seconds.
+ * Models: the torchvision exports of `../shared/zoo/export_torchvision.py` in --models DIR (default
+ * $WHITTLE_MODELS or bench/models); a missing one is reported, not faked. Calibration images: 256
+ * deterministic 224-px pictures made in the temp folder. `--quick`: fmnist-resnet8 and the ResNet-50
+ * INT8 row, 1 thread. `--only m1,m2`: rows of these models only; `--no-int8-row`: skip row 1.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { calibrationImages } from './scale/calib-images';
+import { printTable } from './timing';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.indexOf('--only');
+/** `--only a,b`: limit the rows to these models (plus the ResNet-50 INT8 row when resnet50 is listed). */
+const only = onlyArg >= 0 ? new Set(args[onlyArg + 1].split(',')) : undefined;
+const wanted = (name: string) => !only || only.has(name);
+const modelsArg = args.indexOf('--models');
+const modelsDir = modelsArg >= 0 ? args[modelsArg + 1] : (process.env.WHITTLE_MODELS ?? 'bench/models');
+const work = join(tmpdir(), 'whittle-bench-scale');
+mkdirSync(work, { recursive: true });
+const images = calibrationImages(join(tmpdir(), 'whittle-calib224-256'));
+const FMNIST = { model: 'tests/fixtures/fmnist-resnet8.onnx', calib: 'tests/fixtures/fmnist-calib' };
+const FMNIST_PRE = JSON.stringify({ scale: 1 / 255, mean: [0.286], std: [0.353] });
+const CHILD_TIMEOUT_MS = Number(process.env.SCALE_CHILD_TIMEOUT_S ?? 3600) * 1000;
+
+interface Row {
+  goal: string;
+  measured: string;
+  target: string;
+  met: string;
+}
+const rows: Row[] = [];
+const GB = 1024 ** 3;
+
+/** Runs a child, returns its last stdout line parsed as JSON, or the reason it gave none. */
+function child(cmd: string[], label: string): Record<string, unknown> | string {
+  process.stderr.write(`bench:scale: ${label}…\n`);
+  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, maxBuffer: 1 << 28 });
+  if (r.error || r.status !== 0)
+    return `${label} failed (${r.error?.message ?? `exit ${r.status}`}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')})`;
+  const text = r.stdout.trim();
+  const start = text.lastIndexOf('\n{') + 1;
+  try {
+    return JSON.parse(text.slice(start)) as Record<string, unknown>;
+  } catch {
+    return `${label} printed no JSON`;
+  }
+}
+
+const whittle = (...a: string[]) => ['node', 'bin/whittle.mjs', ...a];
+const tsx = (...a: string[]) => ['node', '--import', 'tsx', ...a];
+
+function model(name: string): string | undefined {
+  if (name === 'fmnist-resnet8') return FMNIST.model;
+  const path = join(modelsDir, `${name}.onnx`);
+  return existsSync(path) ? path : undefined;
+}
+
+function dataOf(name: string): { calib: string; preprocess: string } {
+  return name === 'fmnist-resnet8'
+    ? { calib: FMNIST.calib, preprocess: FMNIST_PRE }
+    : { calib: images, preprocess: 'imagenet' };
+}
+
+function bare(name: string, path: string): Record<string, unknown> | string {
+  const d = dataOf(name);
+  return child(tsx('bench/scale/bare-inference.ts', path, d.calib, '256', d.preprocess), `bare FP32 ${name}`);
+}
+
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const gb = (b: number) => `${(b / GB).toFixed(2)} GB`;
+const mark = (ok: boolean) => (ok ? 'yes' : 'NO');
+const missing = (name: string) =>
+  `missing ${name}.onnx in ${modelsDir} (export: /usr/bin/python3 ../shared/zoo/export_torchvision.py ${modelsDir} ${name})`;
+
+// 1. ResNet-50 INT8 calibration.
+if (wanted('resnet50') && !args.includes('--no-int8-row')) {
+  const path = model('resnet50');
+  if (!path) rows.push({ goal: 'ResNet-50 INT8 (256 images)', measured: missing('resnet50'), target: '', met: '—' });
+  else {
+    const b = bare('resnet50', path);
+    const q = child(
+      whittle('quantize', path, '--calib', images, '--preprocess', 'imagenet', '--samples', '256', '--json', '--out', join(work, 'r50.int8.onnx')),
+      'whittle quantize resnet50',
+    );
+    if (typeof q === 'string' || typeof b === 'string')
+      rows.push({ goal: 'ResNet-50 INT8 (256 images)', measured: typeof q === 'string' ? q : (b as string), target: '', met: '—' });
+    else {
+      const rss = (q.memory as { peakRssBytes: number }).peakRssBytes;
+      rows.push({ goal: 'ResNet-50 INT8: CLI peak RSS', measured: gb(rss), target: '≤ 1.50 GB', met: mark(rss <= 1.5 * GB) });
+      const cpu = (q.cpuSeconds as number) / (b.cpuSeconds as number);
+      rows.push({
+        goal: 'ResNet-50 INT8: time / bare FP32',
+        measured: `CPU ${ratio(q.cpuSeconds as number, b.cpuSeconds as number)} (${(q.cpuSeconds as number).toFixed(1)} / ${(b.cpuSeconds as number).toFixed(1)} s); wall ${ratio(q.seconds as number, b.seconds as number)}`,
+        target: '≤ 1.5×',
+        met: mark(cpu <= 1.5),
+      });
+    }
+  }
+}
+
+// 2. Prune + least squares + INT8.
+function recipeFile(name: string): string {
+  const file = join(work, `recipe-${name}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      version: 1,
+      prune: { macsTarget: 0.4, criterion: 'l1', recover: ['lsq'] },
+      quantize: { method: 'minmax' },
+      data: { calibrationSamples: 256, batchSize: 32, evalLimit: name === 'fmnist-resnet8' ? 10000 : 16 },
+      evaluate: { backends: ['native'], runs: 1, warmup: 0 },
+    }),
+  );
+  return file;
+}
+
+const optimized = new Map<string, string>();
+// MobileNet-V2 is made only for its latency row.
+const PRUNED = quick ? ['fmnist-resnet8'] : ['fmnist-resnet8', 'resnet18', 'mobilenet_v2', 'resnet50'];
+for (const name of PRUNED.filter(wanted)) {
+  const path = model(name);
+  const goal = `${name}: prune 40 % + lsq + INT8`;
+  if (!path) {
+    rows.push({ goal, measured: missing(name), target: '', met: '—' });
+    continue;
+  }
+  const d = dataOf(name);
+  const out = join(work, `${name}.optimized.onnx`);
+  const evalArgs = name === 'fmnist-resnet8' ? ['--eval', 'tests/fixtures/fmnist-test'] : [];
+  const o = child(
+    whittle('optimize', path, '--recipe', recipeFile(name), '--calib', d.calib, '--preprocess', d.preprocess, '--backend', 'native', '--json', '--out', out, ...evalArgs),
+    `whittle optimize ${name}`,
+  );
+  if (typeof o === 'string') {
+    rows.push({ goal, measured: o, target: '', met: '—' });
+    continue;
+  }
+  optimized.set(name, out);
+  const rss = (o.memory as { peakRssBytes: number }).peakRssBytes;
+  const transformS = (o.timingsMs as Record<string, number>).transform / 1000;
+  if (name === 'mobilenet_v2') {
+    // Only its exported model's latency is a goal.
+  } else if (name === 'resnet50') rows.push({ goal: `${goal}: peak RSS`, measured: gb(rss), target: '≤ 2.00 GB', met: mark(rss <= 2 * GB) });
+  else {
+    const b = bare(name, path);
+    if (typeof b === 'string') rows.push({ goal, measured: b, target: '', met: '—' });
+    else
+      rows.push({
+        goal: `${goal}: making time / bare FP32`,
+        measured: `wall ${ratio(transformS, b.seconds as number)} (${transformS.toFixed(1)} / ${(b.seconds as number).toFixed(1)} s); peak RSS ${gb(rss)}`,
+        target: '≤ 3×',
+        met: mark(transformS / (b.seconds as number) <= 3),
+      });
+  }
+  if (name === 'fmnist-resnet8') {
+    const stages = o.stages as { name: string; accuracy?: { top1: number } }[];
+    const top1 = (s: string) => stages.find((x) => x.name === s)?.accuracy?.top1;
+    const [a, z] = [top1('original'), top1('pruned-int8')];
+    if (a !== undefined && z !== undefined)
+      rows.push({
+        goal: 'fmnist-resnet8 40 % + INT8: accuracy drop',
+        measured: `${(100 * (a - z)).toFixed(2)} points (${(100 * a).toFixed(2)} → ${(100 * z).toFixed(2)} %)`,
+        target: '≤ 1.0 point',
+        met: mark(100 * (a - z) <= 1),
+      });
+  }
+}
+
+// 3. Exported model latency, ORT-web wasm, batch 1, interleaved.
+const LATENCY_GOALS: Record<string, number> = { mobilenet_v2: 2.0, resnet50: 3.0, resnet18: 3.5, 'fmnist-resnet8': 2.5 };
+for (const threads of quick ? [1] : [1, 4])
+  for (const [name, goal] of Object.entries(LATENCY_GOALS).filter(([n]) => wanted(n))) {
+    const original = model(name);
+    const final = optimized.get(name);
+    const label = `${name} latency FP32 / final, wasm ${threads} thread${threads > 1 ? 's' : ''}`;
+    if (!original || !final) {
+      rows.push({ goal: label, measured: original ? 'no optimized model in this run' : missing(name), target: `≥ ${goal}×`, met: '—' });
+      continue;
+    }
+    const r = child(whittle('bench', original, final, '--backend', 'wasm', '--threads', String(threads), '--runs', quick ? '15' : '30', '--json'), label);
+    if (typeof r === 'string') {
+      rows.push({ goal: label, measured: r, target: `≥ ${goal}×`, met: '—' });
+      continue;
+    }
+    const speedup = 1 / (r.ratios as { ratio: number }[])[0].ratio;
+    rows.push({ goal: label, measured: `${speedup.toFixed(2)}× faster`, target: `≥ ${goal}×`, met: mark(speedup >= goal) });
+  }
+
+console.log(`\nbench:scale${quick ? ' --quick' : ''} — models from ${modelsDir}, ${new Date().toISOString()}\n`);
+printTable(
+  ['goal', 'measured', 'target', 'met'],
+  rows.map((r) => [r.goal, r.measured, r.target, r.met]),
+);

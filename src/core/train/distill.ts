@@ -1,0 +1,259 @@
+/**
+ * Knowledge distillation: the pruned student learns to reproduce the original teacher's outputs on
+ * the user's own images (labels optional). Mini-batches in a seeded order with light augmentation,
+ * SGD-Nesterov or AdamW, linear warm-up then cosine decay, and early stopping on a held-out split:
+ * the best epoch's weights are kept. Deterministic for one kernel backend and seed.
+ */
+import type { Graph } from '../graph';
+import type { InferenceRuntime } from '../eval';
+import { encodeModel } from '../onnx';
+import { exportModel } from '../graph';
+import { cloneGraph, seededRandom } from '../prune';
+import { augmentBatch, type AugmentOptions } from './augment';
+import type { Compute } from './compute';
+import { gather, shuffled, splitHeldOut, type TrainingData } from './data';
+import { TrainableModel, type FrozenReport } from './engine';
+import { TrainError } from './errors';
+import { distillationLoss, type LossWeights } from './loss';
+import { cosineWithWarmup, Optimizer, type OptimizerOptions } from './optimizer';
+import type { Floats } from './tensor';
+
+export interface DistillOptions {
+  teacher: Graph;
+  student: Graph;
+  data: TrainingData;
+  compute: Compute;
+  /** Runs the teacher (fast, and exactly the model the user gave); without it the engine does. */
+  teacherRuntime?: InferenceRuntime;
+  epochs: number;
+  batchSize: number;
+  /** Peak learning rate. */
+  lr: number;
+  /** Warm-up length, in epochs (fractions allowed). */
+  warmupEpochs: number;
+  optimizer: OptimizerOptions;
+  loss: LossWeights;
+  augment: AugmentOptions;
+  /** Share of the data held out for early stopping (0: none, train on all, keep the last epoch). */
+  heldOut: number;
+  /** Epochs without held-out improvement before stopping. */
+  patience: number;
+  seed: number;
+  /** Caps steps per epoch (tests, quick looks). */
+  maxStepsPerEpoch?: number;
+  onProgress?: (p: TrainProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  /** Mean loss over this epoch so far. */
+  loss: number;
+  lr: number;
+  elapsedMs: number;
+  etaMs: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  /** Held-out top-1 against labels, or agreement with the teacher without labels; undefined without a split. */
+  heldOut?: number;
+  ms: number;
+}
+
+export interface DistillResult {
+  /** The student with the kept epoch's weights. */
+  graph: Graph;
+  history: EpochRecord[];
+  /** Epoch whose weights were kept (1-based). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  frozen: FrozenReport;
+  /** Held-out top-1 of the teacher (labels) — what the student is compared with. */
+  teacherHeldOut?: number;
+}
+
+/** Logits of `graph`'s first output for a batch, by the runtime or the engine. */
+type Predict = (input: Float32Array, n: number) => Promise<Floats>;
+
+async function teacherPredictor(
+  options: DistillOptions,
+): Promise<{ predict: Predict; release(): Promise<void> }> {
+  const { teacher, data } = options;
+  const output = teacher.outputs[0].name;
+  const dims = (n: number) => [n, ...data.sampleDims];
+  if (options.teacherRuntime) {
+    const session = await options.teacherRuntime.createSession(encodeModel(exportModel(teacher)));
+    return {
+      predict: async (input, n) => {
+        const out = await session.run({ [data.inputName]: { type: 'float32', data: input, dims: dims(n) } }, [
+          output,
+        ]);
+        return out[output].data as Float32Array;
+      },
+      release: () => session.release(),
+    };
+  }
+  const engine = new TrainableModel(teacher, { compute: options.compute });
+  return {
+    predict: async (input, n) =>
+      (await engine.forward({ [data.inputName]: { data: input, shape: dims(n) } })).values.get(output)!.data,
+    release: async () => {},
+  };
+}
+
+export async function distill(options: DistillOptions): Promise<DistillResult> {
+  const { data, batchSize } = options;
+  if (options.student.outputs.length === 0) throw new TrainError('The student model has no outputs.');
+  const graph = cloneGraph(options.student);
+  const engine = new TrainableModel(graph, { compute: options.compute });
+  if (engine.params.size === 0)
+    throw new TrainError(
+      `Nothing to train: ${engine.frozen.blockedBy.map((b) => `${b.opType} '${b.node}'`).join(', ') || 'the model has no float initializers'} has no gradient.`,
+    );
+  const output = graph.outputs[0].name;
+  const { train, heldOut } = splitHeldOut(data.count, options.heldOut, options.seed);
+  const stepsPerEpoch = Math.min(Math.ceil(train.length / batchSize), options.maxStepsPerEpoch ?? Infinity);
+  const totalSteps = stepsPerEpoch * options.epochs;
+  const warmup = Math.round(options.warmupEpochs * stepsPerEpoch);
+  const optimizer = new Optimizer(engine.params, options.optimizer, options.compute, 'f32');
+  const random = seededRandom(options.seed ^ 0x9e3779b9);
+  const sampleSize = data.images.length / data.count;
+  const raw = new Float32Array(batchSize * sampleSize);
+  const input = new Float32Array(batchSize * sampleSize);
+  const labels = data.labels ? new Int32Array(batchSize) : undefined;
+  const teacher = await teacherPredictor(options);
+  const history: EpochRecord[] = [];
+  let best = { metric: -Infinity, epoch: 0, params: snapshot(engine) };
+  let stale = 0;
+  let stoppedEarly = false;
+  const t0 = performance.now();
+  let teacherHeldOut: number | undefined;
+  try {
+    // The teacher's held-out predictions never change: compute them once.
+    const heldTeacher = heldOut.length
+      ? await predictAll(teacher.predict, data, heldOut, batchSize)
+      : undefined;
+    if (heldTeacher && data.labels) teacherHeldOut = top1(heldTeacher, data, heldOut);
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      const te = performance.now();
+      const order = shuffled(train.length, random);
+      let lossSum = 0;
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        options.signal?.throwIfAborted();
+        const from = step * batchSize;
+        const n = Math.min(batchSize, train.length - from);
+        const indices = Array.from(order.subarray(from, from + n), (i) => train[i]);
+        gather(data, indices, raw, labels);
+        augmentBatch(raw, input, n, data.sampleDims, options.augment, random);
+        const x = input.subarray(0, n * sampleSize);
+        const target = await teacher.predict(x, n);
+        const tape = await engine.forward({ [data.inputName]: { data: x, shape: [n, ...data.sampleDims] } });
+        const logits = tape.values.get(output)!.data;
+        const l = distillationLoss(logits, target, n, options.loss, 'f32', labels?.subarray(0, n));
+        const grads = await engine.backward(tape, { [output]: l.grad });
+        const global = (epoch - 1) * stepsPerEpoch + step;
+        const lr = cosineWithWarmup(global, totalSteps, warmup, options.lr);
+        await optimizer.step(grads, lr);
+        lossSum += l.loss;
+        const elapsedMs = performance.now() - t0;
+        options.onProgress?.({
+          epoch,
+          epochs: options.epochs,
+          step: step + 1,
+          stepsPerEpoch,
+          loss: lossSum / (step + 1),
+          lr,
+          elapsedMs,
+          etaMs: (elapsedMs / (global + 1)) * (totalSteps - global - 1),
+        });
+      }
+      const record: EpochRecord = { epoch, loss: lossSum / stepsPerEpoch, ms: performance.now() - te };
+      if (heldTeacher) {
+        const student = await predictAll(studentPredictor(engine, data, output), data, heldOut, batchSize);
+        record.heldOut = data.labels
+          ? top1(student, data, heldOut)
+          : agreement(student, heldTeacher, heldOut.length);
+      }
+      history.push(record);
+      const metric = record.heldOut ?? epoch; // without a split: keep the last epoch
+      if (metric > best.metric) {
+        best = { metric, epoch, params: snapshot(engine) };
+        stale = 0;
+      } else if (++stale >= options.patience) {
+        stoppedEarly = epoch < options.epochs;
+        break;
+      }
+    }
+  } finally {
+    await teacher.release();
+  }
+  restore(engine, best.params);
+  engine.writeTo(graph);
+  return { graph, history, bestEpoch: best.epoch, stoppedEarly, frozen: engine.frozen, teacherHeldOut };
+}
+
+function studentPredictor(engine: TrainableModel, data: TrainingData, output: string): Predict {
+  return async (input, n) =>
+    (await engine.forward({ [data.inputName]: { data: input, shape: [n, ...data.sampleDims] } })).values.get(
+      output,
+    )!.data;
+}
+
+/** Logits for the samples at `indices`, batch by batch, concatenated. */
+async function predictAll(
+  predict: Predict,
+  data: TrainingData,
+  indices: Int32Array,
+  batchSize: number,
+): Promise<Float32Array> {
+  const size = data.images.length / data.count;
+  const input = new Float32Array(batchSize * size);
+  const parts: Floats[] = [];
+  for (let from = 0; from < indices.length; from += batchSize) {
+    const n = Math.min(batchSize, indices.length - from);
+    gather(data, indices.subarray(from, from + n), input);
+    parts.push((await predict(input.subarray(0, n * size), n)).slice());
+  }
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function argmax(z: Float32Array, at: number, classes: number): number {
+  let best = 0;
+  for (let c = 1; c < classes; c++) if (z[at + c] > z[at + best]) best = c;
+  return best;
+}
+
+function top1(logits: Float32Array, data: TrainingData, indices: Int32Array): number {
+  const classes = logits.length / indices.length;
+  let right = 0;
+  for (let i = 0; i < indices.length; i++)
+    if (argmax(logits, i * classes, classes) === data.labels![indices[i]]) right++;
+  return right / indices.length;
+}
+
+function agreement(student: Float32Array, teacher: Float32Array, n: number): number {
+  const classes = student.length / n;
+  let same = 0;
+  for (let i = 0; i < n; i++)
+    if (argmax(student, i * classes, classes) === argmax(teacher, i * classes, classes)) same++;
+  return same / n;
+}
+
+function snapshot(engine: TrainableModel): Map<string, Floats> {
+  return new Map([...engine.params].map(([k, v]) => [k, v.data.slice()]));
+}
+
+function restore(engine: TrainableModel, saved: Map<string, Floats>): void {
+  for (const [k, v] of engine.params) v.data.set(saved.get(k)!);
+}

@@ -1,0 +1,112 @@
+/**
+ * BatchNormalization as an affine layer over its running statistics (inference form, which is what
+ * an exported model holds): y = γ·(x − μ)/sqrt(σ² + ε) + β. γ and β train; μ and σ² stay fixed, so
+ * the student keeps the teacher's normalisation and fine-tuning stays stable at small batches.
+ * Softmax along one axis (opset ≥ 13) or over the flattened trailing dims (before 13).
+ */
+import { attrFloat, attrInt } from '../../graph';
+import type { Floats, Value } from '../tensor';
+import { normalizeAxis } from '../tensor';
+import type { OpImpl } from './types';
+
+function bnParts(values: readonly (Value | undefined)[]) {
+  const [x, scale, bias, mean, variance] = values as Value[];
+  const channels = x.shape[1];
+  const inner = x.shape.slice(2).reduce((p, d) => p * d, 1);
+  return { x, scale, bias, mean, variance, channels, inner, outer: x.shape[0] };
+}
+
+const batchNorm: OpImpl = {
+  fixedSlots: [3, 4],
+  forward(ctx, { node, values }) {
+    const { x, scale, bias, mean, variance, channels, inner, outer } = bnParts(values);
+    const eps = attrFloat(node, 'epsilon', 1e-5);
+    const out = ctx.alloc(x.data.length);
+    for (let c = 0; c < channels; c++) {
+      const k = scale.data[c] / Math.sqrt(variance.data[c] + eps);
+      const b = bias.data[c] - k * mean.data[c];
+      for (let n = 0; n < outer; n++) {
+        const o = (n * channels + c) * inner;
+        for (let i = 0; i < inner; i++) out[o + i] = k * x.data[o + i] + b;
+      }
+    }
+    return { outputs: [{ data: out, shape: x.shape }] };
+  },
+  backward(ctx, { node, values }, _fwd, [dy], needs) {
+    if (!dy) return [];
+    const { x, scale, mean, variance, channels, inner, outer } = bnParts(values);
+    const eps = attrFloat(node, 'epsilon', 1e-5);
+    const dx = needs[0] ? ctx.alloc(x.data.length) : undefined;
+    const dScale = needs[1] ? ctx.alloc(channels) : undefined;
+    const dBias = needs[2] ? ctx.alloc(channels) : undefined;
+    for (let c = 0; c < channels; c++) {
+      const inv = 1 / Math.sqrt(variance.data[c] + eps);
+      const k = scale.data[c] * inv;
+      let sg = 0;
+      let sgx = 0;
+      for (let n = 0; n < outer; n++) {
+        const o = (n * channels + c) * inner;
+        for (let i = 0; i < inner; i++) {
+          const g = dy[o + i];
+          sg += g;
+          sgx += g * (x.data[o + i] - mean.data[c]);
+          if (dx) dx[o + i] = g * k;
+        }
+      }
+      if (dScale) dScale[c] = sgx * inv;
+      if (dBias) dBias[c] = sg;
+    }
+    return [dx, dScale, dBias];
+  },
+};
+
+function softmaxView(shape: number[], axisAttr: number | undefined, opset: number) {
+  const axis = normalizeAxis(axisAttr ?? (opset >= 13 ? -1 : 1), shape.length);
+  const outer = shape.slice(0, axis).reduce((p, d) => p * d, 1);
+  if (opset < 13) return { outer, size: shape.slice(axis).reduce((p, d) => p * d, 1), inner: 1 };
+  return { outer, size: shape[axis], inner: shape.slice(axis + 1).reduce((p, d) => p * d, 1) };
+}
+
+const softmax: OpImpl = {
+  forward(ctx, { node, values }) {
+    const x = values[0] as Value;
+    const { outer, size, inner } = softmaxView(x.shape, attrInt(node, 'axis'), ctx.opset);
+    const out = ctx.alloc(x.data.length);
+    for (let o = 0; o < outer; o++)
+      for (let i = 0; i < inner; i++) {
+        const base = o * size * inner + i;
+        let max = -Infinity;
+        for (let s = 0; s < size; s++) max = Math.max(max, x.data[base + s * inner]);
+        let sum = 0;
+        for (let s = 0; s < size; s++) {
+          const e = Math.exp(x.data[base + s * inner] - max);
+          out[base + s * inner] = e;
+          sum += e;
+        }
+        for (let s = 0; s < size; s++) out[base + s * inner] /= sum;
+      }
+    return { outputs: [{ data: out, shape: x.shape }] };
+  },
+  backward(ctx, { node, values }, fwd, [dy], needs) {
+    if (!dy || !needs[0]) return [];
+    const x = values[0] as Value;
+    const y = fwd.outputs[0].data;
+    const { outer, size, inner } = softmaxView(x.shape, attrInt(node, 'axis'), ctx.opset);
+    const dx: Floats = ctx.alloc(x.data.length);
+    // dx = y ⊙ (dy − Σ dy·y) along the axis.
+    for (let o = 0; o < outer; o++)
+      for (let i = 0; i < inner; i++) {
+        const base = o * size * inner + i;
+        let dot = 0;
+        for (let s = 0; s < size; s++) dot += dy[base + s * inner] * y[base + s * inner];
+        for (let s = 0; s < size; s++)
+          dx[base + s * inner] = y[base + s * inner] * (dy[base + s * inner] - dot);
+      }
+    return [dx];
+  },
+};
+
+export const normalizationOps: Record<string, OpImpl> = {
+  BatchNormalization: batchNorm,
+  Softmax: softmax,
+};

@@ -1,0 +1,238 @@
+// Training kernels: convolution as im2col + GEMM (forward, data gradient, weight gradient), GEMM,
+// per-channel sums and optimizer updates. Every GEMM runs on crossAccumulate's 4×8 register tile
+// (out += Xᵀ·Y), so operands are laid out — transposed into scratch where needed — as X [k, m]
+// and Y [k, n].
+import { crossAccumulate, transpose } from './gram';
+
+// Geometry block: 16 i32s written by the JS side, in this order.
+const BATCH = 0, IN_C = 1, IN_H = 2, IN_W = 3, OUT_C = 4, OUT_H = 5, OUT_W = 6, K_H = 7, K_W = 8;
+const S_H = 9, S_W = 10, P_T = 11, P_L = 12, D_H = 13, D_W = 14, GROUPS = 15;
+
+@inline function geo(g: usize, i: i32): i32 {
+  return load<i32>(g + (<usize>i << 2));
+}
+
+function zero(p: usize, n: i32): void {
+  memory.fill(p, 0, <usize>n << 2);
+}
+
+/** out[m×n] (+)= op(A)·op(B); scratchA holds m·k floats, scratchB k·n when a transpose is needed. */
+export function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, accumulate: bool, scratchA: usize, scratchB: usize): void {
+  if (!accumulate) zero(out, m * n);
+  let x = a;
+  if (!transA) {
+    transpose(a, m, k, scratchA);
+    x = scratchA;
+  }
+  let y = b;
+  if (transB) {
+    transpose(b, n, k, scratchB);
+    y = scratchB;
+  }
+  crossAccumulate(x, y, k, m, n, out, false);
+}
+
+/** Rows of one image's and group's im2col matrix: [Cin/g·kh·kw, outH·outW]. */
+function im2col(g: usize, x: usize, image: i32, group: i32, col: usize): void {
+  const inC = geo(g, IN_C), inH = geo(g, IN_H), inW = geo(g, IN_W);
+  const outH = geo(g, OUT_H), outW = geo(g, OUT_W), kh = geo(g, K_H), kw = geo(g, K_W);
+  const sh = geo(g, S_H), sw = geo(g, S_W), pt = geo(g, P_T), pl = geo(g, P_L), dh = geo(g, D_H), dw = geo(g, D_W);
+  const cg = inC / geo(g, GROUPS);
+  const p = outH * outW;
+  let row = 0;
+  for (let c = 0; c < cg; c++) {
+    const xo = x + ((<usize>(image * inC + group * cg + c) * <usize>(inH * inW)) << 2);
+    for (let ki = 0; ki < kh; ki++) {
+      for (let kj = 0; kj < kw; kj++) {
+        const co = col + ((<usize>row * <usize>p) << 2);
+        for (let oh = 0; oh < outH; oh++) {
+          const ih = oh * sh - pt + ki * dh;
+          const ro = co + (<usize>(oh * outW) << 2);
+          if (ih < 0 || ih >= inH) {
+            zero(ro, outW);
+            continue;
+          }
+          const xr = xo + (<usize>(ih * inW) << 2);
+          const base = kj * dw - pl;
+          if (sw == 1 && base >= 0 && base + outW <= inW) {
+            memory.copy(ro, xr + (<usize>base << 2), <usize>outW << 2);
+            continue;
+          }
+          for (let ow = 0; ow < outW; ow++) {
+            const iw = ow * sw + base;
+            store<f32>(ro + (<usize>ow << 2), iw >= 0 && iw < inW ? load<f32>(xr + (<usize>iw << 2)) : 0);
+          }
+        }
+        row++;
+      }
+    }
+  }
+}
+
+/** Adds an im2col-shaped matrix back onto the input positions it was read from. */
+function col2im(g: usize, col: usize, image: i32, group: i32, dx: usize): void {
+  const inC = geo(g, IN_C), inH = geo(g, IN_H), inW = geo(g, IN_W);
+  const outH = geo(g, OUT_H), outW = geo(g, OUT_W), kh = geo(g, K_H), kw = geo(g, K_W);
+  const sh = geo(g, S_H), sw = geo(g, S_W), pt = geo(g, P_T), pl = geo(g, P_L), dh = geo(g, D_H), dw = geo(g, D_W);
+  const cg = inC / geo(g, GROUPS);
+  const p = outH * outW;
+  let row = 0;
+  for (let c = 0; c < cg; c++) {
+    const xo = dx + ((<usize>(image * inC + group * cg + c) * <usize>(inH * inW)) << 2);
+    for (let ki = 0; ki < kh; ki++) {
+      for (let kj = 0; kj < kw; kj++) {
+        const co = col + ((<usize>row * <usize>p) << 2);
+        for (let oh = 0; oh < outH; oh++) {
+          const ih = oh * sh - pt + ki * dh;
+          if (ih < 0 || ih >= inH) continue;
+          const xr = xo + (<usize>(ih * inW) << 2);
+          const ro = co + (<usize>(oh * outW) << 2);
+          for (let ow = 0; ow < outW; ow++) {
+            const iw = ow * sw - pl + kj * dw;
+            if (iw >= 0 && iw < inW) {
+              const at = xr + (<usize>iw << 2);
+              store<f32>(at, load<f32>(at) + load<f32>(ro + (<usize>ow << 2)));
+            }
+          }
+        }
+        row++;
+      }
+    }
+  }
+}
+
+/** out = conv(x, w) + bias; scratch: col [K·P], wT [K·Cout/g]. */
+export function conv2dForward(g: usize, x: usize, w: usize, bias: usize, out: usize, col: usize, wT: usize): void {
+  const groups = geo(g, GROUPS), outC = geo(g, OUT_C);
+  const og = outC / groups;
+  const k = (geo(g, IN_C) / groups) * geo(g, K_H) * geo(g, K_W);
+  const p = geo(g, OUT_H) * geo(g, OUT_W);
+  const batch = geo(g, BATCH);
+  for (let gr = 0; gr < groups; gr++) {
+    // Xᵀ = W_g: transpose once per group, reuse for every image.
+    transpose(w + ((<usize>(gr * og * k)) << 2), og, k, wT + ((<usize>(gr * og * k)) << 2));
+  }
+  zero(out, batch * outC * p);
+  for (let n = 0; n < batch; n++) {
+    for (let gr = 0; gr < groups; gr++) {
+      im2col(g, x, n, gr, col);
+      const o = out + ((<usize>((n * outC + gr * og) * p)) << 2);
+      crossAccumulate(wT + ((<usize>(gr * og * k)) << 2), col, k, og, p, o, false);
+    }
+  }
+  if (bias != 0) {
+    for (let n = 0; n < batch; n++) {
+      for (let c = 0; c < outC; c++) {
+        const b = f32x4.splat(load<f32>(bias + (<usize>c << 2)));
+        const o = out + ((<usize>((n * outC + c) * p)) << 2);
+        let i = 0;
+        for (; i + 4 <= p; i += 4) v128.store(o + (<usize>i << 2), f32x4.add(v128.load(o + (<usize>i << 2)), b));
+        for (; i < p; i++) store<f32>(o + (<usize>i << 2), load<f32>(o + (<usize>i << 2)) + f32x4.extract_lane(b, 0));
+      }
+    }
+  }
+}
+
+/** dx = col2im(W_gᵀ · dy_g); scratch: col [K·P]. */
+export function conv2dBackwardData(g: usize, dy: usize, w: usize, dx: usize, col: usize): void {
+  const groups = geo(g, GROUPS), outC = geo(g, OUT_C);
+  const og = outC / groups;
+  const k = (geo(g, IN_C) / groups) * geo(g, K_H) * geo(g, K_W);
+  const p = geo(g, OUT_H) * geo(g, OUT_W);
+  const batch = geo(g, BATCH);
+  zero(dx, batch * geo(g, IN_C) * geo(g, IN_H) * geo(g, IN_W));
+  for (let n = 0; n < batch; n++) {
+    for (let gr = 0; gr < groups; gr++) {
+      zero(col, k * p);
+      // X = W_g [og, k] (rows og), Y = dy_g [og, p]: out [k, p] += W_gᵀ·dy_g.
+      crossAccumulate(w + ((<usize>(gr * og * k)) << 2), dy + ((<usize>((n * outC + gr * og) * p)) << 2), og, k, p, col, false);
+      col2im(g, col, n, gr, dx);
+    }
+  }
+}
+
+/** dW_g = Σ_n dy_g · colᵀ; scratch: col [K·P], colT [P·K], dyT [P·og]. */
+export function conv2dBackwardFilter(g: usize, x: usize, dy: usize, dw: usize, col: usize, colT: usize, dyT: usize): void {
+  const groups = geo(g, GROUPS), outC = geo(g, OUT_C);
+  const og = outC / groups;
+  const k = (geo(g, IN_C) / groups) * geo(g, K_H) * geo(g, K_W);
+  const p = geo(g, OUT_H) * geo(g, OUT_W);
+  const batch = geo(g, BATCH);
+  zero(dw, outC * k);
+  for (let n = 0; n < batch; n++) {
+    for (let gr = 0; gr < groups; gr++) {
+      im2col(g, x, n, gr, col);
+      transpose(col, k, p, colT);
+      transpose(dy + ((<usize>((n * outC + gr * og) * p)) << 2), og, p, dyT);
+      crossAccumulate(dyT, colT, p, og, k, dw + ((<usize>(gr * og * k)) << 2), false);
+    }
+  }
+}
+
+/** out[c] = Σ over outer and inner of data [outer, channels, inner]. */
+export function channelSums(data: usize, outer: i32, channels: i32, inner: i32, out: usize): void {
+  for (let c = 0; c < channels; c++) {
+    let acc = f32x4.splat(0);
+    let tail: f32 = 0;
+    for (let o = 0; o < outer; o++) {
+      const base = data + ((<usize>((o * channels + c) * inner)) << 2);
+      let i = 0;
+      for (; i + 4 <= inner; i += 4) acc = f32x4.add(acc, v128.load(base + (<usize>i << 2)));
+      for (; i < inner; i++) tail += load<f32>(base + (<usize>i << 2));
+    }
+    const s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    store<f32>(out + (<usize>c << 2), s + tail);
+  }
+}
+
+/** SGD with momentum and L2 weight decay (PyTorch's formulation; see api.ts). */
+export function sgdUpdate(p: usize, grad: usize, vel: usize, n: i32, lr: f32, momentum: f32, decay: f32, nesterov: bool): void {
+  const vlr = f32x4.splat(lr), vm = f32x4.splat(momentum), vd = f32x4.splat(decay);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const w = v128.load(p + o);
+    const gw = f32x4.add(v128.load(grad + o), f32x4.mul(vd, w));
+    const v = f32x4.add(f32x4.mul(vm, v128.load(vel + o)), gw);
+    v128.store(vel + o, v);
+    const step = nesterov ? f32x4.add(gw, f32x4.mul(vm, v)) : v;
+    v128.store(p + o, f32x4.sub(w, f32x4.mul(vlr, step)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const w = load<f32>(p + o);
+    const gw = load<f32>(grad + o) + decay * w;
+    const v = momentum * load<f32>(vel + o) + gw;
+    store<f32>(vel + o, v);
+    store<f32>(p + o, w - lr * (nesterov ? gw + momentum * v : v));
+  }
+}
+
+/** AdamW (decoupled weight decay; see api.ts). c1 = 1 − β₁ᵗ, c2 = 1 − β₂ᵗ. */
+export function adamwUpdate(p: usize, grad: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, decay: f32, c1: f32, c2: f32): void {
+  const keep = f32x4.splat(<f32>1 - lr * decay);
+  const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2);
+  const a1 = f32x4.splat(<f32>1 - beta1), a2 = f32x4.splat(<f32>1 - beta2);
+  const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2), veps = f32x4.splat(eps), vlr = f32x4.splat(lr);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const g = v128.load(grad + o);
+    const mi = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(a1, g));
+    const vi = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(a2, f32x4.mul(g, g)));
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
+    const den = f32x4.add(f32x4.sqrt(f32x4.div(vi, vc2)), veps);
+    const step = f32x4.div(f32x4.mul(vlr, f32x4.div(mi, vc1)), den);
+    v128.store(p + o, f32x4.sub(f32x4.mul(v128.load(p + o), keep), step));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const g = load<f32>(grad + o);
+    const mi = beta1 * load<f32>(m + o) + (<f32>1 - beta1) * g;
+    const vi = beta2 * load<f32>(v + o) + (<f32>1 - beta2) * g * g;
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    store<f32>(p + o, load<f32>(p + o) * (<f32>1 - lr * decay) - (lr * (mi / c1)) / (sqrt<f32>(vi / c2) + eps));
+  }
+}

@@ -1,0 +1,170 @@
+// The WASM SIMD training kernels: operands copied into the arena, the AssemblyScript export run,
+// results copied out. A convolution's geometry travels as a block of 16 i32s.
+import type { Conv2dGeometry, Kernels } from '../api';
+import * as v from '../validate';
+import type { Arena } from './arena';
+import type { WasmExports } from './module';
+
+export type TrainKernel =
+  | 'conv2dForward'
+  | 'conv2dBackwardData'
+  | 'conv2dBackwardFilter'
+  | 'gemm'
+  | 'channelSums'
+  | 'sgdUpdate'
+  | 'adamwUpdate';
+
+const geometryFields: (keyof Conv2dGeometry)[] = [
+  'batch',
+  'inChannels',
+  'inHeight',
+  'inWidth',
+  'outChannels',
+  'outHeight',
+  'outWidth',
+  'kernelHeight',
+  'kernelWidth',
+  'strideH',
+  'strideW',
+  'padTop',
+  'padLeft',
+  'dilationH',
+  'dilationW',
+  'groups',
+];
+
+function sizes(g: Conv2dGeometry) {
+  const k = (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
+  const p = g.outHeight * g.outWidth;
+  return {
+    k,
+    p,
+    og: g.outChannels / g.groups,
+    input: g.batch * g.inChannels * g.inHeight * g.inWidth,
+    output: g.batch * g.outChannels * p,
+    weight: g.outChannels * k,
+  };
+}
+
+export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, TrainKernel> {
+  const putGeometry = (p: number, g: Conv2dGeometry) => {
+    const view = arena.i32(p, 16);
+    geometryFields.forEach((f, i) => (view[i] = g[f]));
+  };
+  return {
+    async conv2dForward(a) {
+      v.convForward(a);
+      const s = sizes(a);
+      const pg = arena.reset().reserve(64);
+      const px = arena.reserve(s.input * 4);
+      const pw = arena.reserve(s.weight * 4);
+      const pb = a.bias ? arena.reserve(a.outChannels * 4) : 0;
+      const po = arena.reserve(s.output * 4);
+      const pcol = arena.reserve(s.k * s.p * 4);
+      const pwt = arena.reserve(s.weight * 4);
+      arena.commit();
+      putGeometry(pg, a);
+      arena.f32(px, s.input).set(a.x.subarray(0, s.input));
+      arena.f32(pw, s.weight).set(a.weight.subarray(0, s.weight));
+      if (a.bias) arena.f32(pb, a.outChannels).set(a.bias.subarray(0, a.outChannels));
+      w.conv2dForward(pg, px, pw, pb, po, pcol, pwt);
+      a.out.set(arena.f32(po, s.output));
+    },
+
+    async conv2dBackwardData(a) {
+      v.convBackwardData(a);
+      const s = sizes(a);
+      const pg = arena.reset().reserve(64);
+      const pdy = arena.reserve(s.output * 4);
+      const pw = arena.reserve(s.weight * 4);
+      const pdx = arena.reserve(s.input * 4);
+      const pcol = arena.reserve(s.k * s.p * 4);
+      arena.commit();
+      putGeometry(pg, a);
+      arena.f32(pdy, s.output).set(a.dy.subarray(0, s.output));
+      arena.f32(pw, s.weight).set(a.weight.subarray(0, s.weight));
+      w.conv2dBackwardData(pg, pdy, pw, pdx, pcol);
+      a.dx.set(arena.f32(pdx, s.input));
+    },
+
+    async conv2dBackwardFilter(a) {
+      v.convBackwardFilter(a);
+      const s = sizes(a);
+      const pg = arena.reset().reserve(64);
+      const px = arena.reserve(s.input * 4);
+      const pdy = arena.reserve(s.output * 4);
+      const pdw = arena.reserve(s.weight * 4);
+      const pcol = arena.reserve(s.k * s.p * 4);
+      const pcolT = arena.reserve(s.k * s.p * 4);
+      const pdyT = arena.reserve(s.og * s.p * 4);
+      arena.commit();
+      putGeometry(pg, a);
+      arena.f32(px, s.input).set(a.x.subarray(0, s.input));
+      arena.f32(pdy, s.output).set(a.dy.subarray(0, s.output));
+      w.conv2dBackwardFilter(pg, px, pdy, pdw, pcol, pcolT, pdyT);
+      a.dWeight.set(arena.f32(pdw, s.weight));
+    },
+
+    async gemm(a) {
+      v.gemm(a);
+      const { m, n, k } = a;
+      const pa = arena.reset().reserve(m * k * 4);
+      const pb = arena.reserve(k * n * 4);
+      const po = arena.reserve(m * n * 4);
+      const psa = arena.reserve(a.transA ? 0 : m * k * 4);
+      const psb = arena.reserve(a.transB ? k * n * 4 : 0);
+      arena.commit();
+      arena.f32(pa, m * k).set(a.a.subarray(0, m * k));
+      arena.f32(pb, k * n).set(a.b.subarray(0, k * n));
+      if (a.accumulate) arena.f32(po, m * n).set(a.out.subarray(0, m * n));
+      w.gemm(pa, pb, po, m, n, k, a.transA ? 1 : 0, a.transB ? 1 : 0, a.accumulate ? 1 : 0, psa, psb);
+      a.out.set(arena.f32(po, m * n));
+    },
+
+    async channelSums(a) {
+      v.channelSums(a);
+      const n = a.outer * a.channels * a.inner;
+      const pd = arena.reset().reserve(n * 4);
+      const po = arena.reserve(a.channels * 4);
+      arena.commit();
+      arena.f32(pd, n).set(a.data.subarray(0, n));
+      w.channelSums(pd, a.outer, a.channels, a.inner, po);
+      a.out.set(arena.f32(po, a.channels));
+    },
+
+    async sgdUpdate(a) {
+      v.sgd(a);
+      const n = a.param.length;
+      const pp = arena.reset().reserve(n * 4);
+      const pg = arena.reserve(n * 4);
+      const pv = arena.reserve(n * 4);
+      arena.commit();
+      arena.f32(pp, n).set(a.param);
+      arena.f32(pg, n).set(a.grad.subarray(0, n));
+      arena.f32(pv, n).set(a.velocity.subarray(0, n));
+      w.sgdUpdate(pp, pg, pv, n, a.lr, a.momentum, a.weightDecay, a.nesterov ? 1 : 0);
+      a.param.set(arena.f32(pp, n));
+      a.velocity.set(arena.f32(pv, n));
+    },
+
+    async adamwUpdate(a) {
+      v.adamw(a);
+      const n = a.param.length;
+      const pp = arena.reset().reserve(n * 4);
+      const pg = arena.reserve(n * 4);
+      const pm = arena.reserve(n * 4);
+      const pv = arena.reserve(n * 4);
+      arena.commit();
+      arena.f32(pp, n).set(a.param);
+      arena.f32(pg, n).set(a.grad.subarray(0, n));
+      arena.f32(pm, n).set(a.m.subarray(0, n));
+      arena.f32(pv, n).set(a.v.subarray(0, n));
+      const c1 = 1 - a.beta1 ** a.step;
+      const c2 = 1 - a.beta2 ** a.step;
+      w.adamwUpdate(pp, pg, pm, pv, n, a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, c1, c2);
+      a.param.set(arena.f32(pp, n));
+      a.m.set(arena.f32(pm, n));
+      a.v.set(arena.f32(pv, n));
+    },
+  };
+}

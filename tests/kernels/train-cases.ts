@@ -1,0 +1,216 @@
+// Training kernels against the reference: convolution forward and both gradients on awkward
+// geometries (odd sizes, groups, depthwise, strides, dilation, asymmetric padding), GEMM in all four
+// transpose layouts, channel sums and optimizer steps. Each entry's scale is the same computation on
+// absolute values, which bounds its f32 rounding.
+import { referenceKernels as ref } from '../../src/kernels';
+import type { Conv2dGeometry } from '../../src/kernels';
+import { close, ok } from './check';
+import { normals } from './random';
+import type { KernelCase } from './suite';
+import { tolerancesFor } from './tolerances';
+
+const abs = (x: Float32Array) => x.map(Math.abs);
+
+function geometry(
+  batch: number,
+  inChannels: number,
+  [inHeight, inWidth]: [number, number],
+  outChannels: number,
+  [kernelHeight, kernelWidth]: [number, number],
+  [strideH, strideW]: [number, number],
+  [padTop, padLeft, padBottom, padRight]: [number, number, number, number],
+  [dilationH, dilationW]: [number, number],
+  groups: number,
+): Conv2dGeometry {
+  const outHeight =
+    Math.floor((inHeight + padTop + padBottom - (kernelHeight - 1) * dilationH - 1) / strideH) + 1;
+  const outWidth =
+    Math.floor((inWidth + padLeft + padRight - (kernelWidth - 1) * dilationW - 1) / strideW) + 1;
+  return {
+    batch,
+    inChannels,
+    inHeight,
+    inWidth,
+    outChannels,
+    outHeight,
+    outWidth,
+    kernelHeight,
+    kernelWidth,
+    strideH,
+    strideW,
+    padTop,
+    padLeft,
+    dilationH,
+    dilationW,
+    groups,
+  };
+}
+
+export const GEOMETRIES: Conv2dGeometry[] = [
+  geometry(2, 3, [7, 6], 5, [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], 1),
+  geometry(1, 16, [28, 28], 16, [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], 1),
+  geometry(3, 6, [9, 11], 9, [3, 3], [2, 2], [1, 1, 1, 1], [1, 1], 3),
+  geometry(2, 8, [8, 7], 8, [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], 8),
+  geometry(1, 5, [13, 10], 7, [3, 2], [2, 3], [2, 0, 1, 1], [2, 1], 1),
+  geometry(2, 12, [5, 5], 10, [1, 1], [2, 2], [0, 0, 0, 0], [1, 1], 1),
+];
+
+export const label = (g: Conv2dGeometry) =>
+  `${g.batch}×${g.inChannels}×${g.inHeight}×${g.inWidth}→${g.outChannels} k${g.kernelHeight}×${g.kernelWidth} s${g.strideH},${g.strideW} g${g.groups}`;
+
+const sizes = (g: Conv2dGeometry) => ({
+  input: g.batch * g.inChannels * g.inHeight * g.inWidth,
+  output: g.batch * g.outChannels * g.outHeight * g.outWidth,
+  weight: ((g.outChannels * g.inChannels) / g.groups) * g.kernelHeight * g.kernelWidth,
+});
+
+export const trainKernelCases: KernelCase[] = [
+  {
+    name: 'conv2dForward (+ bias)',
+    kernels: ['conv2dForward'],
+    async run(b, rng) {
+      const tol = tolerancesFor(b.name);
+      for (const g of GEOMETRIES) {
+        const s = sizes(g);
+        const x = normals(rng, s.input);
+        const weight = normals(rng, s.weight, 0.3);
+        const bias = normals(rng, g.outChannels);
+        const got = new Float32Array(s.output);
+        const want = new Float32Array(s.output);
+        const scale = new Float32Array(s.output);
+        await b.conv2dForward({ ...g, x, weight, bias, out: got });
+        ref.conv2dForward({ ...g, x, weight, bias, out: want });
+        ref.conv2dForward({ ...g, x: abs(x), weight: abs(weight), bias: abs(bias), out: scale });
+        close(`forward ${label(g)}`, got, want, tol.f32, (i) => scale[i]);
+      }
+    },
+  },
+  {
+    name: 'conv2dBackwardData',
+    kernels: ['conv2dBackwardData'],
+    async run(b, rng) {
+      const tol = tolerancesFor(b.name);
+      for (const g of GEOMETRIES) {
+        const s = sizes(g);
+        const dy = normals(rng, s.output);
+        const weight = normals(rng, s.weight, 0.3);
+        const got = new Float32Array(s.input).fill(NaN);
+        const want = new Float32Array(s.input);
+        const scale = new Float32Array(s.input);
+        await b.conv2dBackwardData({ ...g, dy, weight, dx: got });
+        ref.conv2dBackwardData({ ...g, dy, weight, dx: want });
+        ref.conv2dBackwardData({ ...g, dy: abs(dy), weight: abs(weight), dx: scale });
+        close(`data gradient ${label(g)}`, got, want, tol.f32, (i) => scale[i] + 1e-30);
+      }
+    },
+  },
+  {
+    name: 'conv2dBackwardFilter',
+    kernels: ['conv2dBackwardFilter'],
+    async run(b, rng) {
+      const tol = tolerancesFor(b.name);
+      for (const g of GEOMETRIES) {
+        const s = sizes(g);
+        const x = normals(rng, s.input);
+        const dy = normals(rng, s.output);
+        const got = new Float32Array(s.weight).fill(NaN);
+        const want = new Float32Array(s.weight);
+        const scale = new Float32Array(s.weight);
+        await b.conv2dBackwardFilter({ ...g, x, dy, dWeight: got });
+        ref.conv2dBackwardFilter({ ...g, x, dy, dWeight: want });
+        ref.conv2dBackwardFilter({ ...g, x: abs(x), dy: abs(dy), dWeight: scale });
+        close(`weight gradient ${label(g)}`, got, want, tol.f32, (i) => scale[i] + 1e-30);
+      }
+    },
+  },
+  {
+    name: 'gemm in all four layouts, overwrite and accumulate',
+    kernels: ['gemm'],
+    async run(b, rng) {
+      const tol = tolerancesFor(b.name);
+      for (const [m, n, k] of [
+        [1, 1, 1],
+        [3, 5, 7],
+        [17, 33, 9],
+        [64, 10, 130],
+      ])
+        for (const transA of [false, true])
+          for (const transB of [false, true])
+            for (const accumulate of [false, true]) {
+              const a = normals(rng, m * k);
+              const bb = normals(rng, k * n);
+              const start = normals(rng, m * n);
+              const got = start.slice();
+              const want = start.slice();
+              const scale = abs(start);
+              const args = { m, n, k, transA, transB, accumulate };
+              await b.gemm({ ...args, a, b: bb, out: got });
+              ref.gemm({ ...args, a, b: bb, out: want });
+              ref.gemm({ ...args, a: abs(a), b: abs(bb), out: scale });
+              close(
+                `gemm ${m}×${n}×${k} tA${+transA} tB${+transB} acc${+accumulate}`,
+                got,
+                want,
+                tol.f32,
+                (i) => scale[i],
+              );
+            }
+    },
+  },
+  {
+    name: 'channelSums',
+    kernels: ['channelSums'],
+    async run(b, rng) {
+      const tol = tolerancesFor(b.name);
+      for (const [outer, channels, inner] of [
+        [1, 1, 1],
+        [3, 5, 7],
+        [16, 32, 49],
+      ]) {
+        const data = normals(rng, outer * channels * inner);
+        const got = new Float32Array(channels);
+        const want = new Float32Array(channels);
+        const scale = new Float32Array(channels);
+        await b.channelSums({ data, outer, channels, inner, out: got });
+        ref.channelSums({ data, outer, channels, inner, out: want });
+        ref.channelSums({ data: abs(data), outer, channels, inner, out: scale });
+        close(`sums ${outer}×${channels}×${inner}`, got, want, tol.f32, (i) => scale[i]);
+      }
+    },
+  },
+  {
+    name: 'sgdUpdate (momentum, Nesterov) and adamwUpdate over three steps',
+    kernels: ['sgdUpdate', 'adamwUpdate'],
+    async run(b, rng) {
+      const tol = tolerancesFor(b.name);
+      for (const n of [1, 7, 1001]) {
+        const start = normals(rng, n);
+        for (const nesterov of [false, true]) {
+          const p = [start.slice(), start.slice()];
+          const vel = [new Float32Array(n), new Float32Array(n)];
+          for (let step = 0; step < 3; step++) {
+            const grad = normals(rng, n);
+            const common = { grad, lr: 0.05, momentum: 0.9, weightDecay: 5e-4, nesterov };
+            await b.sgdUpdate({ ...common, param: p[0], velocity: vel[0] });
+            ref.sgdUpdate({ ...common, param: p[1], velocity: vel[1] });
+          }
+          close(`sgd n=${n} nesterov=${nesterov}`, p[0], p[1], tol.f32 * 10, (i) => Math.abs(start[i]) + 1);
+        }
+        const p = [start.slice(), start.slice()];
+        const m = [new Float32Array(n), new Float32Array(n)];
+        const v = [new Float32Array(n), new Float32Array(n)];
+        for (let step = 1; step <= 3; step++) {
+          const grad = normals(rng, n);
+          const common = { grad, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step };
+          await b.adamwUpdate({ ...common, param: p[0], m: m[0], v: v[0] });
+          ref.adamwUpdate({ ...common, param: p[1], m: m[1], v: v[1] });
+        }
+        close(`adamw n=${n}`, p[0], p[1], tol.f32 * 10, (i) => Math.abs(start[i]) + 1e-3);
+        ok(
+          p[0].some((x, i) => x !== start[i]),
+          'adamw moved the parameters',
+        );
+      }
+    },
+  },
+];

@@ -1,0 +1,64 @@
+// `whittle finetune`: a real run on the fixture slice writes a model onnxruntime loads; bad input is
+// one sentence and exit code 2.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { createOrtRuntime } from '../../src/core/eval';
+import { fixturePath, runCli } from '../cli/run-cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'whittle-finetune-'));
+const teacher = fixturePath('fmnist-resnet8.onnx');
+const slice = fixturePath('fmnist-train-slice');
+
+describe('whittle finetune', () => {
+  test('distils a pruned student on the training slice and writes a model onnxruntime runs', async () => {
+    const student = join(dir, 'pruned.onnx');
+    const out = join(dir, 'tuned.onnx');
+    expect(runCli('prune', teacher, '--ratio', '0.5', '--out', student).code).toBe(0);
+    const r = runCli(
+      'finetune',
+      teacher,
+      student,
+      '--train',
+      slice,
+      '--samples',
+      '96',
+      '--epochs',
+      '1',
+      '--batch',
+      '32',
+      '--out',
+      out,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/epoch 1: loss \d+\.\d+, held-out top-1 \d+\.\d+ %/);
+    const session = await (
+      await createOrtRuntime({ backend: 'wasm', threads: 1 })
+    ).createSession(new Uint8Array(readFileSync(out)));
+    const y = await session.run({
+      input: { type: 'float32', data: new Float32Array(2 * 784), dims: [2, 1, 28, 28] },
+    });
+    expect(y.logits.dims).toEqual([2, 10]);
+    await session.release();
+  }, 120_000);
+
+  test.each([
+    [['finetune', teacher, teacher, '--out', join(dir, 'x.onnx')], /finetune: --train is required/],
+    [
+      ['finetune', teacher, teacher, '--train', slice, '--out', join(dir, 'x.onnx'), '--optimizer', 'lion'],
+      /finetune: Invalid recipe: finetune\.optimizer/,
+    ],
+    [
+      ['finetune', teacher, '--train', slice, '--out', join(dir, 'x.onnx')],
+      /expected TEACHER\.onnx and STUDENT\.onnx/,
+    ],
+    [['finetune', teacher, teacher, '--train', 'no/such/dir', '--out', join(dir, 'x.onnx')], /no\/such\/dir/],
+  ])('bad input %# is one sentence, exit 2', (args, message) => {
+    const r = runCli(...(args as string[]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
