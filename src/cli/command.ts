@@ -9,6 +9,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { DatasetError, PreprocessError } from '../core/eval';
 import { RecipeError } from '../core/pipeline';
 import { QuantError } from '../core/quant';
+import { TaskError } from '../core/tasks';
 import { TrainError } from '../core/train';
 import { onePositional, parseCommandArgs } from './args';
 import { UserError } from './errors';
@@ -19,7 +20,7 @@ type WithHelp<O extends Options> = O & { help: { type: 'boolean'; short: 'h' } }
 type ParsedValues<O extends Options> = ReturnType<typeof parseCommandArgs<WithHelp<O>>>['values'];
 
 /** Core errors that describe the user's input, not a bug. */
-const INPUT_ERRORS = [DatasetError, PreprocessError, RecipeError, QuantError, TrainError];
+const INPUT_ERRORS = [DatasetError, PreprocessError, RecipeError, QuantError, TrainError, TaskError];
 
 /** Readers for one invocation's arguments; each failure names the command and the flag. */
 export interface Args<V> {

@@ -10,11 +10,13 @@ export function formatStages(result: PipelineResult): string {
   const base = first.result;
   const rows = result.stages.map((s) => {
     const r = s.result;
-    const metric = r.accuracy
-      ? `top-1 ${pct(r.accuracy.top1)}`
-      : r.fidelity
-        ? `agree ${pct(r.fidelity.top1Agreement)}`
-        : '—';
+    const metric = r.score
+      ? `${r.score.metric} ${pct(r.score.value)}`
+      : r.accuracy
+        ? `top-1 ${pct(r.accuracy.top1)}`
+        : r.fidelity
+          ? `agree ${pct(r.fidelity.top1Agreement)}`
+          : '—';
     const lat = r.latency.map((l) => `${l.medianMs.toFixed(3)} ms ${l.backend}`).join(', ');
     const speed =
       r.latency[0] && base.latency[0]
@@ -40,7 +42,8 @@ export function formatStages(result: PipelineResult): string {
       .join('  ')
       .trimEnd();
   const lines = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
-  if (result.assumptions) lines.push('', `Assumed: ${result.assumptions}`);
+  lines.push('', `Task: ${result.task.kind} (${result.task.reason})`);
+  if (result.assumptions) lines.push(`Assumed: ${result.assumptions}`);
   for (const b of result.floatBiases) lines.push(`Warning (${b.stage}): ${describeFloatBias(b)}`);
   return lines.join('\n');
 }

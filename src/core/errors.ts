@@ -10,6 +10,7 @@ import { InvalidModelError } from './graph/errors';
 import { OnnxFormatError } from './onnx/errors';
 import { RecipeError } from './pipeline/errors';
 import { QuantError } from './quant/errors';
+import { TaskError } from './tasks/errors';
 import { TrainError } from './train/errors';
 
 /** A short stable code per kind of user error (the codec's own codes for file damage). */
@@ -22,6 +23,7 @@ export function userErrorCode(err: unknown): string | undefined {
   if (err instanceof QuantError) return 'quant';
   if (err instanceof ModelLoadError) return 'runtime-load';
   if (err instanceof TrainError) return 'train';
+  if (err instanceof TaskError) return 'task';
   return undefined;
 }
 

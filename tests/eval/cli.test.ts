@@ -54,7 +54,7 @@ describe('whittle eval', () => {
   it.each([
     [
       ['--data', join(FIXTURES, 'fmnist-test', 't10k-images-idx3-ubyte.gz')],
-      /has no labels; pass --labels for accuracy or --ref/,
+      /has no labels, masks or boxes; pass --labels for accuracy or --ref/,
     ],
     [['--data', test, '--backend', 'cuda'], /--backend must be wasm or native/],
     [['--data', test, '--batch', '0'], /--batch must be a positive integer/],

@@ -2,12 +2,14 @@
 import { basename } from 'node:path';
 import {
   createOrtRuntime,
-  evaluateModel,
   type Backend,
   type EvaluationReport,
   type RuntimeSession,
+  type TaskScore,
 } from '../../core/eval';
-import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
+import { readPreprocessArg } from '../../core/eval/node';
+import { DEFAULT_TASK, evaluateTask, resolveTask } from '../../core/tasks';
+import { openTaskDatasetPath, readPriors } from '../../core/tasks/node';
 import { defineCommand } from '../command';
 import { UserError } from '../errors';
 import { readModelFile } from '../model-file';
@@ -17,7 +19,12 @@ export const { summary, run } = defineCommand({
   summary: 'accuracy on a dataset, or fidelity against a reference model',
   usage: `Usage: whittle eval MODEL.onnx --data DIR|FILE [options]
 
-  --data DIR|FILE       images in class folders, a .zip, IDX files (or their folder), .npy/.npz
+  --data DIR|FILE       images in class folders, a .zip, IDX files (or their folder), .npy/.npz;
+                        images with masks (PNG, .npy/.npz) or boxes (COCO JSON, YOLO txt, VOC XML)
+  --task T              auto (default: from the outputs and the data), classification,
+                        segmentation, detection or outputs (fidelity of every output only)
+  --priors FILE.npy     SSD-style detection: priors [A, 4] (cx, cy, w, h relative to the input)
+  --ignore-index N      segmentation: mask value not scored (default 255)
   --labels FILE         labels apart from the data (IDX, .npy, or text: one per line or "file label")
   --preprocess P        preset (imagenet, unit, signed), JSON, or a JSON file; default: inferred
   --ref REF.onnx        also report fidelity against this reference model (no labels needed)
@@ -31,6 +38,9 @@ export const { summary, run } = defineCommand({
     labels: { type: 'string' },
     preprocess: { type: 'string' },
     ref: { type: 'string' },
+    task: { type: 'string' },
+    priors: { type: 'string' },
+    'ignore-index': { type: 'string' },
     batch: { type: 'string' },
     limit: { type: 'string' },
     backend: { type: 'string' },
@@ -44,19 +54,29 @@ export const { summary, run } = defineCommand({
     const batchSize = integer('batch') ?? 64;
     const limit = integer('limit');
     const threads = integer('threads');
+    const kind = choice('task', ['auto', 'classification', 'segmentation', 'detection', 'outputs']);
+    const ignoreIndex = integer('ignore-index', 0) ?? DEFAULT_TASK.ignoreIndex;
 
     const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
-    const dataset = await openDatasetPath(data, values.labels);
-    if (!dataset.labels && !values.ref)
-      fail(`${data} has no labels; pass --labels for accuracy or --ref for fidelity.`);
+    const dataset = await openTaskDatasetPath(data, values.labels, kind === 'auto' ? undefined : kind);
+    if (!dataset.labels && !dataset.targets && !values.ref)
+      fail(`${data} has no labels, masks or boxes; pass --labels for accuracy or --ref for fidelity.`);
+    const priors = values.priors ? await readPriors(values.priors) : undefined;
     const runtime = await createOrtRuntime({ backend, threads });
     const session = await load(runtime.createSession.bind(runtime), modelPath);
     const reference = values.ref ? await load(runtime.createSession.bind(runtime), values.ref) : undefined;
-    const report = await evaluateModel(session, dataset, { preprocess, batchSize, limit, reference });
+    const decision = resolveTask({ ...DEFAULT_TASK, kind, ignoreIndex }, session.outputs, dataset, priors);
+    const report = await evaluateTask(session, dataset, decision.task, {
+      preprocess,
+      batchSize,
+      limit,
+      reference,
+    });
     const result = {
       model: modelPath,
       ref: values.ref,
       data: dataset.description,
+      task: { kind: decision.task.kind, reason: decision.reason },
       backend,
       threads: runtime.threads,
       batch: batchSize,
@@ -68,7 +88,7 @@ export const { summary, run } = defineCommand({
         : formatReport(
             basename(modelPath),
             dataset.description,
-            report,
+            { ...report, taskLine: `task: ${decision.task.kind} (${decision.reason})` },
             backend,
             runtime.threads,
             values.ref,
@@ -95,12 +115,19 @@ async function load(
 function formatReport(
   model: string,
   data: string,
-  r: EvaluationReport,
+  r: EvaluationReport & { score?: TaskScore; taskLine: string },
   backend: string,
   threads: number,
   ref?: string,
 ): string {
-  const lines = [`${model} on ${data}`];
+  const lines = [`${model} on ${data}`, `  ${r.taskLine}`];
+  if (r.score && r.score.task !== 'classification')
+    lines.push(
+      `  ${Object.entries(r.score.figures)
+        .filter(([, v]) => !Number.isNaN(v))
+        .map(([k, v]) => `${k} ${pct(v)}`)
+        .join('   ')}   (${r.score.count} samples)`,
+    );
   if (r.accuracy)
     lines.push(
       `  top-1 ${pct(r.accuracy.top1)}   top-5 ${pct(r.accuracy.top5)}   (${r.accuracy.count} samples)`,

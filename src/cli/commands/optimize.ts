@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { createOrtRuntime, type InferenceRuntime } from '../../core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
+import { openTaskDatasetPath, readPriors } from '../../core/tasks/node';
 import {
   parseRecipe,
   parseRecipeJson,
@@ -24,7 +25,9 @@ export const { summary, run } = defineCommand({
 
   --recipe FILE         the recipe (JSON; see the studio's recipe export for every field)
   --calib DIR|FILE      calibration data: IDX, .npy/.npz, image folders or a .zip
-  --eval DIR|FILE       labelled data for accuracy (without it: fidelity to the original)
+  --eval DIR|FILE       labelled data for the task's metric: class labels, masks or boxes
+                        (without it: fidelity to the original); the recipe's task section decides
+  --priors FILE.npy     SSD-style detection: priors [A, 4] (cx, cy, w, h relative to the input)
   --train DIR|FILE      your training images for the recipe's finetune stage (default: --calib)
   --preprocess P        preset, JSON or JSON file; overrides the recipe's data.preprocess
   --backend B           wasm (default: the same runtime as the studio) or native (onnxruntime-node)
@@ -37,6 +40,7 @@ ${WEIGHTS_OPTION.usage}
     recipe: { type: 'string' },
     calib: { type: 'string' },
     eval: { type: 'string' },
+    priors: { type: 'string' },
     train: { type: 'string' },
     preprocess: { type: 'string' },
     backend: { type: 'string' },
@@ -62,6 +66,7 @@ ${WEIGHTS_OPTION.usage}
       calib,
       values.eval,
       values.train,
+      values.priors,
       values.preprocess,
     ]);
     const bar = progressBar();
@@ -85,11 +90,13 @@ ${WEIGHTS_OPTION.usage}
         recipe.compute.kernels,
         "optimize: the recipe's compute.kernels cannot be honoured",
       );
+      const hint = recipe.task.kind === 'auto' ? undefined : recipe.task.kind;
       const result = await runPipeline({
         model: input.bytes,
         recipe,
-        calibration: await openDatasetPath(calib),
-        evaluation: values.eval ? await openDatasetPath(values.eval) : undefined,
+        calibration: await openTaskDatasetPath(calib, undefined, hint),
+        evaluation: values.eval ? await openTaskDatasetPath(values.eval, undefined, hint) : undefined,
+        priors: values.priors ? await readPriors(values.priors) : undefined,
         training: values.train ? await openDatasetPath(values.train) : undefined,
         runtime,
         kernels: selection.backend,
@@ -134,6 +141,7 @@ function reportOf(result: PipelineResult, model: string, out: string) {
     model,
     out,
     recipe: result.recipe,
+    task: result.task,
     assumptions: result.assumptions,
     stages: result.stages.map((s) => ({ name: s.name, ...s.result })),
     plan: result.plan && {

@@ -81,7 +81,7 @@ export {
 export { syntheticFeeds } from './synthetic-feeds';
 export { exposeIntermediates } from './intermediates';
 export { MemoryMeter, DEFAULT_MEMORY_BUDGET, bytesOf } from './memory';
-export { modelInput } from './model-input';
+export { modelInput, modelOutputs } from './model-input';
 export type { StageResult, TaskScore } from './stage-result';
 export {
   createOrtRuntime,

@@ -15,3 +15,14 @@ export function modelInput(graph: Graph): ValueMeta | undefined {
     shape: dims.map((d) => (d.dimValue !== undefined ? Number(d.dimValue) : d.dimParam || '?')),
   };
 }
+
+/** The graph's outputs as the runtime describes them (element type left open), for guessing the task. */
+export function modelOutputs(graph: Graph): ValueMeta[] {
+  return graph.outputs.map((o) => ({
+    name: o.name,
+    type: 'unknown',
+    shape: (o.type?.tensorType?.shape?.dim ?? []).map((d) =>
+      d.dimValue !== undefined ? Number(d.dimValue) : d.dimParam || '?',
+    ),
+  }));
+}

@@ -5,13 +5,13 @@
  */
 import {
   compareLatency,
-  evaluateModel,
   type LatencyStats,
   type RuntimeSession,
   type StageResult,
   type ValueMeta,
 } from '../eval';
 import { costModel, type Graph } from '../graph';
+import { evaluateTask, type ResolvedTask } from '../tasks';
 import { preprocessOf, recipeEvalLimit } from './recipe-map';
 import type { PipelineInputs, PipelinePhase, PipelineStage, StageName } from './types';
 
@@ -28,6 +28,7 @@ export async function measureStages(
   drafts: readonly StageDraft[],
   inputs: PipelineInputs,
   input: ValueMeta,
+  task: ResolvedTask,
   report: (phase: PipelinePhase, fraction: number, message: string) => void,
   timings: Record<string, number>,
 ): Promise<{ stages: PipelineStage[]; assumptions: string }> {
@@ -44,7 +45,7 @@ export async function measureStages(
       const t0 = performance.now();
       const session: RuntimeSession = k === 0 ? reference : await runtime.createSession(d.bytes);
       try {
-        const r = await evaluateModel(session, dataset, {
+        const r = await evaluateTask(session, dataset, task, {
           preprocess: preprocessOf(recipe),
           batchSize: recipe.data.batchSize,
           limit,
@@ -62,6 +63,7 @@ export async function measureStages(
           parameters: cost.parameters,
           macs: cost.macs,
           ...(inputs.evaluation?.labels && r.accuracy ? { accuracy: r.accuracy } : {}),
+          ...(inputs.evaluation && r.score ? { score: r.score } : {}),
           ...(r.fidelity ? { fidelity: r.fidelity } : {}),
           timeMs: performance.now() - t0,
         });

@@ -14,7 +14,8 @@ import {
   type CalibrationBatches,
   type PrunePlan,
 } from '../prune';
-import { evaluateModel, MemoryMeter, modelInput, type InferenceRuntime, type ValueMeta } from '../eval';
+import { MemoryMeter, modelInput, modelOutputs, type InferenceRuntime, type ValueMeta } from '../eval';
+import { evaluateTask, resolveTask, type ResolvedTask } from '../tasks';
 import {
   datasetFeeds,
   fallBackUntilWithinBudget,
@@ -68,6 +69,12 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const original = importModel(decodeModel(inputs.model));
   const input = inputMeta(original);
   const preprocess = preprocessOf(recipe);
+  const decision = resolveTask(
+    recipe.task,
+    modelOutputs(original),
+    inputs.evaluation ?? inputs.calibration,
+    inputs.priors,
+  );
   const drafts: StageDraft[] = [
     { name: 'original', label: stageLabel('original', recipe), bytes: inputs.model, graph: original },
   ];
@@ -185,13 +192,13 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         }),
       );
       let bytes = q.bytes;
-      if (recipe.quantize.maxDrop !== undefined && inputs.evaluation?.labels) {
+      if (recipe.quantize.maxDrop !== undefined && scoresTask(inputs, decision.task)) {
         report(
           'quantize',
           k / targets.length,
           'Returning the most damaging ops to float until the drop is within budget',
         );
-        bytes = await timed('quantize', () => accuracyAware(inputs, q, input));
+        bytes = await timed('quantize', () => accuracyAware(inputs, q, input, decision.task));
       }
       fusion = q.fusion;
       floatBiases.push(...q.floatBiases.map((b) => ({ ...b, stage: t.name })));
@@ -205,7 +212,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     }
   }
 
-  const { stages, assumptions } = await measureStages(drafts, inputs, input, report, timings);
+  const { stages, assumptions } = await measureStages(drafts, inputs, input, decision.task, report, timings);
   timings.transform =
     (timings.prune ?? 0) +
     (timings.recover ?? 0) +
@@ -214,6 +221,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     (timings.quantize ?? 0);
   return {
     recipe,
+    task: { kind: decision.task.kind, reason: decision.reason },
     stages,
     final: stages[stages.length - 1].name,
     plan,
@@ -249,11 +257,25 @@ function inputMeta(graph: Graph): ValueMeta {
   return input;
 }
 
-/** Accuracy-aware INT8: rank quantized ops by damage, return the worst to float until within budget. */
+/** True when the evaluation data can score the task (labels, masks or boxes). */
+function scoresTask(inputs: PipelineInputs, task: ResolvedTask): boolean {
+  const e = inputs.evaluation;
+  if (!e) return false;
+  if (task.kind === 'classification') return e.labels !== undefined;
+  if (task.kind === 'segmentation') return e.targets?.kind === 'masks';
+  if (task.kind === 'detection') return e.targets?.kind === 'boxes';
+  return false;
+}
+
+/**
+ * Accuracy-aware INT8: rank quantized ops by damage, return the worst to float until the task's metric
+ * (top-1, mIoU, mAP@.5) is within budget.
+ */
 async function accuracyAware(
   inputs: PipelineInputs,
   q: Awaited<ReturnType<typeof quantizeModel>>,
   input: ValueMeta,
+  task: ResolvedTask,
 ): Promise<Uint8Array> {
   const { recipe, runtime, kernels } = inputs;
   const preprocess = preprocessOf(recipe);
@@ -265,7 +287,7 @@ async function accuracyAware(
     });
   const ranking = await rankDamage(q.float, q.quantized, q.plan, feeds(), runtime);
   const evaluation = inputs.evaluation!;
-  const evaluate = async (bytes: Uint8Array) => accuracyOf(runtime, bytes, evaluation, recipe);
+  const evaluate = async (bytes: Uint8Array) => metricOf(runtime, bytes, evaluation, recipe, task);
   const maxDrop = (recipe.quantize.maxDrop ?? 0) / 100;
   const result = await fallBackUntilWithinBudget(
     q.float,
@@ -279,20 +301,21 @@ async function accuracyAware(
   return result.bytes;
 }
 
-async function accuracyOf(
+async function metricOf(
   runtime: InferenceRuntime,
   bytes: Uint8Array,
   dataset: NonNullable<PipelineInputs['evaluation']>,
   recipe: PipelineInputs['recipe'],
+  task: ResolvedTask,
 ): Promise<number> {
   const session = await runtime.createSession(bytes);
   try {
-    const r = await evaluateModel(session, dataset, {
+    const r = await evaluateTask(session, dataset, task, {
       preprocess: preprocessOf(recipe),
       batchSize: recipe.data.batchSize,
       limit: recipe.data.evalLimit ?? 1000,
     });
-    return r.accuracy?.top1 ?? 0;
+    return r.score?.value ?? 0;
   } finally {
     await session.release();
   }

@@ -3,6 +3,7 @@ import type { KernelBackend } from '../../kernels';
 import type { Dataset, InferenceRuntime, StageResult } from '../eval';
 import type { PrunePlan } from '../prune';
 import type { FloatBias, FusionReport } from '../quant';
+import type { TaskKind } from '../tasks';
 import type { EpochRecord, FrozenReport, TrainProgress } from '../train';
 import type { Recipe } from './recipe';
 
@@ -52,8 +53,13 @@ export interface PipelineInputs {
   calibration: Dataset;
   /** The user's training images for fine-tuning (labels optional); the calibration set when absent. */
   training?: Dataset;
-  /** Labelled samples for accuracy; without it every stage is measured by fidelity to the original. */
+  /**
+   * Labelled samples (class labels, masks or boxes) for the task's metric; without it every stage is
+   * measured by fidelity to the original.
+   */
   evaluation?: Dataset;
+  /** SSD-style detection: priors `[A, 4]` (centre x/y, width, height relative to the input). */
+  priors?: Float32Array;
   /** Runs calibration, recovery and evaluation. */
   runtime: InferenceRuntime;
   /** Backends to time every stage on (default: `runtime` alone). */
@@ -79,6 +85,8 @@ export interface PipelineStage {
 
 export interface PipelineResult {
   recipe: Recipe;
+  /** The task the metric came from, and how it was decided. */
+  task: { kind: TaskKind; reason: string };
   stages: PipelineStage[];
   /** The stage to export by default: the last one produced. */
   final: StageName;

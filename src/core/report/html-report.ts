@@ -5,7 +5,8 @@
  */
 import { escapeHtml } from './escape';
 import { fidelitySection } from './fidelity-table';
-import { STAGE_COLORS, shortStageName, stageRows } from './rows';
+import { taskSection } from './task-table';
+import { metricTitle, STAGE_COLORS, shortStageName, stageRows } from './rows';
 import { scatterSvg, type ChartSeries } from './svg-chart';
 import type { ReportInput, StageRow } from './types';
 
@@ -39,11 +40,13 @@ function latencyCells(row: StageRow, backends: readonly string[]): string {
 }
 
 function table(rows: readonly StageRow[], input: ReportInput): string {
-  const metricName = input.metric === 'accuracy' ? 'Top-1 accuracy' : 'Top-1 agreement';
+  const metricName = metricTitle(input.stages, input.metric);
   const head = [
     'Stage',
     metricName,
-    input.metric === 'accuracy' ? 'Accuracy drop' : 'Agreement drop',
+    input.metric === 'accuracy'
+      ? `${metricName === 'Top-1 accuracy' ? 'Accuracy' : metricName} drop`
+      : 'Agreement drop',
     ...input.latencyBackends.map((b) => `Latency (${b})`),
     'Size',
     'Size reduction',
@@ -68,7 +71,7 @@ function table(rows: readonly StageRow[], input: ReportInput): string {
 
 /** One chart per latency backend (their scales differ by orders of magnitude), one colour per stage. */
 function charts(rows: readonly StageRow[], input: ReportInput): string {
-  const yLabel = input.metric === 'accuracy' ? 'top-1 accuracy (%)' : 'top-1 agreement (%)';
+  const yLabel = `${metricTitle(input.stages, input.metric).toLowerCase()} (%)`;
   return input.latencyBackends
     .map((b) => {
       const series: ChartSeries[] = rows.flatMap((r) => {
@@ -135,7 +138,7 @@ export function buildReport(input: ReportInput): string {
   const final = rows[rows.length - 1];
   const facts = [
     `Model <strong>${escapeHtml(input.modelFile)}</strong>`,
-    `${input.metric === 'accuracy' ? 'accuracy' : 'top-1 agreement with the original'} on ${count.format(input.samples)} samples of ${escapeHtml(input.datasets.evaluation ?? input.datasets.calibration)}`,
+    `${input.metric === 'accuracy' ? metricTitle(input.stages, input.metric) : 'top-1 agreement with the original'} on ${count.format(input.samples)} samples of ${escapeHtml(input.datasets.evaluation ?? input.datasets.calibration)}`,
     `calibration data ${escapeHtml(input.datasets.calibration)}`,
     `onnxruntime ${escapeHtml(input.runtime.backend)} (${input.runtime.threads} thread${input.runtime.threads === 1 ? '' : 's'})`,
     `Whittle kernels: ${escapeHtml(input.kernels)}`,
@@ -155,6 +158,7 @@ export function buildReport(input: ReportInput): string {
 ${summary}
 <section><h2>Accuracy against speed</h2><div class="charts">${charts(rows, input)}</div></section>
 <section><h2>Stages</h2>${table(rows, input)}</section>
+${taskSection(input.stages)}
 ${fidelitySection(input.stages)}
 ${sweepChart(input)}${notes}
 <section><h2>Recipe</h2><pre>${escapeHtml(JSON.stringify(input.recipe, null, 2))}</pre></section>

@@ -1,11 +1,21 @@
 import type { StageResult } from '../eval';
 import type { ReportStage, StageRow } from './types';
 
-/** The figure a stage is judged by: top-1 accuracy, or top-1 agreement with the original. */
+/**
+ * The figure a stage is judged by: the task's metric (top-1, mIoU, mAP@.5), or top-1 agreement with
+ * the original.
+ */
 export function stageMetric(result: StageResult, metric: 'accuracy' | 'fidelity'): number | undefined {
-  if (metric === 'accuracy') return result.accuracy?.top1;
+  if (metric === 'accuracy') return result.score?.value ?? result.accuracy?.top1;
   // The original is the reference: it agrees with itself by definition and carries no fidelity record.
   return result.fidelity ? result.fidelity.top1Agreement : 1;
+}
+
+/** What the accuracy column is called: the task's headline metric ("mIoU", "mAP@.5"), else top-1. */
+export function metricTitle(stages: readonly ReportStage[], metric: 'accuracy' | 'fidelity'): string {
+  if (metric === 'fidelity') return 'Top-1 agreement';
+  const name = stages[0]?.result.score?.metric;
+  return name === undefined || name === 'top-1' ? 'Top-1 accuracy' : name;
 }
 
 const share = (value: number | undefined, base: number | undefined) =>

@@ -1,5 +1,6 @@
 import {
   evaluateModel,
+  type AccuracyResult,
   type Dataset,
   type EvaluateOptions,
   type EvaluationReport,
@@ -24,5 +25,16 @@ export async function evaluateTask(
   const scorer = createTaskScorer(task, dataset);
   const outputName = task.kind === 'classification' ? task.output : options.outputName;
   const report = await evaluateModel(session, dataset, { ...options, outputName, scorer });
-  return { ...report, ...(scorer ? { score: scorer.score() } : {}) };
+  const score = scorer?.score() ?? (report.accuracy ? classificationScore(report.accuracy) : undefined);
+  return { ...report, ...(score ? { score } : {}) };
+}
+
+export function classificationScore(r: AccuracyResult): TaskScore {
+  return {
+    task: 'classification',
+    metric: 'top-1',
+    value: r.top1,
+    figures: { 'top-1': r.top1, 'top-5': r.top5 },
+    count: r.count,
+  };
 }

@@ -1,0 +1,155 @@
+/**
+ * `npm run bench:tasks`: the whole pipeline (40 % MACs + recovery + INT8) on the segmentation and
+ * detection fixtures, printing mIoU / mAP@.5 per stage and the drop against FP32 (all 160 held-out
+ * images); then SSD300 (random weights, fidelity only): masked ≡ removed, INT8 cosine per output, and
+ * every stage loaded in onnxruntime.
+ *
+ * Env: MACS_TARGET (0.4), RECOVER (compensate,lsq,bn), CRITERION (l1), PARTS (fixtures,ssd),
+ * SSD (path, default /work/models/ssd300_vgg16.onnx), SSD_SAMPLES (8), BACKEND (native).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createOrtRuntime, type Backend, type TensorData } from '../src/core/eval';
+import { nodeFileSource } from '../src/core/eval/node';
+import { exportModel, importModel } from '../src/core/graph';
+import { decodeModel, encodeModel } from '../src/core/onnx';
+import { parseRecipe, runPipeline, type PipelineResult, type RecipeInput } from '../src/core/pipeline';
+import { calibrationFromDataset, cloneGraph, pruneModel, removeChannels } from '../src/core/prune';
+import { openTaskDataset } from '../src/core/tasks';
+import { openTaskDatasetPath } from '../src/core/tasks/node';
+import { createWasmBackend } from '../src/kernels';
+import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
+
+const env = process.env;
+const parts = (env.PARTS ?? 'fixtures,ssd').split(',');
+const runtime = await createOrtRuntime({ backend: (env.BACKEND ?? 'native') as Backend, threads: 1 });
+const kernels = await createWasmBackend(nodeWasmLoader);
+const DIR = 'tests/fixtures/tasks';
+const pct = (x: number) => (100 * x).toFixed(2);
+
+const base: RecipeInput = {
+  version: 1,
+  prune: {
+    criterion: (env.CRITERION ?? 'l1') as 'l1',
+    macsTarget: Number(env.MACS_TARGET ?? 0.4),
+    recover: (env.RECOVER ?? 'compensate,lsq,bn').split(',').filter(Boolean) as 'lsq'[],
+  },
+  quantize: { method: 'minmax' },
+  data: { preprocess: { scale: 1 / 255 }, calibrationSamples: 64, batchSize: 32 },
+  evaluate: { runs: 5, warmup: 1, batch: 1 },
+};
+
+function table(name: string, r: PipelineResult): void {
+  const first = r.stages[0].result;
+  console.log(`\n${name} — task ${r.task.kind} (${r.task.reason})`);
+  console.log(
+    `stage                                          ${first.score?.metric ?? 'metric'}    drop (pt)  MACs          size (B)   min output cosine`,
+  );
+  for (const s of r.stages) {
+    const x = s.result;
+    const v = x.score?.value;
+    const drop = v !== undefined && first.score ? (100 * (first.score.value - v)).toFixed(2) : '—';
+    const cos = x.fidelity ? Math.min(...x.fidelity.outputs.map((o) => o.meanCosine)).toFixed(5) : '—';
+    console.log(
+      `${s.label.padEnd(46)} ${v !== undefined ? pct(v).padStart(7) : '      —'}   ${drop.padStart(8)}   ${String(x.macs).padStart(11)}  ${String(x.modelBytes).padStart(9)}  ${cos}`,
+    );
+  }
+}
+
+if (parts.includes('fixtures')) {
+  const calibration = await openTaskDatasetPath(`${DIR}/calib.npz`);
+  for (const [file, task] of [
+    ['seg-unet.onnx', 'segmentation'],
+    ['det-yolo.onnx', 'detection'],
+  ] as const) {
+    const evaluation = await openTaskDatasetPath(`${DIR}/test`, undefined, task);
+    const model = new Uint8Array(readFileSync(`${DIR}/${file}`));
+    // The detector's box decoding (sigmoid, exp, grid offsets, the concat of pixel boxes with 0–1 scores)
+    // stays float, as YOLO exports are quantized: one INT8 scale cannot hold both ranges.
+    const nodes = decodeModel(model).graph?.node ?? [];
+    const lastConv = nodes.map((n) => n.opType).lastIndexOf('Conv');
+    const exclude =
+      task === 'detection'
+        ? nodes
+            .slice(lastConv + 1)
+            .filter((n) => n.opType !== 'Constant')
+            .map((n) => n.name)
+        : [];
+    const recipe = parseRecipe({ ...base, task: { kind: task }, quantize: { method: 'minmax', exclude } });
+    const t0 = performance.now();
+    const result = await runPipeline({ model, recipe, calibration, evaluation, runtime, kernels });
+    table(`${file} (${((performance.now() - t0) / 1000).toFixed(0)} s)`, result);
+  }
+}
+
+const ssdPath = env.SSD ?? '/work/models/ssd300_vgg16.onnx';
+if (parts.includes('ssd') && existsSync(ssdPath)) {
+  const samples = Number(env.SSD_SAMPLES ?? 8);
+  const imagenet = { scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+  // Fixture canvases (gray, 96 px) resized to 300 px RGB: real image statistics, no download.
+  const calibration = await openTaskDataset(nodeFileSource(`${DIR}/calib.npz`));
+  const evaluation = await openTaskDatasetPath(`${DIR}/test`, undefined, 'detection');
+  const model = new Uint8Array(readFileSync(ssdPath));
+  const recipe = parseRecipe({
+    ...base,
+    prune: { ...base.prune, recover: [] },
+    task: { kind: 'outputs' },
+    data: { preprocess: imagenet, calibrationSamples: samples, batchSize: samples, evalLimit: samples },
+  });
+  const t0 = performance.now();
+  const result = await runPipeline({ model, recipe, calibration, evaluation, runtime, kernels });
+  table(
+    `ssd300_vgg16 (random weights, ${samples} samples, ${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+    result,
+  );
+  for (const s of result.stages.slice(1))
+    console.log(
+      `  ${s.label}: ${s.result.fidelity?.outputs.map((o) => `${o.output} cosine ${o.meanCosine.toFixed(5)}`).join(', ')}`,
+    );
+  for (const s of result.stages) {
+    const session = await runtime.createSession(s.bytes);
+    await session.release();
+  }
+  console.log(`  every stage (${result.stages.length}) loads in onnxruntime ${runtime.backend}`);
+
+  // Masked ≡ removed: the same plan applied as zeros and as a smaller graph gives the same outputs.
+  const graph = importModel(decodeModel(model));
+  const input = { name: 'input', type: 'float32' as const, shape: ['N', 3, 300, 300] };
+  const calib = await calibrationFromDataset(calibration, {
+    input,
+    preprocess: imagenet,
+    limit: 2,
+    batchSize: 2,
+  });
+  const { masked, plan } = await pruneModel(graph, {
+    criterion: { criterion: 'l1' },
+    recipe: { macsTarget: 0.4 },
+    kernels,
+    runtime,
+    calibration: calib,
+  });
+  const removed = cloneGraph(masked);
+  removeChannels(removed, plan);
+  const a = await runtime.createSession(encodeModel(exportModel(masked)));
+  const b = await runtime.createSession(encodeModel(exportModel(removed)));
+  let feeds: Readonly<Record<string, TensorData>> = {};
+  for await (const f of calib()) {
+    feeds = f;
+    break;
+  }
+  const [ya, yb] = await Promise.all([a.run(feeds), b.run(feeds)]);
+  for (const name of Object.keys(ya)) {
+    const x = ya[name].data as Float32Array;
+    const y = yb[name].data as Float32Array;
+    let max = 0;
+    let scale = 0;
+    for (let i = 0; i < x.length; i++) {
+      max = Math.max(max, Math.abs(x[i] - y[i]));
+      scale = Math.max(scale, Math.abs(x[i]));
+    }
+    console.log(
+      `  masked vs removed, ${name}: max |diff| ${max.toExponential(2)} (max |value| ${scale.toFixed(3)})`,
+    );
+  }
+  await a.release();
+  await b.release();
+}

@@ -1,0 +1,35 @@
+import { readFile, stat } from 'node:fs/promises';
+import { parseNpy, type Dataset } from '../../eval';
+import { nodeDirectorySource, nodeFileSource, nodeImageDecoder, openDatasetPath } from '../../eval/node';
+import { openTaskDataset } from '../data/open-task-dataset';
+import { TaskError } from '../errors';
+import type { TaskKind } from '../types';
+
+/**
+ * A dataset path opened with what its task scores against (masks, boxes) — Node only. A separate
+ * labels file means a classification set, opened by the eval readers.
+ */
+export async function openTaskDatasetPath(
+  path: string,
+  labelsPath?: string,
+  task?: TaskKind,
+): Promise<Dataset> {
+  if (labelsPath) return openDatasetPath(path, labelsPath);
+  const source = (await stat(path)).isDirectory() ? nodeDirectorySource(path) : nodeFileSource(path);
+  return openTaskDataset(source, { decoder: nodeImageDecoder, task });
+}
+
+/** SSD priors from a `.npy` of shape [A, 4] (centre x/y, width, height relative to the input). */
+export async function readPriors(path: string): Promise<Float32Array> {
+  const array = parseNpy(path, new Uint8Array(await readFile(path)));
+  if (
+    array.shape.length !== 2 ||
+    array.shape[1] !== 4 ||
+    array.dtype.includes('i') ||
+    array.dtype.includes('u')
+  )
+    throw new TaskError(
+      `${path} has shape [${array.shape.join(', ')}] ${array.dtype}; priors must be float [A, 4].`,
+    );
+  return Float32Array.from(array.data as ArrayLike<number>);
+}
