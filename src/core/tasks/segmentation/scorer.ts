@@ -51,10 +51,22 @@ export class SegmentationScorer implements BatchScorer {
     const scores = new Float32Array(c * H * W);
     for (let i = 0; i < n; i++) {
       alignMask(masks[i], pre, labels);
+      this.checkLabels(labels, c, batch.start + i);
       resizeScores(t.data as Float32Array, i * c * h * w, c, h, w, H, W, scores);
       this.accumulator.add(scores, [1, c, H, W], labels);
     }
     this.count += n;
+  }
+
+  /** A mask value that is neither a class of the output nor the ignore index would be dropped unseen. */
+  private checkLabels(labels: Int32Array, classes: number, sample: number): void {
+    for (let p = 0; p < labels.length; p++) {
+      const v = labels[p];
+      if (v !== this.ignoreIndex && (v < 0 || v >= classes))
+        throw new TaskError(
+          `The mask of sample ${sample} in ${this.dataset.name} has value ${v}, outside the model's ${classes} classes (0–${classes - 1}) and not the ignore index ${this.ignoreIndex}.`,
+        );
+    }
   }
 
   score(): TaskScore {
