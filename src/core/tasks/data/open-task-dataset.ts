@@ -1,11 +1,13 @@
 import {
   DatasetError,
+  DEFAULT_DATA_LIMITS,
   IMAGE_EXTENSIONS,
   imageFolderDataset,
   npyDataset,
   openDataset,
   parseNpy,
   zipFileSource,
+  type DataLimits,
   type Dataset,
   type FileSource,
   type Mask,
@@ -41,12 +43,13 @@ export async function openTaskDataset(
   options: OpenDatasetOptions & { task?: TaskKind } = {},
 ): Promise<Dataset> {
   const files = (await source.list()).map((f) => f.path).sort();
+  const limits = options.limits ?? DEFAULT_DATA_LIMITS;
   if (files.length === 1 && ext(files[0]) === 'zip')
-    return openTaskDataset(zipFileSource(files[0], await source.read(files[0])), options);
+    return openTaskDataset(zipFileSource(files[0], await source.read(files[0]), limits), options);
 
   const npz = files.filter((f) => ext(f) === 'npz');
   if (npz.length === 1) {
-    const seg = await npzWithMasks(npz[0], await source.read(npz[0]));
+    const seg = await npzWithMasks(npz[0], await source.read(npz[0]), limits);
     if (seg) return seg;
   }
   const npy = files.filter((f) => ext(f) === 'npy');
@@ -62,7 +65,7 @@ export async function openTaskDataset(
   const maskPngs = images.filter((f) => MASK_FOLDER.test(f) && ext(f) === 'png');
   if (maskPngs.length > 0 && options.decoder && options.task !== 'detection') {
     const pictures = images.filter((f) => !maskPngs.includes(f));
-    const dataset = await imageFolderDataset(only(source, pictures), options.decoder);
+    const dataset = await imageFolderDataset(only(source, pictures), options.decoder, undefined, limits);
     return withPngMasks(dataset, source, pictures, maskPngs);
   }
   if (options.decoder && options.task !== 'segmentation') {
@@ -105,8 +108,12 @@ function withPngMasks(
   };
 }
 
-async function npzWithMasks(path: string, bytes: Uint8Array): Promise<Dataset | undefined> {
-  const zip = zipFileSource(path, bytes);
+async function npzWithMasks(
+  path: string,
+  bytes: Uint8Array,
+  limits: DataLimits,
+): Promise<Dataset | undefined> {
+  const zip = zipFileSource(path, bytes, limits);
   const names = (await zip.list()).map((e) => e.path).filter((p) => p.endsWith('.npy'));
   const key = (keys: string[]) => keys.map((k) => `${k}.npy`).find((k) => names.includes(k));
   const maskKey = key(MASK_KEYS);

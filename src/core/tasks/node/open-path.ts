@@ -1,6 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseNpy, type Dataset } from '../../eval';
-import { nodeDirectorySource, nodeFileSource, nodeImageDecoder, openDatasetPath } from '../../eval/node';
+import {
+  dataLimitsFromEnv,
+  nodeDirectorySource,
+  nodeFileSource,
+  nodeImageDecoder,
+  openDatasetPath,
+} from '../../eval/node';
 import { openTaskDataset } from '../data/open-task-dataset';
 import { TaskError } from '../errors';
 import type { TaskKind } from '../types';
@@ -16,7 +22,7 @@ export async function openTaskDatasetPath(
 ): Promise<Dataset> {
   if (labelsPath) return openDatasetPath(path, labelsPath);
   const source = (await stat(path)).isDirectory() ? nodeDirectorySource(path) : nodeFileSource(path);
-  return openTaskDataset(source, { decoder: nodeImageDecoder, task });
+  return openTaskDataset(source, { decoder: nodeImageDecoder, task, limits: dataLimitsFromEnv() });
 }
 
 /** SSD priors from a `.npy` of shape [A, 4] (centre x/y, width, height relative to the input). */
