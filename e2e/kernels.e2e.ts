@@ -53,7 +53,7 @@ describe('kernels in Chromium', () => {
     expect(report.selected?.name).toBe(fastest);
   });
 
-  it('runs on the GPU every kernel but the ridge solve and the training kernels, which it declares', () => {
+  it('runs on the GPU every kernel but the ridge solve, patch gathering and the training kernels, which it declares', () => {
     expect(report.delegated.reference).toEqual({});
     expect(report.delegated.wasm).toEqual({});
     expect(Object.keys(report.delegated.webgpu ?? {}).sort()).toEqual(
@@ -64,6 +64,7 @@ describe('kernels in Chromium', () => {
         'conv2dBackwardFilter',
         'conv2dForward',
         'gemm',
+        'patchRows',
         'ridgeSolve',
         'sgdUpdate',
       ].sort(),
