@@ -18,6 +18,8 @@ import { defineCommand } from '../command';
 import { KERNEL_CHOICES, kernelsLine, kernelsReport, pickKernels } from '../kernels';
 import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
 import { checkOutputs } from '../output';
+import { progressBar } from '../progress-bar';
+import { progressTracker } from '../../core/progress';
 
 const CRITERIA = ['l1', 'l2', 'fpgm', 'activation', 'reconstruction'] as const;
 const STEPS = ['compensate', 'lsq', 'bn'];
@@ -100,6 +102,8 @@ ${WEIGHTS_OPTION.usage}
     const kernelChoice = choice('kernels', KERNEL_CHOICES);
     const selection = await pickKernels(kernelChoice, `prune: --kernels ${kernelChoice} cannot run here`);
     const kernels = selection.backend;
+    const bar = progressBar();
+    const progress = progressTracker(bar.show);
     try {
       const runtime = values.calib ? await createOrtRuntime({ backend }) : undefined;
       let calibration;
@@ -107,7 +111,15 @@ ${WEIGHTS_OPTION.usage}
         const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
         const dataset = await openDatasetPath(values.calib);
         const input = (await runtime.createSession(bytes)).inputs[0];
-        calibration = await calibrationFromDataset(dataset, { input, preprocess, limit: calibLimit });
+        const samples = Math.min(calibLimit, dataset.size);
+        progress.start('analyse', samples, 'samples', 'Reading the calibration samples');
+        calibration = await calibrationFromDataset(dataset, {
+          input,
+          preprocess,
+          limit: calibLimit,
+          onProgress: (n) => progress.set('analyse', n),
+        });
+        progress.finish('analyse');
       }
       const recover: RecoveryOptions = {
         compensate: recoverList.includes('compensate'),
@@ -131,7 +143,15 @@ ${WEIGHTS_OPTION.usage}
         calibration,
         recover,
         steps: rules.steps,
+        onRanking: (k, n) => progress.start('prune', n, 'plans', `Ranking channels, step ${k} of ${n}`),
+        onMasked: (k, n, _masked, p) => {
+          progress.set('prune', k, `Planned: ${p.prunedChannels} of ${p.prunableChannels} channels`);
+          if (recover.compensate || recover.lsq || recover.bn)
+            progress.start('recover', n, 'steps', `Recovering, step ${k} of ${n}`);
+        },
+        onRecovery: (k, _n, f, label) => progress.set('recover', k - 1 + f, label),
       });
+      progress.start('remove', 1, 'models', 'Removing pruned channels and checking the smaller model');
       const result = values['mask-only'] ? masked : cloneGraph(masked);
       if (!values['mask-only']) removeChannels(result, plan);
       const outBytes = encodeModel(exportModel(result));
@@ -140,6 +160,8 @@ ${WEIGHTS_OPTION.usage}
         outBytes,
         values['mask-only'] ? undefined : encodeModel(exportModel(masked)),
       );
+      progress.finish('remove');
+      bar.done();
       const written = await writeModelFile('prune', out, outBytes, placement);
       const before = costModel(graph);
       const after = costModel(result);
@@ -161,6 +183,7 @@ ${WEIGHTS_OPTION.usage}
       );
       return 0;
     } finally {
+      bar.done();
       kernels.dispose();
     }
   },

@@ -26,7 +26,16 @@ export interface FinetuneStageResult {
   summary: FinetuneSummary;
 }
 
-type Report = (fraction: number, message: string) => void;
+/** Epochs trained so far across every distillation of the stage (fractional within an epoch). */
+type Report = (epochs: number, message: string) => void;
+
+/** Epochs the stage trains in all: the final run's, plus each earlier progressive step's. */
+export function finetuneEpochs(recipe: Recipe): number {
+  const steps = recipe.prune.steps;
+  return steps <= 1
+    ? recipe.finetune.epochs
+    : (steps - 1) * recipe.finetune.stepEpochs + recipe.finetune.epochs;
+}
 
 /** What the recipe's finetune section says of a distillation run (the CLI's `finetune` uses it too). */
 export function distillSettings(f: Recipe['finetune']) {
@@ -57,6 +66,8 @@ function distillOptions(
   epochs: number,
   report: Report,
   label: string,
+  /** Epochs of earlier distillations in this stage. */
+  before: number,
 ) {
   return {
     ...distillSettings(inputs.recipe.finetune),
@@ -67,10 +78,10 @@ function distillOptions(
     signal: inputs.signal,
     onProgress: (p: TrainProgress) => {
       inputs.onTrainProgress?.(p);
-      const done = (p.epoch - 1 + p.step / p.stepsPerEpoch) / p.epochs;
       report(
-        done,
-        `${label}epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}, ETA ${Math.round(p.etaMs / 1000)} s`,
+        before + p.epoch - 1 + p.step / p.stepsPerEpoch,
+        // The time left is the progress bar's to say, from the phase as a whole.
+        `${label}epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}`,
       );
     },
   };
@@ -101,13 +112,14 @@ export async function runFinetune(
     result = await distill({
       teacher: original,
       student: pruned.graph,
-      ...distillOptions(inputs, data, f.epochs, report, ''),
+      ...distillOptions(inputs, data, f.epochs, report, '', 0),
     });
   } else {
     const base = pruneOptionsOf(recipe, inputs.kernels, inputs.runtime, calibration);
     const originalMacs = costModel(original).macs;
     const total = target(recipe.prune, pruned.plan, originalMacs);
     let current = original;
+    let trained = 0;
     result = undefined as unknown as DistillResult;
     for (let k = 1; k <= steps; k++) {
       const currentMacs = costModel(current).macs;
@@ -126,6 +138,8 @@ export async function runFinetune(
         removeChannels(smaller, step.plan);
       }
       const epochs = k === steps ? f.epochs : f.stepEpochs;
+      const before = trained;
+      trained += epochs;
       if (epochs === 0) {
         current = smaller;
         continue;
@@ -134,7 +148,7 @@ export async function runFinetune(
       result = await distill({
         teacher: original,
         student: smaller,
-        ...distillOptions(inputs, data, epochs, report, label),
+        ...distillOptions(inputs, data, epochs, report, label, before),
       });
       current = result.graph;
     }
