@@ -5,6 +5,7 @@
  */
 import {
   compareLatency,
+  sampleCoverage,
   type LatencyStats,
   type RuntimeSession,
   type StageResult,
@@ -42,6 +43,8 @@ export async function measureStages(
   progress.start('evaluate', drafts.length * perStage, 'samples', `Evaluating ${drafts[0].label}`);
   const reference = await runtime.createSession(drafts[0].bytes);
   const measured: Omit<StageResult, 'latency'>[] = [];
+  // The original's per-sample top-1, to pair every later stage with it on the same samples.
+  let referenceHits: Uint8Array | undefined;
   let assumptions = '';
   try {
     for (const [k, d] of drafts.entries()) {
@@ -65,6 +68,8 @@ export async function measureStages(
         });
         assumptions = r.assumptions;
         const cost = costOf(d.graph);
+        const labelled = inputs.evaluation?.labels && r.accuracy;
+        if (k === 0 && labelled) referenceHits = r.top1Hits;
         measured.push({
           stage: d.label,
           modelBytes: d.bytes.byteLength,
@@ -73,6 +78,16 @@ export async function measureStages(
           ...(inputs.evaluation?.labels && r.accuracy ? { accuracy: r.accuracy } : {}),
           ...(inputs.evaluation && r.score ? { score: r.score } : {}),
           ...(r.fidelity ? { fidelity: r.fidelity } : {}),
+          ...(inputs.evaluation
+            ? {
+                sampling: sampleCoverage(
+                  r.samples,
+                  dataset.size,
+                  labelled ? r.top1Hits : undefined,
+                  referenceHits,
+                ),
+              }
+            : {}),
           timeMs: performance.now() - t0,
         });
       } finally {
