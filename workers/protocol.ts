@@ -3,7 +3,7 @@
  * (a corrupt model, a dataset the reader refuses) are values, not exceptions: the page shows their
  * message and keeps what it had.
  */
-import type { GraphLayout, ModelView, OpenPhase } from '../src/core/view';
+import type { GraphLayout, ModelView, OpenPhase, ViewCosts } from '../src/core/view';
 import type { PreprocessSpec } from '../src/core/eval';
 import type { PlanPreview } from '../src/core/pipeline';
 
@@ -71,3 +71,6 @@ export interface PreprocessCheck {
 export type PreprocessReply = ({ ok: true } & PreprocessCheck) | Failure;
 
 export type PlanReply = { ok: true; plan: PlanPreview } | Failure;
+
+/** The open model's costs at bound input shapes (see `boundCosts`). */
+export type CostsReply = { ok: true; costs: ViewCosts } | Failure;

@@ -42,4 +42,5 @@ export const emptySlot: DataSlot = {
   loading: null,
   preprocessNote: null,
   preprocessError: null,
+  fed: null,
 };

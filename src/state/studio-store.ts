@@ -5,12 +5,14 @@ import { recipeSlice } from './recipe-slice';
 import { persistSlice } from './persist-slice';
 import { runSlice } from './run-slice';
 import { watchPlan } from './plan-slice';
+import { watchInputSize } from './input-size-slice';
 import { createSources } from './sources';
 import type { CoreClient, RunArchive, SampleCatalog, StudioState, StudioStore } from './types';
 
 const initialState = (): StudioState => ({
   model: null,
   plan: { preview: null, pending: false, error: null },
+  inputSize: { text: '', source: null, costs: null, error: null },
   layout: null,
   expanded: [],
   selection: null,
@@ -53,5 +55,6 @@ export function createStudioStore(
   });
   store.setState(persistSlice(store, core, archive, store.getState()));
   watchPlan(store, core);
+  store.setState(watchInputSize(store, core));
   return store;
 }

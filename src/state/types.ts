@@ -5,7 +5,7 @@
 import type { ModelSummary, TensorInfo } from '../core/inspect';
 import type { StageResult } from '../core/eval';
 import type { GroupId } from '../core/analysis';
-import type { GraphLayout, ModelView } from '../core/view';
+import type { GraphLayout, ModelView, ViewCosts } from '../core/view';
 import type { PlanPreview, PreviewGroup, Recipe } from '../core/pipeline';
 import type { SweepPoint } from '../core/report';
 import type { InspectReply } from '../../workers/core.worker';
@@ -31,9 +31,11 @@ import type {
   OpenReply,
   OpenRequest,
   PlanReply,
+  CostsReply,
   PreprocessReply,
   ReplyError,
 } from '../../workers/protocol';
+import type { InputShapes } from '../core/graph';
 
 export type { ModelSummary, TensorInfo, InspectReply, StageResult, GroupId, ModelView, GraphLayout };
 export type { ViewGroup, ViewNode, ViewTensor, LayoutItem } from '../core/view';
@@ -142,6 +144,23 @@ export interface DataSlot {
   /** What the preprocessing resolves to for the open model, or why it does not fit. */
   preprocessNote: string | null;
   preprocessError: string | null;
+  /** Per-sample dims the data is fed at, once the model and data fit (what costs are counted at). */
+  fed: number[] | null;
+}
+
+/**
+ * The input size costs are counted at, for a model whose input size is symbolic: the attached data's
+ * (calibration first) when it fits, else the size typed in the field (pre-filled with the model's
+ * preferred size when it has one). Until one is bound, MACs are unknown.
+ */
+export interface InputSizeState {
+  /** What the field holds, e.g. `640x640`. */
+  text: string;
+  /** Where `costs` came from; null while nothing is bound. */
+  source: 'calibration' | 'evaluation' | 'field' | null;
+  costs: ViewCosts | null;
+  /** Why the field's text binds nothing (not a size, or not one the input takes). */
+  error: string | null;
 }
 
 export type JobKind = 'open' | 'dataset' | 'layout' | 'run' | 'export';
@@ -183,6 +202,7 @@ export interface PlanState {
 export interface StudioState {
   model: LoadedModel | null;
   plan: PlanState;
+  inputSize: InputSizeState;
   layout: GraphLayout | null;
   /** Blocks shown node by node. */
   expanded: string[];
@@ -293,6 +313,8 @@ export interface StudioActions {
   openSampleData(role: DataRole): Promise<void>;
   clearDataset(role: DataRole): void;
   updateEvaluate(patch: Partial<EvaluateSettings>): void;
+  /** The input size field (`640x640`) for a model whose input size is symbolic. */
+  setInputSize(text: string): void;
   /** Applies a dropped recipe's JSON; an invalid one sets `recipeError` and changes nothing. */
   applyRecipeText(fileName: string, text: string): void;
   dismissRecipeError(): void;
@@ -329,8 +351,10 @@ export interface CoreClient {
   layout(expanded: string[]): Promise<GraphLayout>;
   openDataset(request: DatasetRequest): Promise<DatasetReply>;
   checkPreprocess(text: string, role?: DataRole): Promise<PreprocessReply>;
-  /** The plan a run of `recipe` would make on the open model. */
-  plan(recipe: Recipe): Promise<PlanReply>;
+  /** The plan a run of `recipe` would make on the open model (MACs counted at `inputShapes`). */
+  plan(recipe: Recipe, inputShapes?: InputShapes): Promise<PlanReply>;
+  /** The open model's costs at `inputShapes` (a model whose input size is symbolic). */
+  costs(inputShapes: InputShapes): Promise<CostsReply>;
   run(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunReply>;
   sweep(request: SweepRequest, onProgress: (p: RunProgress) => void): Promise<SweepReply>;
   sensitivity(request: SensitivityRequest, onProgress: (p: RunProgress) => void): Promise<SensitivityReply>;
