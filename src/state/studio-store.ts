@@ -16,6 +16,7 @@ const initialState = (): StudioState => ({
   selection: null,
   highlight: new Set(),
   focus: null,
+  cursor: null,
   search: { query: '', matches: [], index: 0 },
   recipe: defaultRecipe,
   data: { calibration: emptySlot, evaluation: emptySlot },

@@ -165,9 +165,12 @@ export interface SearchState {
   index: number;
 }
 
-/** What the canvas should centre on; `seq` changes so the same item can be focused twice. */
+/**
+ * What the canvas should frame: one item (a node, a search hit) or all of a group's; `seq` changes
+ * so the same items can be framed twice.
+ */
 export interface FocusRequest {
-  item: string;
+  items: string[];
   seq: number;
 }
 
@@ -190,6 +193,8 @@ export interface StudioState {
   /** Layout items to emphasise (members of the selected group, the selected node, search hits). */
   highlight: ReadonlySet<string>;
   focus: FocusRequest | null;
+  /** The graph's one tab stop (roving tab index): the layout item keyboard focus enters on. */
+  cursor: string | null;
   search: SearchState;
   recipe: StudioRecipe;
   data: Record<DataRole, DataSlot>;
@@ -278,6 +283,8 @@ export interface StudioActions {
   openSample(fileName?: string): Promise<void>;
   dismissError(): void;
   select(selection: Selection | null): void;
+  /** Moves the graph's tab stop to a layout item. */
+  setCursor(item: string): void;
   setSearch(query: string): void;
   /** Focuses the next (or previous) search match. */
   stepSearch(delta: 1 | -1): void;

@@ -33,6 +33,8 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
   const view = useStudio(selectView);
   const emphasis = useStudio((s) => (s.highlight.has(data.item) ? 'on' : s.highlight.size ? 'dim' : 'none'));
   const focused = useStudio((s) => s.search.matches[s.search.index] === data.item && s.search.query !== '');
+  // The roving tab index: only the cursor's box is a tab stop; arrow keys move it (useGraphKeys).
+  const tabStop = useStudio((s) => s.cursor === data.item);
   const toggle = useStudio(selectToggle);
   const heat = useStudio(selectHeat);
   if (!view) return null;
@@ -63,6 +65,11 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
       style={{ borderColor: color, background }}
       data-heat={drop === undefined ? undefined : drop.toFixed(2)}
       data-testid="graph-node"
+      data-item={data.item}
+      tabIndex={tabStop ? 0 : -1}
+      role="group"
+      aria-roledescription="graph node"
+      aria-label={`${ops.join(' · ')} ${head.name}${group ? `, group ${group.id}` : ''}`}
       data-group={group?.id ?? ''}
       data-prunable={group ? String(group.prunable) : ''}
       data-emphasis={emphasis}

@@ -22,8 +22,12 @@ export function GraphLegend() {
         <>
           <span>
             <i className="legend-swatch" aria-hidden="true" style={{ background: groupSwatch(1, true) }} />
-            <i className="legend-swatch" aria-hidden="true" style={{ background: groupSwatch(2, true) }} /> pruning
-            group (own colour and pattern)
+            <i
+              className="legend-swatch"
+              aria-hidden="true"
+              style={{ background: groupSwatch(2, true) }}
+            />{' '}
+            pruning group (own colour and pattern)
           </span>
           <span>
             <i className="legend-swatch blocked" aria-hidden="true" /> blocked group
