@@ -1,9 +1,9 @@
 import { useCallback } from 'react';
 import { useReactFlow, useStoreApi, type Viewport } from '@xyflow/react';
 import { useStudioApi } from '../../state';
-import { frame, LEGIBLE_ZOOM, legibleFit, MAX_ZOOM } from './viewport';
+import { frame, inView, LEGIBLE_ZOOM, legibleFit, MAX_ZOOM } from './viewport';
 
-/** Moves the canvas: a readable fit of the whole graph, or framing some boxes (a group, a node). */
+/** Moves the canvas: a readable fit of the whole graph, or framing some boxes (a group, a node) not all in view. */
 export function useGraphViewport() {
   const flow = useReactFlow();
   const canvas = useStoreApi();
@@ -26,6 +26,9 @@ export function useGraphViewport() {
       const boxes = studio.getState().layout?.items.filter((i) => wanted.has(i.id)) ?? [];
       const { width, height } = canvas.getState();
       if (!boxes.length || !width || !height) return;
+      // Already all in view: leave the reader's view alone.
+      const now = flow.getViewport();
+      if (boxes.every((b) => inView(b, now, { width, height }))) return;
       // Never zoom out of a closer look the reader chose, nor in past readable size for one box.
       const maxZoom = Math.min(MAX_ZOOM, Math.max(flow.getZoom(), LEGIBLE_ZOOM));
       go(frame(boxes, { width, height }, maxZoom), duration);

@@ -11,8 +11,13 @@ export interface Box {
   height: number;
 }
 
-/** Below this zoom a box's 11-12 px text is too small to read. */
+/** At this zoom a box's 11-12 px text reads comfortably. */
 export const LEGIBLE_ZOOM = 0.75;
+/**
+ * A graph that fits whole at this zoom or more is shown whole (the sample's 15 boxes: its shape is
+ * the point); one that needs less starts at the readable zoom instead of a strip of specks.
+ */
+export const OVERVIEW_ZOOM = 0.4;
 /** The canvas's own zoom limits. */
 export const MIN_ZOOM = 0.01;
 export const MAX_ZOOM = 2;
@@ -41,13 +46,13 @@ export function frame(
 }
 
 /**
- * "Fit" that stays readable: the whole graph when it fits at a legible zoom; otherwise the legible
- * zoom, showing the graph's start (its top, centred on the first box when the graph is wider than
+ * "Fit" that stays readable: the whole graph when it fits at `OVERVIEW_ZOOM` or more; otherwise the
+ * readable zoom, showing the graph's start (its top, centred on the first box when the graph is wider than
  * the canvas) and leaving the rest to panning and the minimap.
  */
 export function legibleFit(boxes: readonly Box[], size: { width: number; height: number }): Viewport {
   const whole = frame(boxes, size, 1.1, 0.08);
-  if (whole.zoom >= LEGIBLE_ZOOM || boxes.length === 0) return whole;
+  if (whole.zoom >= OVERVIEW_ZOOM || boxes.length === 0) return whole;
   const zoom = LEGIBLE_ZOOM;
   const b = boundsOf(boxes);
   const first = boxes[0];
