@@ -9,7 +9,7 @@ import {
   type RuntimeSession,
   type TensorData,
 } from '../../eval';
-import { nonMaxSuppression, type Detection } from '../detection/boxes';
+import { iou, nonMaxSuppression, type Detection } from '../detection/boxes';
 import { decodeDetections } from '../detection/decode';
 import { alignMask } from '../segmentation/align';
 import type { ResolvedTask } from '../types';
@@ -24,7 +24,7 @@ export interface PictureOptions {
   readonly preprocess?: PreprocessSpec;
   /** Samples to picture, from the start of the dataset (default 4). */
   readonly count?: number;
-  /** Boxes drawn from this score up (default 0.5). */
+  /** Boxes drawn from this score up (default 0.1). */
   readonly minScore?: number;
   readonly signal?: AbortSignal;
 }
@@ -39,7 +39,7 @@ export async function predictPictures(o: PictureOptions): Promise<TaskPictures |
   if (task.kind !== 'segmentation' && task.kind !== 'detection') return undefined;
   const count = Math.min(o.count ?? 4, dataset.size);
   if (count === 0 || stages.length === 0) return undefined;
-  const minScore = o.minScore ?? 0.5;
+  const minScore = o.minScore ?? 0.1;
   const fetches = task.kind === 'segmentation' ? [task.output] : task.detection.outputs;
 
   let session: RuntimeSession = await o.runtime.createSession(stages[0].bytes);
@@ -69,7 +69,7 @@ export async function predictPictures(o: PictureOptions): Promise<TaskPictures |
             task.detection.nmsIou,
             task.detection.maxDetections,
           );
-          predictions[i].push({ kind: 'boxes', boxes: kept.filter((d) => d.score >= minScore) });
+          predictions[i].push({ kind: 'boxes', boxes: bestClassPerObject(kept, minScore) });
         }
       }
     }
@@ -96,6 +96,20 @@ export async function predictPictures(o: PictureOptions): Promise<TaskPictures |
   } finally {
     await session.release();
   }
+}
+
+/**
+ * What a picture draws of the detections the metric counts: class-wise NMS keeps one box per class on
+ * an object, which stacks labels; a picture keeps the best-scoring class of each object (boxes
+ * overlapping a better one by IoU ≥ 0.7 go), from `minScore` up.
+ */
+function bestClassPerObject(dets: readonly Detection[], minScore: number): Detection[] {
+  const kept: Detection[] = [];
+  for (const d of [...dets].sort((a, b) => b.score - a.score)) {
+    if (d.score < minScore) break;
+    if (kept.every((k) => iou(k, d) < 0.7)) kept.push(d);
+  }
+  return kept;
 }
 
 /** The first `count` samples as the model is fed them, one array each. */
