@@ -1,7 +1,8 @@
 /** `whittle prune MODEL (--ratio R | --macs-target T) … --out OUT.onnx`: filter pruning with optional recovery. */
 import { basename } from 'node:path';
 import { checkFeed, createOrtRuntime, modelInput, resolvePreprocess, type Backend } from '../../core/eval';
-import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
+import { readPreprocessArg } from '../../core/eval/node';
+import { openTaskDatasetPath } from '../../core/tasks/node';
 import { costModel, exportModel, imageInputShapes, importModel, inferShapes } from '../../core/graph';
 import { encodeModel } from '../../core/onnx';
 import {
@@ -110,7 +111,7 @@ ${WEIGHTS_OPTION.usage}
       let calibration;
       if (values.calib && runtime) {
         const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
-        const dataset = await openDatasetPath(values.calib);
+        const dataset = await openTaskDatasetPath(values.calib);
         const input = modelInput(graph)!;
         // The data must fit the model before onnxruntime runs it; costs are then counted at its size.
         inputShapes = checkFeed(graph, input, resolvePreprocess(preprocess, input, dataset), dataset);
