@@ -49,6 +49,7 @@ export function pruneOptionsOf(
     kernels,
     runtime,
     calibration,
+    memoryBudget: recipe.compute.memoryBudgetMB * 1024 ** 2,
     recover: {
       compensate: p.recover.includes('compensate'),
       lsq: p.recover.includes('lsq'),
