@@ -11,7 +11,7 @@ import {
   type StageResult,
   type ValueMeta,
 } from '../eval';
-import { costModel, type Graph } from '../graph';
+import { costModel, type Graph, type InputShapes } from '../graph';
 import type { ProgressTracker } from '../progress';
 import { evaluateTask, type ResolvedTask } from '../tasks';
 import { preprocessOf, recipeEvalLimit } from './recipe-map';
@@ -33,6 +33,7 @@ export async function measureStages(
   task: ResolvedTask,
   progress: ProgressTracker<PipelinePhase>,
   timings: Record<string, number>,
+  inputShapes: InputShapes,
 ): Promise<{ stages: PipelineStage[]; assumptions: string }> {
   const { recipe, runtime, signal } = inputs;
   const dataset = inputs.evaluation ?? inputs.calibration;
@@ -67,14 +68,14 @@ export async function measureStages(
             ),
         });
         assumptions = r.assumptions;
-        const cost = costOf(d.graph);
+        const cost = costModel(d.graph, undefined, { inputShapes });
         const labelled = inputs.evaluation?.labels && r.accuracy;
         if (k === 0 && labelled) referenceHits = r.top1Hits;
         measured.push({
           stage: d.label,
           modelBytes: d.bytes.byteLength,
           parameters: cost.parameters,
-          macs: cost.macs,
+          ...(cost.macs !== null ? { macs: cost.macs } : {}),
           ...(inputs.evaluation?.labels && r.accuracy ? { accuracy: r.accuracy } : {}),
           ...(inputs.evaluation && r.score ? { score: r.score } : {}),
           ...(r.fidelity ? { fidelity: r.fidelity } : {}),
@@ -135,10 +136,4 @@ export async function measureStages(
     result: { ...measured[i], latency: latency[i] },
   }));
   return { stages, assumptions };
-}
-
-/** Parameters and MACs of a float graph (an INT8 stage reports those of the float model it came from). */
-function costOf(graph: Graph): { parameters: number; macs: number } {
-  const c = costModel(graph);
-  return { parameters: c.parameters, macs: c.macs };
 }

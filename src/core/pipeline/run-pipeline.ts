@@ -14,7 +14,15 @@ import {
   type CalibrationBatches,
   type PrunePlan,
 } from '../prune';
-import { MemoryMeter, modelInput, modelOutputs, type InferenceRuntime, type ValueMeta } from '../eval';
+import {
+  checkFeed,
+  MemoryMeter,
+  modelInput,
+  modelOutputs,
+  resolvePreprocess,
+  type InferenceRuntime,
+  type ValueMeta,
+} from '../eval';
 import { evaluateTask, resolveTask, type ResolvedTask } from '../tasks';
 import {
   datasetFeeds,
@@ -74,6 +82,9 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   progress.finish('load');
   const input = inputMeta(original);
   const preprocess = preprocessOf(recipe);
+  // The data must fit the model before onnxruntime sees either; costs are counted at the fed size.
+  const fedData = inputs.calibration;
+  const inputShapes = checkFeed(original, input, resolvePreprocess(preprocess, input, fedData), fedData);
   const decision = resolveTask(
     recipe.task,
     modelOutputs(original),
@@ -100,7 +111,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
       }),
     );
     progress.finish('analyse');
-    const base = pruneOptionsOf(recipe, kernels, runtime, calibration);
+    const base = pruneOptionsOf(recipe, kernels, runtime, calibration, inputShapes);
     const recovering = recipe.prune.recover.length > 0;
     const steps = recipe.prune.steps;
     // A progressive run re-ranks after each recovery: its one-shot "pruned" stage is a plan of its own.
@@ -185,6 +196,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   let fusion: FusionReport | undefined;
   const floatBiases: PipelineResult['floatBiases'] = [];
+  const keptFloat: PipelineResult['keptFloat'] = [];
   if (recipe.quantize.enabled) {
     const targets: { name: StageName; graph: Graph; what: string }[] = [
       { name: 'int8', graph: original, what: 'the original' },
@@ -246,6 +258,8 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
       progress.set('quantize', k + 1);
       fusion = q.fusion;
       floatBiases.push(...q.floatBiases.map((b) => ({ ...b, stage: t.name })));
+      for (const [node, reason] of Object.entries(q.plan.kept))
+        keptFloat.push({ stage: t.name, node, reason });
       drafts.push({
         name: t.name,
         label: stageLabel(t.name, recipe, plan),
@@ -264,6 +278,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     decision.task,
     progress,
     timings,
+    inputShapes,
   );
   timings.transform =
     (timings.prune ?? 0) +
@@ -279,6 +294,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     plan,
     fusion,
     floatBiases,
+    keptFloat,
     finetune,
     assumptions,
     peakTrackedBytes: meter.peak,
