@@ -95,6 +95,12 @@ describe('segmentation and detection in the studio', () => {
         await page.getByTestId('score-threshold').fill('0.01');
       }
 
+      // The fixtures take pixel / 255 (scripts/make-task-fixtures.py).
+      for (const role of ['calibration', 'evaluation'])
+        await page
+          .getByTestId(`data-${role}`)
+          .getByLabel('Preprocessing', { exact: true })
+          .selectOption('unit');
       // Small settings: 32 samples scored, 32 calibration samples, 2 timed runs, no fallback, no
       // least-squares recovery, wasm only.
       await page.getByTestId('eval-limit').fill('32');
@@ -156,7 +162,11 @@ describe('segmentation and detection in the studio', () => {
           ).length,
         ).toBeGreaterThan(8);
       }
+      // A tall window shows the stage table and the pictures together.
+      await page.setViewportSize({ width: 1400, height: 1700 });
+      await page.locator('#stages-title').scrollIntoViewIfNeeded();
       await session.screenshot(`studio-${c.kind}`);
+      await page.setViewportSize({ width: 1280, height: 900 });
 
       const report = await downloadBytes(page, () => page.getByTestId('download-report').click());
       const html = new TextDecoder().decode(report.bytes);
