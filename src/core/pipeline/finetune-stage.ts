@@ -3,15 +3,18 @@
  * user's training images, once at the target or progressively (prune a step → fine-tune → prune
  * more). Progressive steps aim each at k/K of the MAC reduction, measured against the original.
  */
-import { costModel, exportModel, type Graph } from '../graph';
+import { costModel, exportModel, inferShapes, isFloatType, type Graph } from '../graph';
 import type { ValueMeta } from '../eval';
 import { encodeModel } from '../onnx';
+import { decodingInputs } from '../quant';
+import type { TaskKind } from '../tasks';
 import { cloneGraph, pruneModel, removeChannels, type CalibrationBatches, type PrunePlan } from '../prune';
 import {
   backendCompute,
   distill,
   loadTrainingData,
   type DistillResult,
+  type DistillTarget,
   type TrainingData,
   type TrainProgress,
 } from '../train';
@@ -51,15 +54,35 @@ export function distillSettings(f: Recipe['finetune']) {
   };
 }
 
+/**
+ * What the student matches: a classifier's logits by KD (undefined); a detector's raw heads before
+ * box decoding, score logits by sigmoid cross-entropy and box values by MSE; any other model's
+ * outputs by MSE. Box coordinates in pixels would drown the 0–1 scores in an MSE on the decoded
+ * output, and an MSE on score logits spends the student on far negatives that never rank.
+ */
+export function distillTargets(original: Graph, task: TaskKind): DistillTarget[] | undefined {
+  if (task === 'classification') return undefined;
+  const shapes = inferShapes(original);
+  const isFloat = (v: string) => isFloatType(shapes.types.get(v)?.dtype ?? 0);
+  const heads = decodingInputs(original, isFloat);
+  if (heads) return heads.map((h) => ({ tensor: h.tensor, loss: h.scores ? 'sigmoid' : 'mse' }));
+  return original.outputs
+    .map((o) => o.name)
+    .filter(isFloat)
+    .map((tensor) => ({ tensor, loss: 'mse' }));
+}
+
 function distillOptions(
   inputs: PipelineInputs,
   data: TrainingData,
   epochs: number,
   report: Report,
   label: string,
+  targets: DistillTarget[] | undefined,
 ) {
   return {
     ...distillSettings(inputs.recipe.finetune),
+    targets,
     data,
     compute: backendCompute(inputs.kernels),
     teacherRuntime: inputs.runtime,
@@ -83,8 +106,10 @@ export async function runFinetune(
   input: ValueMeta,
   calibration: CalibrationBatches,
   report: Report,
+  task: TaskKind,
 ): Promise<FinetuneStageResult> {
   const { recipe } = inputs;
+  const targets = distillTargets(original, task);
   const f = recipe.finetune;
   report(0, 'Reading the training images');
   const data = await loadTrainingData(inputs.training ?? inputs.calibration, {
@@ -101,7 +126,7 @@ export async function runFinetune(
     result = await distill({
       teacher: original,
       student: pruned.graph,
-      ...distillOptions(inputs, data, f.epochs, report, ''),
+      ...distillOptions(inputs, data, f.epochs, report, '', targets),
     });
   } else {
     const base = pruneOptionsOf(recipe, inputs.kernels, inputs.runtime, calibration);
@@ -134,7 +159,7 @@ export async function runFinetune(
       result = await distill({
         teacher: original,
         student: smaller,
-        ...distillOptions(inputs, data, epochs, report, label),
+        ...distillOptions(inputs, data, epochs, report, label, targets),
       });
       current = result.graph;
     }

@@ -146,6 +146,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         input,
         calibration!,
         (fraction, message) => report('finetune', fraction, message),
+        decision.task.kind,
       ),
     );
     drafts.push({
