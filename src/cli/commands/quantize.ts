@@ -1,6 +1,6 @@
 /** `whittle quantize MODEL --calib DATA …`: INT8 QDQ post-training quantization with a fusion report. */
 import { basename } from 'node:path';
-import { createOrtRuntime, modelInput, type ValueMeta } from '../../core/eval';
+import { checkFeed, createOrtRuntime, modelInput, resolvePreprocess, type ValueMeta } from '../../core/eval';
 import { readPreprocessArg } from '../../core/eval/node';
 import { openTaskDatasetPath } from '../../core/tasks/node';
 import { importModel, type Graph } from '../../core/graph';
@@ -73,6 +73,9 @@ ${WEIGHTS_OPTION.usage}
     const graph = importModel(input.model);
     const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
     const dataset = await openTaskDatasetPath(calib);
+    // The calibration data must fit the model before onnxruntime runs it.
+    const feedsInput = inputMeta(graph);
+    checkFeed(graph, feedsInput, resolvePreprocess(preprocess, feedsInput, dataset), dataset);
     const runtime = await createOrtRuntime({ backend: 'native' });
     const started = performance.now();
     const cpu0 = process.cpuUsage();
@@ -86,7 +89,7 @@ ${WEIGHTS_OPTION.usage}
       memoryBudget,
       perChannel: !values['per-tensor'],
       exclude: list('exclude'),
-      calibration: datasetFeeds(dataset, inputMeta(graph), { preprocess, limit: samples }),
+      calibration: datasetFeeds(dataset, feedsInput, { preprocess, limit: samples }),
     });
     const written = await writeModelFile('quantize', out, result.bytes, placement);
     const seconds = (performance.now() - started) / 1000;

@@ -14,7 +14,15 @@ import {
   type CalibrationBatches,
   type PrunePlan,
 } from '../prune';
-import { MemoryMeter, modelInput, modelOutputs, type InferenceRuntime, type ValueMeta } from '../eval';
+import {
+  checkFeed,
+  MemoryMeter,
+  modelInput,
+  modelOutputs,
+  resolvePreprocess,
+  type InferenceRuntime,
+  type ValueMeta,
+} from '../eval';
 import { evaluateTask, resolveTask, type ResolvedTask } from '../tasks';
 import {
   datasetFeeds,
@@ -69,6 +77,9 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const original = importModel(decodeModel(inputs.model));
   const input = inputMeta(original);
   const preprocess = preprocessOf(recipe);
+  // The data must fit the model before onnxruntime sees either; costs are counted at the fed size.
+  const fedData = inputs.calibration;
+  const inputShapes = checkFeed(original, input, resolvePreprocess(preprocess, input, fedData), fedData);
   const decision = resolveTask(
     recipe.task,
     modelOutputs(original),
@@ -92,7 +103,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         batchSize: recipe.data.batchSize,
       }),
     );
-    const base = pruneOptionsOf(recipe, kernels, runtime, calibration);
+    const base = pruneOptionsOf(recipe, kernels, runtime, calibration, inputShapes);
     report('prune', 0.1, 'Pruning');
     const recovering = recipe.prune.recover.length > 0;
     // A progressive run re-ranks after each recovery: its one-shot "pruned" stage is a plan of its own.
@@ -216,7 +227,15 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     }
   }
 
-  const { stages, assumptions } = await measureStages(drafts, inputs, input, decision.task, report, timings);
+  const { stages, assumptions } = await measureStages(
+    drafts,
+    inputs,
+    input,
+    decision.task,
+    report,
+    timings,
+    inputShapes,
+  );
   timings.transform =
     (timings.prune ?? 0) +
     (timings.recover ?? 0) +
