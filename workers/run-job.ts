@@ -8,16 +8,17 @@ import { runPipeline, type PipelineResult, type Recipe } from '../src/core/pipel
 import { describeFloatBias } from '../src/core/quant';
 import { kernelBackend, wasmRuntime, webgpuRuntime } from './engines';
 import { modelBytes, requireCalibration, session } from './session';
-import type { RunProgress, RunSummary } from './run-protocol';
+import { finetuneControl } from './train-control';
+import type { RunProgress, RunRequest, RunSummary, TrainingEvent } from './run-protocol';
 
 /** Stage models of finished runs, by run id and stage name. */
 export const stageModels = new Map<number, Map<string, Uint8Array>>();
 
 export async function runOnce(
-  runId: number,
-  recipe: Recipe,
+  { runId, recipe, resume }: RunRequest,
   signal: AbortSignal,
   onProgress: (p: RunProgress) => void,
+  onTraining: (event: TrainingEvent) => void | Promise<void> = () => {},
 ): Promise<RunSummary> {
   const model = session.model;
   if (!model) throw new Error('Open a model before running the pipeline.');
@@ -31,11 +32,14 @@ export async function runOnce(
     model: modelBytes(),
     recipe,
     calibration,
+    training: session.datasets.training,
     evaluation,
     runtime,
     latencyRuntimes: [runtime],
     kernels,
     signal,
+    onTrainProgress: (progress) => void onTraining({ kind: 'step', progress }),
+    finetuneControl: finetuneControl(signal, onTraining, resume),
     onProgress: (p) =>
       onProgress(p.phase === 'benchmark' ? { ...p, fraction: p.fraction * (1 - gpuShare) } : p),
   });
@@ -93,7 +97,12 @@ export async function runOnce(
     final: result.final,
     metric: labelled ? 'accuracy' : 'fidelity',
     samples: first.accuracy?.count ?? result.stages[1]?.result.fidelity?.count ?? 0,
-    datasets: { calibration: calibration.name, ...(evaluation ? { evaluation: evaluation.name } : {}) },
+    datasets: {
+      calibration: calibration.name,
+      ...(evaluation ? { evaluation: evaluation.name } : {}),
+      ...(result.finetune && session.datasets.training ? { training: session.datasets.training.name } : {}),
+    },
+    ...(result.finetune ? { finetune: { ...result.finetune, resumed: resume !== undefined } } : {}),
     runtime: { backend: runtime.backend, threads: runtime.threads, crossOriginIsolated },
     kernels: kernels.name,
     latencyBackends,

@@ -57,8 +57,10 @@ export function createCoreClient(): CoreClient {
     checkPreprocess: (text, role) => call<PreprocessReply>((remote) => remote.checkPreprocess(text, role)),
     plan: (recipe) => call((remote) => remote.plan(recipe) as Promise<PlanReply>),
     // comlink's Remote<> spreads a union reply into a union of promises: the casts put it back.
-    run: (request, onProgress) =>
-      call((remote) => remote.run(request, proxy(onProgress)) as Promise<RunReply>),
+    run: (request, onProgress, onTraining = () => {}) =>
+      call((remote) => remote.run(request, proxy(onProgress), proxy(onTraining)) as Promise<RunReply>),
+    pauseTraining: () => api.pauseTraining(),
+    resumeTraining: () => api.resumeTraining(),
     sweep: (request, onProgress) =>
       call((remote) => remote.sweep(request, proxy(onProgress)) as Promise<SweepReply>),
     sensitivity: (request, onProgress) =>

@@ -4,6 +4,7 @@ import { modelSlice } from './model-slice';
 import { recipeSlice } from './recipe-slice';
 import { persistSlice } from './persist-slice';
 import { runSlice } from './run-slice';
+import { trainSlice } from './train-slice';
 import { watchPlan } from './plan-slice';
 import { createSources } from './sources';
 import type { CoreClient, RunArchive, SampleCatalog, StudioState, StudioStore } from './types';
@@ -18,7 +19,7 @@ const initialState = (): StudioState => ({
   focus: null,
   search: { query: '', matches: [], index: 0 },
   recipe: defaultRecipe,
-  data: { calibration: emptySlot, evaluation: emptySlot },
+  data: { calibration: emptySlot, evaluation: emptySlot, training: emptySlot },
   loading: null,
   error: null,
   jobs: [],
@@ -27,6 +28,7 @@ const initialState = (): StudioState => ({
   activeRun: null,
   compare: [],
   running: null,
+  checkpoint: null,
   runError: null,
   recipeError: null,
   workerNotice: null,
@@ -49,8 +51,9 @@ export function createStudioStore(
   store.setState({
     ...modelSlice(store, core, samples, sources),
     ...recipeSlice(store, core, samples, sources),
-    ...runSlice(store, core, sources),
   });
+  const training = trainSlice(store, core, archive);
+  store.setState({ ...training.actions, ...runSlice(store, core, sources, training.hooks) });
   store.setState(persistSlice(store, core, archive, store.getState()));
   watchPlan(store, core);
   return store;
