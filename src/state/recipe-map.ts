@@ -87,6 +87,7 @@ export function toCoreRecipe(studio: StudioRecipe): Recipe {
       calibrationSamples: quant.samples,
       evalLimit: evaluate.evalLimit ?? undefined,
     },
+    task: structuredClone(studio.task) as Recipe['task'],
     evaluate: {
       ...base.evaluate,
       backends: evaluate.webgpu
@@ -140,6 +141,7 @@ export function fromCoreRecipe(recipe: Recipe, current: StudioRecipe): StudioRec
       webgpu: recipe.evaluate.backends.includes('webgpu'),
       softwareGpu: recipe.evaluate.softwareGpu,
     },
+    task: structuredClone(recipe.task),
     base: recipe,
   };
 }

@@ -108,6 +108,11 @@ export function runSlice(
       );
     if (needsData === 'any' && !s.data.calibration.dataset && !s.data.evaluation.dataset)
       return fail('Drop an evaluation or calibration set first.');
+    // A dataset that cannot feed the model is refused here, with the slot's sentence, not by onnxruntime.
+    const misfit = (['calibration', 'evaluation'] as const).find(
+      (role) => s.data[role].dataset && s.data[role].preprocessError,
+    );
+    if (misfit) return fail(s.data[misfit].preprocessError!);
     if (preprocessConflict(s.recipe) && s.data.evaluation.dataset)
       return fail(
         'The calibration and evaluation sets use different preprocessing; a recipe has one. Make them the same.',
@@ -181,6 +186,7 @@ export function runSlice(
         const data = sources.data[role];
         if (data) await core.openDataset({ role, ...data, preprocess: preprocessFor(get().recipe, role) });
       }
+      if (sources.priors) await core.setPriors(sources.priors);
     } catch (err) {
       set({ workerNotice: `The fresh worker could not reopen the model: ${message(err)}` });
     }

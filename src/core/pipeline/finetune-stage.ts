@@ -141,7 +141,8 @@ export async function runFinetune(
     result = await train(pruned.graph, 1, f.epochs, '');
   } else {
     const base = pruneOptionsOf(recipe, inputs.kernels, inputs.runtime, calibration);
-    const originalMacs = costModel(original).macs;
+    const costOptions = { inputShapes: plan.recipe.inputShapes };
+    const originalMacs = costModel(original, undefined, costOptions).macs ?? 0;
     const total = target(recipe.prune, pruned.plan, originalMacs);
     let current = original;
     result = undefined as unknown as DistillResult;
@@ -151,7 +152,7 @@ export async function runFinetune(
       const epochs = k === steps ? f.epochs : f.stepEpochs;
       let smaller = current;
       if (k > firstStep || !resume) {
-        const currentMacs = costModel(current).macs;
+        const currentMacs = costModel(current, undefined, costOptions).macs ?? 0;
         const goal = total * (k / steps);
         // The step's share of the current model's MACs that leaves (1 − goal) of the original's.
         const relative = Math.max(0, 1 - ((1 - goal) * originalMacs) / currentMacs);
@@ -194,7 +195,7 @@ export async function runFinetune(
 /** The MAC reduction the recipe aims at: `macsTarget`, or what the one-shot plan reached for a ratio. */
 function target(prune: PipelineInputs['recipe']['prune'], oneShot: PrunePlan, originalMacs: number): number {
   if (prune.macsTarget !== undefined) return prune.macsTarget;
-  return 1 - oneShot.after.macs / Math.max(1, oneShot.before.macs || originalMacs);
+  return 1 - (oneShot.after.macs ?? 0) / Math.max(1, oneShot.before.macs || originalMacs);
 }
 
 /** Wraps the training loop's state with what the stage needs to continue it. */

@@ -124,6 +124,8 @@ export interface PipelineResult {
   fusion?: FusionReport;
   /** Biases an INT8 stage kept in float because their int32 would overflow, by stage. */
   floatBiases: (FloatBias & { stage: StageName })[];
+  /** Nodes an INT8 stage kept float on its own (a detector's box decoding), with the reason, by stage. */
+  keptFloat: { stage: StageName; node: string; reason: string }[];
   /** What preprocessing had to assume ('' when the recipe said everything). */
   assumptions: string;
   /** Peak bytes of activation buffers the data passes held (the runtime's own arenas come on top). */

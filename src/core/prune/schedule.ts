@@ -32,6 +32,8 @@ export interface PruneModelOptions {
   /** Needed by the `activation` criterion and by every recovery step. */
   runtime?: InferenceRuntime;
   calibration?: CalibrationBatches;
+  /** Bytes the data passes of scoring and recovery may hold (default: `DEFAULT_MEMORY_BUDGET`). */
+  memoryBudget?: number;
   recover?: RecoveryOptions;
   /** Progressive steps (default 1: one shot). Step k aims at k/K of the target. */
   steps?: number;
@@ -58,12 +60,13 @@ export async function scoreChannels(
   kernels: Kernels,
   runtime?: InferenceRuntime,
   calibration?: CalibrationBatches,
+  memoryBudget?: number,
 ): Promise<GroupScores> {
   if (criterion.criterion !== 'activation' && criterion.criterion !== 'reconstruction')
     return weightScores(graph, groups, criterion, kernels);
   if (!runtime || !calibration) throw new Error(`The ${criterion.criterion} criterion needs calibration data.`);
   if (criterion.criterion === 'reconstruction')
-    return reconstructionScores(runtime, graph, groups, calibration, kernels, { normalize: criterion.normalize });
+    return reconstructionScores(runtime, graph, groups, calibration, kernels, { normalize: criterion.normalize, memoryBudget });
   return activationScores(runtime, graph, groups, calibration, criterion.normalize);
 }
 
@@ -86,7 +89,7 @@ export async function pruneModel(
   for (let k = 1; k <= steps; k++) {
     const shapes = inferShapes(current);
     const analysis = analyzeChannels(current, shapes);
-    const scores = await scoreChannels(current, analysis.groups, options.criterion, options.kernels, options.runtime, options.calibration);
+    const scores = await scoreChannels(current, analysis.groups, options.criterion, options.kernels, options.runtime, options.calibration, options.memoryBudget);
     const f = k / steps;
     const recipe: PruneRecipe = {
       ...options.recipe,
@@ -106,7 +109,11 @@ export async function pruneModel(
       report.compensation = r.report;
     }
     if (recover.lsq && runtime && calibration) {
-      const r = await reconstruct(runtime, graph, next, plan, calibration, { ...recover.lsqOptions, kernels: options.kernels });
+      const r = await reconstruct(runtime, graph, next, plan, calibration, {
+        memoryBudget: options.memoryBudget,
+        ...recover.lsqOptions,
+        kernels: options.kernels,
+      });
       plan = r.plan;
       report.reconstruction = r.report;
     }

@@ -5,6 +5,7 @@ import { EstimatePanel } from './EstimatePanel';
 import { FinetuneControls } from './FinetuneControls';
 import { PruneControls } from './PruneControls';
 import { QuantControls } from './QuantControls';
+import { TaskControls } from './TaskControls';
 
 /** The left-hand panel: the live estimate, then the recipe's settings. */
 export function ControlsPanel() {
@@ -15,6 +16,7 @@ export function ControlsPanel() {
       <FinetuneControls />
       <QuantControls />
       <DataControls />
+      <TaskControls />
       <EvaluateControls />
       <RecipeFileButton />
     </aside>

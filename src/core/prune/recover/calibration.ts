@@ -13,6 +13,7 @@ import {
 } from '../../eval';
 import { exportModel, inferShapes, typeProtoOf, type Graph } from '../../graph';
 import { emptyNode, emptyValueInfo, encodeModel } from '../../onnx';
+import { prefixModel } from './prefix';
 
 /** Feeds by input name, one batch at a time; callable again for another pass. */
 export type CalibrationBatches = () => AsyncIterable<Readonly<Record<string, TensorData>>>;
@@ -78,6 +79,8 @@ export async function* capture(
     model.graph!.node.push(emptyNode({ opType: 'Identity', name: out, input: [name], output: [out] }));
     model.graph!.output.push(emptyValueInfo({ name: out, ...(t ? { type: typeProtoOf(t) } : {}) }));
   }
+  // Only the exposed tensors and what they need: a pass over the first layers runs only those.
+  if (exposed.size) prefixModel(model, [...exposed.values()]);
   const bytes = encodeModel(model);
   // Without onnxruntime's rewrites: its Pad + AveragePool/Conv fusion drops the producer's edge to the
   // pool, Identity elimination then renames the exposed tensor away, and the model no longer loads
