@@ -101,6 +101,12 @@ describe('studio with a dynamic-size model', () => {
   });
 
   it('binding 640×640 gives the core’s MAC count at that size', async () => {
+    // A size the model cannot run at binds nothing: a sentence naming the node, MACs still unknown.
+    await page.getByTestId('input-size-field').fill('100x100');
+    await expect
+      .poll(() => text(page, 'input-size-error').catch(() => ''), { timeout: 30_000 })
+      .toMatch(/cannot run with input 'x' at \[1, 3, 100, 100\]: Add node/);
+    expect(await text(page, 'est-macs')).toBe('unknown');
     await page.getByTestId('input-size-field').fill('640x640');
     await expect
       .poll(() => text(page, 'input-size-hint'), { timeout: 30_000 })

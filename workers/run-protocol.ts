@@ -7,6 +7,7 @@ import type {
   FinetuneCheckpoint,
   FinetuneSummary,
   PipelinePhase,
+  PipelineProgress,
   Recipe,
   StageName,
 } from '../src/core/pipeline';
@@ -17,12 +18,8 @@ import type { Failure } from './protocol';
 
 export type RunPhase = PipelinePhase;
 
-export interface RunProgress {
-  phase: RunPhase;
-  /** 0–1 within the phase. */
-  fraction: number;
-  message: string;
-}
+/** The pipeline's own progress events, passed through unchanged (sweeps and studies use the same shape). */
+export type RunProgress = PipelineProgress;
 
 export interface RunRequest {
   /** The page's id for the run; stage models are kept under it. */

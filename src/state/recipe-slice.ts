@@ -51,8 +51,12 @@ export function recipeSlice(
   // A dataset that fed the last model may not feed this one: check each attached slot again.
   store.subscribe((s, prev) => {
     if (s.model === prev.model || !s.model) return;
-    for (const role of ['calibration', 'evaluation'] as const)
-      if (s.data[role].dataset) void checkPreprocess(role);
+    for (const role of ['calibration', 'evaluation'] as const) {
+      if (!s.data[role].dataset) continue;
+      // The size the data fed the last model says nothing of this one until it is checked again.
+      patchSlot(role, { fed: null });
+      void checkPreprocess(role);
+    }
   });
 
   const openDataset: RecipeActions['openDataset'] = async (role, name, files) => {

@@ -8,6 +8,7 @@ import type { GroupId } from '../core/analysis';
 import type { GraphLayout, ModelView, ViewCosts } from '../core/view';
 import type { FinetuneCheckpoint, PlanPreview, PreviewGroup, Recipe } from '../core/pipeline';
 import type { SweepPoint } from '../core/report';
+import type { PhaseClock } from '../core/progress';
 import type { InspectReply } from '../../workers/core.worker';
 import type {
   EvaluateReply,
@@ -335,6 +336,12 @@ export interface RunningState {
   progress: Partial<Record<RunPhase, number>>;
   phase: RunPhase;
   message: string;
+  /** The latest event: units done of the active phase's total. */
+  latest: RunProgress | null;
+  /** When the active phase began and how many events it sent, for the time left. */
+  clock: PhaseClock | null;
+  /** Time left in the active phase as of the latest event (ms), once there is enough to go on. */
+  remainingMs: number | null;
   cancelling: boolean;
   /** Set while the fine-tuning stage trains. */
   training?: TrainingView;

@@ -6,7 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isUserError, userErrorCode } from '../../src/core/errors';
-import { checkFeed, FeedShapeError, modelInput, ModelRunError, resolvePreprocess } from '../../src/core/eval';
+import {
+  checkFeed,
+  FeedShapeError,
+  modelInput,
+  ModelRunError,
+  resolvePreprocess,
+  type InferenceRuntime,
+} from '../../src/core/eval';
+import { parseRecipe, runPipeline } from '../../src/core/pipeline';
+import { createReferenceBackend } from '../../src/kernels';
 import { importModel } from '../../src/core/graph';
 import { decodeModel } from '../../src/core/onnx';
 import { runCli } from '../cli/run-cli';
@@ -50,6 +59,31 @@ describe('shape check between a dataset and a model', () => {
     expect(checkFeed(graph, input, resolvePreprocess(FMNIST_SPEC, input, data), data)).toEqual({
       input: [1, 1, 28, 28],
     });
+  });
+});
+
+describe('a run refuses data that cannot feed the model', () => {
+  it('runPipeline throws the FeedShapeError before it opens any onnxruntime session', async () => {
+    let sessions = 0;
+    const runtime: InferenceRuntime = {
+      backend: 'wasm',
+      threads: 1,
+      createSession: async () => {
+        sessions++;
+        throw new Error('onnxruntime must not be reached');
+      },
+    };
+    const recipe = parseRecipe({ version: 1, prune: { ratio: 0.3 } });
+    const run = runPipeline({
+      model: load(DET),
+      recipe,
+      calibration: calibSet(),
+      runtime,
+      kernels: createReferenceBackend(),
+    });
+    await expect(run).rejects.toThrow(FeedShapeError);
+    await expect(run).rejects.toThrow(/fed as \[1, 3, 28, 28\]/);
+    expect(sessions).toBe(0);
   });
 });
 

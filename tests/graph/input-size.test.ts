@@ -123,6 +123,13 @@ describe('PaddleOCR det with its input size bound', () => {
     expect(1 - plan.after.macs! / plan.before.macs!).toBeGreaterThanOrEqual(0.3 - 1e-9);
   });
 
+  it('a size the model cannot run at is an InputSizeError naming the node, not a figure', () => {
+    expect(() => boundCosts(graph, shapes, { x: [1, 3, 100, 100] })).toThrow(InputSizeError);
+    expect(() => boundCosts(graph, shapes, { x: [1, 3, 100, 100] })).toThrow(
+      /input 'x' at \[1, 3, 100, 100\]: Add node '[^']+' gets \[1, 96, 7, 7\] and \[1, 96, 8, 8\]/,
+    );
+  });
+
   it('the summary counts at an image size given as HxW', () => {
     const summary = summarizeModel(decodeModel(bytes), undefined, { imageSize: parseImageSize('640x640')! });
     expect(summary.macs).toBe(costModel(graph, shapes, { inputShapes }).macs);

@@ -5,9 +5,11 @@ import {
   createOrtRuntime,
   modelInput,
   resolvePreprocess,
+  sampleCoverage,
   type Backend,
   type EvaluationReport,
   type RuntimeSession,
+  type SampleCoverage,
   type TaskScore,
 } from '../../core/eval';
 import { readPreprocessArg } from '../../core/eval/node';
@@ -83,6 +85,9 @@ export const { summary, run } = defineCommand({
       limit,
       reference,
     });
+    // Per-sample hits are for pairing two models, not for the report.
+    const { top1Hits, ...figures } = report;
+    const sampling = sampleCoverage(report.samples, dataset.size, top1Hits);
     const result = {
       model: modelPath,
       ref: values.ref,
@@ -91,7 +96,8 @@ export const { summary, run } = defineCommand({
       backend,
       threads: runtime.threads,
       batch: batchSize,
-      ...report,
+      ...figures,
+      sampling,
     };
     console.log(
       values.json
@@ -99,7 +105,7 @@ export const { summary, run } = defineCommand({
         : formatReport(
             basename(modelPath),
             dataset.description,
-            { ...report, taskLine: `task: ${decision.task.kind} (${decision.reason})` },
+            { ...figures, sampling, taskLine: `task: ${decision.task.kind} (${decision.reason})` },
             backend,
             runtime.threads,
             values.ref,
@@ -126,7 +132,7 @@ async function load(
 function formatReport(
   model: string,
   data: string,
-  r: EvaluationReport & { score?: TaskScore; taskLine: string },
+  r: EvaluationReport & { score?: TaskScore; sampling: SampleCoverage; taskLine: string },
   backend: string,
   threads: number,
   ref?: string,
@@ -139,10 +145,18 @@ function formatReport(
         .map(([k, v]) => `${k} ${pct(v)}`)
         .join('   ')}   (${r.score.count} samples)`,
     );
-  if (r.accuracy)
+  if (r.accuracy) {
+    const ci = r.sampling.top1Interval;
     lines.push(
-      `  top-1 ${pct(r.accuracy.top1)}   top-5 ${pct(r.accuracy.top5)}   (${r.accuracy.count} samples)`,
+      `  top-1 ${pct(r.accuracy.top1)}${ci ? ` (95 % interval ${pct(ci.low)} to ${pct(ci.high)}, Wilson)` : ''}   top-5 ${pct(r.accuracy.top5)}`,
     );
+  }
+  const { evaluated, available } = r.sampling;
+  lines.push(
+    evaluated < available
+      ? `  on ${evaluated} of ${available} samples (a subset)`
+      : `  on all ${available} samples`,
+  );
   if (r.fidelity && ref) {
     const f = r.fidelity;
     lines.push(`  vs ${basename(ref)}, per output:`);

@@ -3,13 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createOrtRuntime, type InferenceRuntime } from '../../core/eval';
 import { readPreprocessArg } from '../../core/eval/node';
 import { openTaskDatasetPath, readPriors } from '../../core/tasks/node';
-import {
-  parseRecipe,
-  parseRecipeJson,
-  runPipeline,
-  type PipelinePhase,
-  type PipelineResult,
-} from '../../core/pipeline';
+import { parseRecipe, parseRecipeJson, runPipeline, type PipelineResult } from '../../core/pipeline';
 import { parseByteSize, peakRssBytes } from '../args';
 import { defineCommand } from '../command';
 import { kernelsLine, kernelsReport, pickKernels } from '../kernels';
@@ -100,7 +94,7 @@ ${WEIGHTS_OPTION.usage}
         training: values.train ? await openTaskDatasetPath(values.train) : undefined,
         runtime,
         kernels: selection.backend,
-        onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
+        onProgress: bar.show,
       });
       bar.done();
       const final = result.stages[result.stages.length - 1];
@@ -130,8 +124,6 @@ function cpuSeconds(from: NodeJS.CpuUsage): number {
   const u = process.cpuUsage(from);
   return (u.user + u.system) / 1e6;
 }
-
-const phaseName = (p: PipelinePhase) => p.charAt(0).toUpperCase() + p.slice(1);
 
 /** SQNR of a lossless stage is Infinity, which JSON cannot hold. */
 const jsonSafe = (_key: string, value: unknown) => (value === Infinity ? 'Infinity' : value);

@@ -20,6 +20,8 @@ import { KERNEL_CHOICES, kernelsLine, kernelsReport, pickKernels } from '../kern
 import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
 import { checkOutputs } from '../output';
 import { INPUT_SIZE_OPTION } from '../input-size';
+import { progressBar } from '../progress-bar';
+import { progressTracker } from '../../core/progress';
 
 const CRITERIA = ['l1', 'l2', 'fpgm', 'activation', 'reconstruction'] as const;
 const STEPS = ['compensate', 'lsq', 'bn'];
@@ -105,6 +107,8 @@ ${WEIGHTS_OPTION.usage}
     const kernelChoice = choice('kernels', KERNEL_CHOICES);
     const selection = await pickKernels(kernelChoice, `prune: --kernels ${kernelChoice} cannot run here`);
     const kernels = selection.backend;
+    const bar = progressBar();
+    const progress = progressTracker(bar.show);
     try {
       let inputShapes = imageSize ? imageInputShapes(graph, inferShapes(graph), imageSize) : undefined;
       const runtime = values.calib ? await createOrtRuntime({ backend }) : undefined;
@@ -115,7 +119,15 @@ ${WEIGHTS_OPTION.usage}
         const input = modelInput(graph)!;
         // The data must fit the model before onnxruntime runs it; costs are then counted at its size.
         inputShapes = checkFeed(graph, input, resolvePreprocess(preprocess, input, dataset), dataset);
-        calibration = await calibrationFromDataset(dataset, { input, preprocess, limit: calibLimit });
+        const samples = Math.min(calibLimit, dataset.size);
+        progress.start('analyse', samples, 'samples', 'Reading the calibration samples');
+        calibration = await calibrationFromDataset(dataset, {
+          input,
+          preprocess,
+          limit: calibLimit,
+          onProgress: (n) => progress.set('analyse', n),
+        });
+        progress.finish('analyse');
       }
       const recover: RecoveryOptions = {
         compensate: recoverList.includes('compensate'),
@@ -140,7 +152,15 @@ ${WEIGHTS_OPTION.usage}
         calibration,
         recover,
         steps: rules.steps,
+        onRanking: (k, n) => progress.start('prune', n, 'plans', `Ranking channels, step ${k} of ${n}`),
+        onMasked: (k, n, _masked, p) => {
+          progress.set('prune', k, `Planned: ${p.prunedChannels} of ${p.prunableChannels} channels`);
+          if (recover.compensate || recover.lsq || recover.bn)
+            progress.start('recover', n, 'steps', `Recovering, step ${k} of ${n}`);
+        },
+        onRecovery: (k, _n, f, label) => progress.set('recover', k - 1 + f, label),
       });
+      progress.start('remove', 1, 'models', 'Removing pruned channels and checking the smaller model');
       const result = values['mask-only'] ? masked : cloneGraph(masked);
       if (!values['mask-only']) removeChannels(result, plan);
       const outBytes = encodeModel(exportModel(result));
@@ -149,6 +169,8 @@ ${WEIGHTS_OPTION.usage}
         outBytes,
         values['mask-only'] ? undefined : encodeModel(exportModel(masked)),
       );
+      progress.finish('remove');
+      bar.done();
       const written = await writeModelFile('prune', out, outBytes, placement);
       const before = costModel(graph, undefined, { inputShapes });
       const after = costModel(result, undefined, { inputShapes });
@@ -170,6 +192,7 @@ ${WEIGHTS_OPTION.usage}
       );
       return 0;
     } finally {
+      bar.done();
       kernels.dispose();
     }
   },

@@ -16,6 +16,8 @@ import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { parseByteSize, peakRssBytes } from '../args';
 import { defineCommand } from '../command';
 import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
+import { progressTracker } from '../../core/progress';
+import { progressBar } from '../progress-bar';
 import { checkOutputs } from '../output';
 import { UserError } from '../errors';
 
@@ -81,6 +83,10 @@ ${WEIGHTS_OPTION.usage}
     const cpu0 = process.cpuUsage();
     // Observers and weight rounding run in the WASM SIMD kernels, as in the studio.
     const kernels = await createWasmBackend(nodeWasmLoader);
+    const bar = progressBar();
+    const total = Math.min(samples, dataset.size);
+    const progress = progressTracker(bar.show);
+    progress.start('calibrate', total, 'samples', 'Calibrating');
     const result = await quantizeModel(graph, {
       runtime,
       kernels,
@@ -90,7 +96,14 @@ ${WEIGHTS_OPTION.usage}
       perChannel: !values['per-tensor'],
       exclude: list('exclude'),
       calibration: datasetFeeds(dataset, feedsInput, { preprocess, limit: samples }),
-    });
+      // Each of `passes` passes reads every sample.
+      onProgress: (seen, pass, passes) =>
+        progress.set(
+          'calibrate',
+          ((pass + Math.min(1, seen / total)) / passes) * total,
+          passes > 1 ? `Calibrating, pass ${pass + 1} of ${passes}` : 'Calibrating',
+        ),
+    }).finally(() => bar.done());
     const written = await writeModelFile('quantize', out, result.bytes, placement);
     const seconds = (performance.now() - started) / 1000;
     const report = {

@@ -84,6 +84,8 @@ export { exposeIntermediates } from './intermediates';
 export { MemoryMeter, DEFAULT_MEMORY_BUDGET, bytesOf } from './memory';
 export { modelInput, modelOutputs } from './model-input';
 export type { StageResult, TaskScore } from './stage-result';
+export { sampleCoverage, type PairedDrop, type SampleCoverage } from './metrics/coverage';
+export { pairedDropInterval, wilsonInterval, Z95, type Interval } from './metrics/interval';
 export {
   createOrtRuntime,
   createSession,

@@ -30,7 +30,16 @@ export interface FinetuneStageResult {
   summary: FinetuneSummary;
 }
 
-type Report = (fraction: number, message: string) => void;
+/** Epochs trained so far across every distillation of the stage (fractional within an epoch). */
+type Report = (epochs: number, message: string) => void;
+
+/** Epochs the stage trains in all: the final run's, plus each earlier progressive step's. */
+export function finetuneEpochs(recipe: Recipe): number {
+  const steps = recipe.prune.steps;
+  return steps <= 1
+    ? recipe.finetune.epochs
+    : (steps - 1) * recipe.finetune.stepEpochs + recipe.finetune.epochs;
+}
 
 /** What the recipe's finetune section says of a distillation run (the CLI's `finetune` uses it too). */
 export function distillSettings(f: Recipe['finetune']) {
@@ -66,6 +75,8 @@ function distillOptions(
     save: (train: TrainCheckpoint) => FinetuneCheckpoint;
     step: number;
   },
+  /** Epochs of the stage's earlier distillations (progressive steps before this one). */
+  before: number,
 ) {
   const control = inputs.finetuneControl;
   return {
@@ -85,10 +96,10 @@ function distillOptions(
     signal: inputs.signal,
     onProgress: (p: TrainProgress) => {
       inputs.onTrainProgress?.(p);
-      const done = (p.epoch - 1 + p.step / p.stepsPerEpoch) / p.epochs;
       report(
-        done,
-        `${label}epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}, ETA ${Math.round(p.etaMs / 1000)} s`,
+        before + p.epoch - 1 + p.step / p.stepsPerEpoch,
+        // The time left is the progress bar's to say, from the phase as a whole.
+        `${label}epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}`,
       );
     },
   };
@@ -131,7 +142,8 @@ export async function runFinetune(
     return distill({
       teacher: original,
       student: start,
-      ...distillOptions(inputs, data, epochs, report, label, checkpoints),
+      // Every step before k trained `stepEpochs` (or was skipped having none).
+      ...distillOptions(inputs, data, epochs, report, label, checkpoints, (k - 1) * f.stepEpochs),
     });
   };
   let result: DistillResult;

@@ -43,6 +43,13 @@ export interface PruneModelOptions {
    * what you keep), so a caller can show the unrecovered model without planning a second time.
    */
   onMasked?: (step: number, steps: number, masked: Graph, plan: PrunePlan) => void;
+  /** Called as step `step` starts ranking channels. */
+  onRanking?: (step: number, steps: number) => void;
+  /**
+   * Recovery of step `step`: `fraction` (0…1) of its methods done, each method an equal share and the
+   * least-squares fit advancing layer by layer; `label` says which method and layer.
+   */
+  onRecovery?: (step: number, steps: number, fraction: number, label: string) => void;
 }
 
 export interface StepReport {
@@ -86,7 +93,9 @@ export async function pruneModel(
   let current = graph;
   let plan: PrunePlan | undefined;
   const reports: StepReport[] = [];
+  const methods = [recover.compensate, recover.lsq, recover.bn].filter(Boolean).length;
   for (let k = 1; k <= steps; k++) {
+    options.onRanking?.(k, steps);
     const shapes = inferShapes(current);
     const analysis = analyzeChannels(current, shapes);
     const scores = await scoreChannels(current, analysis.groups, options.criterion, options.kernels, options.runtime, options.calibration, options.memoryBudget);
@@ -103,8 +112,13 @@ export async function pruneModel(
     options.onMasked?.(k, steps, next, plan);
     const report: StepReport = { plan };
     const { runtime, calibration } = options;
+    let method = 0;
+    const recovering = (within: number, label: string) =>
+      options.onRecovery?.(k, steps, Math.min(1, (method + within) / Math.max(1, methods)), label);
     if (recover.compensate && runtime && calibration) {
+      recovering(0, 'Compensating the removed channels\' mean in the next layers');
       const r = await compensate(runtime, current, next, plan, calibration);
+      method++;
       plan = r.plan;
       report.compensation = r.report;
     }
@@ -113,7 +127,10 @@ export async function pruneModel(
         memoryBudget: options.memoryBudget,
         ...recover.lsqOptions,
         kernels: options.kernels,
+        onLayer: (done, total, node) =>
+          recovering(done / Math.max(1, total), `Least squares: layer ${done + 1} of ${total} (${node})`),
       });
+      method++;
       plan = r.plan;
       report.reconstruction = r.report;
     }
@@ -125,10 +142,13 @@ export async function pruneModel(
           .filter((n) => n.opType === 'BatchNormalization' && refitted.has(next.producer(n.inputs[0])?.name ?? ''))
           .map((n) => n.name),
       );
+      recovering(0, 'Re-estimating BatchNorm statistics');
       const r = await reestimateBatchNorm(runtime, next, plan, calibration, { skip });
+      method++;
       plan = r.plan;
       report.batchNorm = r.report;
     }
+    if (methods) recovering(0, 'Recovered');
     report.plan = plan;
     reports.push(report);
     options.onStep?.(k, steps, plan);

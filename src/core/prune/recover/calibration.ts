@@ -33,6 +33,8 @@ export interface CalibrationOptions {
   limit?: number;
   /** Samples per batch (default 100). */
   batchSize?: number;
+  /** Called after each batch with the samples read so far. */
+  onProgress?: (samples: number) => void;
 }
 
 /**
@@ -45,8 +47,12 @@ export async function calibrationFromDataset(
 ): Promise<CalibrationBatches> {
   const { preprocess } = resolvePreprocess(options.preprocess, options.input, dataset);
   const list: Record<string, TensorData>[] = [];
-  for await (const b of batches(dataset, preprocess, { batchSize: options.batchSize ?? 100, limit: options.limit }))
+  let samples = 0;
+  for await (const b of batches(dataset, preprocess, { batchSize: options.batchSize ?? 100, limit: options.limit })) {
     list.push({ [preprocess.inputName]: { type: 'float32', data: b.input, dims: b.dims } });
+    samples += b.dims[0];
+    options.onProgress?.(samples);
+  }
   return calibrationFromFeeds(list);
 }
 
