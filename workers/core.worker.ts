@@ -15,6 +15,7 @@ import { firstInput, session } from './session';
 import type { Recipe } from '../src/core/pipeline';
 import { answer, cancelJob, job } from './answer';
 import { runOnce, stageModels } from './run-job';
+import { requestPause, resumeTraining } from './train-control';
 import { planOnce } from './plan-job';
 import { guessTask } from './task-guess';
 import { evaluateOpen, groupSensitivity, sweepRatios } from './study-jobs';
@@ -28,6 +29,7 @@ import type {
   SensitivityRequest,
   SweepReply,
   SweepRequest,
+  TrainingEvent,
 } from './run-protocol';
 import type {
   DatasetReply,
@@ -187,11 +189,24 @@ const api = {
    * Runs the pipeline on the open model and datasets. Stage models stay here under `runId`
    * (`stageModel` hands one out); the reply carries results only.
    */
-  async run(request: RunRequest, onProgress?: (p: RunProgress) => void): Promise<RunReply> {
+  async run(
+    request: RunRequest,
+    onProgress?: (p: RunProgress) => void,
+    onTraining?: (event: TrainingEvent) => void | Promise<void>,
+  ): Promise<RunReply> {
     return job(async (signal) => ({
       ok: true as const,
-      summary: await runOnce(request.runId, request.recipe, signal, relay(onProgress)),
+      summary: await runOnce(request, signal, relay(onProgress), (event) => onTraining?.(event)),
     }));
+  },
+
+  /** Pauses fine-tuning at its next step, after a checkpoint; the run waits for `resumeTraining`. */
+  pauseTraining(): void {
+    requestPause();
+  },
+
+  resumeTraining(): void {
+    resumeTraining();
   },
 
   /** Accuracy against pruning ratio, quantization off. */

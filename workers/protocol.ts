@@ -36,8 +36,8 @@ export type OpenReply =
   | { ok: true; view: ModelView; layout: GraphLayout; timings: Partial<Record<OpenProgressPhase, number>> }
   | Failure;
 
-/** Which slot a dataset fills. */
-export type DataRole = 'calibration' | 'evaluation';
+/** Which slot a dataset fills: training images feed the recipe's fine-tuning (labels optional). */
+export type DataRole = 'calibration' | 'evaluation' | 'training';
 
 export interface DatasetRequest {
   role: DataRole;

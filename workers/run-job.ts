@@ -11,16 +11,17 @@ import { predictPictures, type TaskPictures } from '../src/core/tasks';
 import { decideTask } from './task-guess';
 import { kernelBackend, wasmRuntime, webgpuRuntime } from './engines';
 import { modelBytes, requireCalibration, session } from './session';
-import type { RunProgress, RunSummary } from './run-protocol';
+import { finetuneControl } from './train-control';
+import type { RunProgress, RunRequest, RunSummary, TrainingEvent } from './run-protocol';
 
 /** Stage models of finished runs, by run id and stage name. */
 export const stageModels = new Map<number, Map<string, Uint8Array>>();
 
 export async function runOnce(
-  runId: number,
-  recipe: Recipe,
+  { runId, recipe, resume }: RunRequest,
   signal: AbortSignal,
   onProgress: (p: RunProgress) => void,
+  onTraining: (event: TrainingEvent) => void | Promise<void> = () => {},
 ): Promise<RunSummary> {
   const model = session.model;
   if (!model) throw new Error('Open a model before running the pipeline.');
@@ -38,12 +39,15 @@ export async function runOnce(
     model: modelBytes(),
     recipe,
     calibration,
+    training: session.datasets.training,
     evaluation,
     ...(session.priors ? { priors: session.priors.values } : {}),
     runtime,
     latencyRuntimes: [runtime],
     kernels,
     signal,
+    onTrainProgress: (progress) => void onTraining({ kind: 'step', progress }),
+    finetuneControl: finetuneControl(signal, onTraining, resume),
     onProgress: (p) => onProgress(widen(p)),
   });
 
@@ -110,7 +114,12 @@ export async function runOnce(
     samples: first.score?.count ?? first.accuracy?.count ?? result.stages[1]?.result.fidelity?.count ?? 0,
     task: { ...result.task, metric: first.score?.metric ?? (metric === 'cosine' ? 'min cosine' : 'top-1') },
     ...(pictures ? { pictures } : {}),
-    datasets: { calibration: calibration.name, ...(evaluation ? { evaluation: evaluation.name } : {}) },
+    datasets: {
+      calibration: calibration.name,
+      ...(evaluation ? { evaluation: evaluation.name } : {}),
+      ...(result.finetune && session.datasets.training ? { training: session.datasets.training.name } : {}),
+    },
+    ...(result.finetune ? { finetune: { ...result.finetune, resumed: resume !== undefined } } : {}),
     runtime: { backend: runtime.backend, threads: runtime.threads, crossOriginIsolated },
     kernels: kernels.name,
     latencyBackends,

@@ -3,7 +3,15 @@
  * carry results only. Stage models stay in the worker until the page asks for one to download.
  */
 import type { StageResult, AccuracyResult } from '../src/core/eval';
-import type { PipelinePhase, PipelineProgress, Recipe, StageName } from '../src/core/pipeline';
+import type {
+  FinetuneCheckpoint,
+  FinetuneSummary,
+  PipelinePhase,
+  PipelineProgress,
+  Recipe,
+  StageName,
+} from '../src/core/pipeline';
+import type { EpochRecord, TrainProgress } from '../src/core/train';
 import type { StageMetricKind, SweepPoint } from '../src/core/report';
 import type { TaskKind, TaskPictures } from '../src/core/tasks';
 import type { Failure } from './protocol';
@@ -17,7 +25,19 @@ export interface RunRequest {
   /** The page's id for the run; stage models are kept under it. */
   runId: number;
   recipe: Recipe;
+  /** Continue fine-tuning from this checkpoint (saved by an earlier run of the same inputs). */
+  resume?: FinetuneCheckpoint;
 }
+
+/**
+ * What fine-tuning tells the page while it trains: every step's loss, every epoch's held-out score,
+ * every checkpoint (the loop waits until the page has stored it) and that a pause took effect.
+ */
+export type TrainingEvent =
+  | { kind: 'step'; progress: TrainProgress }
+  | { kind: 'epoch'; record: EpochRecord & { progressiveStep: number } }
+  | { kind: 'checkpoint'; checkpoint: FinetuneCheckpoint }
+  | { kind: 'paused'; epoch: number; step: number };
 
 export interface RunStage {
   name: StageName;
@@ -46,7 +66,9 @@ export interface RunSummary {
   pictures?: TaskPictures;
   /** Evaluated samples per stage. */
   samples: number;
-  datasets: { calibration: string; evaluation?: string };
+  datasets: { calibration: string; evaluation?: string; training?: string };
+  /** Fine-tuning's epochs and what it could not train; `resumed` when it continued a checkpoint. */
+  finetune?: FinetuneSummary & { resumed: boolean };
   /** onnxruntime in the worker that evaluated and calibrated. */
   runtime: { backend: string; threads: number; crossOriginIsolated: boolean };
   /** Which of Whittle's kernel backends did the pruning and quantization math. */

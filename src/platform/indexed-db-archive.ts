@@ -1,9 +1,9 @@
 /**
- * The run archive in IndexedDB: finished runs, their stage models and the studio's settings, so a
- * reload finds them again. Plain IndexedDB (three object stores, one database), no library: the
+ * The run archive in IndexedDB: finished runs, their stage models, the studio's settings and the
+ * latest fine-tuning checkpoint, so a reload finds them again. Plain IndexedDB (three object stores, one database), no library: the
  * operations are few and each is one transaction.
  */
-import type { RunArchive, RunRecord, SavedStudio, StudioRecipe } from '../state/types';
+import type { RunArchive, RunRecord, SavedCheckpoint, SavedStudio, StudioRecipe } from '../state/types';
 
 const DB_NAME = 'whittle';
 const DB_VERSION = 1;
@@ -12,6 +12,8 @@ const MODELS = 'models';
 const SETTINGS = 'settings';
 /** Bumped when the saved recipe's shape changes; older saved settings are then ignored. */
 const SETTINGS_SCHEMA = 1;
+/** The one fine-tuning checkpoint kept, under this key of the settings store. */
+const CHECKPOINT = 'finetune-checkpoint';
 
 type Store = typeof RUNS | typeof MODELS | typeof SETTINGS;
 
@@ -57,12 +59,14 @@ export function createIndexedDbArchive(): RunArchive | null {
   return {
     async load(): Promise<SavedStudio> {
       const tx = (await database()).transaction([RUNS, SETTINGS], 'readonly');
-      const [runs, settings] = await Promise.all([
+      const [runs, settings, checkpoint] = await Promise.all([
         done(tx.objectStore(RUNS).getAll() as IDBRequest<RunRecord[]>),
         done(tx.objectStore(SETTINGS).get('recipe') as IDBRequest<{ schema: number; recipe: StudioRecipe }>),
+        done(tx.objectStore(SETTINGS).get(CHECKPOINT) as IDBRequest<SavedCheckpoint | undefined>),
       ]);
       return {
         runs: runs.sort((a, b) => a.id - b.id),
+        checkpoint: checkpoint ?? null,
         recipe: settings?.schema === SETTINGS_SCHEMA ? settings.recipe : null,
       };
     },
@@ -88,6 +92,13 @@ export function createIndexedDbArchive(): RunArchive | null {
     saveSettings: (recipe) =>
       write([SETTINGS], (tx) => {
         tx.objectStore(SETTINGS).put({ schema: SETTINGS_SCHEMA, recipe }, 'recipe');
+      }),
+
+    saveCheckpoint: (saved) =>
+      write([SETTINGS], (tx) => {
+        const store = tx.objectStore(SETTINGS);
+        if (saved) store.put(saved, CHECKPOINT);
+        else store.delete(CHECKPOINT);
       }),
 
     clear: () =>

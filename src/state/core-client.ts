@@ -66,8 +66,10 @@ export function createCoreClient(): CoreClient {
     plan: (recipe, inputShapes) => call((remote) => remote.plan(recipe, inputShapes) as Promise<PlanReply>),
     costs: (inputShapes) => call((remote) => remote.costs(inputShapes) as Promise<CostsReply>),
     // comlink's Remote<> spreads a union reply into a union of promises: the casts put it back.
-    run: (request, onProgress) =>
-      call((remote) => remote.run(request, proxy(onProgress)) as Promise<RunReply>),
+    run: (request, onProgress, onTraining = () => {}) =>
+      call((remote) => remote.run(request, proxy(onProgress), proxy(onTraining)) as Promise<RunReply>),
+    pauseTraining: () => api.pauseTraining(),
+    resumeTraining: () => api.resumeTraining(),
     sweep: (request, onProgress) =>
       call((remote) => remote.sweep(request, proxy(onProgress)) as Promise<SweepReply>),
     sensitivity: (request, onProgress) =>

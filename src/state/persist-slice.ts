@@ -104,6 +104,7 @@ export function persistSlice(
         activeRun,
         compare: s.compare.length ? s.compare : all.slice(-4).map((r) => r.id),
         stageResults: all.find((r) => r.id === activeRun)?.summary.stages.map((st) => st.result) ?? [],
+        checkpoint: s.checkpoint ?? saved.checkpoint?.info ?? null,
         // Settings the user already changed in this page win over the saved ones.
         ...(recipe && s.recipe === defaultRecipe ? { recipe } : {}),
       };

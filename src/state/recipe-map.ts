@@ -5,7 +5,7 @@
  */
 import { RecipeError, parseRecipe, type Recipe, type RecipeInput } from '../core/pipeline';
 import type { ImportanceCriterion } from '../core/view';
-import type { PruneCriterion, RecoverySettings, StudioRecipe } from './types';
+import type { DataRole, PruneCriterion, RecoverySettings, StudioRecipe } from './types';
 
 type RecoverStep = Recipe['prune']['recover'][number];
 
@@ -29,6 +29,10 @@ function preprocessValue(text: string): Recipe['data']['preprocess'] {
 
 const preprocessText = (p: Recipe['data']['preprocess']): string =>
   p === undefined ? '' : typeof p === 'string' ? p : JSON.stringify(p);
+
+/** The preprocessing text a dataset role is read with (training images are fed like calibration's). */
+export const preprocessFor = (recipe: StudioRecipe, role: DataRole): string =>
+  recipe.preprocess[role === 'training' ? 'calibration' : role];
 
 /** Whether the two dataset roles would be fed differently (the recipe has one preprocessing). */
 export function preprocessConflict(studio: StudioRecipe): boolean {

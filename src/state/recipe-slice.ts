@@ -2,7 +2,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { emptySlot } from './defaults';
 import { startJob } from './jobs';
-import { fromCoreRecipe } from './recipe-map';
+import { fromCoreRecipe, preprocessFor } from './recipe-map';
 import type { Sources } from './sources';
 import { RecipeError, parseRecipeJson } from '../core/pipeline';
 import type { CoreClient, DataRole, SampleCatalog, StudioActions, StudioStore } from './types';
@@ -31,13 +31,13 @@ export function recipeSlice(
   sources: Sources,
 ): RecipeActions {
   const { setState: set, getState: get } = store;
-  const latest: Record<DataRole, number> = { calibration: 0, evaluation: 0 };
+  const latest: Record<DataRole, number> = { calibration: 0, evaluation: 0, training: 0 };
 
   const patchSlot = (role: DataRole, patch: Partial<StudioStore['data'][DataRole]>) =>
     set((s) => ({ data: { ...s.data, [role]: { ...s.data[role], ...patch } } }));
 
   const checkPreprocess = async (role: DataRole) => {
-    const reply = await core.checkPreprocess(get().recipe.preprocess[role], role);
+    const reply = await core.checkPreprocess(preprocessFor(get().recipe, role), role);
     if (reply.ok)
       patchSlot(role, {
         preprocessError: null,
@@ -69,7 +69,7 @@ export function recipeSlice(
         role,
         name,
         files,
-        preprocess: recipe.preprocess[role],
+        preprocess: preprocessFor(recipe, role),
         ...(recipe.task.kind !== 'auto' ? { task: recipe.task.kind } : {}),
       });
       if (request !== latest[role]) return job.finish('cancelled');
@@ -109,13 +109,16 @@ export function recipeSlice(
     async setPreprocess(role, text) {
       set((s) => ({ recipe: { ...s.recipe, preprocess: { ...s.recipe.preprocess, [role]: text } } }));
       await checkPreprocess(role);
+      // The training set is read with the calibration set's preprocessing.
+      if (role === 'calibration' && get().data.training.dataset) await checkPreprocess('training');
     },
     openDataset,
     async openSampleData(role) {
       const sample = samples.data[role];
-      set((s) => ({
-        recipe: { ...s.recipe, preprocess: { ...s.recipe.preprocess, [role]: sample.preprocess } },
-      }));
+      if (role !== 'training')
+        set((s) => ({
+          recipe: { ...s.recipe, preprocess: { ...s.recipe.preprocess, [role]: sample.preprocess } },
+        }));
       try {
         await openDataset(role, sample.name, await sample.load());
       } catch (err) {
@@ -134,7 +137,7 @@ export function recipeSlice(
       try {
         const recipe = fromCoreRecipe(parseRecipeJson(text), get().recipe);
         set({ recipe, recipeError: null });
-        for (const role of ['calibration', 'evaluation'] as const)
+        for (const role of ['calibration', 'evaluation', 'training'] as const)
           if (get().data[role].dataset) void checkPreprocess(role);
       } catch (err) {
         const problems = err instanceof RecipeError ? err.problems : [message(err)];

@@ -6,10 +6,12 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { RecipeError, prunesModel, type Recipe } from '../core/pipeline';
 import { remainingMs, tickClock } from '../core/progress';
-import { preprocessConflict, toCoreRecipe } from './recipe-map';
+import { fromCoreRecipe, preprocessConflict, preprocessFor, toCoreRecipe } from './recipe-map';
+import type { TrainingHooks } from './train-slice';
 import type { Sources } from './sources';
 import type {
   CoreClient,
+  FinetuneCheckpoint,
   ReplyError,
   RunPhase,
   RunProgress,
@@ -25,6 +27,7 @@ type RunActions = Pick<
   StudioActions,
   | 'coreRecipe'
   | 'run'
+  | 'resumeFromCheckpoint'
   | 'cancelRun'
   | 'selectRun'
   | 'toggleCompare'
@@ -65,11 +68,17 @@ export function describeRecipe(recipe: Recipe): string {
       ? `MACs −${Math.round(100 * p.macsTarget)} % ${p.criterion.toUpperCase()}`
       : `${Math.round(100 * (p.ratio ?? 0))} % ${p.criterion.toUpperCase()}${p.global ? ' global' : ''}`;
   const recovered = pruning && p.recover.length ? ` + ${p.recover.join('/')}` : '';
-  if (!recipe.quantize.enabled) return cut ? `${cut}${recovered}` : 'measure only';
-  return cut ? `${cut}${recovered} + INT8` : 'INT8 only';
+  const tuned = pruning && recipe.finetune.enabled ? ` + fine-tune ${recipe.finetune.epochs} ep` : '';
+  if (!recipe.quantize.enabled) return cut ? `${cut}${recovered}${tuned}` : 'measure only';
+  return cut ? `${cut}${recovered}${tuned} + INT8` : 'INT8 only';
 }
 
-export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources: Sources): RunActions {
+export function runSlice(
+  store: StoreApi<StudioStore>,
+  core: CoreClient,
+  sources: Sources,
+  training: TrainingHooks,
+): RunActions {
   const { setState: set, getState: get } = store;
   let nextRun = 1;
 
@@ -154,18 +163,29 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
     phases: (recipe: Recipe) => RunPhase[],
     call: (recipe: Recipe) => Promise<R | Failure>,
     done: (reply: R, recipe: Recipe) => Partial<StudioState> | ((s: StudioState) => Partial<StudioState>),
+    fixed?: { recipe: Recipe; resume: FinetuneCheckpoint },
   ) => {
     if (get().running) return;
-    const recipe = prepare(needsData);
-    if (!recipe) return;
+    const built = prepare(needsData);
+    if (!built) return;
+    // Continuing a checkpoint runs the exact recipe it was made with.
+    const recipe = fixed?.recipe ?? built;
     start(kind, phases(recipe));
+    if (kind === 'run') training.begin(recipe, fixed?.resume);
+    let outcome: 'done' | 'cancelled' | 'failed' = 'failed';
     try {
       const reply = await call(recipe);
-      if (!reply.ok) return set({ running: null, runError: reply.error.message });
+      if (!reply.ok) {
+        outcome = reply.error.code === 'cancelled' ? 'cancelled' : 'failed';
+        return set({ running: null, runError: reply.error.message });
+      }
+      outcome = 'done';
       const patch = done(reply, recipe);
       set((s) => ({ ...(typeof patch === 'function' ? patch(s) : patch), running: null }));
     } catch (err) {
       set({ running: null, runError: message(err) });
+    } finally {
+      if (kind === 'run') await training.end(outcome);
     }
   };
 
@@ -186,9 +206,9 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
           { fileName: model.fileName, model: await model.load(), externalData: model.externalData },
           () => {},
         );
-      for (const role of ['calibration', 'evaluation'] as const) {
+      for (const role of ['calibration', 'evaluation', 'training'] as const) {
         const data = sources.data[role];
-        if (data) await core.openDataset({ role, ...data, preprocess: get().recipe.preprocess[role] });
+        if (data) await core.openDataset({ role, ...data, preprocess: preprocessFor(get().recipe, role) });
       }
       if (sources.priors) await core.setPriors(sources.priors);
     } catch (err) {
@@ -196,39 +216,61 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
     }
   };
 
+  /** A pipeline run of the settings, or of a checkpoint's recipe continuing its fine-tuning. */
+  const startRun = (fixed?: { recipe: Recipe; resume: FinetuneCheckpoint }) => {
+    let id = 0;
+    return runJob(
+      'run',
+      'calibration',
+      phasesOf,
+      (recipe) => {
+        // Restored runs keep their ids; a new one comes after them.
+        id = Math.max(nextRun, ...get().runs.map((r) => r.id + 1));
+        nextRun = id + 1;
+        return core.run({ runId: id, recipe, resume: fixed?.resume }, onProgress, training.onEvent);
+      },
+      ({ summary }, recipe) =>
+        (s) => ({
+          runs: [
+            ...s.runs,
+            {
+              id,
+              label: `Run ${id} · ${describeRecipe(recipe)}`,
+              modelFile: summary.modelFile,
+              finishedAt: new Date().toISOString(),
+              summary,
+            },
+          ],
+          activeRun: id,
+          // The new run joins the comparison; at most four are drawn at once.
+          compare: [...s.compare, id].slice(-4),
+          stageResults: summary.stages.map((st) => st.result),
+        }),
+      fixed,
+    );
+  };
+
   return {
     coreRecipe: () => toCoreRecipe(get().recipe),
 
-    run() {
-      let id = 0;
-      return runJob(
-        'run',
-        'calibration',
-        phasesOf,
-        (recipe) => {
-          // Restored runs keep their ids; a new one comes after them.
-          id = Math.max(nextRun, ...get().runs.map((r) => r.id + 1));
-          nextRun = id + 1;
-          return core.run({ runId: id, recipe }, onProgress);
-        },
-        ({ summary }, recipe) =>
-          (s) => ({
-            runs: [
-              ...s.runs,
-              {
-                id,
-                label: `Run ${id} · ${describeRecipe(recipe)}`,
-                modelFile: summary.modelFile,
-                finishedAt: new Date().toISOString(),
-                summary,
-              },
-            ],
-            activeRun: id,
-            // The new run joins the comparison; at most four are drawn at once.
-            compare: [...s.compare, id].slice(-4),
-            stageResults: summary.stages.map((st) => st.result),
-          }),
-      );
+    run: () => startRun(),
+
+    async resumeFromCheckpoint() {
+      if (get().running) return;
+      const saved = await training.saved();
+      if (!saved) return void set({ runError: 'There is no fine-tuning checkpoint to continue.' });
+      const model = get().model?.fileName;
+      if (model !== saved.info.modelFile)
+        return void set({
+          runError: `The checkpoint was made on ${saved.info.modelFile}; open it (and the same data) to continue.`,
+        });
+      if (saved.info.training && get().data.training.dataset?.name !== saved.info.training)
+        return void set({
+          runError: `The checkpoint trained on ${saved.info.training}; drop the same training images to continue.`,
+        });
+      // The controls show the checkpoint's recipe, which is the one that runs.
+      set((s) => ({ recipe: fromCoreRecipe(saved.recipe, s.recipe) }));
+      await startRun({ recipe: saved.recipe, resume: saved.checkpoint });
     },
 
     cancelRun() {

@@ -41,5 +41,9 @@ export const builtInSamples: SampleCatalog = {
       'train-labels-idx1-ubyte.gz',
     ]),
     evaluation: idx('fmnist-test', 'fmnist-test', ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']),
+    training: idx('fmnist-train-slice', 'fmnist-train-slice', [
+      'train-images-idx3-ubyte.gz',
+      'train-labels-idx1-ubyte.gz',
+    ]),
   },
 };

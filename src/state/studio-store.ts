@@ -4,6 +4,7 @@ import { modelSlice } from './model-slice';
 import { recipeSlice } from './recipe-slice';
 import { persistSlice } from './persist-slice';
 import { runSlice } from './run-slice';
+import { trainSlice } from './train-slice';
 import { watchPlan } from './plan-slice';
 import { watchInputSize } from './input-size-slice';
 import { taskSlice, watchTask } from './task-slice';
@@ -23,7 +24,7 @@ const initialState = (): StudioState => ({
   cursor: null,
   search: { query: '', matches: [], index: 0 },
   recipe: defaultRecipe,
-  data: { calibration: emptySlot, evaluation: emptySlot },
+  data: { calibration: emptySlot, evaluation: emptySlot, training: emptySlot },
   loading: null,
   error: null,
   jobs: [],
@@ -32,6 +33,7 @@ const initialState = (): StudioState => ({
   activeRun: null,
   compare: [],
   running: null,
+  checkpoint: null,
   runError: null,
   recipeError: null,
   workerNotice: null,
@@ -54,9 +56,10 @@ export function createStudioStore(
   store.setState({
     ...modelSlice(store, core, samples, sources),
     ...recipeSlice(store, core, samples, sources),
-    ...runSlice(store, core, sources),
     ...taskSlice(store, core, sources),
   });
+  const training = trainSlice(store, core, archive);
+  store.setState({ ...training.actions, ...runSlice(store, core, sources, training.hooks) });
   store.setState(persistSlice(store, core, archive, store.getState()));
   watchPlan(store, core);
   store.setState(watchInputSize(store, core));

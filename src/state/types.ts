@@ -6,7 +6,7 @@ import type { ModelSummary, TensorInfo } from '../core/inspect';
 import type { StageResult } from '../core/eval';
 import type { GroupId } from '../core/analysis';
 import type { GraphLayout, ModelView, ViewCosts } from '../core/view';
-import type { PlanPreview, PreviewGroup, Recipe } from '../core/pipeline';
+import type { FinetuneCheckpoint, PlanPreview, PreviewGroup, Recipe } from '../core/pipeline';
 import type { SweepPoint } from '../core/report';
 import type { PhaseClock } from '../core/progress';
 import type { InspectReply } from '../../workers/core.worker';
@@ -22,6 +22,7 @@ import type {
   SensitivityRequest,
   SweepReply,
   SweepRequest,
+  TrainingEvent,
 } from '../../workers/run-protocol';
 import type {
   DataRole,
@@ -47,6 +48,10 @@ export type { ViewGroup, ViewNode, ViewTensor, LayoutItem } from '../core/view';
 export type { DataRole, DatasetInfo, OpenProgress, ReplyError, Recipe, RunSummary, RunPhase, RunProgress };
 export type { EvaluateRequest, EvaluateReply, SweepPoint, PlanPreview, PreviewGroup };
 export type { TaskGuess, TaskChoice, TaskPictures };
+export type { FinetuneCheckpoint, TrainingEvent };
+
+/** The fine-tuning choices the Fine-tune control edits (the recipe's `finetune` section). */
+export type FinetuneSettings = Recipe['finetune'];
 
 /** The model on screen. */
 export interface LoadedModel {
@@ -137,13 +142,16 @@ export interface EvaluateSettings {
 export interface StudioRecipe {
   prune: PruneSettings;
   quant: QuantSettings;
-  /** Preprocessing per dataset role: a preset name or a JSON spec. */
-  preprocess: Record<DataRole, string>;
+  /** Preprocessing per dataset role: a preset name or a JSON spec (training images use calibration's). */
+  preprocess: Record<PreprocessRole, string>;
   evaluate: EvaluateSettings;
   /** What accuracy means: the task (or `auto`), segmentation's ignore index, detection's decoding. */
   task: TaskChoice;
   base: Recipe;
 }
+
+/** Roles with a preprocessing of their own; the training set is fed like the calibration set. */
+export type PreprocessRole = Exclude<DataRole, 'training'>;
 
 export interface DataSlot {
   dataset: DatasetInfo | null;
@@ -251,6 +259,8 @@ export interface StudioState {
   compare: number[];
   /** The run in progress. */
   running: RunningState | null;
+  /** A fine-tuning checkpoint kept in this browser (paused or interrupted), or null. */
+  checkpoint: CheckpointInfo | null;
   /** Why the last run, sweep or sensitivity analysis failed (null after a success). */
   runError: string | null;
   /** Why a dropped recipe was refused, one entry per bad field; the settings were kept. */
@@ -281,6 +291,43 @@ export interface RunRecord {
   modelsLost?: boolean;
 }
 
+/** What the page shows of live fine-tuning: loss per step, held-out score per epoch, pause state. */
+export interface TrainingView {
+  /** Mean epoch loss so far, by position in epochs (1.5 = half-way through epoch 2). */
+  loss: { at: number; loss: number }[];
+  /** Finished epochs of the current progressive step. */
+  epochs: { epoch: number; loss: number; heldOut?: number }[];
+  epoch: number;
+  totalEpochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  etaMs: number;
+  /** Pause asked, not yet reached (the current step finishes first). */
+  pausing: boolean;
+  /** Paused after a checkpoint; Resume continues, Cancel ends the run. */
+  paused: boolean;
+}
+
+/** A saved fine-tuning checkpoint as the page describes it (the weights stay in the archive). */
+export interface CheckpointInfo {
+  modelFile: string;
+  training: string | null;
+  epoch: number;
+  step: number;
+  epochs: number;
+  stepsPerEpoch: number;
+  progressiveStep: number;
+  progressiveSteps: number;
+  savedAt: string;
+}
+
+/** A checkpoint as the archive keeps it: the state, the exact recipe it was made with, and its description. */
+export interface SavedCheckpoint {
+  info: CheckpointInfo;
+  recipe: Recipe;
+  checkpoint: FinetuneCheckpoint;
+}
+
 export interface RunningState {
   kind: 'run' | 'sweep' | 'sensitivity' | 'evaluate';
   /** The phases this run will go through, in order. */
@@ -296,6 +343,8 @@ export interface RunningState {
   /** Time left in the active phase as of the latest event (ms), once there is enough to go on. */
   remainingMs: number | null;
   cancelling: boolean;
+  /** Set while the fine-tuning stage trains. */
+  training?: TrainingView;
 }
 
 export interface SweepState {
@@ -340,7 +389,7 @@ export interface StudioActions {
   /** A per-group ratio, or null to follow the global setting again. */
   setGroupOverride(group: GroupId, ratio: number | null): void;
   updateQuant(patch: Partial<QuantSettings>): void;
-  setPreprocess(role: DataRole, text: string): Promise<void>;
+  setPreprocess(role: PreprocessRole, text: string): Promise<void>;
   openDataset(role: DataRole, name: string, files: { path: string; blob: Blob }[]): Promise<void>;
   openSampleData(role: DataRole): Promise<void>;
   clearDataset(role: DataRole): void;
@@ -358,8 +407,16 @@ export interface StudioActions {
   coreRecipe(): Recipe;
   /** Runs the pipeline in the worker on the open model and datasets. */
   run(): Promise<void>;
-  /** Aborts the run, sweep or analysis in progress. */
+  /** Aborts the run, sweep or analysis in progress (a fine-tuning checkpoint is discarded). */
   cancelRun(): void;
+  updateFinetune(patch: Partial<FinetuneSettings>): void;
+  /** Pauses fine-tuning at its next step, after saving a checkpoint. */
+  pauseTraining(): void;
+  /** Continues a paused fine-tuning in the same worker. */
+  resumeTraining(): void;
+  /** Runs the checkpoint's recipe again on the open model and data, fine-tuning from the checkpoint. */
+  resumeFromCheckpoint(): Promise<void>;
+  discardCheckpoint(): Promise<void>;
   selectRun(id: number): void;
   toggleCompare(id: number): void;
   removeRun(id: number): Promise<void>;
@@ -391,7 +448,13 @@ export interface CoreClient {
   plan(recipe: Recipe, inputShapes?: InputShapes): Promise<PlanReply>;
   /** The open model's costs at `inputShapes` (a model whose input size is symbolic). */
   costs(inputShapes: InputShapes): Promise<CostsReply>;
-  run(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunReply>;
+  run(
+    request: RunRequest,
+    onProgress: (p: RunProgress) => void,
+    onTraining?: (event: TrainingEvent) => void | Promise<void>,
+  ): Promise<RunReply>;
+  pauseTraining(): Promise<void>;
+  resumeTraining(): Promise<void>;
   sweep(request: SweepRequest, onProgress: (p: RunProgress) => void): Promise<SweepReply>;
   sensitivity(request: SensitivityRequest, onProgress: (p: RunProgress) => void): Promise<SensitivityReply>;
   evaluate(request: EvaluateRequest): Promise<EvaluateReply>;
@@ -411,6 +474,7 @@ export interface CoreClient {
 /** What a reload finds in the archive. */
 export interface SavedStudio {
   runs: RunRecord[];
+  checkpoint: SavedCheckpoint | null;
   /** The settings last used, or null when none were saved (or they are from an older version). */
   recipe: StudioRecipe | null;
 }
@@ -423,6 +487,8 @@ export interface RunArchive {
   model(runId: number, stage: string): Promise<Uint8Array | undefined>;
   removeRun(runId: number): Promise<void>;
   saveSettings(recipe: StudioRecipe): Promise<void>;
+  /** Keeps one fine-tuning checkpoint (a newer one replaces it); null forgets it. */
+  saveCheckpoint(saved: SavedCheckpoint | null): Promise<void>;
   clear(): Promise<void>;
   usage(): Promise<StorageUse | null>;
 }

@@ -4,6 +4,8 @@ import { GraphView } from './graph/GraphView';
 import { Notices } from './Notices';
 import { ResultsView } from './results/ResultsView';
 import { RunBar } from './run/RunBar';
+import { CheckpointBanner } from './train/CheckpointBanner';
+import { TrainingPanel } from './train/TrainingPanel';
 import { StatusBanner } from './StatusBanner';
 import { ModelSummaryView } from './summary/ModelSummaryView';
 import './results.css';
@@ -35,6 +37,8 @@ export function Workspace() {
       {model ? (
         <>
           <RunBar />
+          <TrainingPanel />
+          <CheckpointBanner />
           <div className="tabs" role="tablist" aria-label="View">
             {tabs.map((t) => (
               <button

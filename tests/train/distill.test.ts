@@ -124,7 +124,8 @@ describe('distillation', () => {
       distill({
         ...options(student),
         onCheckpoint: (c) => void saved.push(structuredClone(c)),
-        hold: () => (++steps === 7 ? Promise.reject(new Error('page closed')) : undefined),
+        shouldPause: () => ++steps === 7,
+        resumed: () => Promise.reject(new Error('page closed')),
       }),
     ).rejects.toThrow('page closed');
     expect(saved.map((c) => [c.epoch, c.step])).toEqual([

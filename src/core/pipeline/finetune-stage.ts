@@ -106,7 +106,8 @@ function distillOptions(
     onCheckpoint:
       control?.onCheckpoint && ((c: TrainCheckpoint) => control.onCheckpoint!(checkpoints.save(c))),
     checkpointEvery: control?.checkpointEvery,
-    hold: control?.hold,
+    shouldPause: control?.shouldPause,
+    resumed: control?.resumed,
     onEpoch:
       control?.onEpoch && ((r: EpochRecord) => control.onEpoch!({ ...r, progressiveStep: checkpoints.step })),
     ...distillSettings(inputs.recipe.finetune),

@@ -30,8 +30,9 @@ export interface FinetuneControl {
   /** Called after every epoch, every `checkpointEvery` steps and before a pause; training waits for it. */
   onCheckpoint?: (checkpoint: FinetuneCheckpoint) => void | Promise<void>;
   checkpointEvery?: number;
-  /** Asked between steps: a promise pauses training until it settles (see `DistillOptions.hold`). */
-  hold?: () => Promise<void> | undefined;
+  /** Asked between steps: true pauses training there until `resumed` settles (see `DistillOptions`). */
+  shouldPause?: () => boolean | Promise<boolean>;
+  resumed?: () => Promise<void>;
   /** Each finished epoch's loss and held-out score. */
   onEpoch?: (record: EpochRecord & { progressiveStep: number }) => void;
 }

@@ -61,8 +61,12 @@ export interface DistillOptions {
    */
   onCheckpoint?: (checkpoint: TrainCheckpoint) => void | Promise<void>;
   checkpointEvery?: number;
-  /** Asked between steps: a promise pauses the run (after a checkpoint) until it settles. */
-  hold?: () => Promise<void> | undefined;
+  /**
+   * Asked between steps (it may first let its event loop deliver a Pause): true pauses the run there,
+   * after a checkpoint, until `resumed` settles (a rejection ends the run).
+   */
+  shouldPause?: () => boolean | Promise<boolean>;
+  resumed?: () => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -214,11 +218,11 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
       for (let step = resumed ? first.step : 0; step < stepsPerEpoch; step++) {
         options.signal?.throwIfAborted();
         const global = (epoch - 1) * stepsPerEpoch + step;
-        const held = options.hold?.();
+        const pause = (await options.shouldPause?.()) ?? false;
         const every = options.checkpointEvery;
-        if (held || (step > 0 && every && global % every === 0))
+        if (pause || (step > 0 && every && global % every === 0))
           await options.onCheckpoint?.(state(epoch, step, order, lossSum));
-        if (held) await held;
+        if (pause) await options.resumed?.();
         options.signal?.throwIfAborted();
         const from = step * batchSize;
         const n = Math.min(batchSize, train.length - from);

@@ -2,6 +2,7 @@ import { DataControls } from './DataControls';
 import { EvaluateControls } from './EvaluateControls';
 import { RecipeFileButton } from './RecipeFileButton';
 import { EstimatePanel } from './EstimatePanel';
+import { FinetuneControls } from './FinetuneControls';
 import { PruneControls } from './PruneControls';
 import { QuantControls } from './QuantControls';
 import { TaskControls } from './TaskControls';
@@ -12,6 +13,7 @@ export function ControlsPanel() {
     <aside className="controls" aria-label="Recipe">
       <EstimatePanel />
       <PruneControls />
+      <FinetuneControls />
       <QuantControls />
       <DataControls />
       <TaskControls />

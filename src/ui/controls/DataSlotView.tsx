@@ -5,7 +5,11 @@ import { Field } from './Field';
 import { PreprocessField } from './PreprocessField';
 import { fromFiles, readDrop } from './read-drop';
 
-const titles: Record<DataRole, string> = { calibration: 'Calibration set', evaluation: 'Evaluation set' };
+const titles: Record<DataRole, string> = {
+  calibration: 'Calibration set',
+  evaluation: 'Evaluation set',
+  training: 'Training images',
+};
 const selectOpen = (s: StudioStore) => s.openDataset;
 const selectSample = (s: StudioStore) => s.openSampleData;
 const selectClear = (s: StudioStore) => s.clearDataset;
@@ -133,7 +137,11 @@ export function DataSlotView({ role }: { role: DataRole }) {
           {slot.error.message}
         </div>
       )}
-      <Field label="Preprocessing">{(id) => <PreprocessField id={id} role={role} />}</Field>
+      {role === 'training' ? (
+        <p className="field-hint">Read with the calibration set’s preprocessing; labels are optional.</p>
+      ) : (
+        <Field label="Preprocessing">{(id) => <PreprocessField id={id} role={role} />}</Field>
+      )}
       {slot.preprocessError && (
         <div role="alert" className="inline-error" data-testid={`preprocess-error-${role}`}>
           {slot.preprocessError}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useStudio, type DataRole } from '../../state';
+import { useStudio, type PreprocessRole } from '../../state';
 
 const presets = [
   { value: 'unit', label: 'pixel / 255 (unit)' },
@@ -8,7 +8,7 @@ const presets = [
 ];
 
 /** A preprocessing preset, or a JSON spec typed by the user (checked in the worker when applied). */
-export function PreprocessField({ id, role }: { id: string; role: DataRole }) {
+export function PreprocessField({ id, role }: { id: string; role: PreprocessRole }) {
   const text = useStudio((s) => s.recipe.preprocess[role]);
   const setPreprocess = useStudio((s) => s.setPreprocess);
   const isPreset = presets.some((p) => p.value === text);

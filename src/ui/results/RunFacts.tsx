@@ -74,6 +74,21 @@ export function RunFacts({ run }: { run: RunRecord }) {
             </dd>
           </div>
         )}
+        {s.finetune && (
+          <div>
+            <dt>Fine-tuning</dt>
+            <dd data-testid="run-finetune">
+              {s.finetune.history.length} epoch{s.finetune.history.length === 1 ? '' : 's'} on{' '}
+              {formatCount(s.finetune.trainSamples)} images of{' '}
+              <span className="mono">{s.datasets.training ?? s.datasets.calibration}</span>, best epoch{' '}
+              {s.finetune.bestEpoch}
+              {s.finetune.stoppedEarly ? ' (stopped early)' : ''}, {seconds(s.finetune.msPerEpoch)} per epoch
+              {s.finetune.resumed ? ' · continued from a checkpoint' : ''}
+              {s.finetune.frozen.blockedBy.length > 0 &&
+                ` · frozen upstream of ${s.finetune.frozen.blockedBy.map((b) => `${b.opType} ${b.node}`).join(', ')}`}
+            </dd>
+          </div>
+        )}
         {s.fusion && (
           <div>
             <dt>INT8 fusion (predicted)</dt>
