@@ -3,9 +3,11 @@
  * user's training images, once at the target or progressively (prune a step → fine-tune → prune
  * more). Progressive steps aim each at k/K of the MAC reduction, measured against the original.
  */
-import { costModel, exportModel, importModel, type Graph } from '../graph';
+import { costModel, exportModel, importModel, inferShapes, isFloatType, type Graph } from '../graph';
 import type { ValueMeta } from '../eval';
 import { decodeModel, encodeModel } from '../onnx';
+import { decodingInputs } from '../quant';
+import type { TaskKind } from '../tasks';
 import { cloneGraph, pruneModel, removeChannels, type CalibrationBatches, type PrunePlan } from '../prune';
 import {
   backendCompute,
@@ -13,6 +15,7 @@ import {
   TrainError,
   loadTrainingData,
   type DistillResult,
+  type DistillTarget,
   type EpochRecord,
   type TrainCheckpoint,
   type TrainingData,
@@ -64,6 +67,24 @@ export function distillSettings(f: Recipe['finetune']) {
   };
 }
 
+/**
+ * What the student matches: a classifier's logits by KD (undefined); a detector's raw heads before
+ * box decoding, score logits by sigmoid cross-entropy and box values by MSE; any other model's
+ * outputs by MSE. Box coordinates in pixels would drown the 0–1 scores in an MSE on the decoded
+ * output, and an MSE on score logits spends the student on far negatives that never rank.
+ */
+export function distillTargets(original: Graph, task: TaskKind): DistillTarget[] | undefined {
+  if (task === 'classification') return undefined;
+  const shapes = inferShapes(original);
+  const isFloat = (v: string) => isFloatType(shapes.types.get(v)?.dtype ?? 0);
+  const heads = decodingInputs(original, isFloat);
+  if (heads) return heads.map((h) => ({ tensor: h.tensor, loss: h.scores ? 'sigmoid' : 'mse' }));
+  return original.outputs
+    .map((o) => o.name)
+    .filter(isFloat)
+    .map((tensor) => ({ tensor, loss: 'mse' }));
+}
+
 function distillOptions(
   inputs: PipelineInputs,
   data: TrainingData,
@@ -77,6 +98,7 @@ function distillOptions(
   },
   /** Epochs of the stage's earlier distillations (progressive steps before this one). */
   before: number,
+  targets: DistillTarget[] | undefined,
 ) {
   const control = inputs.finetuneControl;
   return {
@@ -88,6 +110,7 @@ function distillOptions(
     onEpoch:
       control?.onEpoch && ((r: EpochRecord) => control.onEpoch!({ ...r, progressiveStep: checkpoints.step })),
     ...distillSettings(inputs.recipe.finetune),
+    targets,
     data,
     compute: backendCompute(inputs.kernels),
     teacherRuntime: inputs.runtime,
@@ -111,8 +134,10 @@ export async function runFinetune(
   input: ValueMeta,
   calibration: CalibrationBatches,
   report: Report,
+  task: TaskKind,
 ): Promise<FinetuneStageResult> {
   const { recipe } = inputs;
+  const targets = distillTargets(original, task);
   const f = recipe.finetune;
   report(0, 'Reading the training images');
   const data = await loadTrainingData(inputs.training ?? inputs.calibration, {
@@ -142,7 +167,7 @@ export async function runFinetune(
       teacher: original,
       student: start,
       // Every step before k trained `stepEpochs` (or was skipped having none).
-      ...distillOptions(inputs, data, epochs, report, label, checkpoints, (k - 1) * f.stepEpochs),
+      ...distillOptions(inputs, data, epochs, report, label, checkpoints, (k - 1) * f.stepEpochs, targets),
     });
   };
   let result: DistillResult;

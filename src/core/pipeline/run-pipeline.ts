@@ -179,8 +179,14 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   if (pruned && plan && calibration && recipe.finetune.enabled) {
     progress.start('finetune', finetuneEpochs(recipe), 'epochs', 'Fine-tuning');
     const tuned = await timed('finetune', () =>
-      runFinetune(inputs, original, { graph: pruned!, plan: plan! }, input, calibration!, (epochs, message) =>
-        progress.set('finetune', epochs, message),
+      runFinetune(
+        inputs,
+        original,
+        { graph: pruned!, plan: plan! },
+        input,
+        calibration!,
+        (epochs, message) => progress.set('finetune', epochs, message),
+        decision.task.kind,
       ),
     );
     progress.finish('finetune');
