@@ -69,13 +69,35 @@ describe('pipeline', () => {
     await page.getByTestId('run-pipeline').click();
     await page.getByTestId('run-progress').waitFor({ timeout: 10_000 });
     await session.screenshot('pipeline-running');
-    await expect
-      .poll(async () => (await runError(page)) || page.getByTestId('run-item').count(), {
-        timeout: 240_000,
-        interval: 250,
-      })
-      .toBe(1);
+    // While it runs: the active phase's units done of its total, part way, and later its time left.
+    const seen = { within: '', eta: '' };
+    const text = async (id: string) =>
+      page
+        .getByTestId(id)
+        .innerText({ timeout: 100 })
+        .catch(() => '');
+    const watch = async () => {
+      const detail = await text('phase-detail');
+      const percent = Number(/, (\d+) %/.exec(detail)?.[1] ?? 0);
+      if (!seen.within && percent > 0 && percent < 100) seen.within = detail;
+      seen.eta ||= await text('run-eta');
+    };
+    try {
+      await expect
+        .poll(
+          async () => {
+            await watch();
+            return (await runError(page)) || page.getByTestId('run-item').count();
+          },
+          { timeout: 240_000, interval: 250 },
+        )
+        .toBe(1);
+    } finally {
+      console.log(`seen while running: "${seen.within}" and "${seen.eta}"`);
+    }
     console.log(`pipeline run in the browser: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(seen.within).toMatch(/^[A-Z][a-z-]+: [\d,.]+ of [\d,]+ [a-z]+, \d+ %( · about .+ left)?$/);
+    expect(seen.eta).toMatch(/about \d+ (s|min) left/);
     await page.getByTestId('accuracy-chart').locator('.recharts-scatter-symbol').first().waitFor();
     const stages = await page
       .getByTestId('stage-row')
@@ -91,6 +113,16 @@ describe('pipeline', () => {
       await page.getByTestId('run-kernels').innerText(),
     );
     for (const s of stages) console.log(s, JSON.stringify(await stageFigures(page, s!)));
+    // 1,000 of the 10,000 test images: the table, its rows and the chart say so, with 95 % intervals.
+    expect(await page.getByTestId('stage-sampling').innerText()).toMatch(
+      /^Evaluated on 1,000 of 10,000 samples \(a subset: 95 % intervals shown, Wilson for top-1 and paired \(Bonett–Price\) for the drop\)\.$/,
+    );
+    const original = page.locator('[data-testid=stage-row][data-stage=original]');
+    expect(await original.getByTestId('stage-interval').innerText()).toMatch(/^95 %: \d+\.\d–\d+\.\d %$/);
+    // Every stage has its accuracy interval; every stage but the original its paired drop interval.
+    expect(await page.getByTestId('stage-interval').count()).toBe(2 * stages.length - 1);
+    expect(await page.getByTestId('chart-sampling').innerText()).toContain('1,000 of 10,000 samples');
+    expect(await page.getByTestId('accuracy-chart').locator('.recharts-errorBar').count()).toBeGreaterThan(0);
     await session.screenshot('pipeline-results');
   });
 
