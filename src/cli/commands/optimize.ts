@@ -100,6 +100,7 @@ ${WEIGHTS_OPTION.usage}
         training: values.train ? await openDatasetPath(values.train) : undefined,
         runtime,
         kernels: selection.backend,
+        cpuClock: () => cpuSeconds({ user: 0, system: 0 }) * 1000, // all of the process's CPU time so far
         onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
       });
       bar.done();
@@ -155,5 +156,6 @@ function reportOf(result: PipelineResult, model: string, out: string) {
     fusion: result.fusion,
     floatBiases: result.floatBiases,
     timingsMs: result.timings,
+    ...(result.cpuTimings ? { cpuTimingsMs: result.cpuTimings } : {}),
   };
 }

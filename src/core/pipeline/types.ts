@@ -73,6 +73,8 @@ export interface PipelineInputs {
   /** Every fine-tuning step's loss, epoch and ETA (for a progress bar or a live loss curve). */
   onTrainProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
+  /** The host's CPU time in ms, all threads (Node: `process.cpuUsage`), for per-phase CPU timings. */
+  cpuClock?: () => number;
 }
 
 export interface PipelineStage {
@@ -102,4 +104,9 @@ export interface PipelineResult {
   finetune?: FinetuneSummary;
   /** Wall time per phase, ms; `transform` sums the phases that make models (no evaluation or timing). */
   timings: Record<string, number>;
+  /**
+   * CPU ms per phase when the host gave a `cpuClock`: as `timings`, plus `making` (the pruned model's
+   * prune, recovery, removal, fine-tuning and INT8; the original's INT8 stage left out).
+   */
+  cpuTimings?: Record<string, number>;
 }
