@@ -5,8 +5,10 @@
  */
 import { expose, transfer } from 'comlink';
 import { inspectModel, type ModelSummary } from '../src/core/inspect';
-import { blobFileSource, openDataset, parsePreprocess, resolvePreprocess } from '../src/core/eval';
-import { layoutView, openModelView, type GraphLayout } from '../src/core/view';
+import { blobFileSource, checkFeed, parsePreprocess, resolvePreprocess } from '../src/core/eval';
+import { openTaskDataset, priorsFromNpy, type TaskChoice } from '../src/core/tasks';
+import { boundCosts, layoutView, openModelView, type GraphLayout } from '../src/core/view';
+import type { InputShapes } from '../src/core/graph';
 import { browserImageDecoder } from '../src/platform/browser-image-decoder';
 import { readBlob } from './read-blob';
 import { firstInput, session } from './session';
@@ -14,6 +16,7 @@ import type { Recipe } from '../src/core/pipeline';
 import { answer, cancelJob, job } from './answer';
 import { runOnce, stageModels } from './run-job';
 import { planOnce } from './plan-job';
+import { guessTask } from './task-guess';
 import { evaluateOpen, groupSensitivity, sweepRatios } from './study-jobs';
 import type {
   EvaluateReply,
@@ -34,8 +37,11 @@ import type {
   OpenReply,
   OpenRequest,
   PlanReply,
+  CostsReply,
   PreprocessReply,
+  PriorsReply,
   DatasetRequest,
+  TaskReply,
 } from './protocol';
 
 /** A bad file is an expected outcome, so it is an answer rather than a thrown error. */
@@ -91,13 +97,14 @@ const api = {
   },
 
   /**
-   * Opens a dropped dataset (IDX, .npy/.npz, a zip, or an image folder) and checks the preprocessing
-   * against the open model's input. The dataset stays here for calibration or evaluation.
+   * Opens a dropped dataset (IDX, .npy/.npz, a zip, an image folder; images with masks, or with COCO,
+   * YOLO or VOC boxes) and checks the preprocessing against the open model's input. The dataset stays
+   * here for calibration or evaluation.
    */
   openDataset(request: DatasetRequest): Promise<DatasetReply> {
     return answer(async () => {
       const source = blobFileSource(request.name, request.files);
-      const dataset = await openDataset(source, { decoder: browserImageDecoder });
+      const dataset = await openTaskDataset(source, { decoder: browserImageDecoder, task: request.task });
       const input = firstInput();
       if (input) resolvePreprocess(parsePreprocess(request.preprocess), input, dataset);
       session.datasets[request.role] = dataset;
@@ -112,19 +119,42 @@ const api = {
           sampleDims: dataset.sampleDims ? [...dataset.sampleDims] : undefined,
           labelled: dataset.labels !== undefined,
           classCount: dataset.classNames?.length,
+          ...(dataset.targets ? { targets: dataset.targets.kind } : {}),
         },
       };
     });
   },
 
-  /** Parses a preprocessing preset or JSON spec and, when a model and dataset are open, resolves it. */
+  /** The task a run of `choice` would score on the open model and data, and how it was decided. */
+  task(choice: TaskChoice): Promise<TaskReply> {
+    return answer(() => ({ ok: true as const, task: guessTask(choice) }));
+  },
+
+  /** Keeps SSD priors (a `.npy` [A, 4]) for runs; null forgets them. */
+  setPriors(file: { name: string; blob: Blob } | null): Promise<PriorsReply> {
+    return answer(async () => {
+      if (!file) {
+        delete session.priors;
+        return { ok: true as const, name: '', anchors: 0 };
+      }
+      const values = priorsFromNpy(file.name, new Uint8Array(await file.blob.arrayBuffer()));
+      session.priors = { name: file.name, values };
+      return { ok: true as const, name: file.name, anchors: values.length / 4 };
+    });
+  },
+
+  /**
+   * Parses a preprocessing preset or JSON spec and, when a model and dataset are open, resolves it and
+   * checks that the samples so shaped can feed the model (a `shape` failure says why not).
+   */
   checkPreprocess(text: string, role?: DatasetRequest['role']): Promise<PreprocessReply> {
     return answer(() => {
       const spec = parsePreprocess(text);
       const input = firstInput();
       const dataset = role ? session.datasets[role] : undefined;
-      if (!input || !dataset) return { ok: true as const, spec };
+      if (!input || !dataset || !session.model) return { ok: true as const, spec };
       const plan = resolvePreprocess(spec, input, dataset);
+      checkFeed(session.model.graph, input, plan, dataset);
       return {
         ok: true as const,
         spec,
@@ -138,8 +168,19 @@ const api = {
    * The plan a run of `recipe` would make (the prune stage's own planner), for the estimate, the
    * group list and the inspector. Not a job: it may answer while a run is in progress.
    */
-  plan(recipe: Recipe): Promise<PlanReply> {
-    return answer(async () => ({ ok: true as const, plan: await planOnce(recipe) }), { code: 'plan' });
+  plan(recipe: Recipe, inputShapes?: InputShapes): Promise<PlanReply> {
+    return answer(async () => ({ ok: true as const, plan: await planOnce(recipe, inputShapes) }), {
+      code: 'plan',
+    });
+  },
+
+  /** The open model's MACs at `inputShapes`, for a model whose input size is symbolic. */
+  costs(inputShapes: InputShapes): Promise<CostsReply> {
+    return answer(() => {
+      const model = session.model;
+      if (!model) throw new Error('Open a model before counting its costs.');
+      return { ok: true as const, costs: boundCosts(model.graph, model.shapes, inputShapes) };
+    });
   },
 
   /**

@@ -4,7 +4,15 @@
  */
 import { proxy, transfer, wrap, releaseProxy, type Remote } from 'comlink';
 import type { CoreWorkerApi, InspectReply } from '../../workers/core.worker';
-import type { DatasetReply, OpenReply, PlanReply, PreprocessReply } from '../../workers/protocol';
+import type {
+  CostsReply,
+  DatasetReply,
+  OpenReply,
+  PlanReply,
+  PreprocessReply,
+  PriorsReply,
+  TaskReply,
+} from '../../workers/protocol';
 import type { EvaluateReply, RunReply, SensitivityReply, SweepReply } from '../../workers/run-protocol';
 import type { CoreClient } from './types';
 
@@ -55,7 +63,8 @@ export function createCoreClient(): CoreClient {
     layout: (expanded) => call((remote) => remote.layout(expanded)),
     openDataset: (request) => call<DatasetReply>((remote) => remote.openDataset(request)),
     checkPreprocess: (text, role) => call<PreprocessReply>((remote) => remote.checkPreprocess(text, role)),
-    plan: (recipe) => call((remote) => remote.plan(recipe) as Promise<PlanReply>),
+    plan: (recipe, inputShapes) => call((remote) => remote.plan(recipe, inputShapes) as Promise<PlanReply>),
+    costs: (inputShapes) => call((remote) => remote.costs(inputShapes) as Promise<CostsReply>),
     // comlink's Remote<> spreads a union reply into a union of promises: the casts put it back.
     run: (request, onProgress) =>
       call((remote) => remote.run(request, proxy(onProgress)) as Promise<RunReply>),
@@ -64,6 +73,8 @@ export function createCoreClient(): CoreClient {
     sensitivity: (request, onProgress) =>
       call((remote) => remote.sensitivity(request, proxy(onProgress)) as Promise<SensitivityReply>),
     evaluate: (request) => call((remote) => remote.evaluate(request) as Promise<EvaluateReply>),
+    task: (choice) => call((remote) => remote.task(choice) as Promise<TaskReply>),
+    setPriors: (file) => call((remote) => remote.setPriors(file) as Promise<PriorsReply>),
     // Not tracked as pending: a cancel racing a crash has nothing left to cancel.
     cancel: () => api.cancel(),
     stageModel: (runId, stage) => call((remote) => remote.stageModel(runId, stage)),

@@ -99,6 +99,11 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
       );
     if (needsData === 'any' && !s.data.calibration.dataset && !s.data.evaluation.dataset)
       return fail('Drop an evaluation or calibration set first.');
+    // A dataset that cannot feed the model is refused here, with the slot's sentence, not by onnxruntime.
+    const misfit = (['calibration', 'evaluation'] as const).find(
+      (role) => s.data[role].dataset && s.data[role].preprocessError,
+    );
+    if (misfit) return fail(s.data[misfit].preprocessError!);
     if (preprocessConflict(s.recipe) && s.data.evaluation.dataset)
       return fail(
         'The calibration and evaluation sets use different preprocessing; a recipe has one. Make them the same.',
@@ -161,6 +166,7 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
         const data = sources.data[role];
         if (data) await core.openDataset({ role, ...data, preprocess: get().recipe.preprocess[role] });
       }
+      if (sources.priors) await core.setPriors(sources.priors);
     } catch (err) {
       set({ workerNotice: `The fresh worker could not reopen the model: ${message(err)}` });
     }

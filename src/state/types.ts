@@ -5,7 +5,7 @@
 import type { ModelSummary, TensorInfo } from '../core/inspect';
 import type { StageResult } from '../core/eval';
 import type { GroupId } from '../core/analysis';
-import type { GraphLayout, ModelView } from '../core/view';
+import type { GraphLayout, ModelView, ViewCosts } from '../core/view';
 import type { PlanPreview, PreviewGroup, Recipe } from '../core/pipeline';
 import type { SweepPoint } from '../core/report';
 import type { InspectReply } from '../../workers/core.worker';
@@ -31,14 +31,21 @@ import type {
   OpenReply,
   OpenRequest,
   PlanReply,
+  CostsReply,
   PreprocessReply,
+  PriorsReply,
   ReplyError,
+  TaskGuess,
+  TaskReply,
 } from '../../workers/protocol';
+import type { InputShapes } from '../core/graph';
+import type { TaskChoice, TaskPictures } from '../core/tasks';
 
 export type { ModelSummary, TensorInfo, InspectReply, StageResult, GroupId, ModelView, GraphLayout };
 export type { ViewGroup, ViewNode, ViewTensor, LayoutItem } from '../core/view';
 export type { DataRole, DatasetInfo, OpenProgress, ReplyError, Recipe, RunSummary, RunPhase, RunProgress };
 export type { EvaluateRequest, EvaluateReply, SweepPoint, PlanPreview, PreviewGroup };
+export type { TaskGuess, TaskChoice, TaskPictures };
 
 /** The model on screen. */
 export interface LoadedModel {
@@ -132,6 +139,8 @@ export interface StudioRecipe {
   /** Preprocessing per dataset role: a preset name or a JSON spec. */
   preprocess: Record<DataRole, string>;
   evaluate: EvaluateSettings;
+  /** What accuracy means: the task (or `auto`), segmentation's ignore index, detection's decoding. */
+  task: TaskChoice;
   base: Recipe;
 }
 
@@ -142,6 +151,23 @@ export interface DataSlot {
   /** What the preprocessing resolves to for the open model, or why it does not fit. */
   preprocessNote: string | null;
   preprocessError: string | null;
+  /** Per-sample dims the data is fed at, once the model and data fit (what costs are counted at). */
+  fed: number[] | null;
+}
+
+/**
+ * The input size costs are counted at, for a model whose input size is symbolic: the attached data's
+ * (calibration first) when it fits, else the size typed in the field (pre-filled with the model's
+ * preferred size when it has one). Until one is bound, MACs are unknown.
+ */
+export interface InputSizeState {
+  /** What the field holds, e.g. `640x640`. */
+  text: string;
+  /** Where `costs` came from; null while nothing is bound. */
+  source: 'calibration' | 'evaluation' | 'field' | null;
+  costs: ViewCosts | null;
+  /** Why the field's text binds nothing (not a size, or not one the input takes). */
+  error: string | null;
 }
 
 export type JobKind = 'open' | 'dataset' | 'layout' | 'run' | 'export';
@@ -165,9 +191,12 @@ export interface SearchState {
   index: number;
 }
 
-/** What the canvas should centre on; `seq` changes so the same item can be focused twice. */
+/**
+ * What the canvas should frame: one item (a node, a search hit) or all of a group's; `seq` changes
+ * so the same items can be framed twice.
+ */
 export interface FocusRequest {
-  item: string;
+  items: string[];
   seq: number;
 }
 
@@ -180,9 +209,21 @@ export interface PlanState {
   error: string | null;
 }
 
+/** The task the next run would score, as the worker decides it for the open model, data and settings. */
+export interface TaskState {
+  guess: TaskGuess | null;
+  /** Why the settings name a task these outputs cannot be read as (or priors are missing). */
+  error: string | null;
+  /** The SSD priors file in use, its anchors, or why it was refused. */
+  priors: { name: string; anchors: number } | null;
+  priorsError: string | null;
+}
+
 export interface StudioState {
   model: LoadedModel | null;
+  task: TaskState;
   plan: PlanState;
+  inputSize: InputSizeState;
   layout: GraphLayout | null;
   /** Blocks shown node by node. */
   expanded: string[];
@@ -190,6 +231,8 @@ export interface StudioState {
   /** Layout items to emphasise (members of the selected group, the selected node, search hits). */
   highlight: ReadonlySet<string>;
   focus: FocusRequest | null;
+  /** The graph's one tab stop (roving tab index): the layout item keyboard focus enters on. */
+  cursor: string | null;
   search: SearchState;
   recipe: StudioRecipe;
   data: Record<DataRole, DataSlot>;
@@ -278,6 +321,8 @@ export interface StudioActions {
   openSample(fileName?: string): Promise<void>;
   dismissError(): void;
   select(selection: Selection | null): void;
+  /** Moves the graph's tab stop to a layout item. */
+  setCursor(item: string): void;
   setSearch(query: string): void;
   /** Focuses the next (or previous) search match. */
   stepSearch(delta: 1 | -1): void;
@@ -293,6 +338,12 @@ export interface StudioActions {
   openSampleData(role: DataRole): Promise<void>;
   clearDataset(role: DataRole): void;
   updateEvaluate(patch: Partial<EvaluateSettings>): void;
+  /** The input size field (`640x640`) for a model whose input size is symbolic. */
+  setInputSize(text: string): void;
+  updateTask(patch: Partial<Omit<TaskChoice, 'detection'>>): void;
+  updateDetection(patch: Partial<TaskChoice['detection']>): void;
+  /** Reads SSD priors (`.npy` [A, 4]) into the worker for runs; null forgets them. */
+  setPriors(file: File | null): Promise<void>;
   /** Applies a dropped recipe's JSON; an invalid one sets `recipeError` and changes nothing. */
   applyRecipeText(fileName: string, text: string): void;
   dismissRecipeError(): void;
@@ -329,12 +380,17 @@ export interface CoreClient {
   layout(expanded: string[]): Promise<GraphLayout>;
   openDataset(request: DatasetRequest): Promise<DatasetReply>;
   checkPreprocess(text: string, role?: DataRole): Promise<PreprocessReply>;
-  /** The plan a run of `recipe` would make on the open model. */
-  plan(recipe: Recipe): Promise<PlanReply>;
+  /** The plan a run of `recipe` would make on the open model (MACs counted at `inputShapes`). */
+  plan(recipe: Recipe, inputShapes?: InputShapes): Promise<PlanReply>;
+  /** The open model's costs at `inputShapes` (a model whose input size is symbolic). */
+  costs(inputShapes: InputShapes): Promise<CostsReply>;
   run(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunReply>;
   sweep(request: SweepRequest, onProgress: (p: RunProgress) => void): Promise<SweepReply>;
   sensitivity(request: SensitivityRequest, onProgress: (p: RunProgress) => void): Promise<SensitivityReply>;
   evaluate(request: EvaluateRequest): Promise<EvaluateReply>;
+  /** The task a run of `choice` would score on the open model and data. */
+  task(choice: TaskChoice): Promise<TaskReply>;
+  setPriors(file: { name: string; blob: Blob } | null): Promise<PriorsReply>;
   /** Aborts the worker's current run, sweep or analysis. */
   cancel(): Promise<void>;
   stageModel(runId: number, stage: string): Promise<Uint8Array>;

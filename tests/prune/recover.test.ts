@@ -268,8 +268,8 @@ describe('pruneModel', () => {
       onStep: (_k, _n, p) => steps.push(p),
     });
     expect(steps).toHaveLength(2);
-    expect(1 - steps[0].after.macs / steps[0].before.macs).toBeGreaterThanOrEqual(0.15);
-    expect(1 - plan.after.macs / plan.before.macs).toBeGreaterThanOrEqual(0.3);
+    expect(1 - steps[0].after.macs! / steps[0].before.macs!).toBeGreaterThanOrEqual(0.15);
+    expect(1 - plan.after.macs! / plan.before.macs!).toBeGreaterThanOrEqual(0.3);
     for (const g of steps[0].groups) for (const c of g.prune) expect(plan.groups.find((x) => x.id === g.id)!.prune).toContain(c);
     await expectRemovalEqualsMasked(masked, plan, probe);
   });
@@ -290,6 +290,6 @@ describe('analyzeSensitivity', () => {
     }
     // Planning can use it: a sensitivity plan for a MAC target.
     const plan = planPruning(graph, analysis, scores, { macsTarget: 0.2, sensitivity: report, includeFirst: true });
-    expect(1 - plan.after.macs / plan.before.macs).toBeGreaterThanOrEqual(0.2);
+    expect(1 - plan.after.macs! / plan.before.macs!).toBeGreaterThanOrEqual(0.2);
   });
 });

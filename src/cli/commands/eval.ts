@@ -1,13 +1,17 @@
 /** `whittle eval MODEL --data DIR|FILE …`: accuracy on a labelled set, fidelity against a reference model. */
 import { basename } from 'node:path';
 import {
+  checkFeed,
   createOrtRuntime,
+  modelInput,
+  resolvePreprocess,
   type Backend,
   type EvaluationReport,
   type RuntimeSession,
   type TaskScore,
 } from '../../core/eval';
 import { readPreprocessArg } from '../../core/eval/node';
+import { importModel } from '../../core/graph';
 import { DEFAULT_TASK, evaluateTask, resolveTask } from '../../core/tasks';
 import { openTaskDatasetPath, readPriors } from '../../core/tasks/node';
 import { defineCommand } from '../command';
@@ -62,9 +66,16 @@ export const { summary, run } = defineCommand({
     if (!dataset.labels && !dataset.targets && !values.ref)
       fail(`${data} has no labels, masks or boxes; pass --labels for accuracy or --ref for fidelity.`);
     const priors = values.priors ? await readPriors(values.priors) : undefined;
+    const file = await readModelFile(modelPath);
+    // The data must fit the model before onnxruntime runs it: one sentence, exit 2, instead of its error.
+    const graph = importModel(file.model);
+    const input = modelInput(graph);
+    if (input) checkFeed(graph, input, resolvePreprocess(preprocess, input, dataset), dataset);
     const runtime = await createOrtRuntime({ backend, threads });
-    const session = await load(runtime.createSession.bind(runtime), modelPath);
-    const reference = values.ref ? await load(runtime.createSession.bind(runtime), values.ref) : undefined;
+    const session = await load(runtime.createSession.bind(runtime), modelPath, file.bytes);
+    const reference = values.ref
+      ? await load(runtime.createSession.bind(runtime), values.ref, (await readModelFile(values.ref)).bytes)
+      : undefined;
     const decision = resolveTask({ ...DEFAULT_TASK, kind, ignoreIndex }, session.outputs, dataset, priors);
     const report = await evaluateTask(session, dataset, decision.task, {
       preprocess,
@@ -101,9 +112,9 @@ export const { summary, run } = defineCommand({
 async function load(
   create: (bytes: Uint8Array) => Promise<RuntimeSession>,
   path: string,
-): Promise<RuntimeSession> {
   // Self-contained bytes: external data is inlined, since onnxruntime gets no folder to look in.
-  const { bytes } = await readModelFile(path);
+  bytes: Uint8Array,
+): Promise<RuntimeSession> {
   try {
     return await create(bytes);
   } catch (e) {

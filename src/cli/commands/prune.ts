@@ -1,8 +1,9 @@
 /** `whittle prune MODEL (--ratio R | --macs-target T) … --out OUT.onnx`: filter pruning with optional recovery. */
 import { basename } from 'node:path';
-import { createOrtRuntime, type Backend } from '../../core/eval';
-import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
-import { costModel, exportModel, importModel } from '../../core/graph';
+import { checkFeed, createOrtRuntime, modelInput, resolvePreprocess, type Backend } from '../../core/eval';
+import { readPreprocessArg } from '../../core/eval/node';
+import { openTaskDatasetPath } from '../../core/tasks/node';
+import { costModel, exportModel, imageInputShapes, importModel, inferShapes } from '../../core/graph';
 import { encodeModel } from '../../core/onnx';
 import {
   calibrationFromDataset,
@@ -18,6 +19,7 @@ import { defineCommand } from '../command';
 import { KERNEL_CHOICES, kernelsLine, kernelsReport, pickKernels } from '../kernels';
 import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
 import { checkOutputs } from '../output';
+import { INPUT_SIZE_OPTION } from '../input-size';
 
 const CRITERIA = ['l1', 'l2', 'fpgm', 'activation', 'reconstruction'] as const;
 const STEPS = ['compensate', 'lsq', 'bn'];
@@ -41,6 +43,8 @@ export const { summary, run } = defineCommand({
   --preprocess P        preset, JSON or JSON file; default: inferred
   --steps K             reach the target in K progressive steps (default 1)
   --mask-only           write the masked model (same shapes, pruned channels zeroed)
+${INPUT_SIZE_OPTION.usage}
+                    (with --calib the data's size is used)
   --backend B           runtime for calibration: wasm (default) or native
 ${WEIGHTS_OPTION.usage}
   --kernels K           math kernels: auto (default: fastest here), reference, wasm or webgpu
@@ -60,6 +64,7 @@ ${WEIGHTS_OPTION.usage}
     preprocess: { type: 'string' },
     steps: { type: 'string' },
     'mask-only': { type: 'boolean' },
+    'input-size': { type: 'string' },
     backend: { type: 'string' },
     kernels: { type: 'string' },
     out: { type: 'string' },
@@ -85,6 +90,7 @@ ${WEIGHTS_OPTION.usage}
     if ((recoverList.length || criterion === 'activation' || criterion === 'reconstruction') && !values.calib)
       fail('recovery and the activation and reconstruction criteria need --calib DATA.');
     const backend: Backend = choice('backend', ['wasm', 'native']);
+    const imageSize = INPUT_SIZE_OPTION.parse(values['input-size'], fail);
     const calibLimit = integer('calib-limit') ?? 1000;
     const rules = {
       maxGroupRatio: fraction('max-group-ratio'),
@@ -95,18 +101,20 @@ ${WEIGHTS_OPTION.usage}
     const input = await readModelFile(path);
     const placement = WEIGHTS_OPTION.parse('prune', values.weights, input);
     checkOutputs('prune', modelOutputs(out, placement), [path, ...input.dataFiles, values.calib]);
-    const { bytes } = input;
     const graph = importModel(input.model);
     const kernelChoice = choice('kernels', KERNEL_CHOICES);
     const selection = await pickKernels(kernelChoice, `prune: --kernels ${kernelChoice} cannot run here`);
     const kernels = selection.backend;
     try {
+      let inputShapes = imageSize ? imageInputShapes(graph, inferShapes(graph), imageSize) : undefined;
       const runtime = values.calib ? await createOrtRuntime({ backend }) : undefined;
       let calibration;
       if (values.calib && runtime) {
         const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
-        const dataset = await openDatasetPath(values.calib);
-        const input = (await runtime.createSession(bytes)).inputs[0];
+        const dataset = await openTaskDatasetPath(values.calib);
+        const input = modelInput(graph)!;
+        // The data must fit the model before onnxruntime runs it; costs are then counted at its size.
+        inputShapes = checkFeed(graph, input, resolvePreprocess(preprocess, input, dataset), dataset);
         calibration = await calibrationFromDataset(dataset, { input, preprocess, limit: calibLimit });
       }
       const recover: RecoveryOptions = {
@@ -125,6 +133,7 @@ ${WEIGHTS_OPTION.usage}
           roundTo: rules.roundTo,
           includeFirst: values['include-first'],
           includeClassifier: values['include-classifier'],
+          inputShapes,
         },
         kernels,
         runtime,
@@ -141,8 +150,8 @@ ${WEIGHTS_OPTION.usage}
         values['mask-only'] ? undefined : encodeModel(exportModel(masked)),
       );
       const written = await writeModelFile('prune', out, outBytes, placement);
-      const before = costModel(graph);
-      const after = costModel(result);
+      const before = costModel(graph, undefined, { inputShapes });
+      const after = costModel(result, undefined, { inputShapes });
       const report = {
         model: path,
         out,
@@ -168,7 +177,8 @@ ${WEIGHTS_OPTION.usage}
 
 interface Costs {
   parameters: number;
-  macs: number;
+  /** Null when the model's input size is symbolic and neither --input-size nor --calib gave it. */
+  macs: number | null;
   bytes: number;
 }
 
@@ -191,7 +201,9 @@ function formatReport(
   const pct = (a: number, b: number) => (b ? `${(((b - a) / b) * 100).toFixed(1)} % less` : '');
   lines.push(
     `Parameters  ${r.before.parameters.toLocaleString('en-US')} → ${r.after.parameters.toLocaleString('en-US')} (${pct(r.after.parameters, r.before.parameters)})`,
-    `MACs        ${r.before.macs.toLocaleString('en-US')} → ${r.after.macs.toLocaleString('en-US')} (${pct(r.after.macs, r.before.macs)})`,
+    r.before.macs === null || r.after.macs === null
+      ? "MACs        unknown: the model's input size is symbolic; pass --input-size HxW (or --calib) to count them"
+      : `MACs        ${r.before.macs.toLocaleString('en-US')} → ${r.after.macs.toLocaleString('en-US')} (${pct(r.after.macs, r.before.macs)})`,
     `Bytes       ${r.before.bytes.toLocaleString('en-US')} → ${r.after.bytes.toLocaleString('en-US')}`,
     `Recovery    ${r.recover.length ? r.recover.join(', ') : 'none'}`,
     kernels,

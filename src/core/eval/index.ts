@@ -3,7 +3,8 @@
  * onnxruntime adapter loaded on demand), latency benchmarking and the stage-result record.
  * Node-only adapters (disk files, pure-JS image decoding) live in `./node` and are imported from there.
  */
-export { DatasetError, ModelLoadError, PreprocessError } from './errors';
+export { DatasetError, FeedShapeError, ModelLoadError, ModelRunError, PreprocessError } from './errors';
+export { checkFeed, describeSamples } from './feed-check';
 export type {
   Backend,
   InferenceRuntime,

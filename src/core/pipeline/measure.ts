@@ -10,7 +10,7 @@ import {
   type StageResult,
   type ValueMeta,
 } from '../eval';
-import { costModel, type Graph } from '../graph';
+import { costModel, type Graph, type InputShapes } from '../graph';
 import { evaluateTask, type ResolvedTask } from '../tasks';
 import { preprocessOf, recipeEvalLimit } from './recipe-map';
 import type { PipelineInputs, PipelinePhase, PipelineStage, StageName } from './types';
@@ -31,6 +31,7 @@ export async function measureStages(
   task: ResolvedTask,
   report: (phase: PipelinePhase, fraction: number, message: string) => void,
   timings: Record<string, number>,
+  inputShapes: InputShapes,
 ): Promise<{ stages: PipelineStage[]; assumptions: string }> {
   const { recipe, runtime, signal } = inputs;
   const dataset = inputs.evaluation ?? inputs.calibration;
@@ -56,12 +57,12 @@ export async function measureStages(
             report('evaluate', (k + done / Math.max(1, total)) / drafts.length, `Evaluating ${d.label}`),
         });
         assumptions = r.assumptions;
-        const cost = costOf(d.graph);
+        const cost = costModel(d.graph, undefined, { inputShapes });
         measured.push({
           stage: d.label,
           modelBytes: d.bytes.byteLength,
           parameters: cost.parameters,
-          macs: cost.macs,
+          ...(cost.macs !== null ? { macs: cost.macs } : {}),
           ...(inputs.evaluation?.labels && r.accuracy ? { accuracy: r.accuracy } : {}),
           ...(inputs.evaluation && r.score ? { score: r.score } : {}),
           ...(r.fidelity ? { fidelity: r.fidelity } : {}),
@@ -104,10 +105,4 @@ export async function measureStages(
     result: { ...measured[i], latency: latency[i] },
   }));
   return { stages, assumptions };
-}
-
-/** Parameters and MACs of a float graph (an INT8 stage reports those of the float model it came from). */
-function costOf(graph: Graph): { parameters: number; macs: number } {
-  const c = costModel(graph);
-  return { parameters: c.parameters, macs: c.macs };
 }

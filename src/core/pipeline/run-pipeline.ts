@@ -14,7 +14,15 @@ import {
   type CalibrationBatches,
   type PrunePlan,
 } from '../prune';
-import { MemoryMeter, modelInput, modelOutputs, type InferenceRuntime, type ValueMeta } from '../eval';
+import {
+  checkFeed,
+  MemoryMeter,
+  modelInput,
+  modelOutputs,
+  resolvePreprocess,
+  type InferenceRuntime,
+  type ValueMeta,
+} from '../eval';
 import { evaluateTask, resolveTask, type ResolvedTask } from '../tasks';
 import {
   datasetFeeds,
@@ -75,6 +83,9 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const original = importModel(decodeModel(inputs.model));
   const input = inputMeta(original);
   const preprocess = preprocessOf(recipe);
+  // The data must fit the model before onnxruntime sees either; costs are counted at the fed size.
+  const fedData = inputs.calibration;
+  const inputShapes = checkFeed(original, input, resolvePreprocess(preprocess, input, fedData), fedData);
   const decision = resolveTask(
     recipe.task,
     modelOutputs(original),
@@ -98,7 +109,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         batchSize: recipe.data.batchSize,
       }),
     );
-    const base = pruneOptionsOf(recipe, kernels, runtime, calibration);
+    const base = pruneOptionsOf(recipe, kernels, runtime, calibration, inputShapes);
     report('prune', 0.1, 'Pruning');
     const recovering = recipe.prune.recover.length > 0;
     // A progressive run re-ranks after each recovery: its one-shot "pruned" stage is a plan of its own.
@@ -168,6 +179,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   let fusion: FusionReport | undefined;
   const floatBiases: PipelineResult['floatBiases'] = [];
+  const keptFloat: PipelineResult['keptFloat'] = [];
   if (recipe.quantize.enabled) {
     const targets: { name: StageName; graph: Graph }[] = [{ name: 'int8', graph: original }];
     if (pruned) targets.push({ name: 'pruned-int8', graph: pruned });
@@ -212,6 +224,8 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
       }
       fusion = q.fusion;
       floatBiases.push(...q.floatBiases.map((b) => ({ ...b, stage: t.name })));
+      for (const [node, reason] of Object.entries(q.plan.kept))
+        keptFloat.push({ stage: t.name, node, reason });
       drafts.push({
         name: t.name,
         label: stageLabel(t.name, recipe, plan),
@@ -222,7 +236,15 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     }
   }
 
-  const { stages, assumptions } = await measureStages(drafts, inputs, input, decision.task, report, timings);
+  const { stages, assumptions } = await measureStages(
+    drafts,
+    inputs,
+    input,
+    decision.task,
+    report,
+    timings,
+    inputShapes,
+  );
   timings.transform =
     (timings.prune ?? 0) +
     (timings.recover ?? 0) +
@@ -243,6 +265,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     plan,
     fusion,
     floatBiases,
+    keptFloat,
     finetune,
     assumptions,
     peakTrackedBytes: meter.peak,

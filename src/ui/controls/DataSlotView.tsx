@@ -10,13 +10,18 @@ const selectOpen = (s: StudioStore) => s.openDataset;
 const selectSample = (s: StudioStore) => s.openSampleData;
 const selectClear = (s: StudioStore) => s.clearDataset;
 
-/** One dataset slot: a drop zone (image folder or zip, IDX, .npy), pickers, preprocessing, status. */
+/**
+ * One dataset slot: a drop zone (image folder or zip, IDX, .npy/.npz; images with masks or boxes),
+ * pickers, preprocessing, status.
+ */
 export function DataSlotView({ role }: { role: DataRole }) {
   const slot = useStudio((s) => s.data[role]);
   const open = useStudio(selectOpen);
   const openSample = useStudio(selectSample);
   const clear = useStudio(selectClear);
   const [over, setOver] = useState(false);
+  // Attached data that cannot feed the open model: the slot is marked and Run refuses with this sentence.
+  const misfit = slot.dataset !== null && slot.preprocessError !== null;
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
 
@@ -36,7 +41,11 @@ export function DataSlotView({ role }: { role: DataRole }) {
   };
 
   return (
-    <div className="data-slot" data-testid={`data-${role}`}>
+    <div
+      className={`data-slot${misfit ? ' misfit' : ''}`}
+      data-testid={`data-${role}`}
+      data-fits={slot.dataset ? String(!misfit) : undefined}
+    >
       <div
         className={`drop-zone${over ? ' over' : ''}${slot.dataset ? ' filled' : ''}`}
         data-testid={`drop-${role}`}
@@ -61,9 +70,17 @@ export function DataSlotView({ role }: { role: DataRole }) {
             <strong data-testid={`dataset-size-${role}`}>{formatCount(slot.dataset.size)}</strong> samples ·{' '}
             <span className="mono">{slot.dataset.name}</span>
             <div className="muted small-text">{slot.dataset.description}</div>
+            {slot.dataset.targets && (
+              <span className="badge" data-testid={`dataset-targets-${role}`}>
+                {slot.dataset.targets === 'masks' ? 'masks' : 'boxes'}
+              </span>
+            )}
           </div>
         ) : (
-          <div className="muted small-text">Drop an image folder or zip, IDX files or .npy here</div>
+          <div className="muted small-text">
+            Drop an image folder or zip, IDX files or .npy/.npz here; images with a masks folder, or with COCO
+            JSON, YOLO .txt or VOC .xml boxes, for segmentation and detection
+          </div>
         )}
         <div className="drop-actions">
           <button type="button" className="button small" onClick={() => filesInput.current?.click()}>
@@ -118,7 +135,7 @@ export function DataSlotView({ role }: { role: DataRole }) {
       )}
       <Field label="Preprocessing">{(id) => <PreprocessField id={id} role={role} />}</Field>
       {slot.preprocessError && (
-        <div role="alert" className="inline-error">
+        <div role="alert" className="inline-error" data-testid={`preprocess-error-${role}`}>
           {slot.preprocessError}
         </div>
       )}
