@@ -201,6 +201,8 @@ for (const name of PRUNED.filter(wanted)) {
   optimized.set(name, out);
   const rss = (o.memory as { peakRssBytes: number }).peakRssBytes;
   const transformS = (o.timingsMs as Record<string, number>).transform / 1000;
+  // CPU seconds of the pruned model's making (prune, recovery, removal, its INT8), all threads.
+  const makingCpuS = ((o.cpuTimingsMs as Record<string, number> | undefined)?.making ?? NaN) / 1000;
   if (name === 'mobilenet_v2') {
     // Only its exported model's latency is a goal.
   } else if (name === 'resnet50')
@@ -216,9 +218,9 @@ for (const name of PRUNED.filter(wanted)) {
     else
       record({
         goal: `${goal}: making time / bare FP32`,
-        measured: `wall ${ratio(transformS, b.seconds as number)} (${transformS.toFixed(1)} / ${(b.seconds as number).toFixed(1)} s); peak RSS ${gb(rss)}`,
+        measured: `CPU ${ratio(makingCpuS, b.cpuSeconds as number)} (${makingCpuS.toFixed(1)} / ${(b.cpuSeconds as number).toFixed(1)} s); wall ${ratio(transformS, b.seconds as number)} (${transformS.toFixed(1)} / ${(b.seconds as number).toFixed(1)} s, the original's INT8 included); peak RSS ${gb(rss)}`,
         target: '≤ 3×',
-        met: mark(transformS / (b.seconds as number) <= 3),
+        met: mark(makingCpuS / (b.cpuSeconds as number) <= 3),
       });
   }
   if (name === 'fmnist-resnet8') {

@@ -51,6 +51,11 @@ describe('whittle optimize', () => {
       'int8',
       'pruned-int8',
     ]);
+    // CPU per phase: the pruned model's making leaves the original's INT8 out of the transform total.
+    const cpu = json.cpuTimingsMs;
+    expect(cpu.making).toBeGreaterThan(0);
+    expect(cpu.making).toBeCloseTo(cpu.transform - cpu.quantize + cpu.quantizePruned, 6);
+    expect(cpu.quantizePruned).toBeLessThan(cpu.quantize);
     const bytes = readFileSync(out);
     expect(json.stages[3].modelBytes).toBe(bytes.byteLength);
     const session = await ort.InferenceSession.create(bytes);

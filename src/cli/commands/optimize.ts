@@ -94,6 +94,7 @@ ${WEIGHTS_OPTION.usage}
         training: values.train ? await openTaskDatasetPath(values.train) : undefined,
         runtime,
         kernels: selection.backend,
+        cpuClock: () => cpuSeconds({ user: 0, system: 0 }) * 1000, // all of the process's CPU time so far
         onProgress: bar.show,
       });
       bar.done();
@@ -148,5 +149,6 @@ function reportOf(result: PipelineResult, model: string, out: string) {
     floatBiases: result.floatBiases,
     keptFloat: result.keptFloat,
     timingsMs: result.timings,
+    ...(result.cpuTimings ? { cpuTimingsMs: result.cpuTimings } : {}),
   };
 }

@@ -68,12 +68,18 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
       if (signal?.aborted) throw new PipelineCancelled();
     },
   });
+  // CPU time per phase too, where the host can read it (all of its threads): on a shared machine
+  // wall time measures the neighbours as much as the work.
+  const cpuTimings: Record<string, number> = {};
+  const cpuNow = () => inputs.cpuClock?.() ?? 0;
   const timed = async <T>(key: string, f: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
+    const c0 = cpuNow();
     try {
       return await f();
     } finally {
       timings[key] = (timings[key] ?? 0) + performance.now() - t0;
+      cpuTimings[key] = (cpuTimings[key] ?? 0) + cpuNow() - c0;
     }
   };
 
@@ -127,6 +133,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     }
     const before = planOnce ? 0 : 1;
     const t0 = performance.now();
+    const c0 = cpuNow();
     let maskedAt = t0;
     const result = await pruneModel(original, {
       ...base,
@@ -156,6 +163,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     const recoveredAlone = recovering && planOnce;
     timings.prune = (timings.prune ?? 0) + (recoveredAlone ? maskedAt - t0 : recovering ? 0 : t1 - t0);
     if (recovering) timings.recover = (timings.recover ?? 0) + t1 - (recoveredAlone ? maskedAt : t0);
+    cpuTimings.prune = (cpuTimings.prune ?? 0) + cpuNow() - c0;
     const removals = unrecovered ? 2 : 1;
     progress.start('remove', removals, 'models', 'Removing pruned channels and checking the smaller model');
     if (unrecovered) {
@@ -213,6 +221,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     progress.start('calibrate', targets.length * samples, 'samples', `Calibrating ${targets[0].what}`);
     const quantized: Awaited<ReturnType<typeof quantizeModel>>[] = [];
     for (const [k, t] of targets.entries()) {
+      const c1 = cpuNow();
       const q = await timed('quantize', () =>
         quantizeModel(cloneGraph(t.graph), {
           ...quantOptionsOf(recipe),
@@ -236,6 +245,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
             }),
         }),
       );
+      if (t.name !== 'int8') cpuTimings.quantizePruned = (cpuTimings.quantizePruned ?? 0) + cpuNow() - c1;
       quantized.push(q);
       progress.set('calibrate', (k + 1) * samples);
     }
@@ -250,6 +260,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     );
     for (const [k, t] of targets.entries()) {
       const q = quantized[k];
+      const c2 = cpuNow();
       const bytes = fallback
         ? await timed('quantize', () =>
             accuracyAware(inputs, q, input, decision.task, (tries, most) =>
@@ -261,6 +272,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
             ),
           )
         : q.bytes;
+      if (t.name !== 'int8') cpuTimings.quantizePruned = (cpuTimings.quantizePruned ?? 0) + cpuNow() - c2;
       progress.set('quantize', k + 1);
       fusion = q.fusion;
       floatBiases.push(...q.floatBiases.map((b) => ({ ...b, stage: t.name })));
@@ -292,6 +304,12 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     (timings.remove ?? 0) +
     (timings.finetune ?? 0) +
     (timings.quantize ?? 0);
+  if (inputs.cpuClock) {
+    const making = ['prune', 'remove', 'finetune', 'quantizePruned'].reduce((a, k) => a + (cpuTimings[k] ?? 0), 0);
+    // The pruned model's own making (the original's INT8 is a stage of its own).
+    cpuTimings.making = making;
+    cpuTimings.transform = ['prune', 'remove', 'finetune', 'quantize'].reduce((a, k) => a + (cpuTimings[k] ?? 0), 0);
+  }
   return {
     recipe,
     task: { kind: decision.task.kind, reason: decision.reason },
@@ -305,6 +323,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     assumptions,
     peakTrackedBytes: meter.peak,
     timings,
+    ...(inputs.cpuClock ? { cpuTimings } : {}),
   };
 }
 

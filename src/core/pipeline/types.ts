@@ -102,6 +102,8 @@ export interface PipelineInputs {
   onTrainProgress?: (p: TrainProgress) => void;
   finetuneControl?: FinetuneControl;
   signal?: AbortSignal;
+  /** The host's CPU time in ms, all threads (Node: `process.cpuUsage`), for per-phase CPU timings. */
+  cpuClock?: () => number;
 }
 
 export interface PipelineStage {
@@ -133,4 +135,9 @@ export interface PipelineResult {
   finetune?: FinetuneSummary;
   /** Wall time per phase, ms; `transform` sums the phases that make models (no evaluation or timing). */
   timings: Record<string, number>;
+  /**
+   * CPU ms per phase when the host gave a `cpuClock`: as `timings`, plus `making` (the pruned model's
+   * prune, recovery, removal, fine-tuning and INT8; the original's INT8 stage left out).
+   */
+  cpuTimings?: Record<string, number>;
 }
