@@ -1,5 +1,6 @@
 import type { PipelineResult } from '../core/pipeline';
 import { describeFloatBias } from '../core/quant';
+import { formatProfile } from './format-profile';
 
 const n = new Intl.NumberFormat('en-US');
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -45,5 +46,6 @@ export function formatStages(result: PipelineResult): string {
   lines.push('', `Task: ${result.task.kind} (${result.task.reason})`);
   if (result.assumptions) lines.push(`Assumed: ${result.assumptions}`);
   for (const b of result.floatBiases) lines.push(`Warning (${b.stage}): ${describeFloatBias(b)}`);
+  lines.push(...formatProfile(result));
   return lines.join('\n');
 }

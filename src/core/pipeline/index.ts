@@ -18,3 +18,4 @@ export { distillSettings } from './finetune-stage';
 export { stageLabel, prunesModel, pruneRecipeOf, preprocessOf } from './recipe-map';
 export { previewPlan, type PlanPreview, type PreviewGroup } from './preview-plan';
 export type * from './types';
+export { latencyGoalFor, measuredWidths, profileContext, type ProfileContext } from './profile-stage';

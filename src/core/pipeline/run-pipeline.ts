@@ -24,9 +24,17 @@ import {
   type FusionReport,
 } from '../quant';
 import { runFinetune } from './finetune-stage';
+import {
+  choosePrecisionFor,
+  latencyGoalFor,
+  measuredWidths,
+  profileContext,
+  quantizeFor,
+} from './profile-stage';
+import type { GroupWidth } from '../profile';
 import { measureStages, type StageDraft } from './measure';
 import { pruneOptionsOf, prunesModel, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
-import type { PipelineInputs, PipelinePhase, PipelineResult, StageName } from './types';
+import type { PipelineInputs, PipelinePhase, PipelineResult, PipelineStage, StageName } from './types';
 
 export class PipelineCancelled extends Error {
   constructor() {
@@ -79,6 +87,10 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     { name: 'original', label: stageLabel('original', recipe), bytes: inputs.model, graph: original },
   ];
 
+  // Profiling times in the runtime the user targets: the first latency backend.
+  const profiling = profileContext(inputs.latencyRuntimes?.[0] ?? runtime, inputs.profileCache, signal);
+  let latencyTarget: PipelineResult['latencyTarget'];
+  const widths: GroupWidth[] = [];
   let plan: PrunePlan | undefined;
   let pruned: Graph | undefined;
   let calibration: CalibrationBatches | undefined;
@@ -92,7 +104,25 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         batchSize: recipe.data.batchSize,
       }),
     );
-    const base = pruneOptionsOf(recipe, kernels, runtime, calibration);
+    let base = pruneOptionsOf(recipe, kernels, runtime, calibration);
+    if (recipe.prune.latencyTarget !== undefined) {
+      report('prune', 0.05, `Profiling per-node latency on ${profiling.timer.key} for the latency target`);
+      const g = await timed('profile', () =>
+        latencyGoalFor(original, inputs.model, recipe.prune.latencyTarget!, profiling, quantizeFor(recipe)),
+      );
+      const { macsTarget: _m, ratio: _r, ...rules } = base.recipe;
+      void _m;
+      void _r;
+      base = { ...base, recipe: { ...rules, latency: g.goal } };
+      latencyTarget = {
+        fraction: recipe.prune.latencyTarget,
+        runtime: profiling.timer.key,
+        originalMs: g.originalMs,
+        goalMs: g.goal.goalMs,
+        predictedMs: 0,
+      };
+    }
+    if (recipe.prune.widths === 'measured') base = { ...base, revisePlan: measuredWidths(profiling, widths) };
     report('prune', 0.1, 'Pruning');
     const recovering = recipe.prune.recover.length > 0;
     // A progressive run re-ranks after each recovery: its one-shot "pruned" stage is a plan of its own.
@@ -134,6 +164,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     });
     plan = result.plan;
     pruned = out.graph;
+    if (latencyTarget && plan.latency) latencyTarget = { ...latencyTarget, predictedMs: plan.latency.after };
   }
 
   let finetune: PipelineResult['finetune'];
@@ -160,6 +191,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   let fusion: FusionReport | undefined;
   const floatBiases: PipelineResult['floatBiases'] = [];
+  const precision: NonNullable<PipelineResult['precision']> = [];
   if (recipe.quantize.enabled) {
     const targets: { name: StageName; graph: Graph }[] = [{ name: 'int8', graph: original }];
     if (pruned) targets.push({ name: 'pruned-int8', graph: pruned });
@@ -169,9 +201,21 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         k / targets.length,
         `Calibrating ${t.name === 'int8' ? 'the original' : 'the pruned model'}`,
       );
+      const choice = await timed('profile', () =>
+        choosePrecisionFor(t.graph, recipe, profiling, (done, total) =>
+          report(
+            'quantize',
+            k / targets.length,
+            `Timing nodes float and INT8 on ${profiling.timer.key}: ${done} of ${total} models`,
+          ),
+        ),
+      );
+      if (choice) precision.push({ stage: t.name, ...choice });
+      const options = quantOptionsOf(recipe);
       const q = await timed('quantize', () =>
         quantizeModel(cloneGraph(t.graph), {
-          ...quantOptionsOf(recipe),
+          ...options,
+          exclude: [...new Set([...(options.exclude ?? []), ...(choice?.exclude ?? [])])],
           runtime,
           kernels,
           signal,
@@ -213,7 +257,9 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   }
 
   const { stages, assumptions } = await measureStages(drafts, inputs, input, decision.task, report, timings);
+  if (latencyTarget) latencyTarget = verified(latencyTarget, stages);
   timings.transform =
+    (timings.profile ?? 0) +
     (timings.prune ?? 0) +
     (timings.recover ?? 0) +
     (timings.remove ?? 0) +
@@ -227,6 +273,9 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     plan,
     fusion,
     floatBiases,
+    ...(precision.length ? { precision } : {}),
+    ...(widths.length ? { widths } : {}),
+    ...(latencyTarget ? { latencyTarget } : {}),
     finetune,
     assumptions,
     peakTrackedBytes: meter.peak,
@@ -249,6 +298,26 @@ async function removed(
   const bytes = encodeModel(exportModel(graph));
   await checkPrunedModel(runtime, bytes, encodeModel(exportModel(masked)));
   return { graph, bytes };
+}
+
+/**
+ * The latency target checked against the final stage as timed (first backend, interleaved with the
+ * original): measured fraction and whether it lands within 10 % of the target.
+ */
+function verified(
+  t: NonNullable<PipelineResult['latencyTarget']>,
+  stages: readonly PipelineStage[],
+): NonNullable<PipelineResult['latencyTarget']> {
+  const first = stages[0].result.latency[0];
+  const last = stages[stages.length - 1].result.latency[0];
+  if (!first || !last) return t;
+  const measuredFraction = last.medianMs / first.medianMs;
+  return {
+    ...t,
+    measuredMs: last.medianMs,
+    measuredFraction,
+    withinTolerance: Math.abs(measuredFraction / t.fraction - 1) <= 0.1,
+  };
 }
 
 function inputMeta(graph: Graph): ValueMeta {

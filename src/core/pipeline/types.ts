@@ -3,6 +3,7 @@ import type { KernelBackend } from '../../kernels';
 import type { Dataset, InferenceRuntime, StageResult } from '../eval';
 import type { PrunePlan } from '../prune';
 import type { FloatBias, FusionReport } from '../quant';
+import type { GroupWidth, PrecisionChoice, ProfileCache } from '../profile';
 import type { TaskKind } from '../tasks';
 import type { EpochRecord, FrozenReport, TrainProgress } from '../train';
 import type { Recipe } from './recipe';
@@ -69,6 +70,8 @@ export interface PipelineInputs {
    * backend and runtime backend run (wasm in Node and in a browser worker).
    */
   kernels: KernelBackend;
+  /** Node timings kept between runs (keyed by op, shapes and runtime); a fresh one when absent. */
+  profileCache?: ProfileCache;
   onProgress?: (p: PipelineProgress) => void;
   /** Every fine-tuning step's loss, epoch and ETA (for a progress bar or a live loss curve). */
   onTrainProgress?: (p: TrainProgress) => void;
@@ -94,6 +97,12 @@ export interface PipelineResult {
   fusion?: FusionReport;
   /** Biases an INT8 stage kept in float because their int32 would overflow, by stage. */
   floatBiases: (FloatBias & { stage: StageName })[];
+  /** Precision chosen per node from the latency profile, per INT8 stage (absent with `precision: size`). */
+  precision?: (PrecisionChoice & { stage: StageName })[];
+  /** With `prune.widths: measured`: each pruned group's planned and chosen kept count, and why. */
+  widths?: GroupWidth[];
+  /** With `prune.latencyTarget`: the goal, the plan's estimate and the final stage as timed. */
+  latencyTarget?: LatencyTargetReport;
   /** What preprocessing had to assume ('' when the recipe said everything). */
   assumptions: string;
   /** Peak bytes of activation buffers the data passes held (the runtime's own arenas come on top). */
@@ -102,4 +111,20 @@ export interface PipelineResult {
   finetune?: FinetuneSummary;
   /** Wall time per phase, ms; `transform` sums the phases that make models (no evaluation or timing). */
   timings: Record<string, number>;
+}
+
+export interface LatencyTargetReport {
+  /** Asked: final latency / original latency. */
+  fraction: number;
+  /** The timer's runtime key ("wasm/1"). */
+  runtime: string;
+  originalMs: number;
+  goalMs: number;
+  /** The plan's estimate (measured node times scaled by the weights kept). */
+  predictedMs: number;
+  /** The final stage timed beside the original (first latency backend). */
+  measuredMs?: number;
+  measuredFraction?: number;
+  /** Measured fraction within 10 % of the target. */
+  withinTolerance?: boolean;
 }

@@ -16,7 +16,13 @@ import { reestimateBatchNorm, type BatchNormReport } from './recover/batchnorm';
 import type { CalibrationBatches } from './recover/calibration';
 import { compensate, type CompensationReport } from './recover/compensate';
 import { reconstruct, type ReconstructOptions, type ReconstructionReport } from './recover/lsq';
-import type { CriterionOptions, GroupScores, PrunePlan, PruneRecipe } from './types';
+import type { CriterionOptions, GroupScores, LatencyGoal, PrunePlan, PruneRecipe } from './types';
+
+/** Step k of K aims at k/K of the way from the estimated full latency to the goal. */
+function stepLatency(goal: LatencyGoal, f: number): LatencyGoal {
+  const full = goal.fixedMs + Object.values(goal.nodeMs).reduce((a, b) => a + b, 0);
+  return { ...goal, goalMs: full - f * (full - goal.goalMs) };
+}
 
 export interface RecoveryOptions {
   compensate?: boolean;
@@ -41,6 +47,20 @@ export interface PruneModelOptions {
    * what you keep), so a caller can show the unrecovered model without planning a second time.
    */
   onMasked?: (step: number, steps: number, masked: Graph, plan: PrunePlan) => void;
+  /**
+   * Revises each step's plan before it is applied (the profile's measured widths): given the plan and
+   * what made it, returns the plan to apply.
+   */
+  revisePlan?: (plan: PrunePlan, context: PlanContext) => Promise<PrunePlan>;
+}
+
+/** What a step's plan was made from, for {@link PruneModelOptions.revisePlan}. */
+export interface PlanContext {
+  graph: Graph;
+  analysis: ReturnType<typeof analyzeChannels>;
+  scores: GroupScores;
+  recipe: PruneRecipe;
+  shapes: ReturnType<typeof inferShapes>;
 }
 
 export interface StepReport {
@@ -92,9 +112,12 @@ export async function pruneModel(
       ...options.recipe,
       ...(options.recipe.ratio !== undefined ? { ratio: options.recipe.ratio * f } : {}),
       ...(options.recipe.macsTarget !== undefined ? { macsTarget: options.recipe.macsTarget * f } : {}),
+      ...(options.recipe.latency ? { latency: stepLatency(options.recipe.latency, f) } : {}),
       alreadyPruned: plan ? Object.fromEntries(plan.groups.map((g) => [g.id, g.prune])) : undefined,
     };
     plan = planPruning(current, analysis, scores, recipe, options.criterion.criterion, shapes);
+    if (options.revisePlan)
+      plan = await options.revisePlan(plan, { graph: current, analysis, scores, recipe, shapes });
     const next = cloneGraph(current);
     applyMask(next, plan);
     options.onMasked?.(k, steps, next, plan);
