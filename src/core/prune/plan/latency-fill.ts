@@ -53,7 +53,8 @@ export function latencyFill(
       let importance = 0;
       for (let i = n; i < next; i++) importance += Math.max(0, sorted.get(c.id)![i]);
       const cost = importance / saved;
-      if (cost < bestCost) {
+      // Equal cost (dead channels score 0): the bigger saving first.
+      if (cost < bestCost || (cost === bestCost && best && latency < best.latency)) {
         bestCost = cost;
         best = { id: c.id, n: next, latency };
       }
