@@ -63,21 +63,15 @@ if (parts.includes('fixtures')) {
   ] as const) {
     const evaluation = await openTaskDatasetPath(`${DIR}/test`, undefined, task);
     const model = new Uint8Array(readFileSync(`${DIR}/${file}`));
-    // The detector's box decoding (sigmoid, exp, grid offsets, the concat of pixel boxes with 0–1 scores)
-    // stays float, as YOLO exports are quantized: one INT8 scale cannot hold both ranges.
-    const nodes = decodeModel(model).graph?.node ?? [];
-    const lastConv = nodes.map((n) => n.opType).lastIndexOf('Conv');
-    const exclude =
-      task === 'detection'
-        ? nodes
-            .slice(lastConv + 1)
-            .filter((n) => n.opType !== 'Constant')
-            .map((n) => n.name)
-        : [];
-    const recipe = parseRecipe({ ...base, task: { kind: task }, quantize: { method: 'minmax', exclude } });
+    const recipe = parseRecipe({ ...base, task: { kind: task } });
     const t0 = performance.now();
     const result = await runPipeline({ model, recipe, calibration, evaluation, runtime, kernels });
     table(`${file} (${((performance.now() - t0) / 1000).toFixed(0)} s)`, result);
+    const kept = new Set(result.keptFloat.map((k) => k.reason));
+    for (const reason of kept)
+      console.log(
+        `  ${reason}: ${result.keptFloat.filter((k) => k.reason === reason && k.stage === 'int8').length} nodes`,
+      );
   }
 }
 

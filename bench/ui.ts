@@ -4,7 +4,7 @@
  * main-thread stall seen meanwhile (the page must not freeze). Goals: ResNet-50 within about a
  * second, 5,000 nodes within a few seconds. Run: npm run bench:ui (builds first).
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +45,8 @@ function fiveThousandNodes(): Uint8Array {
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'whittle-bench-ui-'));
-for (const entry of readdirSync(dist)) symlinkSync(join(dist, entry), join(root, entry));
+// A copy, not links: the static server refuses links that lead out of the folder it serves.
+cpSync(dist, root, { recursive: true });
 mkdirSync(join(root, 'bench-models'));
 const large = largeModelBytes();
 const models = [

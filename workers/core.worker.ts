@@ -5,7 +5,8 @@
  */
 import { expose, transfer } from 'comlink';
 import { inspectModel, type ModelSummary } from '../src/core/inspect';
-import { blobFileSource, openDataset, parsePreprocess, resolvePreprocess } from '../src/core/eval';
+import { blobFileSource, parsePreprocess, resolvePreprocess } from '../src/core/eval';
+import { openTaskDataset, priorsFromNpy, type TaskChoice } from '../src/core/tasks';
 import { layoutView, openModelView, type GraphLayout } from '../src/core/view';
 import { browserImageDecoder } from '../src/platform/browser-image-decoder';
 import { readBlob } from './read-blob';
@@ -14,6 +15,7 @@ import type { Recipe } from '../src/core/pipeline';
 import { answer, cancelJob, job } from './answer';
 import { runOnce, stageModels } from './run-job';
 import { planOnce } from './plan-job';
+import { guessTask } from './task-guess';
 import { evaluateOpen, groupSensitivity, sweepRatios } from './study-jobs';
 import type {
   EvaluateReply,
@@ -35,7 +37,9 @@ import type {
   OpenRequest,
   PlanReply,
   PreprocessReply,
+  PriorsReply,
   DatasetRequest,
+  TaskReply,
 } from './protocol';
 
 /** A bad file is an expected outcome, so it is an answer rather than a thrown error. */
@@ -91,13 +95,14 @@ const api = {
   },
 
   /**
-   * Opens a dropped dataset (IDX, .npy/.npz, a zip, or an image folder) and checks the preprocessing
-   * against the open model's input. The dataset stays here for calibration or evaluation.
+   * Opens a dropped dataset (IDX, .npy/.npz, a zip, an image folder; images with masks, or with COCO,
+   * YOLO or VOC boxes) and checks the preprocessing against the open model's input. The dataset stays
+   * here for calibration or evaluation.
    */
   openDataset(request: DatasetRequest): Promise<DatasetReply> {
     return answer(async () => {
       const source = blobFileSource(request.name, request.files);
-      const dataset = await openDataset(source, { decoder: browserImageDecoder });
+      const dataset = await openTaskDataset(source, { decoder: browserImageDecoder, task: request.task });
       const input = firstInput();
       if (input) resolvePreprocess(parsePreprocess(request.preprocess), input, dataset);
       session.datasets[request.role] = dataset;
@@ -112,8 +117,27 @@ const api = {
           sampleDims: dataset.sampleDims ? [...dataset.sampleDims] : undefined,
           labelled: dataset.labels !== undefined,
           classCount: dataset.classNames?.length,
+          ...(dataset.targets ? { targets: dataset.targets.kind } : {}),
         },
       };
+    });
+  },
+
+  /** The task a run of `choice` would score on the open model and data, and how it was decided. */
+  task(choice: TaskChoice): Promise<TaskReply> {
+    return answer(() => ({ ok: true as const, task: guessTask(choice) }));
+  },
+
+  /** Keeps SSD priors (a `.npy` [A, 4]) for runs; null forgets them. */
+  setPriors(file: { name: string; blob: Blob } | null): Promise<PriorsReply> {
+    return answer(async () => {
+      if (!file) {
+        delete session.priors;
+        return { ok: true as const, name: '', anchors: 0 };
+      }
+      const values = priorsFromNpy(file.name, new Uint8Array(await file.blob.arrayBuffer()));
+      session.priors = { name: file.name, values };
+      return { ok: true as const, name: file.name, anchors: values.length / 4 };
     });
   },
 

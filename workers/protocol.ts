@@ -6,6 +6,7 @@
 import type { GraphLayout, ModelView, OpenPhase } from '../src/core/view';
 import type { PreprocessSpec } from '../src/core/eval';
 import type { PlanPreview } from '../src/core/pipeline';
+import type { DetectionFormat, TaskKind } from '../src/core/tasks';
 
 /** One failure a user can act on; `code` is the codec's (`corrupt`, `truncated`, …) or `dataset`, `preprocess`. */
 export interface ReplyError {
@@ -45,6 +46,8 @@ export interface DatasetRequest {
   files: { path: string; blob: Blob }[];
   /** A preset name or a JSON spec; checked against the open model's first input. */
   preprocess: string;
+  /** The task the recipe names, when not `auto`: a folder with both masks and boxes opens for it. */
+  task?: TaskKind;
 }
 
 export interface DatasetInfo {
@@ -57,6 +60,8 @@ export interface DatasetInfo {
   sampleDims?: number[];
   labelled: boolean;
   classCount?: number;
+  /** What the samples are scored against besides class labels. */
+  targets?: 'masks' | 'boxes';
 }
 
 export type DatasetReply = { ok: true; dataset: DatasetInfo } | Failure;
@@ -71,3 +76,17 @@ export interface PreprocessCheck {
 export type PreprocessReply = ({ ok: true } & PreprocessCheck) | Failure;
 
 export type PlanReply = { ok: true; plan: PlanPreview } | Failure;
+
+/** The task a run would score, decided by the same code the run uses, for the studio to show. */
+export interface TaskGuess {
+  kind: TaskKind;
+  /** How it was decided ("the data has masks", "the recipe names detection"). */
+  reason: string;
+  /** Detection only: how the outputs are read, and which outputs. */
+  format?: DetectionFormat;
+  outputs: string[];
+}
+
+export type TaskReply = { ok: true; task: TaskGuess } | Failure;
+
+export type PriorsReply = { ok: true; name: string; anchors: number } | Failure;

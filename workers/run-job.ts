@@ -3,9 +3,12 @@
  * on wasm and, when an adapter exists, WebGPU; the stage models are kept here under the run's id and
  * only results go back to the page.
  */
-import { compareLatency, type InferenceRuntime, type LatencyStats } from '../src/core/eval';
-import { runPipeline, type PipelineResult, type Recipe } from '../src/core/pipeline';
+import { compareLatency, type Dataset, type InferenceRuntime, type LatencyStats } from '../src/core/eval';
+import { preprocessOf, runPipeline, type PipelineResult, type Recipe } from '../src/core/pipeline';
 import { describeFloatBias } from '../src/core/quant';
+import type { StageMetricKind } from '../src/core/report';
+import { predictPictures, type TaskPictures } from '../src/core/tasks';
+import { decideTask } from './task-guess';
 import { kernelBackend, wasmRuntime, webgpuRuntime } from './engines';
 import { modelBytes, requireCalibration, session } from './session';
 import type { RunProgress, RunSummary } from './run-protocol';
@@ -32,6 +35,7 @@ export async function runOnce(
     recipe,
     calibration,
     evaluation,
+    ...(session.priors ? { priors: session.priors.values } : {}),
     runtime,
     latencyRuntimes: [runtime],
     kernels,
@@ -41,6 +45,7 @@ export async function runOnce(
   });
 
   const notes: string[] = [];
+  const pictures = await picturesOf(result, recipe, evaluation ?? calibration, runtime, signal, notes);
   if (result.plan?.note) notes.push(result.plan.note);
   for (const b of result.floatBiases) notes.push(`${b.stage}: ${describeFloatBias(b)}`);
   const latencyBackends = ['wasm'];
@@ -78,8 +83,12 @@ export async function runOnce(
     notes.push(`Not timed on ${unknownBackends.join(', ')}: not available in a browser.`);
 
   stageModels.set(runId, new Map(result.stages.map((s) => [s.name, s.bytes])));
-  const labelled = evaluation?.labels !== undefined;
   const first = result.stages[0].result;
+  const metric: StageMetricKind = first.score
+    ? 'accuracy'
+    : result.task.kind === 'classification'
+      ? 'fidelity'
+      : 'cosine';
   return {
     runId,
     modelFile: model.fileName,
@@ -91,8 +100,10 @@ export async function runOnce(
       result: s.result,
     })),
     final: result.final,
-    metric: labelled ? 'accuracy' : 'fidelity',
-    samples: first.accuracy?.count ?? result.stages[1]?.result.fidelity?.count ?? 0,
+    metric,
+    samples: first.score?.count ?? first.accuracy?.count ?? result.stages[1]?.result.fidelity?.count ?? 0,
+    task: { ...result.task, metric: first.score?.metric ?? (metric === 'cosine' ? 'min cosine' : 'top-1') },
+    ...(pictures ? { pictures } : {}),
     datasets: { calibration: calibration.name, ...(evaluation ? { evaluation: evaluation.name } : {}) },
     runtime: { backend: runtime.backend, threads: runtime.threads, crossOriginIsolated },
     kernels: kernels.name,
@@ -124,6 +135,35 @@ export async function runOnce(
         }
       : {}),
   };
+}
+
+/**
+ * A few samples with each stage's predictions (segmentation, detection), made by the stage models in
+ * onnxruntime here; a failure is a note, not a failed run.
+ */
+async function picturesOf(
+  result: PipelineResult,
+  recipe: Recipe,
+  dataset: Dataset,
+  runtime: InferenceRuntime,
+  signal: AbortSignal,
+  notes: string[],
+): Promise<TaskPictures | undefined> {
+  if (result.task.kind !== 'segmentation' && result.task.kind !== 'detection') return undefined;
+  try {
+    return await predictPictures({
+      runtime,
+      stages: result.stages,
+      dataset,
+      task: decideTask(recipe.task).task,
+      preprocess: preprocessOf(recipe),
+      signal,
+    });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    notes.push(`No pictures of predictions: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 import type { StageResult, AccuracyResult } from '../src/core/eval';
 import type { PipelinePhase, Recipe, StageName } from '../src/core/pipeline';
-import type { SweepPoint } from '../src/core/report';
+import type { StageMetricKind, SweepPoint } from '../src/core/report';
+import type { TaskKind, TaskPictures } from '../src/core/tasks';
 import type { Failure } from './protocol';
 
 export type RunPhase = PipelinePhase;
@@ -38,8 +39,15 @@ export interface RunSummary {
   stages: RunStage[];
   /** The stage to export by default (the last one made). */
   final: StageName;
-  /** Whether stages were scored against labels, or by top-1 agreement with the original. */
-  metric: 'accuracy' | 'fidelity';
+  /**
+   * Whether stages were scored against labels, masks or boxes; by top-1 agreement with the original
+   * (a classifier without labels); or by the lowest output cosine against it (any other model).
+   */
+  metric: StageMetricKind;
+  /** The task, how it was decided, and its headline metric's name ("mIoU", "mAP@.5", "min cosine"). */
+  task?: { kind: TaskKind; reason: string; metric: string };
+  /** A few samples with every stage's predictions (segmentation, detection). */
+  pictures?: TaskPictures;
   /** Evaluated samples per stage. */
   samples: number;
   datasets: { calibration: string; evaluation?: string };

@@ -24,6 +24,8 @@ export interface OpenSession {
 export interface WorkerSession {
   model: OpenSession | null;
   datasets: Partial<Record<DataRole, Dataset>>;
+  /** SSD-style detection: priors [A, 4] from the file the user picked. */
+  priors?: { name: string; values: Float32Array };
 }
 
 export const session: WorkerSession = { model: null, datasets: {} };

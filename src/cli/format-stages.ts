@@ -45,6 +45,12 @@ export function formatStages(result: PipelineResult): string {
   const lines = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   lines.push('', `Task: ${result.task.kind} (${result.task.reason})`);
   if (result.assumptions) lines.push(`Assumed: ${result.assumptions}`);
+  const kept = new Map<string, number>();
+  for (const k of result.keptFloat) {
+    const key = `${k.stage} — ${k.reason}`;
+    kept.set(key, (kept.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of kept) lines.push(`${key}: ${count} node${count === 1 ? '' : 's'}`);
   for (const b of result.floatBiases) lines.push(`Warning (${b.stage}): ${describeFloatBias(b)}`);
   lines.push(...formatProfile(result));
   return lines.join('\n');

@@ -4,7 +4,14 @@
  */
 import { proxy, transfer, wrap, releaseProxy, type Remote } from 'comlink';
 import type { CoreWorkerApi, InspectReply } from '../../workers/core.worker';
-import type { DatasetReply, OpenReply, PlanReply, PreprocessReply } from '../../workers/protocol';
+import type {
+  DatasetReply,
+  OpenReply,
+  PlanReply,
+  PreprocessReply,
+  PriorsReply,
+  TaskReply,
+} from '../../workers/protocol';
 import type { EvaluateReply, RunReply, SensitivityReply, SweepReply } from '../../workers/run-protocol';
 import type { CoreClient } from './types';
 
@@ -64,6 +71,8 @@ export function createCoreClient(): CoreClient {
     sensitivity: (request, onProgress) =>
       call((remote) => remote.sensitivity(request, proxy(onProgress)) as Promise<SensitivityReply>),
     evaluate: (request) => call((remote) => remote.evaluate(request) as Promise<EvaluateReply>),
+    task: (choice) => call((remote) => remote.task(choice) as Promise<TaskReply>),
+    setPriors: (file) => call((remote) => remote.setPriors(file) as Promise<PriorsReply>),
     // Not tracked as pending: a cancel racing a crash has nothing left to cancel.
     cancel: () => api.cancel(),
     stageModel: (runId, stage) => call((remote) => remote.stageModel(runId, stage)),

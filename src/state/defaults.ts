@@ -33,6 +33,7 @@ export const defaultRecipe: StudioRecipe = {
   preprocess: { calibration: 'unit', evaluation: 'unit' },
   // The whole evaluation set by default: a subset's accuracy can differ by a point or more.
   evaluate: { evalLimit: null, runs: 20, threads: defaultThreads(), webgpu: true, softwareGpu: false },
+  task: coreDefaults().task,
   base: coreDefaults(),
 };
 

@@ -12,6 +12,7 @@ type ModelActions = Pick<
   | 'openSample'
   | 'dismissError'
   | 'select'
+  | 'setCursor'
   | 'setSearch'
   | 'stepSearch'
   | 'toggleBlock'
@@ -64,6 +65,7 @@ export function modelSlice(
         selection: null,
         highlight: new Set(),
         focus: null,
+        cursor: reply.layout.items[0]?.id ?? null,
         search: { query: '', matches: [], index: 0 },
         loading: null,
         error: null,
@@ -83,9 +85,12 @@ export function modelSlice(
     if (!model) return;
     const layout = await core.layout(expanded);
     if (get().model !== model) return;
-    const { selection, search } = get();
+    const { selection, search, cursor, layout: before } = get();
+    // The tab stop stays on the same node when its block opens or closes.
+    const cursorNode = before?.items.find((i) => i.id === cursor)?.nodes[0];
     set({
       layout,
+      cursor: (cursorNode && itemOfNode(layout, cursorNode)) ?? layout.items[0]?.id ?? null,
       expanded,
       highlight: highlightedItems(model.view, layout, selection),
       search: { ...search, matches: searchItems(model.view, layout, search.query), index: 0 },
@@ -110,23 +115,31 @@ export function modelSlice(
       const { model, layout } = get();
       if (!model || !layout) return;
       const highlight = highlightedItems(model.view, layout, selection);
+      // A node frames its own box; a group frames every box with a member.
       const item = selection?.kind === 'node' ? itemOfNode(layout, selection.id) : undefined;
-      set({ selection, highlight, focus: item ? { item, seq: ++seq } : get().focus });
+      const items = item ? [item] : selection?.kind === 'group' ? [...highlight] : [];
+      set({
+        selection,
+        highlight,
+        focus: items.length ? { items, seq: ++seq } : get().focus,
+        cursor: item ?? get().cursor,
+      });
     },
+    setCursor: (cursor) => set({ cursor }),
 
     setSearch(query) {
       const { model, layout } = get();
       const matches = model && layout ? searchItems(model.view, layout, query) : [];
       set({
         search: { query, matches, index: 0 },
-        focus: matches.length ? { item: matches[0], seq: ++seq } : get().focus,
+        focus: matches.length ? { items: [matches[0]], seq: ++seq } : get().focus,
       });
     },
     stepSearch(delta) {
       const { search } = get();
       if (!search.matches.length) return;
       const index = (search.index + delta + search.matches.length) % search.matches.length;
-      set({ search: { ...search, index }, focus: { item: search.matches[index], seq: ++seq } });
+      set({ search: { ...search, index }, focus: { items: [search.matches[index]], seq: ++seq } });
     },
 
     async toggleBlock(blockId) {

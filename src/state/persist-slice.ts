@@ -18,7 +18,12 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 /** The settings worth restoring: valid ones, without per-group ratios (they belong to a model not reopened). */
 function restorable(recipe: StudioRecipe | null): StudioRecipe | null {
   if (!recipe) return null;
-  const restored = { ...recipe, prune: { ...recipe.prune, overrides: {} } };
+  // Settings saved before the task control existed take the base recipe's task.
+  const restored = {
+    ...recipe,
+    prune: { ...recipe.prune, overrides: {} },
+    task: recipe.task ?? recipe.base?.task ?? defaultRecipe.task,
+  };
   try {
     toCoreRecipe(restored);
     return restored;

@@ -83,6 +83,7 @@ export function toCoreRecipe(studio: StudioRecipe): Recipe {
       calibrationSamples: quant.samples,
       evalLimit: evaluate.evalLimit ?? undefined,
     },
+    task: structuredClone(studio.task) as Recipe['task'],
     evaluate: {
       ...base.evaluate,
       backends: evaluate.webgpu
@@ -136,6 +137,7 @@ export function fromCoreRecipe(recipe: Recipe, current: StudioRecipe): StudioRec
       webgpu: recipe.evaluate.backends.includes('webgpu'),
       softwareGpu: recipe.evaluate.softwareGpu,
     },
+    task: structuredClone(recipe.task),
     base: recipe,
   };
 }

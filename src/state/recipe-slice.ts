@@ -53,7 +53,14 @@ export function recipeSlice(
     const job = startJob(store, 'dataset', `${role}: ${name}`);
     patchSlot(role, { loading: name, error: null });
     try {
-      const reply = await core.openDataset({ role, name, files, preprocess: get().recipe.preprocess[role] });
+      const { recipe } = get();
+      const reply = await core.openDataset({
+        role,
+        name,
+        files,
+        preprocess: recipe.preprocess[role],
+        ...(recipe.task.kind !== 'auto' ? { task: recipe.task.kind } : {}),
+      });
       if (request !== latest[role]) return job.finish('cancelled');
       if (!reply.ok) {
         job.finish('failed', reply.error.message);

@@ -161,6 +161,7 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
         const data = sources.data[role];
         if (data) await core.openDataset({ role, ...data, preprocess: get().recipe.preprocess[role] });
       }
+      if (sources.priors) await core.setPriors(sources.priors);
     } catch (err) {
       set({ workerNotice: `The fresh worker could not reopen the model: ${message(err)}` });
     }

@@ -13,6 +13,8 @@ export interface ModelSource {
 export interface Sources {
   model: ModelSource | null;
   data: Partial<Record<DataRole, { name: string; files: { path: string; blob: Blob }[] }>>;
+  /** SSD priors picked for detection. */
+  priors?: { name: string; blob: Blob };
 }
 
 export const createSources = (): Sources => ({ model: null, data: {} });

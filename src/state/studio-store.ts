@@ -5,17 +5,20 @@ import { recipeSlice } from './recipe-slice';
 import { persistSlice } from './persist-slice';
 import { runSlice } from './run-slice';
 import { watchPlan } from './plan-slice';
+import { taskSlice, watchTask } from './task-slice';
 import { createSources } from './sources';
 import type { CoreClient, RunArchive, SampleCatalog, StudioState, StudioStore } from './types';
 
 const initialState = (): StudioState => ({
   model: null,
+  task: { guess: null, error: null, priors: null, priorsError: null },
   plan: { preview: null, pending: false, error: null },
   layout: null,
   expanded: [],
   selection: null,
   highlight: new Set(),
   focus: null,
+  cursor: null,
   search: { query: '', matches: [], index: 0 },
   recipe: defaultRecipe,
   data: { calibration: emptySlot, evaluation: emptySlot },
@@ -50,8 +53,10 @@ export function createStudioStore(
     ...modelSlice(store, core, samples, sources),
     ...recipeSlice(store, core, samples, sources),
     ...runSlice(store, core, sources),
+    ...taskSlice(store, core, sources),
   });
   store.setState(persistSlice(store, core, archive, store.getState()));
   watchPlan(store, core);
+  watchTask(store, core);
   return store;
 }

@@ -32,13 +32,18 @@ import type {
   OpenRequest,
   PlanReply,
   PreprocessReply,
+  PriorsReply,
   ReplyError,
+  TaskGuess,
+  TaskReply,
 } from '../../workers/protocol';
+import type { TaskChoice, TaskPictures } from '../core/tasks';
 
 export type { ModelSummary, TensorInfo, InspectReply, StageResult, GroupId, ModelView, GraphLayout };
 export type { ViewGroup, ViewNode, ViewTensor, LayoutItem } from '../core/view';
 export type { DataRole, DatasetInfo, OpenProgress, ReplyError, Recipe, RunSummary, RunPhase, RunProgress };
 export type { EvaluateRequest, EvaluateReply, SweepPoint, PlanPreview, PreviewGroup };
+export type { TaskGuess, TaskChoice, TaskPictures };
 
 /** The model on screen. */
 export interface LoadedModel {
@@ -132,6 +137,8 @@ export interface StudioRecipe {
   /** Preprocessing per dataset role: a preset name or a JSON spec. */
   preprocess: Record<DataRole, string>;
   evaluate: EvaluateSettings;
+  /** What accuracy means: the task (or `auto`), segmentation's ignore index, detection's decoding. */
+  task: TaskChoice;
   base: Recipe;
 }
 
@@ -165,9 +172,12 @@ export interface SearchState {
   index: number;
 }
 
-/** What the canvas should centre on; `seq` changes so the same item can be focused twice. */
+/**
+ * What the canvas should frame: one item (a node, a search hit) or all of a group's; `seq` changes
+ * so the same items can be framed twice.
+ */
 export interface FocusRequest {
-  item: string;
+  items: string[];
   seq: number;
 }
 
@@ -180,8 +190,19 @@ export interface PlanState {
   error: string | null;
 }
 
+/** The task the next run would score, as the worker decides it for the open model, data and settings. */
+export interface TaskState {
+  guess: TaskGuess | null;
+  /** Why the settings name a task these outputs cannot be read as (or priors are missing). */
+  error: string | null;
+  /** The SSD priors file in use, its anchors, or why it was refused. */
+  priors: { name: string; anchors: number } | null;
+  priorsError: string | null;
+}
+
 export interface StudioState {
   model: LoadedModel | null;
+  task: TaskState;
   plan: PlanState;
   layout: GraphLayout | null;
   /** Blocks shown node by node. */
@@ -190,6 +211,8 @@ export interface StudioState {
   /** Layout items to emphasise (members of the selected group, the selected node, search hits). */
   highlight: ReadonlySet<string>;
   focus: FocusRequest | null;
+  /** The graph's one tab stop (roving tab index): the layout item keyboard focus enters on. */
+  cursor: string | null;
   search: SearchState;
   recipe: StudioRecipe;
   data: Record<DataRole, DataSlot>;
@@ -278,6 +301,8 @@ export interface StudioActions {
   openSample(fileName?: string): Promise<void>;
   dismissError(): void;
   select(selection: Selection | null): void;
+  /** Moves the graph's tab stop to a layout item. */
+  setCursor(item: string): void;
   setSearch(query: string): void;
   /** Focuses the next (or previous) search match. */
   stepSearch(delta: 1 | -1): void;
@@ -293,6 +318,10 @@ export interface StudioActions {
   openSampleData(role: DataRole): Promise<void>;
   clearDataset(role: DataRole): void;
   updateEvaluate(patch: Partial<EvaluateSettings>): void;
+  updateTask(patch: Partial<Omit<TaskChoice, 'detection'>>): void;
+  updateDetection(patch: Partial<TaskChoice['detection']>): void;
+  /** Reads SSD priors (`.npy` [A, 4]) into the worker for runs; null forgets them. */
+  setPriors(file: File | null): Promise<void>;
   /** Applies a dropped recipe's JSON; an invalid one sets `recipeError` and changes nothing. */
   applyRecipeText(fileName: string, text: string): void;
   dismissRecipeError(): void;
@@ -335,6 +364,9 @@ export interface CoreClient {
   sweep(request: SweepRequest, onProgress: (p: RunProgress) => void): Promise<SweepReply>;
   sensitivity(request: SensitivityRequest, onProgress: (p: RunProgress) => void): Promise<SensitivityReply>;
   evaluate(request: EvaluateRequest): Promise<EvaluateReply>;
+  /** The task a run of `choice` would score on the open model and data. */
+  task(choice: TaskChoice): Promise<TaskReply>;
+  setPriors(file: { name: string; blob: Blob } | null): Promise<PriorsReply>;
   /** Aborts the worker's current run, sweep or analysis. */
   cancel(): Promise<void>;
   stageModel(runId: number, stage: string): Promise<Uint8Array>;

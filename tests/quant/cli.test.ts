@@ -66,3 +66,19 @@ describe('whittle quantize', () => {
     ).rejects.toThrow(/No node named 'nope'/);
   });
 });
+
+describe('whittle quantize on a detector', () => {
+  it('says which nodes it kept float for box decoding, without being asked', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'whittle-q-')), 'det.int8.onnx');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const tasks = join(FIXTURES, 'tasks');
+    const args = [join(tasks, 'det-yolo.onnx'), '--calib', join(tasks, 'calib.npz')];
+    expect(await quantize([...args, '--preprocess', '{"scale":0.00392156862745098}', '--out', out])).toBe(0);
+    const text = String(log.mock.calls[0][0]);
+    expect(text).toMatch(/box decoding: kept float \(output 'output'\): 14 nodes \(.*\/Exp.*\)/);
+    expect(await quantize([...args, '--out', out, '--json'])).toBe(0);
+    const report = JSON.parse(String(log.mock.calls[1][0]));
+    expect(Object.keys(report.keptFloat)).toHaveLength(14);
+    expect(report.excluded).toEqual([]);
+  });
+});

@@ -167,6 +167,29 @@ describe('core recipe → studio recipe', () => {
     expect(s.preprocess).toEqual(current.preprocess);
   });
 
+  it('carries the task control both ways: kind, ignore index and detection decoding', () => {
+    const task = {
+      kind: 'detection' as const,
+      ignoreIndex: 0,
+      detection: {
+        format: 'ssd' as const,
+        scoreThreshold: 0.25,
+        nmsIou: 0.6,
+        maxDetections: 50,
+        variances: [0.1, 0.2] as [number, number],
+      },
+    };
+    const core = toCoreRecipe(studio((s) => ({ ...s, task })));
+    expect(core.task).toEqual(task);
+    const back = fromCoreRecipe(
+      parseRecipe({ version: 1, task: { kind: 'segmentation', ignoreIndex: 7 } }),
+      studio(),
+    );
+    expect(back.task.kind).toBe('segmentation');
+    expect(back.task.ignoreIndex).toBe(7);
+    expect(toCoreRecipe(back).task).toEqual(back.task);
+  });
+
   it('the schema the recipe download points at describes every section', () => {
     const schema = recipeJsonSchema() as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties)).toEqual(

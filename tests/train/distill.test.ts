@@ -14,6 +14,7 @@ import {
   loadTrainingData,
   TrainableModel,
   type DistillOptions,
+  type TrainCheckpoint,
   type TrainingData,
 } from '../../src/core/train';
 import { createWasmBackend } from '../../src/kernels';
@@ -111,6 +112,35 @@ describe('distillation', () => {
     ).values.get('logits')!.data;
     for (let i = 0; i < ours.length; i++) expect(Math.abs(ours[i] - (ort[i] as number))).toBeLessThan(1e-4);
   }, 120_000);
+
+  test('a run paused mid-epoch or checkpointed at an epoch ends, resumed, with the uninterrupted bytes', async () => {
+    const student = await prunedStudent();
+    const plain = encodeModel(exportModel((await distill(options(student))).graph));
+    // Pause before step 3 of epoch 2 (global step 6): the checkpoint is stored first, then the run
+    // stops as a reload would stop it; a structured clone stands in for IndexedDB.
+    const saved: TrainCheckpoint[] = [];
+    let steps = 0;
+    await expect(
+      distill({
+        ...options(student),
+        onCheckpoint: (c) => void saved.push(structuredClone(c)),
+        hold: () => (++steps === 7 ? Promise.reject(new Error('page closed')) : undefined),
+      }),
+    ).rejects.toThrow('page closed');
+    expect(saved.map((c) => [c.epoch, c.step])).toEqual([
+      [2, 0],
+      [2, 2],
+    ]);
+    for (const checkpoint of saved) {
+      const resumed = await distill({ ...options(student), resume: checkpoint });
+      expect(encodeModel(exportModel(resumed.graph))).toEqual(plain);
+      expect(resumed.history.map((h) => h.loss)).toHaveLength(2);
+    }
+    // A checkpoint of another schedule is refused by name, not continued wrongly.
+    await expect(distill({ ...options(student), epochs: 3, resume: saved[1] })).rejects.toThrow(
+      /checkpoint was made for 2 epochs of 4 steps, this run has 3 of 4/,
+    );
+  }, 180_000);
 
   test('cancelling stops the run with the abort reason', async () => {
     const controller = new AbortController();

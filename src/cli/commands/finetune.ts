@@ -1,6 +1,7 @@
 /** `whittle finetune TEACHER.onnx STUDENT.onnx --train DATA --out OUT.onnx`: distillation on your own images. */
 import { createOrtRuntime, modelInput } from '../../core/eval';
-import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
+import { readPreprocessArg } from '../../core/eval/node';
+import { openTaskDatasetPath } from '../../core/tasks/node';
 import { exportModel, importModel } from '../../core/graph';
 import { encodeModel } from '../../core/onnx';
 import { distillSettings, parseRecipe } from '../../core/pipeline';
@@ -95,7 +96,7 @@ ${WEIGHTS_OPTION.usage}
     if (!input) fail(`${teacherPath} has no graph input to feed.`);
     const bar = progressBar();
     try {
-      const data = await loadTrainingData(await openDatasetPath(train), {
+      const data = await loadTrainingData(await openTaskDatasetPath(train), {
         input: input!,
         preprocess: values.preprocess ? await readPreprocessArg(values.preprocess) : undefined,
         limit: f.samples,

@@ -1,7 +1,7 @@
 /** `whittle optimize MODEL --recipe R.json --calib DATA …`: the whole pipeline as one recipe. */
 import { readFile } from 'node:fs/promises';
 import { createOrtRuntime, type InferenceRuntime } from '../../core/eval';
-import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
+import { readPreprocessArg } from '../../core/eval/node';
 import { openTaskDatasetPath, readPriors } from '../../core/tasks/node';
 import {
   parseRecipe,
@@ -115,7 +115,7 @@ ${WEIGHTS_OPTION.usage}
         calibration: await openTaskDatasetPath(calib, undefined, hint),
         evaluation: values.eval ? await openTaskDatasetPath(values.eval, undefined, hint) : undefined,
         priors: values.priors ? await readPriors(values.priors) : undefined,
-        training: values.train ? await openDatasetPath(values.train) : undefined,
+        training: values.train ? await openTaskDatasetPath(values.train) : undefined,
         runtime,
         kernels: selection.backend,
         onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
@@ -195,6 +195,7 @@ function reportOf(result: PipelineResult, model: string, out: string) {
     precision: result.precision,
     widths: result.widths,
     latencyTarget: result.latencyTarget,
+    keptFloat: result.keptFloat,
     timingsMs: result.timings,
   };
 }

@@ -1,7 +1,8 @@
 /** `whittle prune MODEL (--ratio R | --macs-target T) … --out OUT.onnx`: filter pruning with optional recovery. */
 import { basename } from 'node:path';
 import { createOrtRuntime, type Backend } from '../../core/eval';
-import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
+import { readPreprocessArg } from '../../core/eval/node';
+import { openTaskDatasetPath } from '../../core/tasks/node';
 import { costModel, exportModel, importModel } from '../../core/graph';
 import { encodeModel } from '../../core/onnx';
 import {
@@ -105,7 +106,7 @@ ${WEIGHTS_OPTION.usage}
       let calibration;
       if (values.calib && runtime) {
         const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
-        const dataset = await openDatasetPath(values.calib);
+        const dataset = await openTaskDatasetPath(values.calib);
         const input = (await runtime.createSession(bytes)).inputs[0];
         calibration = await calibrationFromDataset(dataset, { input, preprocess, limit: calibLimit });
       }

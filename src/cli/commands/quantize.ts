@@ -1,7 +1,8 @@
 /** `whittle quantize MODEL --calib DATA …`: INT8 QDQ post-training quantization with a fusion report. */
 import { basename } from 'node:path';
 import { createOrtRuntime, modelInput, type ValueMeta } from '../../core/eval';
-import { openDatasetPath, readPreprocessArg } from '../../core/eval/node';
+import { readPreprocessArg } from '../../core/eval/node';
+import { openTaskDatasetPath } from '../../core/tasks/node';
 import { importModel, type Graph } from '../../core/graph';
 import {
   datasetFeeds,
@@ -71,7 +72,7 @@ ${WEIGHTS_OPTION.usage}
     ]);
     const graph = importModel(input.model);
     const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
-    const dataset = await openDatasetPath(calib);
+    const dataset = await openTaskDatasetPath(calib);
     const runtime = await createOrtRuntime({ backend: 'native' });
     const started = performance.now();
     const cpu0 = process.cpuUsage();
@@ -100,6 +101,7 @@ ${WEIGHTS_OPTION.usage}
       files: written.paths,
       bytes: { float: input.fileBytes, int8: written.bytes, ratio: input.fileBytes / written.bytes },
       excluded: result.plan.excluded,
+      keptFloat: result.plan.kept,
       fusion: result.fusion,
       floatBiases: result.floatBiases,
       seconds,
@@ -160,6 +162,13 @@ function format(
       reasons.set(`${u.opType}: ${u.reason}`, [...(reasons.get(`${u.opType}: ${u.reason}`) ?? []), u.node]);
   for (const [reason, nodes] of reasons)
     lines.push(`    not fused — ${reason} (${nodes.length === 1 ? nodes[0] : `${nodes.length} nodes`})`);
+  const kept = new Map<string, string[]>();
+  for (const [node, reason] of Object.entries(result.plan.kept))
+    kept.set(reason, [...(kept.get(reason) ?? []), node]);
+  for (const [reason, nodes] of kept)
+    lines.push(
+      `  ${reason}: ${nodes.length === 1 ? nodes[0] : `${nodes.length} nodes (${nodes.join(', ')})`}`,
+    );
   for (const b of result.floatBiases) lines.push(`  warning: ${describeFloatBias(b)}`);
   return lines.join('\n');
 }

@@ -15,6 +15,7 @@ export {
 } from './recipe';
 export { runPipeline, PipelineCancelled } from './run-pipeline';
 export { distillSettings } from './finetune-stage';
+export { runFingerprint, fingerprintMismatch, type RunFingerprint } from './fingerprint';
 export { stageLabel, prunesModel, pruneRecipeOf, preprocessOf } from './recipe-map';
 export { previewPlan, type PlanPreview, type PreviewGroup } from './preview-plan';
 export type * from './types';

@@ -192,6 +192,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   let fusion: FusionReport | undefined;
   const floatBiases: PipelineResult['floatBiases'] = [];
   const precision: NonNullable<PipelineResult['precision']> = [];
+  const keptFloat: PipelineResult['keptFloat'] = [];
   if (recipe.quantize.enabled) {
     const targets: { name: StageName; graph: Graph }[] = [{ name: 'int8', graph: original }];
     if (pruned) targets.push({ name: 'pruned-int8', graph: pruned });
@@ -246,6 +247,8 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
       }
       fusion = q.fusion;
       floatBiases.push(...q.floatBiases.map((b) => ({ ...b, stage: t.name })));
+      for (const [node, reason] of Object.entries(q.plan.kept))
+        keptFloat.push({ stage: t.name, node, reason });
       drafts.push({
         name: t.name,
         label: stageLabel(t.name, recipe, plan),
@@ -276,6 +279,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     ...(precision.length ? { precision } : {}),
     ...(widths.length ? { widths } : {}),
     ...(latencyTarget ? { latencyTarget } : {}),
+    keptFloat,
     finetune,
     assumptions,
     peakTrackedBytes: meter.peak,

@@ -5,8 +5,36 @@ import type { PrunePlan } from '../prune';
 import type { FloatBias, FusionReport } from '../quant';
 import type { GroupWidth, PrecisionChoice, ProfileCache } from '../profile';
 import type { TaskKind } from '../tasks';
-import type { EpochRecord, FrozenReport, TrainProgress } from '../train';
+import type { EpochRecord, FrozenReport, TrainCheckpoint, TrainProgress } from '../train';
+import type { RunFingerprint } from './fingerprint';
 import type { Recipe } from './recipe';
+
+/**
+ * The fine-tuning stage's state between two steps, with what it was made from: the stage continues
+ * from it only on the same model, recipe and training set.
+ */
+export interface FinetuneCheckpoint {
+  fingerprint: RunFingerprint;
+  /** The progressive step being fine-tuned (1-based) and how many there are. */
+  progressiveStep: number;
+  progressiveSteps: number;
+  /** The student as the step began (its structure; the checkpoint's weights replace its own). */
+  student: Uint8Array;
+  train: TrainCheckpoint;
+}
+
+/** Pausing, checkpointing and continuing the fine-tuning stage (the studio's worker drives it). */
+export interface FinetuneControl {
+  /** Continue from this checkpoint (refused, naming why, when it was made from something else). */
+  resume?: FinetuneCheckpoint;
+  /** Called after every epoch, every `checkpointEvery` steps and before a pause; training waits for it. */
+  onCheckpoint?: (checkpoint: FinetuneCheckpoint) => void | Promise<void>;
+  checkpointEvery?: number;
+  /** Asked between steps: a promise pauses training until it settles (see `DistillOptions.hold`). */
+  hold?: () => Promise<void> | undefined;
+  /** Each finished epoch's loss and held-out score. */
+  onEpoch?: (record: EpochRecord & { progressiveStep: number }) => void;
+}
 
 export interface FinetuneSummary {
   /** One entry per epoch of the final fine-tuning (after the last progressive step). */
@@ -75,6 +103,7 @@ export interface PipelineInputs {
   onProgress?: (p: PipelineProgress) => void;
   /** Every fine-tuning step's loss, epoch and ETA (for a progress bar or a live loss curve). */
   onTrainProgress?: (p: TrainProgress) => void;
+  finetuneControl?: FinetuneControl;
   signal?: AbortSignal;
 }
 
@@ -103,6 +132,8 @@ export interface PipelineResult {
   widths?: GroupWidth[];
   /** With `prune.latencyTarget`: the goal, the plan's estimate and the final stage as timed. */
   latencyTarget?: LatencyTargetReport;
+  /** Nodes an INT8 stage kept float on its own (a detector's box decoding), with the reason, by stage. */
+  keptFloat: { stage: StageName; node: string; reason: string }[];
   /** What preprocessing had to assume ('' when the recipe said everything). */
   assumptions: string;
   /** Peak bytes of activation buffers the data passes held (the runtime's own arenas come on top). */

@@ -24,6 +24,8 @@ export interface PlanOptions extends Partial<QuantScheme> {
   readonly exclude?: readonly string[];
   /** Op types quantized when their inputs allow (default: {@link DEFAULT_OP_TYPES}). */
   readonly opTypes?: readonly string[];
+  /** Keep a detector's box decoding float (default true; see `plan/decoding-tail.ts`). */
+  readonly keepDecodingFloat?: boolean;
 }
 
 /** One activation tensor that gets a QuantizeLinear and, per reader, a DequantizeLinear. */
@@ -88,6 +90,8 @@ export interface QuantPlan {
   readonly nodes: Readonly<Record<string, NodeRole>>;
   /** Nodes kept float on request. */
   readonly excluded: readonly string[];
+  /** Nodes the planner kept float on its own, with the reason (e.g. "box decoding: kept float"). */
+  readonly kept: Readonly<Record<string, string>>;
 }
 
 /** A calibrated range per activation tensor. */

@@ -5,6 +5,7 @@
  */
 import { escapeHtml } from './escape';
 import { fidelitySection } from './fidelity-table';
+import { picturesSection } from './picture-svg';
 import { taskSection } from './task-table';
 import { metricTitle, STAGE_COLORS, shortStageName, stageRows } from './rows';
 import { scatterSvg, type ChartSeries } from './svg-chart';
@@ -46,7 +47,9 @@ function table(rows: readonly StageRow[], input: ReportInput): string {
     metricName,
     input.metric === 'accuracy'
       ? `${metricName === 'Top-1 accuracy' ? 'Accuracy' : metricName} drop`
-      : 'Agreement drop',
+      : input.metric === 'cosine'
+        ? 'Cosine drop'
+        : 'Agreement drop',
     ...input.latencyBackends.map((b) => `Latency (${b})`),
     'Size',
     'Size reduction',
@@ -87,7 +90,7 @@ function charts(rows: readonly StageRow[], input: ReportInput): string {
           : [];
       });
       return scatterSvg(series, {
-        title: `${input.metric === 'accuracy' ? 'Accuracy' : 'Agreement'} against ${b} latency, one point per stage`,
+        title: `${metricTitle(input.stages, input.metric)} against ${b} latency, one point per stage`,
         xLabel: `median ${b} latency per image (ms)`,
         yLabel,
         yMax: 100,
@@ -128,9 +131,14 @@ const STYLE = `body{font:14px/1.5 system-ui,sans-serif;color:#101828;margin:32px
 h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}.meta{color:#475467;margin:0}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #eaecf0;padding:6px 8px;text-align:left;vertical-align:top}
 thead th{background:#f9fafb;font-weight:600;color:#344054}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.charts{display:flex;flex-wrap:wrap;gap:16px}
+.charts{display:flex;flex-wrap:wrap;gap:16px}.pictures td{padding:4px}
 .sub{color:#667085;font-size:11px}pre{background:#f9fafb;border:1px solid #eaecf0;border-radius:6px;padding:12px;overflow:auto;font-size:12px}
 ul{margin:4px 0;padding-left:20px}`;
+
+const SCORED_BY: Partial<Record<ReportInput['metric'], string>> = {
+  fidelity: 'top-1 agreement with the original',
+  cosine: 'lowest mean cosine over the outputs against the original',
+};
 
 /** The report as one HTML document (UTF-8), built from `input` alone. */
 export function buildReport(input: ReportInput): string {
@@ -138,14 +146,15 @@ export function buildReport(input: ReportInput): string {
   const final = rows[rows.length - 1];
   const facts = [
     `Model <strong>${escapeHtml(input.modelFile)}</strong>`,
-    `${input.metric === 'accuracy' ? metricTitle(input.stages, input.metric) : 'top-1 agreement with the original'} on ${count.format(input.samples)} samples of ${escapeHtml(input.datasets.evaluation ?? input.datasets.calibration)}`,
+    `${SCORED_BY[input.metric] ?? metricTitle(input.stages, input.metric)} on ${count.format(input.samples)} samples of ${escapeHtml(input.datasets.evaluation ?? input.datasets.calibration)}`,
     `calibration data ${escapeHtml(input.datasets.calibration)}`,
     `onnxruntime ${escapeHtml(input.runtime.backend)} (${input.runtime.threads} thread${input.runtime.threads === 1 ? '' : 's'})`,
     `Whittle kernels: ${escapeHtml(input.kernels)}`,
   ];
+  if (input.task) facts.push(`task ${escapeHtml(input.task.kind)} (${escapeHtml(input.task.reason)})`);
   if (input.webgpuAdapter) facts.push(`WebGPU adapter: ${escapeHtml(input.webgpuAdapter)}`);
   const summary = final
-    ? `<p>Final stage <strong>${escapeHtml(final.label)}</strong>: ${pct(final.weightsPruned)} of weights and ${pct(final.macsPruned)} of MACs pruned, size reduced by ${pct(final.sizeReduction)}, ${input.metric} ${points(final.metricDrop)} against the original.</p>`
+    ? `<p>Final stage <strong>${escapeHtml(final.label)}</strong>: ${pct(final.weightsPruned)} of weights and ${pct(final.macsPruned)} of MACs pruned, size reduced by ${pct(final.sizeReduction)}, ${escapeHtml(metricTitle(input.stages, input.metric))} ${points(final.metricDrop)} against the original.</p>`
     : '';
   const notes = input.notes.length
     ? `<h2>Notes</h2><ul>${input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
@@ -159,6 +168,7 @@ ${summary}
 <section><h2>Accuracy against speed</h2><div class="charts">${charts(rows, input)}</div></section>
 <section><h2>Stages</h2>${table(rows, input)}</section>
 ${taskSection(input.stages)}
+${picturesSection(input.pictures)}
 ${fidelitySection(input.stages)}
 ${sweepChart(input)}${notes}
 <section><h2>Recipe</h2><pre>${escapeHtml(JSON.stringify(input.recipe, null, 2))}</pre></section>

@@ -1,21 +1,47 @@
 import type { StageResult } from '../eval';
-import type { ReportStage, StageRow } from './types';
+import type { ReportStage, StageMetricKind, StageRow } from './types';
 
 /**
- * The figure a stage is judged by: the task's metric (top-1, mIoU, mAP@.5), or top-1 agreement with
- * the original.
+ * The figure a stage is judged by: the task's metric (top-1, mIoU, mAP@.5), or `figure` of it when
+ * named (e.g. "mAP@[.5:.95]"); top-1 agreement with the original; or the lowest mean cosine over the
+ * outputs against the original's.
  */
-export function stageMetric(result: StageResult, metric: 'accuracy' | 'fidelity'): number | undefined {
-  if (metric === 'accuracy') return result.score?.value ?? result.accuracy?.top1;
+export function stageMetric(
+  result: StageResult,
+  metric: StageMetricKind,
+  figure?: string,
+): number | undefined {
+  if (metric === 'accuracy')
+    return (
+      (figure !== undefined ? result.score?.figures[figure] : undefined) ??
+      result.score?.value ??
+      result.accuracy?.top1
+    );
   // The original is the reference: it agrees with itself by definition and carries no fidelity record.
-  return result.fidelity ? result.fidelity.top1Agreement : 1;
+  if (!result.fidelity) return 1;
+  return metric === 'cosine' ? result.fidelity.meanCosine : result.fidelity.top1Agreement;
 }
 
-/** What the accuracy column is called: the task's headline metric ("mIoU", "mAP@.5"), else top-1. */
-export function metricTitle(stages: readonly ReportStage[], metric: 'accuracy' | 'fidelity'): string {
+/**
+ * What the metric column is called: the task's headline metric ("mIoU", "mAP@.5") or `figure`,
+ * "Top-1 accuracy", "Top-1 agreement", or "Min cosine" (outputs only).
+ */
+export function metricTitle(
+  stages: readonly ReportStage[],
+  metric: StageMetricKind,
+  figure?: string,
+): string {
   if (metric === 'fidelity') return 'Top-1 agreement';
-  const name = stages[0]?.result.score?.metric;
+  if (metric === 'cosine') return 'Min cosine';
+  const name = figure ?? stages[0]?.result.score?.metric;
   return name === undefined || name === 'top-1' ? 'Top-1 accuracy' : name;
+}
+
+/** The figures a chart may plot for these stages: the task's own ("mAP@.5", "mAP@[.5:.95]") or none. */
+export function metricFigures(stages: readonly ReportStage[]): string[] {
+  const score = stages[0]?.result.score;
+  if (!score || score.task === 'classification') return [];
+  return Object.keys(score.figures).filter((k) => !Number.isNaN(score.figures[k]));
 }
 
 const share = (value: number | undefined, base: number | undefined) =>
@@ -25,12 +51,16 @@ const share = (value: number | undefined, base: number | undefined) =>
  * Every stage against the first (the original): metric drop in points, speed-up per backend
  * (original median ÷ stage median), and the shares of size, weights and MACs removed.
  */
-export function stageRows(stages: readonly ReportStage[], metric: 'accuracy' | 'fidelity'): StageRow[] {
+export function stageRows(
+  stages: readonly ReportStage[],
+  metric: StageMetricKind,
+  figure?: string,
+): StageRow[] {
   const original = stages[0]?.result;
   if (!original) return [];
-  const base = stageMetric(original, metric);
+  const base = stageMetric(original, metric, figure);
   return stages.map(({ name, label, result }) => {
-    const value = stageMetric(result, metric);
+    const value = stageMetric(result, metric, figure);
     return {
       name,
       label,

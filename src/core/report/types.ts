@@ -1,5 +1,13 @@
 /** The records the report and the studio's results table are built from. */
 import type { StageResult } from '../eval';
+import type { TaskPictures } from '../tasks';
+
+/**
+ * What a stage is judged by: the task's metric against labels, masks or boxes; top-1 agreement with
+ * the original (a classifier without labels); or the lowest mean cosine over the outputs against the
+ * original's ("outputs only": any model, every output).
+ */
+export type StageMetricKind = 'accuracy' | 'fidelity' | 'cosine';
 
 /** One stage of a run, as results report it (no model bytes). */
 export interface ReportStage {
@@ -24,7 +32,7 @@ export interface ReportInput {
   modelFile: string;
   /** ISO time the report was made (passed in: the builder is pure). */
   createdAt: string;
-  metric: 'accuracy' | 'fidelity';
+  metric: StageMetricKind;
   samples: number;
   datasets: { calibration: string; evaluation?: string };
   runtime: { backend: string; threads: number };
@@ -36,13 +44,17 @@ export interface ReportInput {
   /** The recipe as JSON-serialisable data. */
   recipe: unknown;
   sweep?: { metric: 'accuracy' | 'fidelity'; points: readonly SweepPoint[] };
+  /** The task and how it was decided ("the data has masks"). */
+  task?: { kind: string; reason: string };
+  /** A few samples with each stage's predictions (segmentation, detection). */
+  pictures?: TaskPictures;
 }
 
 /** A stage's figures next to the original's (the first stage). */
 export interface StageRow {
   name: string;
   label: string;
-  /** Top-1 accuracy or fidelity (top-1 agreement), 0–1; undefined when not measured. */
+  /** The task's metric, top-1 agreement or min cosine, 0–1; undefined when not measured. */
   metric?: number;
   /** Percentage points lost against the original (positive: worse). */
   metricDrop?: number;

@@ -16,3 +16,13 @@ export { iou, nonMaxSuppression, type Detection } from './detection/boxes';
 export { decodeDetections } from './detection/decode';
 export { CocoMapAccumulator, type DetectionResult } from './detection/coco-map';
 export { DetectionScorer } from './detection/scorer';
+export { priorsFromNpy } from './priors';
+export { predictPictures, type PictureOptions } from './pictures/predict-pictures';
+export { classColor, maskOverlay } from './pictures/overlay';
+export {
+  NO_CLASS,
+  type PictureImage,
+  type PicturePrediction,
+  type SamplePicture,
+  type TaskPictures,
+} from './pictures/types';

@@ -8,14 +8,16 @@ import type { Graph } from '../graph';
 import type { InferenceRuntime } from '../eval';
 import { encodeModel } from '../onnx';
 import { exportModel } from '../graph';
-import { cloneGraph, seededRandom } from '../prune';
+import { cloneGraph } from '../prune';
 import { augmentBatch, type AugmentOptions } from './augment';
 import type { Compute } from './compute';
 import { gather, shuffled, splitHeldOut, type TrainingData } from './data';
+import type { TrainCheckpoint } from './checkpoint';
 import { TrainableModel, type FrozenReport } from './engine';
 import { TrainError } from './errors';
 import { distillationLoss, type LossWeights } from './loss';
 import { cosineWithWarmup, Optimizer, type OptimizerOptions } from './optimizer';
+import { TrainRandom } from './random';
 import type { Floats } from './tensor';
 
 export interface DistillOptions {
@@ -42,6 +44,18 @@ export interface DistillOptions {
   /** Caps steps per epoch (tests, quick looks). */
   maxStepsPerEpoch?: number;
   onProgress?: (p: TrainProgress) => void;
+  /** Each finished epoch's loss and held-out score, for a live curve. */
+  onEpoch?: (record: EpochRecord) => void;
+  /** Continue from this state (same data, options and student) instead of starting afresh. */
+  resume?: TrainCheckpoint;
+  /**
+   * Receives the run's state after every epoch, every `checkpointEvery` steps and before a pause; the
+   * run waits for it (so a checkpoint is stored before training goes on).
+   */
+  onCheckpoint?: (checkpoint: TrainCheckpoint) => void | Promise<void>;
+  checkpointEvery?: number;
+  /** Asked between steps: a promise pauses the run (after a checkpoint) until it settles. */
+  hold?: () => Promise<void> | undefined;
   signal?: AbortSignal;
 }
 
@@ -121,17 +135,53 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   const totalSteps = stepsPerEpoch * options.epochs;
   const warmup = Math.round(options.warmupEpochs * stepsPerEpoch);
   const optimizer = new Optimizer(engine.params, options.optimizer, options.compute, 'f32');
-  const random = seededRandom(options.seed ^ 0x9e3779b9);
+  const random = new TrainRandom(options.seed ^ 0x9e3779b9);
   const sampleSize = data.images.length / data.count;
   const raw = new Float32Array(batchSize * sampleSize);
   const input = new Float32Array(batchSize * sampleSize);
   const labels = data.labels ? new Int32Array(batchSize) : undefined;
   const teacher = await teacherPredictor(options);
-  const history: EpochRecord[] = [];
+  let history: EpochRecord[] = [];
   let best = { metric: -Infinity, epoch: 0, params: snapshot(engine) };
   let stale = 0;
   let stoppedEarly = false;
-  const t0 = performance.now();
+  let t0 = performance.now();
+  let first: { epoch: number; step: number; order: Int32Array; lossSum: number } = {
+    epoch: 1,
+    step: 0,
+    order: new Int32Array(0),
+    lossSum: 0,
+  };
+  const resume = options.resume;
+  if (resume) {
+    if (resume.stepsPerEpoch !== stepsPerEpoch || resume.epochs !== options.epochs)
+      throw new TrainError(
+        `The checkpoint was made for ${resume.epochs} epochs of ${resume.stepsPerEpoch} steps, this run has ${options.epochs} of ${stepsPerEpoch}.`,
+      );
+    restore(engine, resume.params);
+    optimizer.loadState(resume.optimizer);
+    random.state = resume.random;
+    history = resume.history.map((r) => ({ ...r }));
+    best = { ...resume.best, params: copyParams(resume.best.params) };
+    stale = resume.stale;
+    t0 -= resume.elapsedMs;
+    first = { epoch: resume.epoch, step: resume.step, order: resume.order, lossSum: resume.lossSum };
+  }
+  const state = (epoch: number, step: number, order: Int32Array, lossSum: number): TrainCheckpoint => ({
+    epoch,
+    step,
+    epochs: options.epochs,
+    stepsPerEpoch,
+    params: snapshot(engine),
+    optimizer: optimizer.saveState(),
+    random: random.state,
+    order: order.slice(),
+    lossSum,
+    history: history.map((r) => ({ ...r })),
+    best: { ...best, params: copyParams(best.params) },
+    stale,
+    elapsedMs: performance.now() - t0,
+  });
   let teacherHeldOut: number | undefined;
   try {
     // The teacher's held-out predictions never change: compute them once.
@@ -139,24 +189,31 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
       ? await predictAll(teacher.predict, data, heldOut, batchSize)
       : undefined;
     if (heldTeacher && data.labels) teacherHeldOut = top1(heldTeacher, data, heldOut);
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    for (let epoch = first.epoch; epoch <= options.epochs; epoch++) {
       const te = performance.now();
-      const order = shuffled(train.length, random);
-      let lossSum = 0;
-      for (let step = 0; step < stepsPerEpoch; step++) {
+      const resumed = epoch === first.epoch && first.order.length > 0;
+      const order = resumed ? first.order : shuffled(train.length, random.next);
+      let lossSum = resumed ? first.lossSum : 0;
+      for (let step = resumed ? first.step : 0; step < stepsPerEpoch; step++) {
+        options.signal?.throwIfAborted();
+        const global = (epoch - 1) * stepsPerEpoch + step;
+        const held = options.hold?.();
+        const every = options.checkpointEvery;
+        if (held || (step > 0 && every && global % every === 0))
+          await options.onCheckpoint?.(state(epoch, step, order, lossSum));
+        if (held) await held;
         options.signal?.throwIfAborted();
         const from = step * batchSize;
         const n = Math.min(batchSize, train.length - from);
         const indices = Array.from(order.subarray(from, from + n), (i) => train[i]);
         gather(data, indices, raw, labels);
-        augmentBatch(raw, input, n, data.sampleDims, options.augment, random);
+        augmentBatch(raw, input, n, data.sampleDims, options.augment, random.next);
         const x = input.subarray(0, n * sampleSize);
         const target = await teacher.predict(x, n);
         const tape = await engine.forward({ [data.inputName]: { data: x, shape: [n, ...data.sampleDims] } });
         const logits = tape.values.get(output)!.data;
         const l = distillationLoss(logits, target, n, options.loss, 'f32', labels?.subarray(0, n));
         const grads = await engine.backward(tape, { [output]: l.grad });
-        const global = (epoch - 1) * stepsPerEpoch + step;
         const lr = cosineWithWarmup(global, totalSteps, warmup, options.lr);
         await optimizer.step(grads, lr);
         lossSum += l.loss;
@@ -180,6 +237,7 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
           : agreement(student, heldTeacher, heldOut.length);
       }
       history.push(record);
+      options.onEpoch?.(record);
       const metric = record.heldOut ?? epoch; // without a split: keep the last epoch
       if (metric > best.metric) {
         best = { metric, epoch, params: snapshot(engine) };
@@ -188,6 +246,7 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
         stoppedEarly = epoch < options.epochs;
         break;
       }
+      if (epoch < options.epochs) await options.onCheckpoint?.(state(epoch + 1, 0, new Int32Array(0), 0));
     }
   } finally {
     await teacher.release();
@@ -250,10 +309,19 @@ function agreement(student: Float32Array, teacher: Float32Array, n: number): num
   return same / n;
 }
 
-function snapshot(engine: TrainableModel): Map<string, Floats> {
-  return new Map([...engine.params].map(([k, v]) => [k, v.data.slice()]));
+function snapshot(engine: TrainableModel): Record<string, Floats> {
+  return Object.fromEntries([...engine.params].map(([k, v]) => [k, v.data.slice()]));
 }
 
-function restore(engine: TrainableModel, saved: Map<string, Floats>): void {
-  for (const [k, v] of engine.params) v.data.set(saved.get(k)!);
+function copyParams(params: Record<string, Floats>): Record<string, Floats> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.slice()]));
+}
+
+function restore(engine: TrainableModel, saved: Record<string, Floats>): void {
+  for (const [k, v] of engine.params) {
+    const from = saved[k];
+    if (!from || from.length !== v.data.length)
+      throw new TrainError(`The checkpoint has no weights of the right size for '${k}'.`);
+    v.data.set(from);
+  }
 }

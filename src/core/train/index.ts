@@ -24,3 +24,5 @@ export {
   type EpochRecord,
   type TrainProgress,
 } from './distill';
+export type { TrainCheckpoint } from './checkpoint';
+export type { OptimizerState } from './optimizer';

@@ -4,6 +4,7 @@
  * practice (e.g. timm's `no_weight_decay` on 1-D parameters).
  */
 import type { Compute } from './compute';
+import { TrainError } from './errors';
 import { allocFloats, type Floats, type Precision, type Value } from './tensor';
 
 export type OptimizerName = 'sgd' | 'adamw';
@@ -27,6 +28,12 @@ export const DEFAULT_OPTIMIZER: OptimizerOptions = {
   eps: 1e-8,
 };
 
+/** What an optimizer carries between steps: the step count and each parameter's moment buffers. */
+export interface OptimizerState {
+  steps: number;
+  buffers: Record<string, Floats[]>;
+}
+
 export class Optimizer {
   private readonly state = new Map<string, Floats[]>();
   private steps = 0;
@@ -43,6 +50,24 @@ export class Optimizer {
         name,
         Array.from({ length: buffers }, () => allocFloats(precision, p.data.length)),
       );
+  }
+
+  /** A copy of the step count and moment buffers (for a checkpoint). */
+  saveState(): OptimizerState {
+    const buffers: Record<string, Floats[]> = {};
+    for (const [name, list] of this.state) buffers[name] = list.map((b) => b.slice());
+    return { steps: this.steps, buffers };
+  }
+
+  /** Continues from a saved state: the next step is exactly the one an uninterrupted run would take. */
+  loadState(saved: OptimizerState): void {
+    for (const [name, list] of this.state) {
+      const from = saved.buffers[name];
+      if (!from || from.length !== list.length || from.some((b, i) => b.length !== list[i].length))
+        throw new TrainError(`The checkpoint's optimizer state does not fit parameter '${name}'.`);
+      list.forEach((b, i) => b.set(from[i]));
+    }
+    this.steps = saved.steps;
   }
 
   /** One update of every parameter with learning rate `lr`. */

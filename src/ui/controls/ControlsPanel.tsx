@@ -4,6 +4,7 @@ import { RecipeFileButton } from './RecipeFileButton';
 import { EstimatePanel } from './EstimatePanel';
 import { PruneControls } from './PruneControls';
 import { QuantControls } from './QuantControls';
+import { TaskControls } from './TaskControls';
 
 /** The left-hand panel: the live estimate, then the recipe's settings. */
 export function ControlsPanel() {
@@ -13,6 +14,7 @@ export function ControlsPanel() {
       <PruneControls />
       <QuantControls />
       <DataControls />
+      <TaskControls />
       <EvaluateControls />
       <RecipeFileButton />
     </aside>

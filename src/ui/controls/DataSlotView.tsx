@@ -10,7 +10,10 @@ const selectOpen = (s: StudioStore) => s.openDataset;
 const selectSample = (s: StudioStore) => s.openSampleData;
 const selectClear = (s: StudioStore) => s.clearDataset;
 
-/** One dataset slot: a drop zone (image folder or zip, IDX, .npy), pickers, preprocessing, status. */
+/**
+ * One dataset slot: a drop zone (image folder or zip, IDX, .npy/.npz; images with masks or boxes),
+ * pickers, preprocessing, status.
+ */
 export function DataSlotView({ role }: { role: DataRole }) {
   const slot = useStudio((s) => s.data[role]);
   const open = useStudio(selectOpen);
@@ -61,9 +64,17 @@ export function DataSlotView({ role }: { role: DataRole }) {
             <strong data-testid={`dataset-size-${role}`}>{formatCount(slot.dataset.size)}</strong> samples ·{' '}
             <span className="mono">{slot.dataset.name}</span>
             <div className="muted small-text">{slot.dataset.description}</div>
+            {slot.dataset.targets && (
+              <span className="badge" data-testid={`dataset-targets-${role}`}>
+                {slot.dataset.targets === 'masks' ? 'masks' : 'boxes'}
+              </span>
+            )}
           </div>
         ) : (
-          <div className="muted small-text">Drop an image folder or zip, IDX files or .npy here</div>
+          <div className="muted small-text">
+            Drop an image folder or zip, IDX files or .npy/.npz here; images with a masks folder, or with COCO
+            JSON, YOLO .txt or VOC .xml boxes, for segmentation and detection
+          </div>
         )}
         <div className="drop-actions">
           <button type="button" className="button small" onClick={() => filesInput.current?.click()}>

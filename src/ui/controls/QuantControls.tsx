@@ -85,7 +85,7 @@ export function QuantControls() {
             ? `Accuracy budget: ${quant.accuracyBudget.toFixed(1)} points`
             : 'Accuracy budget: off'
         }
-        hint="Layers go back to float until the top-1 drop is within the budget."
+        hint="Layers go back to float until the task’s metric (top-1, mIoU, mAP@.5) drops no more than the budget."
       >
         {(id) => (
           <input

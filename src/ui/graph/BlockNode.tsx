@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import { nodeById, groupById, useStudio, type StudioStore } from '../../state';
 import { formatShape } from '../format';
-import { groupColor, groupTint, heatColor } from './group-colors';
+import { groupBoxBackground, groupColor, groupSwatch, heatColor } from './group-colors';
 
 export type BlockNodeData = {
   item: string;
@@ -33,6 +33,8 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
   const view = useStudio(selectView);
   const emphasis = useStudio((s) => (s.highlight.has(data.item) ? 'on' : s.highlight.size ? 'dim' : 'none'));
   const focused = useStudio((s) => s.search.matches[s.search.index] === data.item && s.search.query !== '');
+  // The roving tab index: only the cursor's box is a tab stop; arrow keys move it (useGraphKeys).
+  const tabStop = useStudio((s) => s.cursor === data.item);
   const toggle = useStudio(selectToggle);
   const heat = useStudio(selectHeat);
   if (!view) return null;
@@ -53,14 +55,21 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
     drop !== undefined
       ? heatColor(drop, heat!.max)
       : group
-        ? groupTint(group.index, group.prunable)
+        ? groupBoxBackground(group.index, group.prunable)
         : undefined;
+  // Channels (axis 1) stay on screen whatever the shape's length: they are what pruning changes.
+  const channels = shape && shape.length >= 2 && typeof shape[1] === 'number' ? shape[1] : group?.channels;
   return (
     <div
       className={`block-node emphasis-${emphasis}${blocked ? ' blocked' : ''}${focused ? ' focused' : ''}`}
       style={{ borderColor: color, background }}
       data-heat={drop === undefined ? undefined : drop.toFixed(2)}
       data-testid="graph-node"
+      data-item={data.item}
+      tabIndex={tabStop ? 0 : -1}
+      role="group"
+      aria-roledescription="graph node"
+      aria-label={`${ops.join(' · ')} ${head.name}${group ? `, group ${group.id}` : ''}`}
       data-group={group?.id ?? ''}
       data-prunable={group ? String(group.prunable) : ''}
       data-emphasis={emphasis}
@@ -70,7 +79,11 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
       }
     >
       <Handle type="target" position={Position.Top} isConnectable={false} />
-      <span className="block-stripe" style={{ background: color }} aria-hidden="true" />
+      <span
+        className="block-stripe"
+        style={{ background: group ? groupSwatch(group.index, group.prunable) : color }}
+        aria-hidden="true"
+      />
       <div className="block-ops">
         {ops.join(' · ')}
         {data.expandable && (
@@ -89,7 +102,12 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
       </div>
       <div className="block-name mono">{head.name}</div>
       <div className="block-meta mono">
-        {shape ? formatShape(shape) : ''}
+        <span className="block-shape">{shape ? formatShape(shape) : ''}</span>
+        {channels !== undefined && (
+          <span className="block-channels" data-testid="node-channels">
+            {channels} ch
+          </span>
+        )}
         {group && <span className="block-group">{group.id}</span>}
       </div>
       <Handle type="source" position={Position.Bottom} isConnectable={false} />

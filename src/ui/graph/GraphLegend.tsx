@@ -1,9 +1,9 @@
 import { useStudio, type StudioStore } from '../../state';
-import { heatColor } from './group-colors';
+import { groupSwatch, heatColor } from './group-colors';
 
 const selectHeat = (s: StudioStore) => (s.sensitivity?.shown ? s.sensitivity : null);
 
-/** What the colours and hatching mean; with the sensitivity overlay on, its scale. */
+/** What the colours and patterns mean; with the sensitivity overlay on, its scale. */
 export function GraphLegend() {
   const heat = useStudio(selectHeat);
   return (
@@ -21,7 +21,13 @@ export function GraphLegend() {
       ) : (
         <>
           <span>
-            <i className="legend-swatch prunable" aria-hidden="true" /> pruning group (one colour each)
+            <i className="legend-swatch" aria-hidden="true" style={{ background: groupSwatch(1, true) }} />
+            <i
+              className="legend-swatch"
+              aria-hidden="true"
+              style={{ background: groupSwatch(2, true) }}
+            />{' '}
+            pruning group (own colour and pattern)
           </span>
           <span>
             <i className="legend-swatch blocked" aria-hidden="true" /> blocked group

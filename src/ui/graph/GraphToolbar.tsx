@@ -1,5 +1,5 @@
-import { useReactFlow } from '@xyflow/react';
 import { useStudio, type StudioStore } from '../../state';
+import { useGraphViewport } from './useGraphViewport';
 
 const selectSearch = (s: StudioStore) => s.search;
 const selectSetSearch = (s: StudioStore) => s.setSearch;
@@ -17,7 +17,7 @@ export function GraphToolbar() {
   const collapseAll = useStudio(selectCollapse);
   const expandedCount = useStudio(selectExpandedCount);
   const counts = useStudio(selectCounts);
-  const flow = useReactFlow();
+  const { fit } = useGraphViewport();
   return (
     <div className="graph-toolbar" role="toolbar" aria-label="Graph">
       <label className="search-field">
@@ -73,7 +73,9 @@ export function GraphToolbar() {
       <button
         type="button"
         className="button small"
-        onClick={() => void flow.fitView({ padding: 0.08, duration: 250 })}
+        onClick={() => fit(250)}
+        data-testid="graph-fit"
+        title="Whole graph, or its start at a readable size when it is too large"
       >
         Fit
       </button>

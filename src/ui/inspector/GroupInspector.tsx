@@ -7,8 +7,8 @@ import {
   viewCriterion,
   type StudioStore,
 } from '../../state';
-import { formatCount, plural } from '../format';
-import { groupColor } from '../graph/group-colors';
+import { formatCount } from '../format';
+import { groupSwatch } from '../graph/group-colors';
 import { GroupOverride } from './GroupOverride';
 import { ImportanceChart } from './ImportanceChart';
 import { MemberTable } from './MemberTable';
@@ -40,7 +40,7 @@ export function GroupInspector({ groupId }: { groupId: string }) {
       <header className="inspector-title">
         <span
           className="swatch"
-          style={{ background: groupColor(group.index, group.prunable) }}
+          style={{ background: groupSwatch(group.index, group.prunable) }}
           aria-hidden="true"
         />
         <h2>
@@ -119,7 +119,7 @@ export function GroupInspector({ groupId }: { groupId: string }) {
           )}
         </>
       )}
-      <MemberTable group={group} nodes={plural(group.nodeIds.length, 'node')} onNode={showNode} />
+      <MemberTable group={group} onNode={showNode} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { plannedGroup, selectPreview, useStudio, type StudioStore } from '../../state';
-import { formatCount, plural } from '../format';
-import { groupColor } from '../graph/group-colors';
+import { formatCount } from '../format';
+import { groupSwatch } from '../graph/group-colors';
+import { groupSize } from './group-size';
 
 const selectView = (s: StudioStore) => s.model?.view;
 const selectSelect = (s: StudioStore) => s.select;
@@ -44,8 +45,8 @@ export function GroupList() {
                 onClick={() => select({ kind: 'group', id: g.id })}
               >
                 <span
-                  className={`swatch${g.prunable ? '' : ' hatched'}`}
-                  style={{ background: groupColor(g.index, g.prunable) }}
+                  className="swatch"
+                  style={{ background: groupSwatch(g.index, g.prunable) }}
                   aria-hidden="true"
                 />
                 <span className="mono group-id">{g.id}</span>
@@ -53,7 +54,9 @@ export function GroupList() {
                   {formatCount(g.channels)} ch
                   {cut > 0 ? <span className="muted"> −{cut}</span> : null}
                 </span>
-                <span className="muted group-size">{plural(g.nodeIds.length, 'node')}</span>
+                <span className="muted group-size" data-testid="group-size">
+                  {groupSize(g)}
+                </span>
                 {status === 'blocked' && <span className="badge blocked">blocked</span>}
                 {status === 'excluded' && <span className="badge excluded">kept</span>}
               </button>

@@ -1,21 +1,11 @@
 import type { ViewGroup } from '../../state';
+import { groupSize } from './group-size';
 
 /** Every member of a group: what role it plays, which node makes it one, and why it is coupled. */
-export function MemberTable({
-  group,
-  nodes,
-  onNode,
-}: {
-  group: ViewGroup;
-  /** "8 nodes": how many graph nodes the members belong to (the group list's count). */
-  nodes: string;
-  onNode: (nodeName: string) => void;
-}) {
+export function MemberTable({ group, onNode }: { group: ViewGroup; onNode: (nodeName: string) => void }) {
   return (
     <table className="data-table member-table" data-testid="group-members">
-      <caption>
-        {group.members.length} members in {nodes}
-      </caption>
+      <caption data-testid="group-size">{groupSize(group)}</caption>
       <thead>
         <tr>
           <th scope="col">Role</th>

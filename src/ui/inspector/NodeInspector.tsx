@@ -1,6 +1,6 @@
 import { groupById, nodeById, useStudio, type StudioStore, type ViewTensor } from '../../state';
 import { formatCount, formatShape } from '../format';
-import { groupColor } from '../graph/group-colors';
+import { groupSwatch } from '../graph/group-colors';
 
 const selectView = (s: StudioStore) => s.model?.view;
 const selectSelect = (s: StudioStore) => s.select;
@@ -65,7 +65,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
                   >
                     <span
                       className="swatch"
-                      style={{ background: g ? groupColor(g.index, g.prunable) : '#ccc' }}
+                      style={{ background: g ? groupSwatch(g.index, g.prunable) : '#ccc' }}
                       aria-hidden="true"
                     />
                     {ref.group} <span className={`role-chip role-${ref.role}`}>{ref.role}</span>

@@ -1,5 +1,6 @@
+import { useState } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { STAGE_COLORS, shortStageName, stageRows } from '../../core/report';
+import { STAGE_COLORS, metricFigures, metricTitle, shortStageName, stageRows } from '../../core/report';
 import type { RunRecord } from '../../state';
 import { niceTicks } from '../ticks';
 
@@ -14,10 +15,27 @@ interface Point {
   run: string;
 }
 
+/** The y axis's name: the one metric every compared run shares ("mIoU", "mAP@[.5:.95]", "min cosine"). */
+function axisName(runs: readonly RunRecord[], figure: string | undefined): string {
+  const names = new Set(runs.map((r) => metricTitle(r.summary.stages, r.summary.metric, figure)));
+  const [only] = names;
+  return names.size === 1
+    ? only.replace(/^Top-1 accuracy$/, 'top-1').replace(/^Min cosine$/, 'min cosine')
+    : 'metric (mixed)';
+}
+
 /** The chart for one backend: every compared run's stages as points of latency against accuracy. */
-function BackendChart({ backend, runs }: { backend: string; runs: readonly RunRecord[] }) {
+function BackendChart({
+  backend,
+  runs,
+  figure,
+}: {
+  backend: string;
+  runs: readonly RunRecord[];
+  figure: string | undefined;
+}) {
   const series = runs.flatMap((run, k) =>
-    stageRows(run.summary.stages, run.summary.metric).flatMap((r) => {
+    stageRows(run.summary.stages, run.summary.metric, figure).flatMap((r) => {
       const l = r.latency.find((x) => x.backend === backend);
       if (!l || r.metric === undefined) return [];
       const point: Point = {
@@ -35,9 +53,7 @@ function BackendChart({ backend, runs }: { backend: string; runs: readonly RunRe
     Math.max(0, Math.min(...points.map((p) => p.y)) - 1),
     Math.min(100, Math.max(...points.map((p) => p.y)) + 0.5),
   );
-  const metric = runs.every((r) => r.summary.metric === 'accuracy')
-    ? 'top-1 accuracy'
-    : 'top-1 accuracy / agreement';
+  const metric = axisName(runs, figure);
   const adapter =
     backend === 'webgpu' ? runs.find((r) => r.summary.webgpuAdapter)?.summary.webgpuAdapter : undefined;
   return (
@@ -78,7 +94,8 @@ function BackendChart({ backend, runs }: { backend: string; runs: readonly RunRe
             domain={[yTicks[0] ?? 0, yTicks.at(-1) ?? 100]}
             ticks={yTicks}
             tick={{ fontSize: 11 }}
-            width={56}
+            width={64}
+            label={{ value: `${metric} (%)`, angle: -90, position: 'insideLeft', offset: 8, fontSize: 12 }}
           />
           <Tooltip
             cursor={{ strokeDasharray: '3 3' }}
@@ -108,12 +125,34 @@ function BackendChart({ backend, runs }: { backend: string; runs: readonly RunRe
  * (their scales differ by orders of magnitude); colour tells the stage, marker shape the run.
  */
 export function AccuracySpeedChart({ runs }: { runs: readonly RunRecord[] }) {
+  // A task with several figures (detection: mAP@.5, mAP@[.5:.95]) can be charted by any of them.
+  const figures = runs.every((r) => r.summary.metric === 'accuracy')
+    ? metricFigures(runs[0].summary.stages)
+    : [];
+  const [picked, setPicked] = useState<string | undefined>(undefined);
+  const figure = picked !== undefined && figures.includes(picked) ? picked : undefined;
   const backends = [...new Set(runs.flatMap((r) => r.summary.latencyBackends))];
   const stages = Object.keys(STAGE_COLORS).filter((name) =>
     runs.some((r) => r.summary.stages.some((s) => s.name === name)),
   );
   return (
     <>
+      {figures.length > 1 && (
+        <label className="chart-figure small-text">
+          Plot{' '}
+          <select
+            value={figure ?? figures[0]}
+            onChange={(e) => setPicked(e.target.value)}
+            data-testid="chart-figure"
+          >
+            {figures.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <ul className="chart-legend" aria-label="Stages">
         {stages.map((name) => (
           <li key={name}>
@@ -123,7 +162,7 @@ export function AccuracySpeedChart({ runs }: { runs: readonly RunRecord[] }) {
       </ul>
       <div className="result-chart" data-testid="accuracy-chart">
         {backends.map((b) => (
-          <BackendChart key={b} backend={b} runs={runs} />
+          <BackendChart key={b} backend={b} runs={runs} figure={figure} />
         ))}
       </div>
       {runs.length > 1 && (

@@ -3,6 +3,7 @@ import { useStudio, type StudioStore } from '../../state';
 import { download, stageFileName } from '../export/download';
 import { AccuracySpeedChart } from './AccuracySpeedChart';
 import { ExportBar } from './ExportBar';
+import { PicturesPanel } from './PicturesPanel';
 import { RunFacts } from './RunFacts';
 import { RunList } from './RunList';
 import { SavedRuns } from './SavedRuns';
@@ -76,6 +77,7 @@ export function ResultsView() {
                   {error}
                 </div>
               )}
+              {active.summary.pictures && <PicturesPanel pictures={active.summary.pictures} />}
               <RunFacts run={active} />
             </section>
           )}

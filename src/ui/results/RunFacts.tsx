@@ -1,3 +1,4 @@
+import { metricTitle } from '../../core/report';
 import type { RunRecord } from '../../state';
 import { formatCount } from '../format';
 
@@ -9,20 +10,34 @@ const KERNEL_NAMES: Record<string, string> = {
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
+const SCORED_BY: Record<string, string> = {
+  fidelity: 'top-1 agreement with the original',
+  cosine: 'min cosine (lowest mean cosine over the outputs) against the original',
+};
+
 /** Where and how the run was measured, and anything the user should know about it. */
 export function RunFacts({ run }: { run: RunRecord }) {
   const s = run.summary;
+  const scoredBy = SCORED_BY[s.metric] ?? metricTitle(s.stages, s.metric);
   return (
     <div className="run-facts" data-testid="run-facts">
       <dl className="facts">
         <div>
           <dt>Scored by</dt>
-          <dd>
-            {s.metric === 'accuracy' ? 'top-1 accuracy' : 'top-1 agreement with the original'} on{' '}
-            {formatCount(s.samples)} samples of{' '}
+          <dd data-testid="run-scored-by">
+            {scoredBy} on {formatCount(s.samples)} samples of{' '}
             <span className="mono">{s.datasets.evaluation ?? s.datasets.calibration}</span>
           </dd>
         </div>
+        {s.task && (
+          <div>
+            <dt>Task</dt>
+            <dd data-testid="run-task">
+              {s.task.kind === 'outputs' ? 'outputs only' : s.task.kind}{' '}
+              <span className="muted">({s.task.reason})</span>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Inference</dt>
           <dd data-testid="run-runtime">

@@ -1,4 +1,4 @@
-import { stageMetric } from '../../core/report';
+import { metricTitle, stageMetric } from '../../core/report';
 import { useStudio, type StudioStore } from '../../state';
 
 const selectRuns = (s: StudioStore) => s.runs;
@@ -45,7 +45,8 @@ export function RunList() {
               <span className="run-label">{run.label}</span>
               <span className="muted small-text">
                 {run.modelFile}
-                {value !== undefined && ` · final ${(100 * value).toFixed(2)} %`}
+                {value !== undefined &&
+                  ` · final ${(100 * value).toFixed(2)} % ${metricTitle(run.summary.stages, run.summary.metric)}`}
               </span>
             </button>
             <button

@@ -1,4 +1,4 @@
-import { stageRows, type StageRow } from '../../core/report';
+import { metricFigures, metricTitle, stageRows, type StageRow } from '../../core/report';
 import type { RunRecord } from '../../state';
 import { formatBytes, formatCount } from '../format';
 
@@ -15,7 +15,17 @@ function Ratio({ value }: { value: number | undefined }) {
 export function StageTable({ run, onDownload }: { run: RunRecord; onDownload: (stage: string) => void }) {
   const { summary } = run;
   const rows: StageRow[] = stageRows(summary.stages, summary.metric);
-  const metricName = summary.metric === 'accuracy' ? 'Top-1 accuracy' : 'Top-1 agreement';
+  const metricName = metricTitle(summary.stages, summary.metric);
+  // The task's other figures beside its headline (pixel accuracy; mAP@[.5:.95], mAP@.75).
+  const headline = summary.stages[0]?.result.score?.metric;
+  const extra =
+    summary.metric === 'accuracy'
+      ? metricFigures(summary.stages)
+          .filter((f) => f !== headline)
+          .slice(0, 2)
+      : [];
+  const figureOf = (name: string, figure: string) =>
+    summary.stages.find((s) => s.name === name)?.result.score?.figures[figure];
   return (
     <div className="table-scroll">
       <table className="data-table stage-table" data-testid="stage-table">
@@ -29,6 +39,11 @@ export function StageTable({ run, onDownload }: { run: RunRecord; onDownload: (s
             <th scope="col" className="num">
               Δ points
             </th>
+            {extra.map((f) => (
+              <th key={f} scope="col" className="num">
+                {f}
+              </th>
+            ))}
             {summary.latencyBackends.map((b) => (
               <th key={b} scope="col" className="num">
                 Latency {b}
@@ -64,6 +79,14 @@ export function StageTable({ run, onDownload }: { run: RunRecord; onDownload: (s
                 {pct(r.metric, 2)}
               </td>
               <td className={`num${(r.metricDrop ?? 0) > 0.005 ? ' worse' : ''}`}>{drop(r.metricDrop)}</td>
+              {extra.map((f) => {
+                const v = figureOf(r.name, f);
+                return (
+                  <td key={f} className="num" data-testid="stage-figure" data-figure={f} data-value={v}>
+                    {pct(v, 2)}
+                  </td>
+                );
+              })}
               {summary.latencyBackends.map((b) => {
                 const l = r.latency.find((x) => x.backend === b);
                 return (

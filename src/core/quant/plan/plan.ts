@@ -6,6 +6,7 @@
 import { attrInt, isFloatType, type Graph, type GraphNode, type ShapeInference } from '../../graph';
 import { QuantError } from '../errors';
 import { clipBounds, floatInitializer, soleConsumer } from '../prepare/graph-util';
+import { findDecodingTail } from './decoding-tail';
 import {
   DEFAULT_SCHEME,
   type ActivationQuant,
@@ -39,15 +40,19 @@ export function planQuantization(graph: Graph, shapes: ShapeInference, options: 
     perChannel: options.perChannel ?? DEFAULT_SCHEME.perChannel,
   };
   const opTypes = new Set(options.opTypes ?? DEFAULT_OP_TYPES);
-  const excluded = new Set(options.exclude ?? []);
+  const requested = new Set(options.exclude ?? []);
   const names = new Set(graph.nodes().map((n) => n.name));
-  for (const e of excluded) if (!names.has(e)) throw new QuantError(`No node named '${e}' to exclude.`);
+  for (const e of requested) if (!names.has(e)) throw new QuantError(`No node named '${e}' to exclude.`);
 
   const activations = new Map<string, ActivationQuant>();
   const weights: (WeightQuant & { name: string })[] = [];
   const biases: (BiasQuant & { name: string })[] = [];
   const roles = new Map<string, NodeRole>();
   const isFloat = (v: string) => v !== '' && isFloatType(shapes.types.get(v)?.dtype ?? 0);
+  const kept =
+    options.keepDecodingFloat === false ? new Map<string, string>() : findDecodingTail(graph, isFloat);
+  for (const n of requested) kept.delete(n);
+  const excluded = new Set([...requested, ...kept.keys()]);
   const isActivation = (v: string) => isFloat(v) && !graph.initializers.has(v);
   const isWeight = (v: string) => v !== '' && floatInitializer(graph, v) !== undefined;
   const mark = (v: string, q: ActivationQuant = {}) => {
@@ -163,7 +168,8 @@ export function planQuantization(graph: Graph, shapes: ShapeInference, options: 
     weights,
     biases,
     nodes: Object.fromEntries(roles),
-    excluded: [...excluded],
+    excluded: [...requested],
+    kept: Object.fromEntries(kept),
   };
 }
 

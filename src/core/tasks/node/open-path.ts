@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { parseNpy, type Dataset } from '../../eval';
+import type { Dataset } from '../../eval';
 import {
   dataLimitsFromEnv,
   nodeDirectorySource,
@@ -8,7 +8,7 @@ import {
   openDatasetPath,
 } from '../../eval/node';
 import { openTaskDataset } from '../data/open-task-dataset';
-import { TaskError } from '../errors';
+import { priorsFromNpy } from '../priors';
 import type { TaskKind } from '../types';
 
 /**
@@ -27,15 +27,5 @@ export async function openTaskDatasetPath(
 
 /** SSD priors from a `.npy` of shape [A, 4] (centre x/y, width, height relative to the input). */
 export async function readPriors(path: string): Promise<Float32Array> {
-  const array = parseNpy(path, new Uint8Array(await readFile(path)));
-  if (
-    array.shape.length !== 2 ||
-    array.shape[1] !== 4 ||
-    array.dtype.includes('i') ||
-    array.dtype.includes('u')
-  )
-    throw new TaskError(
-      `${path} has shape [${array.shape.join(', ')}] ${array.dtype}; priors must be float [A, 4].`,
-    );
-  return Float32Array.from(array.data as ArrayLike<number>);
+  return priorsFromNpy(path, new Uint8Array(await readFile(path)));
 }
