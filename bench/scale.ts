@@ -280,7 +280,7 @@ for (const threads of quick ? [1] : [1, 4])
     record({
       goal: label,
       measured:
-        `${speedup.toFixed(2)}× (${fmt(o)} → ${fmt(r.finalMs)} ms; pruned float ${(o / (r.prunedMs as number)).toFixed(2)}×, ` +
+        `${speedup.toFixed(2)}× (p10 ${fmt(o)} → ${fmt(r.finalMs)} ms, medians ${fmt((r.medians as Record<string, number>).original)} → ${fmt((r.medians as Record<string, number>).final)}; pruned float ${(o / (r.prunedMs as number)).toFixed(2)}×, ` +
         `INT8 alone ${(o / (r.int8Ms as number)).toFixed(2)}×; ${((r.macsCut as number) * 100).toFixed(0)} % MACs cut, INT8 on ${r.int8Nodes}/${r.nodes} nodes)`,
       target: `≥ ${goal}×`,
       met: mark(speedup >= goal),

@@ -9,6 +9,10 @@ export function formatPrecision(choice: PrecisionChoice & { stage?: string }): s
     `Precision (${choice.stage ?? 'model'}, ${choice.mode}, timed on ${choice.runtime}): INT8 on ${int8} of ${choice.nodes.length} nodes; ` +
       `profiled nodes sum to ${p.chosen.toFixed(2)} ms (all float ${p.float.toFixed(2)}, all INT8 ${p.int8.toFixed(2)})`,
   ];
+  if (choice.verified)
+    lines.push(
+      `  whole model: ${choice.verified.int8Ms.toFixed(3)} ms with these INT8 nodes vs ${choice.verified.floatMs.toFixed(3)} ms all float`,
+    );
   for (const n of choice.nodes) lines.push(`  ${n.node}  ${n.reason}`);
   return lines;
 }

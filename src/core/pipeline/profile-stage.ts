@@ -74,13 +74,15 @@ export async function latencyGoalFor(
   ctx: ProfileContext,
   quantize?: { precision: PrecisionMode; scheme: Pick<PlanOptions, 'activations' | 'perChannel'> },
 ): Promise<{ goal: LatencyGoal; originalMs: number; precision?: PrecisionChoice }> {
-  const [originalMs] = await ctx.timer.time([originalBytes]);
   const prepared = prepareForQuantization(cloneGraph(original));
   const profile = await profileNodes(prepared, {
     timer: ctx.timer,
     cache: ctx.cache,
     scheme: quantize?.scheme,
   });
+  // Timed after the profile: a fresh onnxruntime-web runs its first calls many times slower (its
+  // code is still being compiled), which would set the goal far too low.
+  const [originalMs] = await ctx.timer.time([originalBytes]);
   const precision =
     quantize && quantize.precision !== 'size'
       ? choosePrecision(prepared, profile, quantize.precision, quantize.scheme)
