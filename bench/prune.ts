@@ -92,7 +92,7 @@ for (const model of values.models.split(',')) {
         steps: row.steps,
       });
       const a = await accuracy(masked);
-      const removedMacs = ((1 - plan.after.macs / plan.before.macs) * 100).toFixed(1);
+      const removedMacs = ((1 - plan.after.macs! / plan.before.macs!) * 100).toFixed(1);
       cells.push(`${pct(a)} (${(a - base >= 0 ? '+' : '') + ((a - base) * 100).toFixed(2)}) @${removedMacs}`);
       if (row.criterion === 'reconstruction' && row.recover === ALL && !row.steps) {
         const removed = cloneGraph(masked);

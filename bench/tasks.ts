@@ -4,8 +4,15 @@
  * images); then SSD300 (random weights, fidelity only): masked ≡ removed, INT8 cosine per output, and
  * every stage loaded in onnxruntime.
  *
- * Env: MACS_TARGET (0.4), RECOVER (compensate,lsq,bn), CRITERION (l1), PARTS (fixtures,ssd),
- * SSD (path, default /work/models/ssd300_vgg16.onnx), SSD_SAMPLES (8), BACKEND (native).
+ * Fine-tuning distils on the 1,024 unlabelled training canvases of train.npz (5 % held out): a
+ * detector's raw heads before box decoding (box values by MSE, class logits by sigmoid
+ * cross-entropy), a segmenter's logits by MSE; the segmenter meets its goal without it, so by default
+ * only the detector is fine-tuned (FINETUNE=segmentation,detection for both).
+ *
+ * Env: TASKS (segmentation,detection), MACS_TARGET (0.4), RECOVER (compensate,lsq,bn), CRITERION (l1),
+ * GLOBAL (0), STEPS (1), FINETUNE (detection), FT_EPOCHS (8), FT_BATCH (32), FT_LR (1e-3),
+ * FT_HELD_OUT (0.05), PARTS (fixtures,ssd), SSD (path, default /work/models/ssd300_vgg16.onnx),
+ * SSD_SAMPLES (8), BACKEND (native).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createOrtRuntime, type Backend, type TensorData } from '../src/core/eval';
@@ -30,8 +37,17 @@ const base: RecipeInput = {
   version: 1,
   prune: {
     criterion: (env.CRITERION ?? 'l1') as 'l1',
+    global: env.GLOBAL === '1',
+    steps: Number(env.STEPS ?? 1),
     macsTarget: Number(env.MACS_TARGET ?? 0.4),
     recover: (env.RECOVER ?? 'compensate,lsq,bn').split(',').filter(Boolean) as 'lsq'[],
+  },
+  finetune: {
+    epochs: Number(env.FT_EPOCHS ?? 8),
+    batchSize: Number(env.FT_BATCH ?? 32),
+    lr: Number(env.FT_LR ?? 1e-3),
+    heldOut: Number(env.FT_HELD_OUT ?? 0.05),
+    patience: 100,
   },
   quantize: { method: 'minmax' },
   data: { preprocess: { scale: 1 / 255 }, calibrationSamples: 64, batchSize: 32 },
@@ -57,16 +73,25 @@ function table(name: string, r: PipelineResult): void {
 
 if (parts.includes('fixtures')) {
   const calibration = await openTaskDatasetPath(`${DIR}/calib.npz`);
-  for (const [file, task] of [
+  // Unlabelled training canvases: what the fine-tuning stage distils on.
+  const training = await openTaskDatasetPath(`${DIR}/train.npz`);
+  const models = [
     ['seg-unet.onnx', 'segmentation'],
     ['det-yolo.onnx', 'detection'],
-  ] as const) {
+  ] as const;
+  for (const [file, task] of models.filter(([, t]) => (env.TASKS ?? 'segmentation,detection').includes(t))) {
     const evaluation = await openTaskDatasetPath(`${DIR}/test`, undefined, task);
     const model = new Uint8Array(readFileSync(`${DIR}/${file}`));
-    const recipe = parseRecipe({ ...base, task: { kind: task } });
+    const finetune = { ...base.finetune, enabled: (env.FINETUNE ?? 'detection').split(',').includes(task) };
+    const recipe = parseRecipe({ ...base, task: { kind: task }, finetune });
     const t0 = performance.now();
-    const result = await runPipeline({ model, recipe, calibration, evaluation, runtime, kernels });
+    const result = await runPipeline({ model, recipe, calibration, evaluation, training, runtime, kernels });
     table(`${file} (${((performance.now() - t0) / 1000).toFixed(0)} s)`, result);
+    const f = result.finetune;
+    if (f)
+      console.log(
+        `  fine-tuning on ${f.trainSamples} images (${f.heldOutSamples} held out): ${f.history.map((e) => `${e.epoch}:${e.loss.toFixed(4)}${e.heldOutLoss !== undefined ? `/${e.heldOutLoss.toFixed(4)}` : ''}`).join(' ')}; kept epoch ${f.bestEpoch}, ${(f.msPerEpoch / 1000).toFixed(1)} s per epoch`,
+      );
     const kept = new Set(result.keptFloat.map((k) => k.reason));
     for (const reason of kept)
       console.log(
@@ -86,6 +111,7 @@ if (parts.includes('ssd') && existsSync(ssdPath)) {
   const recipe = parseRecipe({
     ...base,
     prune: { ...base.prune, recover: [] },
+    finetune: { enabled: false },
     task: { kind: 'outputs' },
     data: { preprocess: imagenet, calibrationSamples: samples, batchSize: samples, evalLimit: samples },
   });

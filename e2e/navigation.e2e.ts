@@ -73,11 +73,26 @@ describe('navigating a large graph', () => {
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(1.5);
   });
 
-  it('fits the large graph at a readable size', async () => {
+  it('fits the large graph at a readable size, channel counts on every box', async () => {
     await page.getByTestId('graph-fit').click();
     const first = page.locator(`.block-node[data-item="${layout.items[0].id}"]`);
     // Boxes are 200 units wide; at the readable zoom (0.75) they are 150 px, not a 5 px strip.
     await expect.poll(async () => (await first.boundingBox())?.width ?? 0).toBeGreaterThanOrEqual(140);
+    // Channel counts stay on every box beside a long dynamic shape ("[p2o.DynamicDimension.0, 16, …"):
+    // wholly inside the box, not cut off by it.
+    const shown = await page.locator('.block-node').evaluateAll((els) =>
+      els.map((el) => {
+        const box = el.getBoundingClientRect();
+        const label = el.querySelector<HTMLElement>('[data-testid=node-channels]');
+        const r = label?.getBoundingClientRect();
+        return { text: label?.innerText ?? '', inside: !!r && r.right <= box.right && r.left >= box.left };
+      }),
+    );
+    expect(shown.length).toBeGreaterThan(3);
+    for (const s of shown) {
+      expect(s.text).toMatch(/^\d+ ch$/);
+      expect(s.inside).toBe(true);
+    }
   });
 
   it(`brings every box of a group into view when it is chosen (${spread.id}, ${itemsOf(spread.nodeIds).length} boxes)`, async () => {

@@ -19,6 +19,7 @@ Writes
   test/images/NNNN.png  test/masks/NNNN.png (palette)  test/labels/NNNN.txt (YOLO)
   test/annotations/NNNN.xml (Pascal VOC)  test/instances.json (COCO)
   calib.npz       x uint8 [N,96,96], masks uint8 [N,96,96] (the calibration split)
+  train.npz       x uint8 [1024,96,96]: the first training canvases, unlabelled (fine-tuning data)
 """
 import gzip
 import json
@@ -40,6 +41,7 @@ CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shi
 STRIDE = 8
 GRID = SIZE // STRIDE
 SPLITS = {"train": 1600, "test": 160, "calib": 64}
+TRAIN_IMAGES = 1024  # of the training canvases, written unlabelled as train.npz
 
 
 def read_idx(path):
@@ -258,11 +260,15 @@ def main():
     if which in ("all", "data"):
         write_test_split(out, *data["test"])
         np.savez_compressed(os.path.join(out, "calib.npz"), x=data["calib"][0], masks=data["calib"][1])
+    if which in ("all", "data", "train"):
+        # Unlabelled images from the models' own training canvases: what fine-tuning distils on.
+        np.savez_compressed(os.path.join(out, "train.npz"), x=data["train"][0][:TRAIN_IMAGES])
 
     xs, ms, boxes = data["train"]
     x = torch.from_numpy(xs).float().unsqueeze(1) / 255
     if which in ("all", "seg"):
         y = torch.from_numpy(ms).long()
+        torch.manual_seed(1)  # initial weights independent of what ran before (seg alone or all)
         unet = UNet()
         train(unet, x[:1200], lambda m, i: F.cross_entropy(m(x[i]), y[i]), 6, 1, warmup=0.15)
         export(unet, os.path.join(out, "seg-unet.onnx"), "logits")
@@ -279,6 +285,7 @@ def main():
             box_loss = (F.l1_loss(pred, gt, reduction="sum") / STRIDE + (1 - iou_cxcywh(pred, gt)).sum()) / n_pos
             return cls_loss + 2 * box_loss
 
+        torch.manual_seed(2)
         det = Detector()
         train(det, x, det_loss, 16, 2)
         export(det, os.path.join(out, "det-yolo.onnx"), "output")

@@ -5,9 +5,10 @@
  */
 import { expose, transfer } from 'comlink';
 import { inspectModel, type ModelSummary } from '../src/core/inspect';
-import { blobFileSource, parsePreprocess, resolvePreprocess } from '../src/core/eval';
+import { blobFileSource, checkFeed, parsePreprocess, resolvePreprocess } from '../src/core/eval';
 import { openTaskDataset, priorsFromNpy, type TaskChoice } from '../src/core/tasks';
-import { layoutView, openModelView, type GraphLayout } from '../src/core/view';
+import { boundCosts, layoutView, openModelView, type GraphLayout } from '../src/core/view';
+import type { InputShapes } from '../src/core/graph';
 import { browserImageDecoder } from '../src/platform/browser-image-decoder';
 import { readBlob } from './read-blob';
 import { firstInput, session } from './session';
@@ -36,6 +37,7 @@ import type {
   OpenReply,
   OpenRequest,
   PlanReply,
+  CostsReply,
   PreprocessReply,
   PriorsReply,
   DatasetRequest,
@@ -141,14 +143,18 @@ const api = {
     });
   },
 
-  /** Parses a preprocessing preset or JSON spec and, when a model and dataset are open, resolves it. */
+  /**
+   * Parses a preprocessing preset or JSON spec and, when a model and dataset are open, resolves it and
+   * checks that the samples so shaped can feed the model (a `shape` failure says why not).
+   */
   checkPreprocess(text: string, role?: DatasetRequest['role']): Promise<PreprocessReply> {
     return answer(() => {
       const spec = parsePreprocess(text);
       const input = firstInput();
       const dataset = role ? session.datasets[role] : undefined;
-      if (!input || !dataset) return { ok: true as const, spec };
+      if (!input || !dataset || !session.model) return { ok: true as const, spec };
       const plan = resolvePreprocess(spec, input, dataset);
+      checkFeed(session.model.graph, input, plan, dataset);
       return {
         ok: true as const,
         spec,
@@ -162,8 +168,19 @@ const api = {
    * The plan a run of `recipe` would make (the prune stage's own planner), for the estimate, the
    * group list and the inspector. Not a job: it may answer while a run is in progress.
    */
-  plan(recipe: Recipe): Promise<PlanReply> {
-    return answer(async () => ({ ok: true as const, plan: await planOnce(recipe) }), { code: 'plan' });
+  plan(recipe: Recipe, inputShapes?: InputShapes): Promise<PlanReply> {
+    return answer(async () => ({ ok: true as const, plan: await planOnce(recipe, inputShapes) }), {
+      code: 'plan',
+    });
+  },
+
+  /** The open model's MACs at `inputShapes`, for a model whose input size is symbolic. */
+  costs(inputShapes: InputShapes): Promise<CostsReply> {
+    return answer(() => {
+      const model = session.model;
+      if (!model) throw new Error('Open a model before counting its costs.');
+      return { ok: true as const, costs: boundCosts(model.graph, model.shapes, inputShapes) };
+    });
   },
 
   /**

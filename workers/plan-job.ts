@@ -4,6 +4,7 @@
  * `previewPlan`, the same planner the run's prune stage calls.
  */
 import type { Dataset } from '../src/core/eval';
+import type { InputShapes } from '../src/core/graph';
 import { previewPlan, preprocessOf, type PlanPreview, type Recipe } from '../src/core/pipeline';
 import { calibrationFromDataset, scoreChannels, type GroupScores } from '../src/core/prune';
 import { kernelBackend, wasmRuntime } from './engines';
@@ -75,10 +76,10 @@ async function computeScores(
   );
 }
 
-/** The plan a run of `recipe` would make on the open model. */
-export async function planOnce(recipe: Recipe): Promise<PlanPreview> {
+/** The plan a run of `recipe` would make on the open model, its MACs counted at `inputShapes`. */
+export async function planOnce(recipe: Recipe, inputShapes?: InputShapes): Promise<PlanPreview> {
   const model = session.model;
   if (!model) throw new Error('Open a model before planning.');
   const scores = await scoresFor(model, recipe);
-  return previewPlan(model.graph, model.analysis, model.shapes, recipe, scores);
+  return previewPlan(model.graph, model.analysis, model.shapes, recipe, scores, inputShapes);
 }

@@ -3,7 +3,7 @@
  * (a corrupt model, a dataset the reader refuses) are values, not exceptions: the page shows their
  * message and keeps what it had.
  */
-import type { GraphLayout, ModelView, OpenPhase } from '../src/core/view';
+import type { GraphLayout, ModelView, OpenPhase, ViewCosts } from '../src/core/view';
 import type { PreprocessSpec } from '../src/core/eval';
 import type { PlanPreview } from '../src/core/pipeline';
 import type { DetectionFormat, TaskKind } from '../src/core/tasks';
@@ -76,6 +76,9 @@ export interface PreprocessCheck {
 export type PreprocessReply = ({ ok: true } & PreprocessCheck) | Failure;
 
 export type PlanReply = { ok: true; plan: PlanPreview } | Failure;
+
+/** The open model's costs at bound input shapes (see `boundCosts`). */
+export type CostsReply = { ok: true; costs: ViewCosts } | Failure;
 
 /** The task a run would score, decided by the same code the run uses, for the studio to show. */
 export interface TaskGuess {

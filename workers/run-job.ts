@@ -28,8 +28,12 @@ export async function runOnce(
   const evaluation = session.datasets.evaluation;
   const runtime = await wasmRuntime(recipe.evaluate.threads);
   const kernels = await kernelBackend(recipe.compute.kernels);
-  const wantGpu = recipe.evaluate.backends.includes('webgpu');
-  const gpuShare = wantGpu ? 0.5 : 0;
+  // Asked first, so the benchmark phase's total counts the WebGPU runs only when they will happen.
+  const gpu = recipe.evaluate.backends.includes('webgpu') ? await webgpuRuntime() : undefined;
+  const timesGpu = !!gpu?.runtime && (!gpu.software || recipe.evaluate.softwareGpu);
+  // WebGPU timing follows the pipeline's own (wasm) timing: as many runs again.
+  const widen = (p: RunProgress): RunProgress =>
+    p.phase === 'benchmark' && timesGpu ? { ...p, total: 2 * p.total, fraction: p.done / (2 * p.total) } : p;
   const result = await runPipeline({
     model: modelBytes(),
     recipe,
@@ -40,8 +44,7 @@ export async function runOnce(
     latencyRuntimes: [runtime],
     kernels,
     signal,
-    onProgress: (p) =>
-      onProgress(p.phase === 'benchmark' ? { ...p, fraction: p.fraction * (1 - gpuShare) } : p),
+    onProgress: (p) => onProgress(widen(p)),
   });
 
   const notes: string[] = [];
@@ -50,8 +53,7 @@ export async function runOnce(
   for (const b of result.floatBiases) notes.push(`${b.stage}: ${describeFloatBias(b)}`);
   const latencyBackends = ['wasm'];
   let adapter: string | undefined;
-  if (wantGpu) {
-    const gpu = await webgpuRuntime();
+  if (gpu) {
     if (!gpu.runtime) notes.push(`Not timed on WebGPU: ${gpu.reason}.`);
     else if (gpu.software && !recipe.evaluate.softwareGpu)
       notes.push(
@@ -59,11 +61,15 @@ export async function runOnce(
       );
     else {
       adapter = gpu.adapter;
+      const runs = recipe.evaluate.runs;
       const timed = await timeOnGpu(result, gpu.runtime, recipe, signal, (f) =>
         onProgress({
           phase: 'benchmark',
-          fraction: 1 - gpuShare + gpuShare * f,
-          message: 'Timing on WebGPU',
+          done: runs * (1 + f),
+          total: 2 * runs,
+          unit: 'runs',
+          fraction: (1 + f) / 2,
+          message: 'Timing every stage on WebGPU',
         }),
       );
       notes.push(...timed.notes);

@@ -3,19 +3,15 @@
  * carry results only. Stage models stay in the worker until the page asks for one to download.
  */
 import type { StageResult, AccuracyResult } from '../src/core/eval';
-import type { PipelinePhase, Recipe, StageName } from '../src/core/pipeline';
+import type { PipelinePhase, PipelineProgress, Recipe, StageName } from '../src/core/pipeline';
 import type { StageMetricKind, SweepPoint } from '../src/core/report';
 import type { TaskKind, TaskPictures } from '../src/core/tasks';
 import type { Failure } from './protocol';
 
 export type RunPhase = PipelinePhase;
 
-export interface RunProgress {
-  phase: RunPhase;
-  /** 0–1 within the phase. */
-  fraction: number;
-  message: string;
-}
+/** The pipeline's own progress events, passed through unchanged (sweeps and studies use the same shape). */
+export type RunProgress = PipelineProgress;
 
 export interface RunRequest {
   /** The page's id for the run; stage models are kept under it. */

@@ -55,10 +55,14 @@ export async function sweepRatios(
       runtime,
       kernels,
       signal,
+      // A sweep's unit is one ratio's whole run; each phase advances within it.
       onProgress: (p) =>
         onProgress({
-          phase: p.phase,
-          fraction: (k + (p.phase === 'benchmark' ? 1 : p.fraction * 0.9)) / ratios.length,
+          ...p,
+          done: k + p.fraction,
+          total: ratios.length,
+          unit: 'ratios',
+          fraction: (k + p.fraction) / ratios.length,
           message: `Ratio ${Math.round(ratio * 100)} %: ${p.message}`,
         }),
     });
@@ -96,7 +100,14 @@ export async function groupSensitivity(
   const metric = labelled
     ? accuracyMetric(runtime, evaluation, options)
     : agreementMetric(runtime, model.graph, data, options);
-  onProgress({ phase: 'analyse', fraction: 0, message: 'Scoring channels' });
+  onProgress({
+    phase: 'analyse',
+    done: 0,
+    total: 1,
+    unit: 'rankings',
+    fraction: 0,
+    message: 'Scoring channels',
+  });
   const batches =
     recipe.prune.criterion === 'activation'
       ? await calibrationFromDataset(calibration ?? data, {
@@ -127,6 +138,9 @@ export async function groupSensitivity(
       if (signal.aborted) throw new Error('The analysis was cancelled.');
       onProgress({
         phase: 'evaluate',
+        done,
+        total,
+        unit: 'models',
         fraction: done / total,
         message: `Pruning one group at a time (${done}/${total})`,
       });

@@ -64,7 +64,7 @@ console.log(
       final: final.result.latency[0].medianMs,
     },
     final: final.label,
-    macsCut: result.plan ? 1 - result.plan.after.macs / result.plan.before.macs : 0,
+    macsCut: result.plan ? 1 - (result.plan.after.macs ?? 0) / (result.plan.before.macs ?? 1) : 0,
     int8Nodes: choice?.nodes.filter((n) => n.precision === 'int8').length,
     nodes: choice?.nodes.length,
     widthsSnapped: result.widths?.filter((w) => w.chosen !== w.planned).length ?? 0,

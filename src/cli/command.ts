@@ -6,7 +6,8 @@
  * `UserError`s too, so every command fails the same way: exit 2 and one sentence.
  */
 import type { ParseArgsConfig } from 'node:util';
-import { DatasetError, PreprocessError } from '../core/eval';
+import { DatasetError, FeedShapeError, ModelRunError, PreprocessError } from '../core/eval';
+import { InputSizeError } from '../core/graph';
 import { RecipeError } from '../core/pipeline';
 import { QuantError } from '../core/quant';
 import { TaskError } from '../core/tasks';
@@ -20,7 +21,10 @@ type WithHelp<O extends Options> = O & { help: { type: 'boolean'; short: 'h' } }
 type ParsedValues<O extends Options> = ReturnType<typeof parseCommandArgs<WithHelp<O>>>['values'];
 
 /** Core errors that describe the user's input, not a bug. */
-const INPUT_ERRORS = [DatasetError, PreprocessError, RecipeError, QuantError, TrainError, TaskError];
+// prettier-ignore
+const INPUT_ERRORS = [
+  DatasetError, PreprocessError, RecipeError, QuantError, TrainError, TaskError, InputSizeError, FeedShapeError, ModelRunError,
+];
 
 /** Readers for one invocation's arguments; each failure names the command and the flag. */
 export interface Args<V> {

@@ -1,6 +1,7 @@
 import type { PipelineResult } from '../core/pipeline';
 import { describeFloatBias } from '../core/quant';
 import { formatProfile } from './format-profile';
+import { samplingNote } from '../core/report';
 
 const n = new Intl.NumberFormat('en-US');
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -18,6 +19,9 @@ export function formatStages(result: PipelineResult): string {
         : r.fidelity
           ? `agree ${pct(r.fidelity.top1Agreement)}`
           : '—';
+    // A subset's 95 % interval of top-1 (Wilson), as in the studio's table and the report.
+    const ci = r.sampling?.top1Interval;
+    const range = ci ? ` [${(100 * ci.low).toFixed(1)}, ${(100 * ci.high).toFixed(1)}]` : '';
     const lat = r.latency.map((l) => `${l.medianMs.toFixed(3)} ms ${l.backend}`).join(', ');
     const speed =
       r.latency[0] && base.latency[0]
@@ -28,7 +32,7 @@ export function formatStages(result: PipelineResult): string {
       r.macs !== undefined && base.macs ? `${n.format(r.macs)} (−${pct(1 - r.macs / base.macs)})` : '';
     return [
       s.label,
-      metric,
+      metric + range,
       `${lat} ${speed}`,
       size,
       macs,
@@ -44,6 +48,8 @@ export function formatStages(result: PipelineResult): string {
       .trimEnd();
   const lines = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   lines.push('', `Task: ${result.task.kind} (${result.task.reason})`);
+  const sampling = samplingNote(result.stages);
+  if (sampling) lines.push(`Evaluated on ${sampling}`);
   if (result.assumptions) lines.push(`Assumed: ${result.assumptions}`);
   const kept = new Map<string, number>();
   for (const k of result.keptFloat) {

@@ -1,4 +1,13 @@
 import type { ModelSummary } from '../core/inspect';
+import { compactShape } from '../core/graph';
+
+/** Why MACs are unknown and what to pass, in one sentence. */
+function unknownCost(summary: ModelSummary): string {
+  const inputs = summary.symbolicInputs.map((t) => `'${t.name}' ${compactShape(t.shape)}`).join(', ');
+  return inputs
+    ? `unknown: they depend on the size of input ${inputs}; pass --input-size HxW to count them`
+    : 'unknown: some shapes depend on the data';
+}
 
 const count = new Intl.NumberFormat('en-US');
 
@@ -8,6 +17,11 @@ export function formatSummary(summary: ModelSummary, fileName: string): string {
   const nameWidth = Math.max(0, ...[...summary.inputs, ...summary.outputs].map((t) => t.name.length));
   const tensors = (list: ModelSummary['inputs']) =>
     list.map((t) => `${t.name.padEnd(nameWidth)}  ${t.dtype} ${shape(t.shape)}`);
+  const at = summary.costInputShapes
+    ? `, ${Object.entries(summary.costInputShapes)
+        .map(([name, s]) => `${name} ${shape(s)}`)
+        .join(', ')}`
+    : '';
   const rows: [string, string[]][] = [
     ['Model', [summary.name || '(unnamed)']],
     [
@@ -21,8 +35,15 @@ export function formatSummary(summary: ModelSummary, fileName: string): string {
     ['Outputs', tensors(summary.outputs)],
     ['Nodes', [count.format(summary.nodeCount)]],
     ['Parameters', [count.format(summary.parameters)]],
-    ['MACs', [`${count.format(summary.macs)} (batch 1)`]],
-    ['Other ops', [`${count.format(summary.otherOps)} element operations (batch 1)`]],
+    ['MACs', [summary.macs === null ? unknownCost(summary) : `${count.format(summary.macs)} (batch 1${at})`]],
+    [
+      'Other ops',
+      [
+        summary.otherOps === null
+          ? 'unknown'
+          : `${count.format(summary.otherOps)} element operations (batch 1${at})`,
+      ],
+    ],
     ['Weights', [`${count.format(summary.initializerBytes)} bytes`]],
   ];
   const labelWidth = Math.max(...rows.map(([label]) => label.length)) + 2;

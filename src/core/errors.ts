@@ -5,8 +5,8 @@
  * tensor, node or sample. Anything else that escapes core is a bug. The CLI maps user errors to exit 2
  * and the rest to exit 1; the worker answers user errors as failures with the same sentence.
  */
-import { DatasetError, ModelLoadError, PreprocessError } from './eval/errors';
-import { InvalidModelError } from './graph/errors';
+import { DatasetError, FeedShapeError, ModelLoadError, ModelRunError, PreprocessError } from './eval/errors';
+import { InputSizeError, InvalidModelError } from './graph/errors';
 import { OnnxFormatError } from './onnx/errors';
 import { RecipeError } from './pipeline/errors';
 import { QuantError } from './quant/errors';
@@ -17,11 +17,14 @@ import { TrainError } from './train/errors';
 export function userErrorCode(err: unknown): string | undefined {
   if (err instanceof OnnxFormatError) return err.code;
   if (err instanceof InvalidModelError) return 'invalid-model';
+  if (err instanceof InputSizeError) return 'input-size';
   if (err instanceof DatasetError) return 'dataset';
   if (err instanceof PreprocessError) return 'preprocess';
   if (err instanceof RecipeError) return 'recipe';
   if (err instanceof QuantError) return 'quant';
   if (err instanceof ModelLoadError) return 'runtime-load';
+  if (err instanceof FeedShapeError) return 'shape';
+  if (err instanceof ModelRunError) return 'runtime-run';
   if (err instanceof TrainError) return 'train';
   if (err instanceof TaskError) return 'task';
   return undefined;

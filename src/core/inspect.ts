@@ -3,7 +3,7 @@
  * Used by the core worker (page) and `whittle inspect` (CLI), so both report the same numbers.
  */
 import { decodeModel } from './onnx';
-import { summarizeModel, type ModelSummary } from './graph';
+import { summarizeModel, type ModelSummary, type SummaryOptions } from './graph';
 
 /** Options of the ONNX decoder (e.g. how to read external data), passed through unchanged. */
 export type InspectOptions = Parameters<typeof decodeModel>[1];
@@ -12,8 +12,12 @@ export type InspectOptions = Parameters<typeof decodeModel>[1];
  * Decodes an ONNX file and summarises it.
  * @throws OnnxFormatError when the bytes are not a readable ONNX model.
  */
-export function inspectModel(bytes: Uint8Array, opts?: InspectOptions): ModelSummary {
-  return summarizeModel(decodeModel(bytes, opts), bytes.byteLength);
+export function inspectModel(
+  bytes: Uint8Array,
+  opts?: InspectOptions,
+  summary: SummaryOptions = {},
+): ModelSummary {
+  return summarizeModel(decodeModel(bytes, opts), bytes.byteLength, summary);
 }
 
 export type { ModelSummary, TensorInfo } from './graph';

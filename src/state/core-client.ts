@@ -5,6 +5,7 @@
 import { proxy, transfer, wrap, releaseProxy, type Remote } from 'comlink';
 import type { CoreWorkerApi, InspectReply } from '../../workers/core.worker';
 import type {
+  CostsReply,
   DatasetReply,
   OpenReply,
   PlanReply,
@@ -62,7 +63,8 @@ export function createCoreClient(): CoreClient {
     layout: (expanded) => call((remote) => remote.layout(expanded)),
     openDataset: (request) => call<DatasetReply>((remote) => remote.openDataset(request)),
     checkPreprocess: (text, role) => call<PreprocessReply>((remote) => remote.checkPreprocess(text, role)),
-    plan: (recipe) => call((remote) => remote.plan(recipe) as Promise<PlanReply>),
+    plan: (recipe, inputShapes) => call((remote) => remote.plan(recipe, inputShapes) as Promise<PlanReply>),
+    costs: (inputShapes) => call((remote) => remote.costs(inputShapes) as Promise<CostsReply>),
     // comlink's Remote<> spreads a union reply into a union of promises: the casts put it back.
     run: (request, onProgress) =>
       call((remote) => remote.run(request, proxy(onProgress)) as Promise<RunReply>),

@@ -43,4 +43,5 @@ export const emptySlot: DataSlot = {
   loading: null,
   preprocessNote: null,
   preprocessError: null,
+  fed: null,
 };

@@ -28,14 +28,15 @@ export function watchPlan(store: StoreApi<StudioStore>, core: CoreClient): () =>
       const text = err instanceof RecipeError ? err.problems.join('; ') : String(err);
       return set({ plan: { ...s.plan, pending: false, error: `No plan: ${text}` } });
     }
-    const key = `${s.model.fileName}\u0000${s.data.calibration.dataset?.name ?? ''}\u0000${planKey(recipe)}`;
+    const inputShapes = s.inputSize.costs?.inputShapes;
+    const key = `${s.model.fileName}\u0000${s.data.calibration.dataset?.name ?? ''}\u0000${planKey(recipe)}\u0000${JSON.stringify(inputShapes ?? null)}`;
     const model = s.model;
     if (key === planned && !s.plan.pending) return;
     inFlight = true;
     planned = key;
     set({ plan: { ...get().plan, pending: true } });
     try {
-      const reply = await core.plan(recipe);
+      const reply = await core.plan(recipe, inputShapes);
       if (get().model === model)
         set({
           plan: reply.ok
@@ -62,6 +63,7 @@ export function watchPlan(store: StoreApi<StudioStore>, core: CoreClient): () =>
     if (
       s.model !== prev.model ||
       s.recipe !== prev.recipe ||
+      s.inputSize.costs !== prev.inputSize.costs ||
       s.data.calibration.dataset !== prev.data.calibration.dataset
     )
       void refresh();

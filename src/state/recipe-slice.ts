@@ -41,12 +41,23 @@ export function recipeSlice(
     if (reply.ok)
       patchSlot(role, {
         preprocessError: null,
+        fed: reply.sampleDims ?? null,
         preprocessNote: reply.sampleDims
           ? `Fed as [${reply.sampleDims.join(', ')}] per sample${reply.assumptions ? `; ${reply.assumptions}` : ''}`
           : null,
       });
-    else patchSlot(role, { preprocessError: reply.error.message, preprocessNote: null });
+    else patchSlot(role, { preprocessError: reply.error.message, preprocessNote: null, fed: null });
   };
+  // A dataset that fed the last model may not feed this one: check each attached slot again.
+  store.subscribe((s, prev) => {
+    if (s.model === prev.model || !s.model) return;
+    for (const role of ['calibration', 'evaluation'] as const) {
+      if (!s.data[role].dataset) continue;
+      // The size the data fed the last model says nothing of this one until it is checked again.
+      patchSlot(role, { fed: null });
+      void checkPreprocess(role);
+    }
+  });
 
   const openDataset: RecipeActions['openDataset'] = async (role, name, files) => {
     const request = ++latest[role];

@@ -5,6 +5,7 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import { RecipeError, prunesModel, type Recipe } from '../core/pipeline';
+import { remainingMs, tickClock } from '../core/progress';
 import { preprocessConflict, toCoreRecipe } from './recipe-map';
 import type { Sources } from './sources';
 import type {
@@ -44,8 +45,9 @@ const message = (err: unknown) =>
 export function phasesOf(recipe: Recipe): RunPhase[] {
   const pruning = prunesModel(recipe);
   return [
-    ...(pruning ? (['analyse', 'prune', 'remove'] as const) : []),
+    ...(pruning ? (['analyse', 'prune'] as const) : []),
     ...(pruning && recipe.prune.recover.length ? (['recover'] as const) : []),
+    ...(pruning ? (['remove'] as const) : []),
     ...(pruning && recipe.finetune.enabled ? (['finetune'] as const) : []),
     ...(recipe.quantize.enabled ? (['calibrate', 'quantize'] as const) : []),
     'evaluate',
@@ -73,7 +75,17 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
 
   const start = (kind: RunningState['kind'], phases: RunPhase[]) =>
     set({
-      running: { kind, phases, progress: {}, phase: phases[0], message: 'Starting', cancelling: false },
+      running: {
+        kind,
+        phases,
+        progress: {},
+        phase: phases[0],
+        message: 'Starting',
+        latest: null,
+        clock: null,
+        remainingMs: null,
+        cancelling: false,
+      },
       runError: null,
     });
 
@@ -86,7 +98,19 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
       // Reaching a phase means the ones before it are done.
       for (let i = 0; i < at; i++) progress[phases[i]] = 1;
       progress[p.phase] = Math.max(progress[p.phase] ?? 0, Math.min(1, p.fraction));
-      return { running: { ...s.running, progress, phase: p.phase, message: p.message } };
+      const now = performance.now();
+      const clock = tickClock(s.running.clock, p.phase, now);
+      return {
+        running: {
+          ...s.running,
+          progress,
+          phase: p.phase,
+          message: p.message,
+          latest: p,
+          clock,
+          remainingMs: remainingMs(clock, p.fraction, now) ?? null,
+        },
+      };
     });
 
   /** The recipe to send, or null after saying why there is none. */
@@ -99,6 +123,11 @@ export function runSlice(store: StoreApi<StudioStore>, core: CoreClient, sources
       );
     if (needsData === 'any' && !s.data.calibration.dataset && !s.data.evaluation.dataset)
       return fail('Drop an evaluation or calibration set first.');
+    // A dataset that cannot feed the model is refused here, with the slot's sentence, not by onnxruntime.
+    const misfit = (['calibration', 'evaluation'] as const).find(
+      (role) => s.data[role].dataset && s.data[role].preprocessError,
+    );
+    if (misfit) return fail(s.data[misfit].preprocessError!);
     if (preprocessConflict(s.recipe) && s.data.evaluation.dataset)
       return fail(
         'The calibration and evaluation sets use different preprocessing; a recipe has one. Make them the same.',

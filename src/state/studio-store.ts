@@ -5,6 +5,7 @@ import { recipeSlice } from './recipe-slice';
 import { persistSlice } from './persist-slice';
 import { runSlice } from './run-slice';
 import { watchPlan } from './plan-slice';
+import { watchInputSize } from './input-size-slice';
 import { taskSlice, watchTask } from './task-slice';
 import { createSources } from './sources';
 import type { CoreClient, RunArchive, SampleCatalog, StudioState, StudioStore } from './types';
@@ -13,6 +14,7 @@ const initialState = (): StudioState => ({
   model: null,
   task: { guess: null, error: null, priors: null, priorsError: null },
   plan: { preview: null, pending: false, error: null },
+  inputSize: { text: '', source: null, costs: null, error: null },
   layout: null,
   expanded: [],
   selection: null,
@@ -57,6 +59,7 @@ export function createStudioStore(
   });
   store.setState(persistSlice(store, core, archive, store.getState()));
   watchPlan(store, core);
+  store.setState(watchInputSize(store, core));
   watchTask(store, core);
   return store;
 }

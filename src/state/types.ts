@@ -5,9 +5,10 @@
 import type { ModelSummary, TensorInfo } from '../core/inspect';
 import type { StageResult } from '../core/eval';
 import type { GroupId } from '../core/analysis';
-import type { GraphLayout, ModelView } from '../core/view';
+import type { GraphLayout, ModelView, ViewCosts } from '../core/view';
 import type { PlanPreview, PreviewGroup, Recipe } from '../core/pipeline';
 import type { SweepPoint } from '../core/report';
+import type { PhaseClock } from '../core/progress';
 import type { InspectReply } from '../../workers/core.worker';
 import type {
   EvaluateReply,
@@ -31,12 +32,14 @@ import type {
   OpenReply,
   OpenRequest,
   PlanReply,
+  CostsReply,
   PreprocessReply,
   PriorsReply,
   ReplyError,
   TaskGuess,
   TaskReply,
 } from '../../workers/protocol';
+import type { InputShapes } from '../core/graph';
 import type { TaskChoice, TaskPictures } from '../core/tasks';
 
 export type { ModelSummary, TensorInfo, InspectReply, StageResult, GroupId, ModelView, GraphLayout };
@@ -149,6 +152,23 @@ export interface DataSlot {
   /** What the preprocessing resolves to for the open model, or why it does not fit. */
   preprocessNote: string | null;
   preprocessError: string | null;
+  /** Per-sample dims the data is fed at, once the model and data fit (what costs are counted at). */
+  fed: number[] | null;
+}
+
+/**
+ * The input size costs are counted at, for a model whose input size is symbolic: the attached data's
+ * (calibration first) when it fits, else the size typed in the field (pre-filled with the model's
+ * preferred size when it has one). Until one is bound, MACs are unknown.
+ */
+export interface InputSizeState {
+  /** What the field holds, e.g. `640x640`. */
+  text: string;
+  /** Where `costs` came from; null while nothing is bound. */
+  source: 'calibration' | 'evaluation' | 'field' | null;
+  costs: ViewCosts | null;
+  /** Why the field's text binds nothing (not a size, or not one the input takes). */
+  error: string | null;
 }
 
 export type JobKind = 'open' | 'dataset' | 'layout' | 'run' | 'export';
@@ -204,6 +224,7 @@ export interface StudioState {
   model: LoadedModel | null;
   task: TaskState;
   plan: PlanState;
+  inputSize: InputSizeState;
   layout: GraphLayout | null;
   /** Blocks shown node by node. */
   expanded: string[];
@@ -268,6 +289,12 @@ export interface RunningState {
   progress: Partial<Record<RunPhase, number>>;
   phase: RunPhase;
   message: string;
+  /** The latest event: units done of the active phase's total. */
+  latest: RunProgress | null;
+  /** When the active phase began and how many events it sent, for the time left. */
+  clock: PhaseClock | null;
+  /** Time left in the active phase as of the latest event (ms), once there is enough to go on. */
+  remainingMs: number | null;
   cancelling: boolean;
 }
 
@@ -318,6 +345,8 @@ export interface StudioActions {
   openSampleData(role: DataRole): Promise<void>;
   clearDataset(role: DataRole): void;
   updateEvaluate(patch: Partial<EvaluateSettings>): void;
+  /** The input size field (`640x640`) for a model whose input size is symbolic. */
+  setInputSize(text: string): void;
   updateTask(patch: Partial<Omit<TaskChoice, 'detection'>>): void;
   updateDetection(patch: Partial<TaskChoice['detection']>): void;
   /** Reads SSD priors (`.npy` [A, 4]) into the worker for runs; null forgets them. */
@@ -358,8 +387,10 @@ export interface CoreClient {
   layout(expanded: string[]): Promise<GraphLayout>;
   openDataset(request: DatasetRequest): Promise<DatasetReply>;
   checkPreprocess(text: string, role?: DataRole): Promise<PreprocessReply>;
-  /** The plan a run of `recipe` would make on the open model. */
-  plan(recipe: Recipe): Promise<PlanReply>;
+  /** The plan a run of `recipe` would make on the open model (MACs counted at `inputShapes`). */
+  plan(recipe: Recipe, inputShapes?: InputShapes): Promise<PlanReply>;
+  /** The open model's costs at `inputShapes` (a model whose input size is symbolic). */
+  costs(inputShapes: InputShapes): Promise<CostsReply>;
   run(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunReply>;
   sweep(request: SweepRequest, onProgress: (p: RunProgress) => void): Promise<SweepReply>;
   sensitivity(request: SensitivityRequest, onProgress: (p: RunProgress) => void): Promise<SensitivityReply>;

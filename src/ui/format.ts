@@ -1,4 +1,5 @@
 /** Number formatting for the views; a fixed locale so figures read the same on every machine. */
+import { compactShape } from '../core/graph';
 const grouped = new Intl.NumberFormat('en-US');
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
 
@@ -20,8 +21,19 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** `['batch', 1, 28, 28]` → `[batch, 1, 28, 28]`; a scalar is `[]`. */
-export const formatShape = (shape: readonly (number | string)[]): string => `[${shape.join(', ')}]`;
+/**
+ * `['batch', 1, 28, 28]` → `[batch, 1, 28, 28]`, `['p2o.DynamicDimension.0', 384, 'unk_3', 'unk_4']` →
+ * `[N, 384, ?, ?]`: long symbol names shortened so channel counts stay visible; a scalar is `[]`.
+ */
+export const formatShape = (shape: readonly (number | string)[]): string => compactShape(shape);
+
+/** A MAC count, or "unknown" while it waits for an input size. */
+export const formatMacs = (n: number | null, format: (n: number) => string = formatCount): string =>
+  n === null ? 'unknown' : format(n);
+
+/** The sentence under an unknown cost: which input's size to set, and where. */
+export const unknownMacsHint = (input: { input: string; shape: readonly (number | string)[] }): string =>
+  `Unknown until the input size is set: input '${input.input}' is ${compactShape(input.shape)}. Give a height×width under Data › Input size, or attach data.`;
 
 /** `{ domain: '', version: 13 }` → `ai.onnx 13`. */
 export const formatOpset = (opset: { domain: string; version: number }): string =>

@@ -7,6 +7,7 @@ import { run as bench } from '../../src/cli/commands/bench';
 import { run as evaluate } from '../../src/cli/commands/eval';
 import { UserError } from '../../src/cli/errors';
 import { main } from '../../src/cli/main';
+import { wilsonInterval } from '../../src/core/eval';
 import { encodeNpy, FIXTURES } from './helpers';
 
 const model = join(FIXTURES, 'fmnist-resnet8.onnx');
@@ -42,6 +43,14 @@ describe('whittle eval', () => {
     expect(report.samples).toBe(200);
     expect(report.accuracy.count).toBe(200);
     expect(report.fidelity).toMatchObject({ top1Agreement: 1, sqnrDb: 'Infinity', maxAbsError: 0 });
+    // 200 of the 10,000 test images: a subset, with the Wilson interval of its top-1 (and no per-sample hits).
+    const hits = Math.round(report.accuracy.top1 * 200);
+    expect(report.sampling).toEqual({
+      evaluated: 200,
+      available: 10_000,
+      top1Interval: wilsonInterval(hits, 200),
+    });
+    expect(report.top1Hits).toBeUndefined();
   });
 
   it('prints what it assumed when no preprocessing is given', async () => {

@@ -30,6 +30,7 @@ describe('summarizeModel', () => {
         { op: 'GlobalAveragePool', count: 1 },
       ],
       parameters: 84_682,
+      symbolicInputs: [],
       macs: 6_597_856,
       otherOps: expect.any(Number),
       initializerBytes: expect.any(Number),

@@ -5,7 +5,14 @@
 import * as ortNode from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createOrtRuntime, evaluateModel, type Dataset, type InferenceRuntime } from '../../src/core/eval';
+import {
+  createOrtRuntime,
+  evaluateModel,
+  pairedDropInterval,
+  wilsonInterval,
+  type Dataset,
+  type InferenceRuntime,
+} from '../../src/core/eval';
 import { openDatasetPath } from '../../src/core/eval/node';
 import { costModel, importModel } from '../../src/core/graph';
 import { decodeModel } from '../../src/core/onnx';
@@ -107,6 +114,20 @@ describe('runPipeline on fmnist-resnet8', () => {
     const again = await runPipeline({ model, recipe, calibration, evaluation, runtime, kernels });
     for (const [i, s] of again.stages.entries())
       expect(Buffer.from(s.bytes).equals(Buffer.from(result.stages[i].bytes))).toBe(true);
+  });
+
+  it('marks its 500 test samples as a subset of 10,000, each stage paired with the original', () => {
+    const [original, ...rest] = result.stages.map((s) => s.result);
+    expect(original.sampling).toMatchObject({ evaluated: 500, available: 10_000 });
+    expect(original.sampling!.top1Interval).toEqual(
+      wilsonInterval(Math.round(original.accuracy!.top1 * 500), 500),
+    );
+    for (const r of rest) {
+      const drop = r.sampling!.drop!;
+      // The discordant pairs alone account for the whole difference in accuracy.
+      expect(drop.value).toBeCloseTo(original.accuracy!.top1 - r.accuracy!.top1, 12);
+      expect(drop.interval).toEqual(pairedDropInterval(drop.worse, drop.better, 500));
+    }
   });
 
   it('stops when cancelled', async () => {

@@ -68,7 +68,7 @@ describe('measured widths', () => {
       } else expect(w.chosen).toBe(w.planned);
     }
     expect(snapped).toBeGreaterThan(0);
-    expect(plan.after.macs).toBeLessThanOrEqual(0.6 * plan.before.macs);
+    expect(plan.after.macs!).toBeLessThanOrEqual(0.6 * plan.before.macs!);
 
     const small = cloneGraph(masked);
     removeChannels(small, plan);

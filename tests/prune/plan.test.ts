@@ -32,7 +32,7 @@ describe('planPruning', () => {
     ]);
     for (const g of byStatus('pruned')) expect(g.prune.length).toBe(Math.floor(0.3 * g.channels));
     for (const g of byStatus('blocked')) expect(g.prune).toEqual([]);
-    expect(plan.after.macs).toBeLessThan(plan.before.macs);
+    expect(plan.after.macs!).toBeLessThan(plan.before.macs!);
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
   });
 
@@ -53,12 +53,12 @@ describe('planPruning', () => {
     const scores = await scoresOf();
     for (const global of [false, true]) {
       const plan = planPruning(resnet, resnetAnalysis, scores, { macsTarget: 0.4, global, includeFirst: true, includeClassifier: true });
-      expect(1 - plan.after.macs / plan.before.macs, `global ${global}`).toBeGreaterThanOrEqual(0.4);
-      expect(1 - plan.after.macs / plan.before.macs).toBeLessThan(0.5);
+      expect(1 - plan.after.macs! / plan.before.macs!, `global ${global}`).toBeGreaterThanOrEqual(0.4);
+      expect(1 - plan.after.macs! / plan.before.macs!).toBeLessThan(0.5);
       const removed = cloneGraph(resnet);
       applyMask(removed, plan);
       removeChannels(removed, plan);
-      expect(costModel(removed).macs).toBe(plan.after.macs);
+      expect(costModel(removed).macs).toBe(plan.after.macs!);
     }
   });
 
@@ -119,7 +119,7 @@ describe('planPruning', () => {
     expect(sensitivityRatio(report, ids[0], 0.025)).toBeCloseTo(0.125, 9);
     const plan = planPruning(resnet, resnetAnalysis, await scoresOf(), { macsTarget: 0.3, sensitivity: report, includeFirst: true, includeClassifier: true });
     expect(plan.mode).toBe('sensitivity');
-    expect(1 - plan.after.macs / plan.before.macs).toBeGreaterThanOrEqual(0.3);
+    expect(1 - plan.after.macs! / plan.before.macs!).toBeGreaterThanOrEqual(0.3);
     const ratio = (id: string) => {
       const g = plan.groups.find((x) => x.id === id)!;
       return g.prune.length / g.channels;

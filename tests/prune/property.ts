@@ -12,7 +12,7 @@ export interface PropertyResult {
   error: number;
   /** Original vs masked (pruning must change something). */
   changed: number;
-  macs: { estimated: number; measured: number };
+  macs: { estimated: number | null; measured: number | null };
   parameters: { estimated: number; measured: number };
 }
 

@@ -3,12 +3,12 @@ import { parseRecipe } from '../../src/core/pipeline';
 import { describeRecipe, phasesOf } from '../../src/state/run-slice';
 
 describe('run phases and names', () => {
-  it('lists the phases a recipe goes through, in order', () => {
+  it('lists the phases a recipe goes through, in the order the pipeline runs them', () => {
     expect(phasesOf(parseRecipe({ version: 1, prune: { ratio: 0.3, recover: ['lsq'] } }))).toEqual([
       'analyse',
       'prune',
-      'remove',
       'recover',
+      'remove',
       'calibrate',
       'quantize',
       'evaluate',

@@ -1,13 +1,19 @@
 /** `whittle eval MODEL --data DIR|FILE …`: accuracy on a labelled set, fidelity against a reference model. */
 import { basename } from 'node:path';
 import {
+  checkFeed,
   createOrtRuntime,
+  modelInput,
+  resolvePreprocess,
+  sampleCoverage,
   type Backend,
   type EvaluationReport,
   type RuntimeSession,
+  type SampleCoverage,
   type TaskScore,
 } from '../../core/eval';
 import { readPreprocessArg } from '../../core/eval/node';
+import { importModel } from '../../core/graph';
 import { DEFAULT_TASK, evaluateTask, resolveTask } from '../../core/tasks';
 import { openTaskDatasetPath, readPriors } from '../../core/tasks/node';
 import { defineCommand } from '../command';
@@ -62,9 +68,16 @@ export const { summary, run } = defineCommand({
     if (!dataset.labels && !dataset.targets && !values.ref)
       fail(`${data} has no labels, masks or boxes; pass --labels for accuracy or --ref for fidelity.`);
     const priors = values.priors ? await readPriors(values.priors) : undefined;
+    const file = await readModelFile(modelPath);
+    // The data must fit the model before onnxruntime runs it: one sentence, exit 2, instead of its error.
+    const graph = importModel(file.model);
+    const input = modelInput(graph);
+    if (input) checkFeed(graph, input, resolvePreprocess(preprocess, input, dataset), dataset);
     const runtime = await createOrtRuntime({ backend, threads });
-    const session = await load(runtime.createSession.bind(runtime), modelPath);
-    const reference = values.ref ? await load(runtime.createSession.bind(runtime), values.ref) : undefined;
+    const session = await load(runtime.createSession.bind(runtime), modelPath, file.bytes);
+    const reference = values.ref
+      ? await load(runtime.createSession.bind(runtime), values.ref, (await readModelFile(values.ref)).bytes)
+      : undefined;
     const decision = resolveTask({ ...DEFAULT_TASK, kind, ignoreIndex }, session.outputs, dataset, priors);
     const report = await evaluateTask(session, dataset, decision.task, {
       preprocess,
@@ -72,6 +85,9 @@ export const { summary, run } = defineCommand({
       limit,
       reference,
     });
+    // Per-sample hits are for pairing two models, not for the report.
+    const { top1Hits, ...figures } = report;
+    const sampling = sampleCoverage(report.samples, dataset.size, top1Hits);
     const result = {
       model: modelPath,
       ref: values.ref,
@@ -80,7 +96,8 @@ export const { summary, run } = defineCommand({
       backend,
       threads: runtime.threads,
       batch: batchSize,
-      ...report,
+      ...figures,
+      sampling,
     };
     console.log(
       values.json
@@ -88,7 +105,7 @@ export const { summary, run } = defineCommand({
         : formatReport(
             basename(modelPath),
             dataset.description,
-            { ...report, taskLine: `task: ${decision.task.kind} (${decision.reason})` },
+            { ...figures, sampling, taskLine: `task: ${decision.task.kind} (${decision.reason})` },
             backend,
             runtime.threads,
             values.ref,
@@ -101,9 +118,9 @@ export const { summary, run } = defineCommand({
 async function load(
   create: (bytes: Uint8Array) => Promise<RuntimeSession>,
   path: string,
-): Promise<RuntimeSession> {
   // Self-contained bytes: external data is inlined, since onnxruntime gets no folder to look in.
-  const { bytes } = await readModelFile(path);
+  bytes: Uint8Array,
+): Promise<RuntimeSession> {
   try {
     return await create(bytes);
   } catch (e) {
@@ -115,7 +132,7 @@ async function load(
 function formatReport(
   model: string,
   data: string,
-  r: EvaluationReport & { score?: TaskScore; taskLine: string },
+  r: EvaluationReport & { score?: TaskScore; sampling: SampleCoverage; taskLine: string },
   backend: string,
   threads: number,
   ref?: string,
@@ -128,10 +145,18 @@ function formatReport(
         .map(([k, v]) => `${k} ${pct(v)}`)
         .join('   ')}   (${r.score.count} samples)`,
     );
-  if (r.accuracy)
+  if (r.accuracy) {
+    const ci = r.sampling.top1Interval;
     lines.push(
-      `  top-1 ${pct(r.accuracy.top1)}   top-5 ${pct(r.accuracy.top5)}   (${r.accuracy.count} samples)`,
+      `  top-1 ${pct(r.accuracy.top1)}${ci ? ` (95 % interval ${pct(ci.low)} to ${pct(ci.high)}, Wilson)` : ''}   top-5 ${pct(r.accuracy.top5)}`,
     );
+  }
+  const { evaluated, available } = r.sampling;
+  lines.push(
+    evaluated < available
+      ? `  on ${evaluated} of ${available} samples (a subset)`
+      : `  on all ${available} samples`,
+  );
   if (r.fidelity && ref) {
     const f = r.fidelity;
     lines.push(`  vs ${basename(ref)}, per output:`);

@@ -109,11 +109,17 @@ ${WEIGHTS_OPTION.usage}
         data,
         compute: backendCompute(kernels),
         teacherRuntime: await createOrtRuntime({ backend: 'wasm', threads: 1 }),
-        onProgress: (p) =>
-          bar.update(
-            `epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  ETA ${Math.round(p.etaMs / 1000)} s`,
-            (p.epoch - 1 + p.step / p.stepsPerEpoch) / p.epochs,
-          ),
+        onProgress: (p) => {
+          const done = p.epoch - 1 + p.step / p.stepsPerEpoch;
+          bar.show({
+            phase: 'finetune',
+            done,
+            total: p.epochs,
+            unit: 'epochs',
+            fraction: done / p.epochs,
+            message: `epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}`,
+          });
+        },
       });
       bar.done();
       const written = await writeModelFile(

@@ -7,7 +7,6 @@ import {
   parseRecipe,
   parseRecipeJson,
   runPipeline,
-  type PipelinePhase,
   type PipelineResult,
   type Recipe,
 } from '../../core/pipeline';
@@ -118,7 +117,7 @@ ${WEIGHTS_OPTION.usage}
         training: values.train ? await openTaskDatasetPath(values.train) : undefined,
         runtime,
         kernels: selection.backend,
-        onProgress: (p) => bar.update(`${phaseName(p.phase)}: ${p.message}`, p.fraction),
+        onProgress: bar.show,
       });
       bar.done();
       const final = result.stages[result.stages.length - 1];
@@ -168,8 +167,6 @@ function cpuSeconds(from: NodeJS.CpuUsage): number {
   const u = process.cpuUsage(from);
   return (u.user + u.system) / 1e6;
 }
-
-const phaseName = (p: PipelinePhase) => p.charAt(0).toUpperCase() + p.slice(1);
 
 /** SQNR of a lossless stage is Infinity, which JSON cannot hold. */
 const jsonSafe = (_key: string, value: unknown) => (value === Infinity ? 'Infinity' : value);

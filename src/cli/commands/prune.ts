@@ -1,9 +1,9 @@
 /** `whittle prune MODEL (--ratio R | --macs-target T) … --out OUT.onnx`: filter pruning with optional recovery. */
 import { basename } from 'node:path';
-import { createOrtRuntime, type Backend } from '../../core/eval';
+import { checkFeed, createOrtRuntime, modelInput, resolvePreprocess, type Backend } from '../../core/eval';
 import { readPreprocessArg } from '../../core/eval/node';
 import { openTaskDatasetPath } from '../../core/tasks/node';
-import { costModel, exportModel, importModel } from '../../core/graph';
+import { costModel, exportModel, imageInputShapes, importModel, inferShapes } from '../../core/graph';
 import { encodeModel } from '../../core/onnx';
 import {
   calibrationFromDataset,
@@ -19,6 +19,9 @@ import { defineCommand } from '../command';
 import { KERNEL_CHOICES, kernelsLine, kernelsReport, pickKernels } from '../kernels';
 import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
 import { checkOutputs } from '../output';
+import { INPUT_SIZE_OPTION } from '../input-size';
+import { progressBar } from '../progress-bar';
+import { progressTracker } from '../../core/progress';
 
 const CRITERIA = ['l1', 'l2', 'fpgm', 'activation', 'reconstruction'] as const;
 const STEPS = ['compensate', 'lsq', 'bn'];
@@ -42,6 +45,8 @@ export const { summary, run } = defineCommand({
   --preprocess P        preset, JSON or JSON file; default: inferred
   --steps K             reach the target in K progressive steps (default 1)
   --mask-only           write the masked model (same shapes, pruned channels zeroed)
+${INPUT_SIZE_OPTION.usage}
+                    (with --calib the data's size is used)
   --backend B           runtime for calibration: wasm (default) or native
 ${WEIGHTS_OPTION.usage}
   --kernels K           math kernels: auto (default: fastest here), reference, wasm or webgpu
@@ -61,6 +66,7 @@ ${WEIGHTS_OPTION.usage}
     preprocess: { type: 'string' },
     steps: { type: 'string' },
     'mask-only': { type: 'boolean' },
+    'input-size': { type: 'string' },
     backend: { type: 'string' },
     kernels: { type: 'string' },
     out: { type: 'string' },
@@ -86,6 +92,7 @@ ${WEIGHTS_OPTION.usage}
     if ((recoverList.length || criterion === 'activation' || criterion === 'reconstruction') && !values.calib)
       fail('recovery and the activation and reconstruction criteria need --calib DATA.');
     const backend: Backend = choice('backend', ['wasm', 'native']);
+    const imageSize = INPUT_SIZE_OPTION.parse(values['input-size'], fail);
     const calibLimit = integer('calib-limit') ?? 1000;
     const rules = {
       maxGroupRatio: fraction('max-group-ratio'),
@@ -96,19 +103,31 @@ ${WEIGHTS_OPTION.usage}
     const input = await readModelFile(path);
     const placement = WEIGHTS_OPTION.parse('prune', values.weights, input);
     checkOutputs('prune', modelOutputs(out, placement), [path, ...input.dataFiles, values.calib]);
-    const { bytes } = input;
     const graph = importModel(input.model);
     const kernelChoice = choice('kernels', KERNEL_CHOICES);
     const selection = await pickKernels(kernelChoice, `prune: --kernels ${kernelChoice} cannot run here`);
     const kernels = selection.backend;
+    const bar = progressBar();
+    const progress = progressTracker(bar.show);
     try {
+      let inputShapes = imageSize ? imageInputShapes(graph, inferShapes(graph), imageSize) : undefined;
       const runtime = values.calib ? await createOrtRuntime({ backend }) : undefined;
       let calibration;
       if (values.calib && runtime) {
         const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
         const dataset = await openTaskDatasetPath(values.calib);
-        const input = (await runtime.createSession(bytes)).inputs[0];
-        calibration = await calibrationFromDataset(dataset, { input, preprocess, limit: calibLimit });
+        const input = modelInput(graph)!;
+        // The data must fit the model before onnxruntime runs it; costs are then counted at its size.
+        inputShapes = checkFeed(graph, input, resolvePreprocess(preprocess, input, dataset), dataset);
+        const samples = Math.min(calibLimit, dataset.size);
+        progress.start('analyse', samples, 'samples', 'Reading the calibration samples');
+        calibration = await calibrationFromDataset(dataset, {
+          input,
+          preprocess,
+          limit: calibLimit,
+          onProgress: (n) => progress.set('analyse', n),
+        });
+        progress.finish('analyse');
       }
       const recover: RecoveryOptions = {
         compensate: recoverList.includes('compensate'),
@@ -126,13 +145,22 @@ ${WEIGHTS_OPTION.usage}
           roundTo: rules.roundTo,
           includeFirst: values['include-first'],
           includeClassifier: values['include-classifier'],
+          inputShapes,
         },
         kernels,
         runtime,
         calibration,
         recover,
         steps: rules.steps,
+        onRanking: (k, n) => progress.start('prune', n, 'plans', `Ranking channels, step ${k} of ${n}`),
+        onMasked: (k, n, _masked, p) => {
+          progress.set('prune', k, `Planned: ${p.prunedChannels} of ${p.prunableChannels} channels`);
+          if (recover.compensate || recover.lsq || recover.bn)
+            progress.start('recover', n, 'steps', `Recovering, step ${k} of ${n}`);
+        },
+        onRecovery: (k, _n, f, label) => progress.set('recover', k - 1 + f, label),
       });
+      progress.start('remove', 1, 'models', 'Removing pruned channels and checking the smaller model');
       const result = values['mask-only'] ? masked : cloneGraph(masked);
       if (!values['mask-only']) removeChannels(result, plan);
       const outBytes = encodeModel(exportModel(result));
@@ -141,9 +169,11 @@ ${WEIGHTS_OPTION.usage}
         outBytes,
         values['mask-only'] ? undefined : encodeModel(exportModel(masked)),
       );
+      progress.finish('remove');
+      bar.done();
       const written = await writeModelFile('prune', out, outBytes, placement);
-      const before = costModel(graph);
-      const after = costModel(result);
+      const before = costModel(graph, undefined, { inputShapes });
+      const after = costModel(result, undefined, { inputShapes });
       const report = {
         model: path,
         out,
@@ -162,6 +192,7 @@ ${WEIGHTS_OPTION.usage}
       );
       return 0;
     } finally {
+      bar.done();
       kernels.dispose();
     }
   },
@@ -169,7 +200,8 @@ ${WEIGHTS_OPTION.usage}
 
 interface Costs {
   parameters: number;
-  macs: number;
+  /** Null when the model's input size is symbolic and neither --input-size nor --calib gave it. */
+  macs: number | null;
   bytes: number;
 }
 
@@ -192,7 +224,9 @@ function formatReport(
   const pct = (a: number, b: number) => (b ? `${(((b - a) / b) * 100).toFixed(1)} % less` : '');
   lines.push(
     `Parameters  ${r.before.parameters.toLocaleString('en-US')} → ${r.after.parameters.toLocaleString('en-US')} (${pct(r.after.parameters, r.before.parameters)})`,
-    `MACs        ${r.before.macs.toLocaleString('en-US')} → ${r.after.macs.toLocaleString('en-US')} (${pct(r.after.macs, r.before.macs)})`,
+    r.before.macs === null || r.after.macs === null
+      ? "MACs        unknown: the model's input size is symbolic; pass --input-size HxW (or --calib) to count them"
+      : `MACs        ${r.before.macs.toLocaleString('en-US')} → ${r.after.macs.toLocaleString('en-US')} (${pct(r.after.macs, r.before.macs)})`,
     `Bytes       ${r.before.bytes.toLocaleString('en-US')} → ${r.after.bytes.toLocaleString('en-US')}`,
     `Recovery    ${r.recover.length ? r.recover.join(', ') : 'none'}`,
     kernels,

@@ -1,6 +1,6 @@
 /** `whittle quantize MODEL --calib DATA …`: INT8 QDQ post-training quantization with a fusion report. */
 import { basename } from 'node:path';
-import { createOrtRuntime, modelInput, type ValueMeta } from '../../core/eval';
+import { checkFeed, createOrtRuntime, modelInput, resolvePreprocess, type ValueMeta } from '../../core/eval';
 import { readPreprocessArg } from '../../core/eval/node';
 import { openTaskDatasetPath } from '../../core/tasks/node';
 import { importModel, type Graph } from '../../core/graph';
@@ -16,6 +16,8 @@ import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { parseByteSize, peakRssBytes } from '../args';
 import { defineCommand } from '../command';
 import { modelOutputs, readModelFile, WEIGHTS_OPTION, writeModelFile } from '../model-file';
+import { progressTracker } from '../../core/progress';
+import { progressBar } from '../progress-bar';
 import { checkOutputs } from '../output';
 import { UserError } from '../errors';
 
@@ -73,11 +75,18 @@ ${WEIGHTS_OPTION.usage}
     const graph = importModel(input.model);
     const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
     const dataset = await openTaskDatasetPath(calib);
+    // The calibration data must fit the model before onnxruntime runs it.
+    const feedsInput = inputMeta(graph);
+    checkFeed(graph, feedsInput, resolvePreprocess(preprocess, feedsInput, dataset), dataset);
     const runtime = await createOrtRuntime({ backend: 'native' });
     const started = performance.now();
     const cpu0 = process.cpuUsage();
     // Observers and weight rounding run in the WASM SIMD kernels, as in the studio.
     const kernels = await createWasmBackend(nodeWasmLoader);
+    const bar = progressBar();
+    const total = Math.min(samples, dataset.size);
+    const progress = progressTracker(bar.show);
+    progress.start('calibrate', total, 'samples', 'Calibrating');
     const result = await quantizeModel(graph, {
       runtime,
       kernels,
@@ -86,8 +95,15 @@ ${WEIGHTS_OPTION.usage}
       memoryBudget,
       perChannel: !values['per-tensor'],
       exclude: list('exclude'),
-      calibration: datasetFeeds(dataset, inputMeta(graph), { preprocess, limit: samples }),
-    });
+      calibration: datasetFeeds(dataset, feedsInput, { preprocess, limit: samples }),
+      // Each of `passes` passes reads every sample.
+      onProgress: (seen, pass, passes) =>
+        progress.set(
+          'calibrate',
+          ((pass + Math.min(1, seen / total)) / passes) * total,
+          passes > 1 ? `Calibrating, pass ${pass + 1} of ${passes}` : 'Calibrating',
+        ),
+    }).finally(() => bar.done());
     const written = await writeModelFile('quantize', out, result.bytes, placement);
     const seconds = (performance.now() - started) / 1000;
     const report = {

@@ -19,3 +19,20 @@ export class PreprocessError extends Error {
 export class ModelLoadError extends Error {
   override readonly name = 'ModelLoadError';
 }
+
+/**
+ * The data, as preprocessed, cannot feed the model: a rank, channel count or size the model's graph
+ * cannot run at. Found before onnxruntime is called; the message says what the data gives and what
+ * the model expects.
+ */
+export class FeedShapeError extends Error {
+  override readonly name = 'FeedShapeError';
+}
+
+/**
+ * onnxruntime refused to run a model on the inputs it was given (a wrong-sized input, operands that
+ * cannot broadcast); the message names the node, the input and the shapes, not onnxruntime's text.
+ */
+export class ModelRunError extends Error {
+  override readonly name = 'ModelRunError';
+}

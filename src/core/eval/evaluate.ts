@@ -39,6 +39,8 @@ export interface BatchScorer {
 export interface EvaluationReport {
   /** Present when the dataset is labelled. */
   readonly accuracy?: AccuracyResult;
+  /** With `accuracy`: 1 where sample i's top-1 was right (for paired comparisons of two models). */
+  readonly top1Hits?: Uint8Array;
   /** Present when a reference session was given: every output of the model, each named. */
   readonly fidelity?: FidelityResult;
   readonly samples: number;
@@ -99,6 +101,7 @@ export async function evaluateModel(
   }
   return {
     accuracy: topK?.result(),
+    top1Hits: topK?.top1Hits(),
     fidelity: reference
       ? fidelityOverOutputs(pairs.map((p, i) => ({ output: p.test, ...fidelity[i].result() })))
       : undefined,

@@ -3,7 +3,8 @@
  * onnxruntime adapter loaded on demand), latency benchmarking and the stage-result record.
  * Node-only adapters (disk files, pure-JS image decoding) live in `./node` and are imported from there.
  */
-export { DatasetError, ModelLoadError, PreprocessError } from './errors';
+export { DatasetError, FeedShapeError, ModelLoadError, ModelRunError, PreprocessError } from './errors';
+export { checkFeed, describeSamples } from './feed-check';
 export type {
   Backend,
   InferenceRuntime,
@@ -83,6 +84,8 @@ export { exposeIntermediates } from './intermediates';
 export { MemoryMeter, DEFAULT_MEMORY_BUDGET, bytesOf } from './memory';
 export { modelInput, modelOutputs } from './model-input';
 export type { StageResult, TaskScore } from './stage-result';
+export { sampleCoverage, type PairedDrop, type SampleCoverage } from './metrics/coverage';
+export { pairedDropInterval, wilsonInterval, Z95, type Interval } from './metrics/interval';
 export {
   createOrtRuntime,
   createSession,

@@ -3,6 +3,7 @@ import type { AccuracyResult } from './metrics/classification';
 import type { FidelityResult } from './metrics/fidelity';
 import type { SegmentationResult } from './metrics/segmentation';
 import type { LatencyStats } from './latency';
+import type { SampleCoverage } from './metrics/coverage';
 
 /**
  * A task's metric as results show it: the headline figure (mIoU, mAP@.5, top-1) and the others beside it.
@@ -39,6 +40,8 @@ export interface StageResult {
   readonly score?: TaskScore;
   /** Against the stage's reference (usually the original model). */
   readonly fidelity?: FidelityResult;
+  /** How many of the evaluation set's samples the metric came from; 95 % intervals on a subset. */
+  readonly sampling?: SampleCoverage;
   readonly tensorErrors?: readonly TensorErrorRow[];
   /** One entry per backend measured. */
   readonly latency: readonly LatencyStats[];

@@ -1,29 +1,37 @@
 /**
  * Cost model: parameters, multiply-accumulates and other element operations per node and per model,
- * counted at batch 1 the way model zoos report them (FLOPs = 2 × MACs).
+ * counted at batch 1 the way model zoos report them (FLOPs = 2 × MACs). A cost that depends on a
+ * size nobody bound (PaddleOCR det's symbolic height and width) is null, never 0 or a figure computed
+ * with the unknown dims taken as 1: bind the input size (`inputShapes`) to count it.
  */
 import { byteLengthOf, elementCount } from '../onnx';
 import { attrInts } from './attributes';
 import { isFloatType } from './dtype';
 import type { Graph } from './graph';
 import { inferShapes, type ShapeInference } from './infer/infer-shapes';
+import { inputBindings, type InputShapes } from './input-size';
 import type { Dim, GraphNode, NodeId } from './types';
 
 export interface NodeCost {
   node: NodeId;
-  /** Multiply-accumulates (Conv, ConvTranspose, Gemm, MatMul and their quantized forms); 0 for others. */
-  macs: number;
-  /** Element operations of other ops (one per output element; pooling counts its window). */
-  otherOps: number;
-  /** False when a size this cost depends on is unknown (a spatial dim nobody bound): then it counts 0. */
+  /**
+   * Multiply-accumulates (Conv, ConvTranspose, Gemm, MatMul and their quantized forms; 0 for others),
+   * or null when they depend on a size nobody bound (a symbolic height or width): unknown, not 0.
+   */
+  macs: number | null;
+  /** Element operations of other ops (one per output element; pooling counts its window); null when unknown. */
+  otherOps: number | null;
+  /** False when a size this cost depends on is unknown: then `macs` or `otherOps` is null. */
   resolved: boolean;
 }
 
 export interface ModelCost {
   /** Elements of weights and biases (float, or integer behind a DequantizeLinear), each counted once. */
   parameters: number;
-  macs: number;
-  otherOps: number;
+  /** Total MACs, or null when any node's MACs are unknown (never a partial sum). */
+  macs: number | null;
+  /** Total other element operations, or null when any node's are unknown. */
+  otherOps: number | null;
   /** Bytes of all initializers' data. */
   initializerBytes: number;
   nodes: Map<NodeId, NodeCost>;
@@ -34,6 +42,8 @@ export interface ModelCost {
 export interface CostOptions {
   /** Sizes for symbols; each graph input's symbolic first dim (the batch) is bound to 1 unless given. */
   bindings?: Record<string, number>;
+  /** Concrete shapes fed to the graph's inputs: their symbols take these sizes (see {@link inputBindings}). */
+  inputShapes?: InputShapes;
 }
 
 /** Ops that only move, view or describe data: no arithmetic counted. */
@@ -98,12 +108,7 @@ export function costModel(
   shapes: ShapeInference = inferShapes(graph),
   options: CostOptions = {},
 ): ModelCost {
-  const bindings: Record<string, number> = {};
-  for (const vi of graph.inputs) {
-    const d = shapes.types.get(vi.name)?.shape?.[0];
-    if (typeof d === 'string') bindings[d] = 1;
-  }
-  Object.assign(bindings, options.bindings);
+  const bindings = { ...inputBindings(graph, shapes, options.inputShapes), ...options.bindings };
   const size = (d: Dim | undefined) => (d === undefined ? undefined : shapes.symbols.evaluate(d, bindings));
   const elements = (name: string | undefined): number | undefined => {
     const s = name ? shapes.types.get(name)?.shape : undefined;
@@ -121,20 +126,15 @@ export function costModel(
 
   const nodes = new Map<NodeId, NodeCost>();
   const unresolved: NodeId[] = [];
-  let macs = 0;
-  let otherOps = 0;
+  let macs: number | null = 0;
+  let otherOps: number | null = 0;
   for (const node of graph.nodes()) {
     const c = nodeCost(node, elements, dims);
-    const cost: NodeCost = {
-      node: node.id,
-      macs: c?.macs ?? 0,
-      otherOps: c?.otherOps ?? 0,
-      resolved: c !== undefined,
-    };
-    if (!c) unresolved.push(node.id);
+    const cost: NodeCost = { node: node.id, ...c, resolved: c.macs !== null && c.otherOps !== null };
+    if (!cost.resolved) unresolved.push(node.id);
     nodes.set(node.id, cost);
-    macs += cost.macs;
-    otherOps += cost.otherOps;
+    macs = macs === null || c.macs === null ? null : macs + c.macs;
+    otherOps = otherOps === null || c.otherOps === null ? null : otherOps + c.otherOps;
   }
   let initializerBytes = 0;
   for (const t of graph.initializers.values())
@@ -154,14 +154,13 @@ const prod = (xs: (number | undefined)[]): number | undefined => {
   return n;
 };
 
-function nodeCost(
-  node: GraphNode,
-  elements: Sizes,
-  dims: DimsOf,
-): { macs: number; otherOps: number } | undefined {
+type Counted = { macs: number | null; otherOps: number | null };
+
+function nodeCost(node: GraphNode, elements: Sizes, dims: DimsOf): Counted {
   const [x, w] = node.inputs;
   const y = node.outputs[0];
-  const macsOnly = (m: number | undefined) => (m === undefined ? undefined : { macs: m, otherOps: 0 });
+  const macsOnly = (m: number | undefined): Counted => ({ macs: m ?? null, otherOps: 0 });
+  const opsOnly = (n: number | undefined): Counted => ({ macs: 0, otherOps: n ?? null });
   if (node.domain !== '' && node.domain !== 'ai.onnx') return { macs: 0, otherOps: 0 };
   switch (node.opType) {
     case 'Conv':
@@ -188,7 +187,7 @@ function nodeCost(
     case 'QLinearMatMul': {
       // Output elements × K, K the shared (contracted) dim of A.
       const a = dims(x);
-      if (!a || !a.length) return undefined;
+      if (!a || !a.length) return macsOnly(undefined);
       const transA = node.opType === 'Gemm' && node.attributes.some((t) => t.name === 'transA' && t.i === 1n);
       const k = a.length === 1 ? a[0] : transA ? a[a.length - 2] : a[a.length - 1];
       const out = elements(y);
@@ -196,16 +195,11 @@ function nodeCost(
     }
   }
   if (FREE.has(node.opType)) return { macs: 0, otherOps: 0 };
-  if (READ_ALL.has(node.opType)) {
-    const n = elements(x);
-    return n === undefined ? undefined : { macs: 0, otherOps: n };
-  }
+  if (READ_ALL.has(node.opType)) return opsOnly(elements(x));
   const out = elements(y);
-  if (out === undefined) return undefined;
-  if (node.opType === 'MaxPool' || node.opType === 'AveragePool' || node.opType === 'LpPool') {
-    return { macs: 0, otherOps: out * (prod(attrInts(node, 'kernel_shape') ?? []) ?? 1) };
-  }
-  return { macs: 0, otherOps: out };
+  if (out !== undefined && ['MaxPool', 'AveragePool', 'LpPool'].includes(node.opType))
+    return opsOnly(out * (prod(attrInts(node, 'kernel_shape') ?? []) ?? 1));
+  return opsOnly(out);
 }
 
 function mulDefined(a: number, b: number | undefined): number | undefined {

@@ -4,6 +4,14 @@ export class GraphError extends Error {
 }
 
 /**
+ * A figure or check that needs the size of an input the model leaves symbolic (PaddleOCR det's height
+ * and width) was asked for before that size was given; the message names the input and what to set.
+ */
+export class InputSizeError extends Error {
+  override name = 'InputSizeError';
+}
+
+/**
  * The user's model breaks a rule of ONNX (an undefined value, a cycle, a tensor whose data does not
  * match its dims, a Conv whose group does not divide its channels). A plain {@link GraphError} from
  * an edit is our bug; this one is the file's fault, and its message is one sentence naming the node,

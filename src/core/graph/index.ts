@@ -4,7 +4,7 @@
  */
 export type { Dim, GraphNode, NodeId, NodeSpec, TensorType, ValueSource, ValueUse } from './types';
 export { Graph } from './graph';
-export { GraphError, InvalidModelError } from './errors';
+export { GraphError, InputSizeError, InvalidModelError } from './errors';
 export { importModel } from './import';
 export { exportModel, graphToModel, typeProtoOf } from './export';
 export { validateGraph } from './validate';
@@ -20,6 +20,19 @@ export {
   type ModelCost,
   type NodeCost,
 } from './cost';
-export { summarizeModel, type ModelSummary, type TensorInfo } from './summary';
+export {
+  compactShape,
+  imageAxes,
+  imageInputShapes,
+  parseImageSize,
+  inputBindings,
+  preferredImageSize,
+  shapeForImageSize,
+  symbolicInputs,
+  type InputShapes,
+  type SymbolicInput,
+} from './input-size';
+export { findShapeConflict, type ShapeConflict } from './shape-conflict';
+export { summarizeModel, type ModelSummary, type SummaryOptions, type TensorInfo } from './summary';
 export { attrFloat, attrFloats, attrInt, attrInts, attrString, attrTensor } from './attributes';
 export { isFloatType, isIntegerType } from './dtype';

@@ -4,6 +4,7 @@ import type { Model } from '../onnx/types';
 import { costModel } from './cost';
 import { importModel } from './import';
 import { inferShapes } from './infer/infer-shapes';
+import { imageInputShapes, symbolicInputs } from './input-size';
 import type { TensorType } from './types';
 
 export interface TensorInfo {
@@ -25,11 +26,20 @@ export interface ModelSummary {
   /** Nodes per op type as in the file (Constant nodes included), by count descending then name. */
   opHistogram: { op: string; count: number }[];
   parameters: number;
-  /** Multiply-accumulates at batch 1 (nodes whose size depends on an unbound spatial symbol count 0). */
-  macs: number;
-  otherOps: number;
+  /** Multiply-accumulates at batch 1, or null while they depend on an input size nobody bound. */
+  macs: number | null;
+  otherOps: number | null;
   initializerBytes: number;
   fileBytes?: number;
+  /** Inputs whose size is symbolic beyond the batch: MACs are null until an image size binds them. */
+  symbolicInputs: TensorInfo[];
+  /** The shapes costs were counted at, when an image size was given. */
+  costInputShapes?: Record<string, number[]>;
+}
+
+export interface SummaryOptions {
+  /** Height and width to count costs at, for a model whose input size is symbolic. */
+  imageSize?: readonly [number, number];
 }
 
 const info = (name: string, t: TensorType | undefined): TensorInfo => ({
@@ -38,11 +48,17 @@ const info = (name: string, t: TensorType | undefined): TensorInfo => ({
   shape: t?.shape ? [...t.shape] : [],
 });
 
-/** Summarises `model` (`fileBytes`: the size of the file it came from, passed through). */
-export function summarizeModel(model: Model, fileBytes?: number): ModelSummary {
+/**
+ * Summarises `model` (`fileBytes`: the size of the file it came from, passed through).
+ * @throws InputSizeError when `imageSize` cannot fix the model's symbolic input dims.
+ */
+export function summarizeModel(model: Model, fileBytes?: number, options: SummaryOptions = {}): ModelSummary {
   const graph = importModel(model);
   const shapes = inferShapes(graph);
-  const cost = costModel(graph, shapes);
+  const symbolic = symbolicInputs(graph, shapes);
+  const inputShapes =
+    options.imageSize && symbolic.length ? imageInputShapes(graph, shapes, options.imageSize) : undefined;
+  const cost = costModel(graph, shapes, { inputShapes });
   const counts = new Map<string, number>();
   for (const n of model.graph?.node ?? []) counts.set(n.opType, (counts.get(n.opType) ?? 0) + 1);
   const opHistogram = [...counts]
@@ -61,7 +77,9 @@ export function summarizeModel(model: Model, fileBytes?: number): ModelSummary {
     macs: cost.macs,
     otherOps: cost.otherOps,
     initializerBytes: cost.initializerBytes,
+    symbolicInputs: inputShapes ? [] : symbolic.map((s) => info(s.name, shapes.types.get(s.name))),
   };
+  if (inputShapes) summary.costInputShapes = inputShapes;
   if (fileBytes !== undefined) summary.fileBytes = fileBytes;
   return summary;
 }

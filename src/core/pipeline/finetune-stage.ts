@@ -3,9 +3,11 @@
  * user's training images, once at the target or progressively (prune a step → fine-tune → prune
  * more). Progressive steps aim each at k/K of the MAC reduction, measured against the original.
  */
-import { costModel, exportModel, importModel, type Graph } from '../graph';
+import { costModel, exportModel, importModel, inferShapes, isFloatType, type Graph } from '../graph';
 import type { ValueMeta } from '../eval';
 import { decodeModel, encodeModel } from '../onnx';
+import { decodingInputs } from '../quant';
+import type { TaskKind } from '../tasks';
 import { cloneGraph, pruneModel, removeChannels, type CalibrationBatches, type PrunePlan } from '../prune';
 import {
   backendCompute,
@@ -13,6 +15,7 @@ import {
   TrainError,
   loadTrainingData,
   type DistillResult,
+  type DistillTarget,
   type EpochRecord,
   type TrainCheckpoint,
   type TrainingData,
@@ -30,7 +33,16 @@ export interface FinetuneStageResult {
   summary: FinetuneSummary;
 }
 
-type Report = (fraction: number, message: string) => void;
+/** Epochs trained so far across every distillation of the stage (fractional within an epoch). */
+type Report = (epochs: number, message: string) => void;
+
+/** Epochs the stage trains in all: the final run's, plus each earlier progressive step's. */
+export function finetuneEpochs(recipe: Recipe): number {
+  const steps = recipe.prune.steps;
+  return steps <= 1
+    ? recipe.finetune.epochs
+    : (steps - 1) * recipe.finetune.stepEpochs + recipe.finetune.epochs;
+}
 
 /** What the recipe's finetune section says of a distillation run (the CLI's `finetune` uses it too). */
 export function distillSettings(f: Recipe['finetune']) {
@@ -55,6 +67,24 @@ export function distillSettings(f: Recipe['finetune']) {
   };
 }
 
+/**
+ * What the student matches: a classifier's logits by KD (undefined); a detector's raw heads before
+ * box decoding, score logits by sigmoid cross-entropy and box values by MSE; any other model's
+ * outputs by MSE. Box coordinates in pixels would drown the 0–1 scores in an MSE on the decoded
+ * output, and an MSE on score logits spends the student on far negatives that never rank.
+ */
+export function distillTargets(original: Graph, task: TaskKind): DistillTarget[] | undefined {
+  if (task === 'classification') return undefined;
+  const shapes = inferShapes(original);
+  const isFloat = (v: string) => isFloatType(shapes.types.get(v)?.dtype ?? 0);
+  const heads = decodingInputs(original, isFloat);
+  if (heads) return heads.map((h) => ({ tensor: h.tensor, loss: h.scores ? 'sigmoid' : 'mse' }));
+  return original.outputs
+    .map((o) => o.name)
+    .filter(isFloat)
+    .map((tensor) => ({ tensor, loss: 'mse' }));
+}
+
 function distillOptions(
   inputs: PipelineInputs,
   data: TrainingData,
@@ -66,6 +96,9 @@ function distillOptions(
     save: (train: TrainCheckpoint) => FinetuneCheckpoint;
     step: number;
   },
+  /** Epochs of the stage's earlier distillations (progressive steps before this one). */
+  before: number,
+  targets: DistillTarget[] | undefined,
 ) {
   const control = inputs.finetuneControl;
   return {
@@ -77,6 +110,7 @@ function distillOptions(
     onEpoch:
       control?.onEpoch && ((r: EpochRecord) => control.onEpoch!({ ...r, progressiveStep: checkpoints.step })),
     ...distillSettings(inputs.recipe.finetune),
+    targets,
     data,
     compute: backendCompute(inputs.kernels),
     teacherRuntime: inputs.runtime,
@@ -84,10 +118,10 @@ function distillOptions(
     signal: inputs.signal,
     onProgress: (p: TrainProgress) => {
       inputs.onTrainProgress?.(p);
-      const done = (p.epoch - 1 + p.step / p.stepsPerEpoch) / p.epochs;
       report(
-        done,
-        `${label}epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}, ETA ${Math.round(p.etaMs / 1000)} s`,
+        before + p.epoch - 1 + p.step / p.stepsPerEpoch,
+        // The time left is the progress bar's to say, from the phase as a whole.
+        `${label}epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}`,
       );
     },
   };
@@ -100,8 +134,10 @@ export async function runFinetune(
   input: ValueMeta,
   calibration: CalibrationBatches,
   report: Report,
+  task: TaskKind,
 ): Promise<FinetuneStageResult> {
   const { recipe } = inputs;
+  const targets = distillTargets(original, task);
   const f = recipe.finetune;
   report(0, 'Reading the training images');
   const data = await loadTrainingData(inputs.training ?? inputs.calibration, {
@@ -130,7 +166,8 @@ export async function runFinetune(
     return distill({
       teacher: original,
       student: start,
-      ...distillOptions(inputs, data, epochs, report, label, checkpoints),
+      // Every step before k trained `stepEpochs` (or was skipped having none).
+      ...distillOptions(inputs, data, epochs, report, label, checkpoints, (k - 1) * f.stepEpochs, targets),
     });
   };
   let result: DistillResult;
@@ -140,7 +177,8 @@ export async function runFinetune(
     result = await train(pruned.graph, 1, f.epochs, '');
   } else {
     const base = pruneOptionsOf(recipe, inputs.kernels, inputs.runtime, calibration);
-    const originalMacs = costModel(original).macs;
+    const costOptions = { inputShapes: plan.recipe.inputShapes };
+    const originalMacs = costModel(original, undefined, costOptions).macs ?? 0;
     const total = target(recipe.prune, pruned.plan, originalMacs);
     let current = original;
     result = undefined as unknown as DistillResult;
@@ -150,7 +188,7 @@ export async function runFinetune(
       const epochs = k === steps ? f.epochs : f.stepEpochs;
       let smaller = current;
       if (k > firstStep || !resume) {
-        const currentMacs = costModel(current).macs;
+        const currentMacs = costModel(current, undefined, costOptions).macs ?? 0;
         const goal = total * (k / steps);
         // The step's share of the current model's MACs that leaves (1 − goal) of the original's.
         const relative = Math.max(0, 1 - ((1 - goal) * originalMacs) / currentMacs);
@@ -193,7 +231,7 @@ export async function runFinetune(
 /** The MAC reduction the recipe aims at: `macsTarget`, or what the one-shot plan reached for a ratio. */
 function target(prune: PipelineInputs['recipe']['prune'], oneShot: PrunePlan, originalMacs: number): number {
   if (prune.macsTarget !== undefined) return prune.macsTarget;
-  return 1 - oneShot.after.macs / Math.max(1, oneShot.before.macs || originalMacs);
+  return 1 - (oneShot.after.macs ?? 0) / Math.max(1, oneShot.before.macs || originalMacs);
 }
 
 /** Wraps the training loop's state with what the stage needs to continue it. */

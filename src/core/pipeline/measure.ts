@@ -5,12 +5,14 @@
  */
 import {
   compareLatency,
+  sampleCoverage,
   type LatencyStats,
   type RuntimeSession,
   type StageResult,
   type ValueMeta,
 } from '../eval';
-import { costModel, type Graph } from '../graph';
+import { costModel, type Graph, type InputShapes } from '../graph';
+import type { ProgressTracker } from '../progress';
 import { evaluateTask, type ResolvedTask } from '../tasks';
 import { preprocessOf, recipeEvalLimit } from './recipe-map';
 import type { PipelineInputs, PipelinePhase, PipelineStage, StageName } from './types';
@@ -29,19 +31,25 @@ export async function measureStages(
   inputs: PipelineInputs,
   input: ValueMeta,
   task: ResolvedTask,
-  report: (phase: PipelinePhase, fraction: number, message: string) => void,
+  progress: ProgressTracker<PipelinePhase>,
   timings: Record<string, number>,
+  inputShapes: InputShapes,
 ): Promise<{ stages: PipelineStage[]; assumptions: string }> {
   const { recipe, runtime, signal } = inputs;
   const dataset = inputs.evaluation ?? inputs.calibration;
   const limit = inputs.evaluation ? recipe.data.evalLimit : recipeEvalLimit(recipe);
   const started = performance.now();
+  // Each stage reads the same samples: the phase's units are samples times stages.
+  const perStage = Math.min(limit ?? Infinity, dataset.size);
+  progress.start('evaluate', drafts.length * perStage, 'samples', `Evaluating ${drafts[0].label}`);
   const reference = await runtime.createSession(drafts[0].bytes);
   const measured: Omit<StageResult, 'latency'>[] = [];
+  // The original's per-sample top-1, to pair every later stage with it on the same samples.
+  let referenceHits: Uint8Array | undefined;
   let assumptions = '';
   try {
     for (const [k, d] of drafts.entries()) {
-      report('evaluate', k / drafts.length, `Evaluating ${d.label}`);
+      progress.set('evaluate', k * perStage, `Evaluating ${d.label}`);
       const t0 = performance.now();
       const session: RuntimeSession = k === 0 ? reference : await runtime.createSession(d.bytes);
       try {
@@ -53,18 +61,34 @@ export async function measureStages(
           signal,
           reference: k === 0 ? undefined : reference,
           onProgress: (done, total) =>
-            report('evaluate', (k + done / Math.max(1, total)) / drafts.length, `Evaluating ${d.label}`),
+            progress.set(
+              'evaluate',
+              (k + done / Math.max(1, total)) * perStage,
+              `Evaluating ${d.label}: ${done} of ${total} samples`,
+            ),
         });
         assumptions = r.assumptions;
-        const cost = costOf(d.graph);
+        const cost = costModel(d.graph, undefined, { inputShapes });
+        const labelled = inputs.evaluation?.labels && r.accuracy;
+        if (k === 0 && labelled) referenceHits = r.top1Hits;
         measured.push({
           stage: d.label,
           modelBytes: d.bytes.byteLength,
           parameters: cost.parameters,
-          macs: cost.macs,
+          ...(cost.macs !== null ? { macs: cost.macs } : {}),
           ...(inputs.evaluation?.labels && r.accuracy ? { accuracy: r.accuracy } : {}),
           ...(inputs.evaluation && r.score ? { score: r.score } : {}),
           ...(r.fidelity ? { fidelity: r.fidelity } : {}),
+          ...(inputs.evaluation
+            ? {
+                sampling: sampleCoverage(
+                  r.samples,
+                  dataset.size,
+                  labelled ? r.top1Hits : undefined,
+                  referenceHits,
+                ),
+              }
+            : {}),
           timeMs: performance.now() - t0,
         });
       } finally {
@@ -74,13 +98,16 @@ export async function measureStages(
   } finally {
     await reference.release();
   }
+  progress.finish('evaluate');
   timings.evaluate = performance.now() - started;
 
   const t1 = performance.now();
   const latency: LatencyStats[][] = drafts.map(() => []);
   const backends = inputs.latencyRuntimes?.length ? inputs.latencyRuntimes : [runtime];
+  const runs = recipe.evaluate.runs;
+  progress.start('benchmark', backends.length * runs, 'runs', `Timing every stage on ${backends[0].backend}`);
   for (const [b, rt] of backends.entries()) {
-    report('benchmark', b / backends.length, `Timing every stage on ${rt.backend}`);
+    progress.set('benchmark', b * runs, `Timing every stage on ${rt.backend}`);
     const cmp = await compareLatency(
       rt,
       drafts.map((d) => ({ label: d.label, bytes: d.bytes })),
@@ -90,11 +117,16 @@ export async function measureStages(
         batch: recipe.evaluate.batch,
         signal,
         onProgress: (done, total) =>
-          report('benchmark', (b + done / Math.max(1, total)) / backends.length, `Timing on ${rt.backend}`),
+          progress.set(
+            'benchmark',
+            (b + done / Math.max(1, total)) * runs,
+            `Timing every stage on ${rt.backend}: run ${done} of ${total}`,
+          ),
       },
     );
     cmp.models.forEach((m, i) => latency[i].push(m));
   }
+  progress.finish('benchmark');
   timings.benchmark = performance.now() - t1;
 
   const stages = drafts.map((d, i) => ({
@@ -104,10 +136,4 @@ export async function measureStages(
     result: { ...measured[i], latency: latency[i] },
   }));
   return { stages, assumptions };
-}
-
-/** Parameters and MACs of a float graph (an INT8 stage reports those of the float model it came from). */
-function costOf(graph: Graph): { parameters: number; macs: number } {
-  const c = costModel(graph);
-  return { parameters: c.parameters, macs: c.macs };
 }

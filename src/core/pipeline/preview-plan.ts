@@ -6,7 +6,7 @@
  * slider moves.
  */
 import type { ChannelAnalysis } from '../analysis';
-import type { Graph, ShapeInference } from '../graph';
+import type { Graph, InputShapes, ShapeInference } from '../graph';
 import { planPruning, type GroupScores, type PlannedStatus, type PrunePlan } from '../prune';
 import type { Recipe } from './recipe';
 import { pruneRecipeOf, prunesModel } from './recipe-map';
@@ -29,8 +29,9 @@ export interface PlanPreview {
   prunes: boolean;
   mode: PrunePlan['mode'];
   groups: PreviewGroup[];
-  before: { macs: number; parameters: number };
-  after: { macs: number; parameters: number };
+  /** MACs are null (unknown) while the model's symbolic input size is unbound. */
+  before: { macs: number | null; parameters: number };
+  after: { macs: number | null; parameters: number };
   prunedChannels: number;
   prunableChannels: number;
   /** Things the plan could not do as asked (a MAC target out of reach). */
@@ -38,7 +39,8 @@ export interface PlanPreview {
 }
 
 /**
- * The plan of `recipe` on the opened graph. A recipe that prunes nothing gives the empty plan the
+ * The plan of `recipe` on the opened graph, its MACs counted at `inputShapes` (the data's size, or
+ * the one the user gave, for a model whose input size is symbolic). A recipe that prunes nothing gives the empty plan the
  * run would make (every group kept), with the same excluded and blocked reasons.
  */
 export function previewPlan(
@@ -47,9 +49,11 @@ export function previewPlan(
   shapes: ShapeInference,
   recipe: Recipe,
   scores: GroupScores,
+  inputShapes?: InputShapes,
 ): PlanPreview {
   const prunes = prunesModel(recipe);
   const rules = prunes ? pruneRecipeOf(recipe) : { ...pruneRecipeOf(recipe), ratio: 0, overrides: {} };
+  if (inputShapes) rules.inputShapes = inputShapes;
   if (!prunes) delete rules.macsTarget;
   const plan = planPruning(graph, analysis, scores, rules, recipe.prune.criterion, shapes);
   const notes = plan.note ? [plan.note] : [];

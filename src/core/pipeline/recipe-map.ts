@@ -1,5 +1,6 @@
 /** From the recipe's words to the options of the prune and quant modules, and stage labels. */
 import type { KernelBackend } from '../../kernels';
+import type { InputShapes } from '../graph';
 import { PREPROCESS_PRESETS, type InferenceRuntime, type PreprocessSpec } from '../eval';
 import type { CalibrationBatches, PruneModelOptions, PrunePlan, PruneRecipe } from '../prune';
 import type { CalibrationMethod, PlanOptions } from '../quant';
@@ -47,14 +48,16 @@ export function pruneOptionsOf(
   kernels: KernelBackend,
   runtime: InferenceRuntime,
   calibration: CalibrationBatches,
+  inputShapes?: InputShapes,
 ): PruneModelOptions {
   const p = recipe.prune;
   return {
     criterion: { criterion: p.criterion },
-    recipe: pruneRecipeOf(recipe),
+    recipe: { ...pruneRecipeOf(recipe), ...(inputShapes ? { inputShapes } : {}) },
     kernels,
     runtime,
     calibration,
+    memoryBudget: recipe.compute.memoryBudgetMB * 1024 ** 2,
     recover: {
       compensate: p.recover.includes('compensate'),
       lsq: p.recover.includes('lsq'),
@@ -82,8 +85,9 @@ const pct = (x: number) => `${Math.round(100 * x)}%`;
 
 /** "pruned 40% MACs", "pruned 40% MACs + recovered (lsq)", "INT8", "pruned 40% MACs + INT8". */
 export function stageLabel(name: StageName, recipe: Recipe, plan?: PrunePlan): string {
+  const { before, after } = plan ?? {};
   const cut =
-    plan && plan.before.macs > 0 ? `pruned ${pct(1 - plan.after.macs / plan.before.macs)} MACs` : 'pruned';
+    before?.macs && after?.macs != null ? `pruned ${pct(1 - after.macs / before.macs)} MACs` : 'pruned';
   switch (name) {
     case 'original':
       return 'original (FP32)';

@@ -14,7 +14,15 @@ import {
   type CalibrationBatches,
   type PrunePlan,
 } from '../prune';
-import { MemoryMeter, modelInput, modelOutputs, type InferenceRuntime, type ValueMeta } from '../eval';
+import {
+  checkFeed,
+  MemoryMeter,
+  modelInput,
+  modelOutputs,
+  resolvePreprocess,
+  type InferenceRuntime,
+  type ValueMeta,
+} from '../eval';
 import { evaluateTask, resolveTask, type ResolvedTask } from '../tasks';
 import {
   datasetFeeds,
@@ -23,7 +31,8 @@ import {
   rankDamage,
   type FusionReport,
 } from '../quant';
-import { runFinetune } from './finetune-stage';
+import { progressTracker } from '../progress';
+import { finetuneEpochs, runFinetune } from './finetune-stage';
 import {
   choosePrecisionFor,
   latencyGoalFor,
@@ -60,10 +69,13 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   const { recipe, runtime, kernels, signal } = inputs;
   const timings: Record<string, number> = {};
   const meter = new MemoryMeter();
-  const report = (phase: PipelinePhase, fraction: number, message: string) => {
-    if (signal?.aborted) throw new PipelineCancelled();
-    inputs.onProgress?.({ phase, fraction, message });
-  };
+  // Every phase reports units done of a known total; the tracker throttles and keeps each monotone.
+  const progress = progressTracker<PipelinePhase>((p) => inputs.onProgress?.(p), {
+    intervalMs: inputs.progressIntervalMs,
+    check: () => {
+      if (signal?.aborted) throw new PipelineCancelled();
+    },
+  });
   const timed = async <T>(key: string, f: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
     try {
@@ -73,10 +85,14 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     }
   };
 
-  report('load', 0, 'Reading the model');
+  progress.start('load', 1, 'models', 'Reading the model');
   const original = importModel(decodeModel(inputs.model));
+  progress.finish('load');
   const input = inputMeta(original);
   const preprocess = preprocessOf(recipe);
+  // The data must fit the model before onnxruntime sees either; costs are counted at the fed size.
+  const fedData = inputs.calibration;
+  const inputShapes = checkFeed(original, input, resolvePreprocess(preprocess, input, fedData), fedData);
   const decision = resolveTask(
     recipe.task,
     modelOutputs(original),
@@ -95,18 +111,20 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   let pruned: Graph | undefined;
   let calibration: CalibrationBatches | undefined;
   if (prunesModel(recipe)) {
-    report('analyse', 0, 'Finding pruning groups and ranking channels');
+    const samples = Math.min(recipe.data.calibrationSamples, inputs.calibration.size);
+    progress.start('analyse', samples, 'samples', 'Reading the calibration samples');
     calibration = await timed('prune', () =>
       calibrationFromDataset(inputs.calibration, {
         input,
         preprocess,
         limit: recipe.data.calibrationSamples,
         batchSize: recipe.data.batchSize,
+        onProgress: (n) => progress.set('analyse', n, `Reading the calibration samples: ${n} of ${samples}`),
       }),
     );
-    let base = pruneOptionsOf(recipe, kernels, runtime, calibration);
+    progress.finish('analyse');
+    let base = pruneOptionsOf(recipe, kernels, runtime, calibration, inputShapes);
     if (recipe.prune.latencyTarget !== undefined) {
-      report('prune', 0.05, `Profiling per-node latency on ${profiling.timer.key} for the latency target`);
       const g = await timed('profile', () =>
         latencyGoalFor(original, inputs.model, recipe.prune.latencyTarget!, profiling, quantizeFor(recipe)),
       );
@@ -123,40 +141,60 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
       };
     }
     if (recipe.prune.widths === 'measured') base = { ...base, revisePlan: measuredWidths(profiling, widths) };
-    report('prune', 0.1, 'Pruning');
     const recovering = recipe.prune.recover.length > 0;
+    const steps = recipe.prune.steps;
     // A progressive run re-ranks after each recovery: its one-shot "pruned" stage is a plan of its own.
-    const planOnce = !recovering || recipe.prune.steps === 1;
+    const planOnce = !recovering || steps === 1;
+    // Prune: one unit per ranking and plan (the one-shot plan first when there is one of its own).
+    const plans = steps + (planOnce ? 0 : 1);
+    progress.start('prune', plans, 'plans', 'Ranking channels and planning');
     let unrecovered: { masked: Graph; plan: PrunePlan } | undefined;
     if (!planOnce) {
       const oneShot = await timed('prune', () => pruneModel(original, { ...base, recover: {}, steps: 1 }));
       unrecovered = { masked: oneShot.masked, plan: oneShot.plan };
+      progress.set('prune', 1);
     }
+    const before = planOnce ? 0 : 1;
     const t0 = performance.now();
     let maskedAt = t0;
     const result = await pruneModel(original, {
       ...base,
-      steps: recipe.prune.steps,
+      steps,
+      onRanking: (k, n) =>
+        progress.start(
+          'prune',
+          plans,
+          'plans',
+          n > 1 ? `Ranking channels, step ${k} of ${n}` : 'Ranking channels',
+        ),
       onMasked: (k, n, masked, p) => {
-        if (!planOnce || k < n || !recovering) return;
+        progress.set('prune', before + k, `Planned: ${p.prunedChannels} of ${p.prunableChannels} channels`);
+        if (!recovering) return;
+        progress.start('recover', n, 'steps', `Recovering: ${recipe.prune.recover.join(', ')}`);
+        if (!planOnce || k < n) return;
         // Recovery edits this graph next: keep the unrecovered model as it is now.
         unrecovered = { masked: cloneGraph(masked), plan: p };
         maskedAt = performance.now();
-        report('recover', 0, `Recovering: ${recipe.prune.recover.join(', ')}`);
       },
-      onStep: (k, n) => recovering && report('recover', k / n, `Recovery step ${k} of ${n}`),
+      onRecovery: (k, n, f, label) =>
+        progress.set('recover', k - 1 + f, n > 1 ? `Step ${k} of ${n}: ${label}` : label),
     });
+    progress.finish('prune');
+    if (recovering) progress.finish('recover');
     const t1 = performance.now();
     const recoveredAlone = recovering && planOnce;
     timings.prune = (timings.prune ?? 0) + (recoveredAlone ? maskedAt - t0 : recovering ? 0 : t1 - t0);
     if (recovering) timings.recover = (timings.recover ?? 0) + t1 - (recoveredAlone ? maskedAt : t0);
-    report('remove', 0.5, 'Removing pruned channels');
+    const removals = unrecovered ? 2 : 1;
+    progress.start('remove', removals, 'models', 'Removing pruned channels and checking the smaller model');
     if (unrecovered) {
       const { masked, plan: p } = unrecovered;
       const stage = await timed('remove', () => removed(runtime, masked, p));
       drafts.push({ name: 'pruned', label: stageLabel('pruned', recipe, p), ...stage });
+      progress.set('remove', 1, "Removing the recovered model's channels and checking it");
     }
     const out = await timed('remove', () => removed(runtime, result.masked, result.plan));
+    progress.finish('remove');
     drafts.push({
       name: unrecovered ? 'recovered' : 'pruned',
       label: stageLabel(unrecovered ? 'recovered' : 'pruned', recipe, result.plan),
@@ -169,6 +207,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   let finetune: PipelineResult['finetune'];
   if (pruned && plan && calibration && recipe.finetune.enabled) {
+    progress.start('finetune', finetuneEpochs(recipe), 'epochs', 'Fine-tuning');
     const tuned = await timed('finetune', () =>
       runFinetune(
         inputs,
@@ -176,9 +215,11 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         { graph: pruned!, plan: plan! },
         input,
         calibration!,
-        (fraction, message) => report('finetune', fraction, message),
+        (epochs, message) => progress.set('finetune', epochs, message),
+        decision.task.kind,
       ),
     );
+    progress.finish('finetune');
     drafts.push({
       name: 'finetuned',
       label: stageLabel('finetuned', recipe, tuned.plan),
@@ -191,26 +232,21 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
 
   let fusion: FusionReport | undefined;
   const floatBiases: PipelineResult['floatBiases'] = [];
-  const precision: NonNullable<PipelineResult['precision']> = [];
   const keptFloat: PipelineResult['keptFloat'] = [];
+  const precision: NonNullable<PipelineResult['precision']> = [];
   if (recipe.quantize.enabled) {
-    const targets: { name: StageName; graph: Graph }[] = [{ name: 'int8', graph: original }];
-    if (pruned) targets.push({ name: 'pruned-int8', graph: pruned });
+    const targets: { name: StageName; graph: Graph; what: string }[] = [
+      { name: 'int8', graph: original, what: 'the original' },
+    ];
+    if (pruned) targets.push({ name: 'pruned-int8', graph: pruned, what: 'the pruned model' });
+    // Calibrate every target first, then fall back per target: each phase runs once, start to end.
+    const samples = Math.min(recipe.data.calibrationSamples, inputs.calibration.size);
+    progress.start('calibrate', targets.length * samples, 'samples', `Calibrating ${targets[0].what}`);
+    const quantized: Awaited<ReturnType<typeof quantizeModel>>[] = [];
+    const choices: (PrecisionChoice | undefined)[] = [];
     for (const [k, t] of targets.entries()) {
-      report(
-        'calibrate',
-        k / targets.length,
-        `Calibrating ${t.name === 'int8' ? 'the original' : 'the pruned model'}`,
-      );
-      const choice = await timed('profile', () =>
-        choosePrecisionFor(t.graph, recipe, profiling, (done, total) =>
-          report(
-            'quantize',
-            k / targets.length,
-            `Timing nodes float and INT8 on ${profiling.timer.key}: ${done} of ${total} models`,
-          ),
-        ),
-      );
+      const choice = await timed('profile', () => choosePrecisionFor(t.graph, recipe, profiling));
+      choices.push(choice);
       const options = quantOptionsOf(recipe);
       const q = await timed('quantize', () =>
         quantizeModel(cloneGraph(t.graph), {
@@ -220,11 +256,12 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
           kernels,
           signal,
           meter,
+          // Each of `passes` passes reads every sample: the target's share advances by passes.
           onProgress: (seen, pass, passes) =>
-            report(
+            progress.set(
               'calibrate',
-              (k + (pass + seen / recipe.data.calibrationSamples) / passes) / targets.length,
-              `Calibrating ${t.name === 'int8' ? 'the original' : 'the pruned model'}: ${seen} samples${passes > 1 ? `, pass ${pass + 1} of ${passes}` : ''}`,
+              (k + (pass + Math.min(1, seen / samples)) / passes) * samples,
+              `Calibrating ${t.what}: ${seen} of ${samples} samples${passes > 1 ? `, pass ${pass + 1} of ${passes}` : ''}`,
             ),
           calibration: () =>
             datasetFeeds(inputs.calibration, input, {
@@ -235,26 +272,44 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
             }),
         }),
       );
-      let bytes = q.bytes;
-      let chosen = choice;
-      if (choice) {
+      quantized.push(q);
+      progress.set('calibrate', (k + 1) * samples);
+    }
+    progress.finish('calibrate');
+
+    const fallback = recipe.quantize.maxDrop !== undefined && scoresTask(inputs, decision.task);
+    progress.start(
+      'quantize',
+      targets.length,
+      'models',
+      fallback ? 'Returning the most damaging ops to float until the drop is within budget' : 'Quantized',
+    );
+    for (const [k, t] of targets.entries()) {
+      const q = quantized[k];
+      let checked = q.bytes;
+      let chosen = choices[k];
+      if (chosen) {
         // The whole model decides last: a mix that runs slower than its float model is not shipped.
         const [int8Ms, floatMs] = await timed('profile', () => profiling.timer.time([q.bytes, q.floatBytes]));
-        chosen = { ...choice, verified: { int8Ms, floatMs } };
+        chosen = { ...chosen, verified: { int8Ms, floatMs } };
         if (int8Ms > floatMs) {
-          bytes = q.floatBytes;
+          checked = q.floatBytes;
           chosen = allFloat(chosen, int8Ms, floatMs);
         }
         precision.push({ stage: t.name, ...chosen });
       }
-      if (recipe.quantize.maxDrop !== undefined && scoresTask(inputs, decision.task)) {
-        report(
-          'quantize',
-          k / targets.length,
-          'Returning the most damaging ops to float until the drop is within budget',
-        );
-        bytes = await timed('quantize', () => accuracyAware(inputs, q, input, decision.task));
-      }
+      const bytes = fallback
+        ? await timed('quantize', () =>
+            accuracyAware(inputs, q, input, decision.task, (tries, most) =>
+              progress.set(
+                'quantize',
+                k + tries / most,
+                `Returning ops of ${t.what} to float: model ${tries} of at most ${most} evaluated`,
+              ),
+            ),
+          )
+        : checked;
+      progress.set('quantize', k + 1);
       fusion = q.fusion;
       floatBiases.push(...q.floatBiases.map((b) => ({ ...b, stage: t.name })));
       for (const [node, reason] of Object.entries(q.plan.kept))
@@ -267,9 +322,18 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         quantized: true,
       });
     }
+    progress.finish('quantize');
   }
 
-  const { stages, assumptions } = await measureStages(drafts, inputs, input, decision.task, report, timings);
+  const { stages, assumptions } = await measureStages(
+    drafts,
+    inputs,
+    input,
+    decision.task,
+    progress,
+    timings,
+    inputShapes,
+  );
   if (latencyTarget) latencyTarget = verified(latencyTarget, stages);
   timings.transform =
     (timings.profile ?? 0) +
@@ -286,10 +350,10 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     plan,
     fusion,
     floatBiases,
+    keptFloat,
     ...(precision.length ? { precision } : {}),
     ...(widths.length ? { widths } : {}),
     ...(latencyTarget ? { latencyTarget } : {}),
-    keptFloat,
     finetune,
     assumptions,
     peakTrackedBytes: meter.peak,
@@ -377,6 +441,8 @@ async function accuracyAware(
   q: Awaited<ReturnType<typeof quantizeModel>>,
   input: ValueMeta,
   task: ResolvedTask,
+  /** Models evaluated so far, of at most `most` (the float model, then one per op returned). */
+  onTry: (tries: number, most: number) => void,
 ): Promise<Uint8Array> {
   const { recipe, runtime, kernels } = inputs;
   const preprocess = preprocessOf(recipe);
@@ -388,7 +454,13 @@ async function accuracyAware(
     });
   const ranking = await rankDamage(q.float, q.quantized, q.plan, feeds(), runtime);
   const evaluation = inputs.evaluation!;
-  const evaluate = async (bytes: Uint8Array) => metricOf(runtime, bytes, evaluation, recipe, task);
+  const most = ranking.length + 2;
+  let tries = 0;
+  const evaluate = async (bytes: Uint8Array) => {
+    const metric = await metricOf(runtime, bytes, evaluation, recipe, task);
+    onTry(++tries, most);
+    return metric;
+  };
   const maxDrop = (recipe.quantize.maxDrop ?? 0) / 100;
   const result = await fallBackUntilWithinBudget(
     q.float,

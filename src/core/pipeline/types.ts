@@ -1,6 +1,7 @@
 /** What the pipeline runner takes, reports while it runs, and returns. */
 import type { KernelBackend } from '../../kernels';
 import type { Dataset, InferenceRuntime, StageResult } from '../eval';
+import type { Progress } from '../progress';
 import type { PrunePlan } from '../prune';
 import type { FloatBias, FusionReport } from '../quant';
 import type { GroupWidth, PrecisionChoice, ProfileCache } from '../profile';
@@ -68,12 +69,8 @@ export type PipelinePhase =
   | 'evaluate'
   | 'benchmark';
 
-export interface PipelineProgress {
-  phase: PipelinePhase;
-  /** 0…1 within the phase. */
-  fraction: number;
-  message: string;
-}
+/** Units done of a phase's total (samples, layers, epochs, runs) with a sentence; throttled. */
+export type PipelineProgress = Progress<PipelinePhase>;
 
 export interface PipelineInputs {
   model: Uint8Array;
@@ -101,6 +98,8 @@ export interface PipelineInputs {
   /** Node timings kept between runs (keyed by op, shapes and runtime); a fresh one when absent. */
   profileCache?: ProfileCache;
   onProgress?: (p: PipelineProgress) => void;
+  /** Least time between two progress events of one phase, ms (default 100; a phase's first and last always pass). */
+  progressIntervalMs?: number;
   /** Every fine-tuning step's loss, epoch and ETA (for a progress bar or a live loss curve). */
   onTrainProgress?: (p: TrainProgress) => void;
   finetuneControl?: FinetuneControl;

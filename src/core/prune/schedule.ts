@@ -38,6 +38,8 @@ export interface PruneModelOptions {
   /** Needed by the `activation` criterion and by every recovery step. */
   runtime?: InferenceRuntime;
   calibration?: CalibrationBatches;
+  /** Bytes the data passes of scoring and recovery may hold (default: `DEFAULT_MEMORY_BUDGET`). */
+  memoryBudget?: number;
   recover?: RecoveryOptions;
   /** Progressive steps (default 1: one shot). Step k aims at k/K of the target. */
   steps?: number;
@@ -52,6 +54,13 @@ export interface PruneModelOptions {
    * what made it, returns the plan to apply.
    */
   revisePlan?: (plan: PrunePlan, context: PlanContext) => Promise<PrunePlan>;
+  /** Called as step `step` starts ranking channels. */
+  onRanking?: (step: number, steps: number) => void;
+  /**
+   * Recovery of step `step`: `fraction` (0…1) of its methods done, each method an equal share and the
+   * least-squares fit advancing layer by layer; `label` says which method and layer.
+   */
+  onRecovery?: (step: number, steps: number, fraction: number, label: string) => void;
 }
 
 /** What a step's plan was made from, for {@link PruneModelOptions.revisePlan}. */
@@ -78,12 +87,17 @@ export async function scoreChannels(
   kernels: Kernels,
   runtime?: InferenceRuntime,
   calibration?: CalibrationBatches,
+  memoryBudget?: number,
 ): Promise<GroupScores> {
   if (criterion.criterion !== 'activation' && criterion.criterion !== 'reconstruction')
     return weightScores(graph, groups, criterion, kernels);
-  if (!runtime || !calibration) throw new Error(`The ${criterion.criterion} criterion needs calibration data.`);
+  if (!runtime || !calibration)
+    throw new Error(`The ${criterion.criterion} criterion needs calibration data.`);
   if (criterion.criterion === 'reconstruction')
-    return reconstructionScores(runtime, graph, groups, calibration, kernels, { normalize: criterion.normalize });
+    return reconstructionScores(runtime, graph, groups, calibration, kernels, {
+      normalize: criterion.normalize,
+      memoryBudget,
+    });
   return activationScores(runtime, graph, groups, calibration, criterion.normalize);
 }
 
@@ -103,10 +117,20 @@ export async function pruneModel(
   let current = graph;
   let plan: PrunePlan | undefined;
   const reports: StepReport[] = [];
+  const methods = [recover.compensate, recover.lsq, recover.bn].filter(Boolean).length;
   for (let k = 1; k <= steps; k++) {
+    options.onRanking?.(k, steps);
     const shapes = inferShapes(current);
     const analysis = analyzeChannels(current, shapes);
-    const scores = await scoreChannels(current, analysis.groups, options.criterion, options.kernels, options.runtime, options.calibration);
+    const scores = await scoreChannels(
+      current,
+      analysis.groups,
+      options.criterion,
+      options.kernels,
+      options.runtime,
+      options.calibration,
+      options.memoryBudget,
+    );
     const f = k / steps;
     const recipe: PruneRecipe = {
       ...options.recipe,
@@ -123,13 +147,25 @@ export async function pruneModel(
     options.onMasked?.(k, steps, next, plan);
     const report: StepReport = { plan };
     const { runtime, calibration } = options;
+    let method = 0;
+    const recovering = (within: number, label: string) =>
+      options.onRecovery?.(k, steps, Math.min(1, (method + within) / Math.max(1, methods)), label);
     if (recover.compensate && runtime && calibration) {
+      recovering(0, "Compensating the removed channels' mean in the next layers");
       const r = await compensate(runtime, current, next, plan, calibration);
+      method++;
       plan = r.plan;
       report.compensation = r.report;
     }
     if (recover.lsq && runtime && calibration) {
-      const r = await reconstruct(runtime, graph, next, plan, calibration, { ...recover.lsqOptions, kernels: options.kernels });
+      const r = await reconstruct(runtime, graph, next, plan, calibration, {
+        memoryBudget: options.memoryBudget,
+        ...recover.lsqOptions,
+        kernels: options.kernels,
+        onLayer: (done, total, node) =>
+          recovering(done / Math.max(1, total), `Least squares: layer ${done + 1} of ${total} (${node})`),
+      });
+      method++;
       plan = r.plan;
       report.reconstruction = r.report;
     }
@@ -138,13 +174,18 @@ export async function pruneModel(
       const skip = new Set(
         next
           .nodes()
-          .filter((n) => n.opType === 'BatchNormalization' && refitted.has(next.producer(n.inputs[0])?.name ?? ''))
+          .filter(
+            (n) => n.opType === 'BatchNormalization' && refitted.has(next.producer(n.inputs[0])?.name ?? ''),
+          )
           .map((n) => n.name),
       );
+      recovering(0, 'Re-estimating BatchNorm statistics');
       const r = await reestimateBatchNorm(runtime, next, plan, calibration, { skip });
+      method++;
       plan = r.plan;
       report.batchNorm = r.report;
     }
+    if (methods) recovering(0, 'Recovered');
     report.plan = plan;
     reports.push(report);
     options.onStep?.(k, steps, plan);

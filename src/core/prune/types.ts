@@ -3,6 +3,7 @@
  * applied and the CLI can print it.
  */
 import type { GroupConstraint, GroupId, GroupMember } from '../analysis';
+import type { InputShapes } from '../graph';
 
 /**
  * Importance criteria. `l1`/`l2`: magnitude of each channel's filters; `fpgm`: distance from the
@@ -82,6 +83,11 @@ export interface PruneRecipe {
   includeClassifier?: boolean;
   /** Channels already pruned (a progressive schedule's earlier steps), by group id: always kept pruned. */
   alreadyPruned?: Record<string, number[]>;
+  /**
+   * Shapes the model is fed, by input name: MACs of a model with a symbolic input size are counted at
+   * them (without, a MAC target on such a model is an {@link InputSizeError}).
+   */
+  inputShapes?: InputShapes;
 }
 
 export type PlannedStatus = 'pruned' | 'unchanged' | 'blocked' | 'excluded';
@@ -102,7 +108,8 @@ export interface PlannedGroup {
 }
 
 export interface CostEstimate {
-  macs: number;
+  /** Null when the model's input size is symbolic and no `inputShapes` bound it. */
+  macs: number | null;
   parameters: number;
 }
 

@@ -30,7 +30,7 @@ export { upgradeOpset, TARGET_OPSET } from './prepare/upgrade-opset';
 export { foldBatchNorms } from './prepare/fold-batchnorm';
 export { planQuantization, calibrationTensors } from './plan/plan';
 export { DEFAULT_OP_TYPES } from './plan/op-classes';
-export { DECODING_REASON, findDecodingTail } from './plan/decoding-tail';
+export { DECODING_REASON, decodingInputs, findDecodingTail } from './plan/decoding-tail';
 export {
   createObserver,
   MinMaxObserver,

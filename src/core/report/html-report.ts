@@ -7,14 +7,20 @@ import { escapeHtml } from './escape';
 import { fidelitySection } from './fidelity-table';
 import { picturesSection } from './picture-svg';
 import { taskSection } from './task-table';
-import { metricTitle, STAGE_COLORS, shortStageName, stageRows } from './rows';
+import { metricTitle, samplingNote, STAGE_COLORS, shortStageName, stageRows } from './rows';
 import { scatterSvg, type ChartSeries } from './svg-chart';
+import type { Interval } from '../eval';
 import type { ReportInput, StageRow } from './types';
 
 const count = new Intl.NumberFormat('en-US');
 const pct = (x: number | undefined, digits = 1) => (x === undefined ? '—' : `${(100 * x).toFixed(digits)} %`);
 const points = (x: number | undefined) =>
   x === undefined ? '—' : `${x > 0 ? '−' : x < 0 ? '+' : '±'}${Math.abs(x).toFixed(2)} pt`;
+/** A subset's 95 % interval under its figure: accuracy in %, a drop in points (signed as the drop is). */
+const accuracyRange = (i: Interval | undefined) =>
+  i ? `<div class="sub ci">95 %: ${(100 * i.low).toFixed(1)}–${(100 * i.high).toFixed(1)} %</div>` : '';
+const dropRange = (i: Interval | undefined) =>
+  i ? `<div class="sub ci">95 %: ${points(i.low)} to ${points(i.high)}</div>` : '';
 
 /** `315023` → `307.6 KiB`. */
 export function formatSize(bytes: number): string {
@@ -60,8 +66,8 @@ function table(rows: readonly StageRow[], input: ReportInput): string {
   ];
   const body = rows.map(
     (r) =>
-      `<tr><th scope="row">${escapeHtml(r.label)}</th><td class="num">${pct(r.metric, 2)}</td>` +
-      `<td class="num">${points(r.metricDrop)}</td>${latencyCells(r, input.latencyBackends)}` +
+      `<tr><th scope="row">${escapeHtml(r.label)}</th><td class="num">${pct(r.metric, 2)}${accuracyRange(r.metricInterval)}</td>` +
+      `<td class="num">${points(r.metricDrop)}${dropRange(r.dropInterval)}</td>${latencyCells(r, input.latencyBackends)}` +
       `<td class="num">${formatSize(r.bytes)}<div class="sub">${count.format(r.bytes)} B</div></td>` +
       `<td class="num">${pct(r.sizeReduction)}</td>` +
       `<td class="num">${r.parameters === undefined ? '—' : count.format(r.parameters)}</td>` +
@@ -84,7 +90,16 @@ function charts(rows: readonly StageRow[], input: ReportInput): string {
               {
                 name: shortStageName(r.name),
                 color: STAGE_COLORS[r.name] ?? '#475467',
-                points: [{ x: l.medianMs, y: 100 * r.metric, label: r.label }],
+                points: [
+                  {
+                    x: l.medianMs,
+                    y: 100 * r.metric,
+                    label: r.label,
+                    ...(r.metricInterval
+                      ? { yLow: 100 * r.metricInterval.low, yHigh: 100 * r.metricInterval.high }
+                      : {}),
+                  },
+                ],
               },
             ]
           : [];
@@ -144,9 +159,10 @@ const SCORED_BY: Partial<Record<ReportInput['metric'], string>> = {
 export function buildReport(input: ReportInput): string {
   const rows = stageRows(input.stages, input.metric);
   const final = rows[rows.length - 1];
+  const samples = samplingNote(input.stages) ?? `${count.format(input.samples)} samples`;
   const facts = [
     `Model <strong>${escapeHtml(input.modelFile)}</strong>`,
-    `${SCORED_BY[input.metric] ?? metricTitle(input.stages, input.metric)} on ${count.format(input.samples)} samples of ${escapeHtml(input.datasets.evaluation ?? input.datasets.calibration)}`,
+    `${SCORED_BY[input.metric] ?? metricTitle(input.stages, input.metric)} on <span data-sampling>${escapeHtml(samples)}</span> of ${escapeHtml(input.datasets.evaluation ?? input.datasets.calibration)}`,
     `calibration data ${escapeHtml(input.datasets.calibration)}`,
     `onnxruntime ${escapeHtml(input.runtime.backend)} (${input.runtime.threads} thread${input.runtime.threads === 1 ? '' : 's'})`,
     `Whittle kernels: ${escapeHtml(input.kernels)}`,
@@ -165,7 +181,7 @@ export function buildReport(input: ReportInput): string {
 <body><header><h1>Whittle report — ${escapeHtml(input.modelFile)}</h1>
 <p class="meta">${facts.join(' · ')} · ${escapeHtml(input.createdAt)}</p></header>
 ${summary}
-<section><h2>Accuracy against speed</h2><div class="charts">${charts(rows, input)}</div></section>
+<section><h2>Accuracy against speed</h2>${rows.some((r) => r.metricInterval) ? '<p class="meta">Bars: 95 % intervals of top-1 on this subset.</p>' : ''}<div class="charts">${charts(rows, input)}</div></section>
 <section><h2>Stages</h2>${table(rows, input)}</section>
 ${taskSection(input.stages)}
 ${picturesSection(input.pictures)}

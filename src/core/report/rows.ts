@@ -1,4 +1,4 @@
-import type { StageResult } from '../eval';
+import type { SampleCoverage, StageResult } from '../eval';
 import type { ReportStage, StageMetricKind, StageRow } from './types';
 
 /**
@@ -61,11 +61,16 @@ export function stageRows(
   const base = stageMetric(original, metric, figure);
   return stages.map(({ name, label, result }) => {
     const value = stageMetric(result, metric, figure);
+    // Intervals are for top-1 accuracy (the samples' hits were counted); other metrics get none.
+    const top1 = metric === 'accuracy' && value !== undefined && value === result.accuracy?.top1;
+    const drop = top1 ? result.sampling?.drop?.interval : undefined;
     return {
       name,
       label,
       metric: value,
       metricDrop: value !== undefined && base !== undefined ? 100 * (base - value) : undefined,
+      ...(top1 && result.sampling?.top1Interval ? { metricInterval: result.sampling.top1Interval } : {}),
+      ...(drop ? { dropInterval: { low: 100 * drop.low, high: 100 * drop.high } } : {}),
       latency: result.latency.map((l) => {
         const ref = original.latency.find((o) => o.backend === l.backend);
         return { backend: l.backend, medianMs: l.medianMs, speedup: ref ? ref.medianMs / l.medianMs : 1 };
@@ -78,6 +83,26 @@ export function stageRows(
       macsPruned: share(result.macs, original.macs),
     };
   });
+}
+
+const count = new Intl.NumberFormat('en-US');
+
+/**
+ * Which samples the figures came from, for tables, charts and the report: "all 10,000 samples", or
+ * "1,000 of 10,000 samples (a subset: …)" naming the intervals shown. Undefined when not recorded.
+ */
+export function samplingNote(
+  stages: readonly ReportStage[],
+  { methods = true }: { methods?: boolean } = {},
+): string | undefined {
+  const s: SampleCoverage | undefined = stages[0]?.result.sampling;
+  if (!s) return undefined;
+  if (s.evaluated >= s.available) return `all ${count.format(s.available)} samples`;
+  const intervals =
+    methods && s.top1Interval
+      ? ': 95 % intervals shown, Wilson for top-1 and paired (Bonett–Price) for the drop'
+      : '';
+  return `${count.format(s.evaluated)} of ${count.format(s.available)} samples (a subset${intervals})`;
 }
 
 const SHORT: Record<string, string> = {

@@ -7,7 +7,8 @@ import { escapeHtml } from './escape';
 export interface ChartSeries {
   name: string;
   color: string;
-  points: { x: number; y: number; label: string }[];
+  /** `yLow`/`yHigh`: an interval drawn as an error bar (a subset's 95 % interval). */
+  points: { x: number; y: number; label: string; yLow?: number; yHigh?: number }[];
 }
 
 export interface ChartOptions {
@@ -47,7 +48,7 @@ export function scatterSvg(series: readonly ChartSeries[], options: ChartOptions
   const all = series.flatMap((s) => s.points);
   if (!all.length) return '';
   const xs = all.map((p) => p.x);
-  const ys = all.map((p) => p.y);
+  const ys = all.flatMap((p) => [p.y, p.yLow ?? p.y, p.yHigh ?? p.y]);
   const xTicks = niceTicks(Math.min(0, ...xs), Math.max(...xs) * 1.08 || 1);
   const yLo = Math.min(...ys);
   const yHi = Math.max(...ys);
@@ -85,6 +86,9 @@ export function scatterSvg(series: readonly ChartSeries[], options: ChartOptions
       );
     for (const p of s.points)
       parts.push(
+        p.yLow === undefined || p.yHigh === undefined
+          ? ''
+          : `<path class="error-bar" d="M${px(p.x)} ${py(p.yLow)}V${py(p.yHigh)}M${px(p.x) - 4} ${py(p.yLow)}h8M${px(p.x) - 4} ${py(p.yHigh)}h8" stroke="${s.color}" stroke-width="1.2" fill="none"/>`,
         `<circle cx="${px(p.x)}" cy="${py(p.y)}" r="5" fill="${s.color}" stroke="#fff" stroke-width="1.5"><title>${escapeHtml(`${s.name}: ${p.label}`)}</title></circle>`,
         options.pointLabels === false
           ? ''

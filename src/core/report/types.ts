@@ -1,5 +1,5 @@
 /** The records the report and the studio's results table are built from. */
-import type { StageResult } from '../eval';
+import type { Interval, StageResult } from '../eval';
 import type { TaskPictures } from '../tasks';
 
 /**
@@ -58,6 +58,10 @@ export interface StageRow {
   metric?: number;
   /** Percentage points lost against the original (positive: worse). */
   metricDrop?: number;
+  /** On a subset of the evaluation set: the 95 % interval of `metric` (Wilson, top-1), 0–1. */
+  metricInterval?: Interval;
+  /** On a subset: the paired 95 % interval of `metricDrop`, in points. */
+  dropInterval?: Interval;
   /** Median latency per backend, with the original's median divided by this one. */
   latency: { backend: string; medianMs: number; speedup: number }[];
   bytes: number;

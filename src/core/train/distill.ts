@@ -15,7 +15,8 @@ import { gather, shuffled, splitHeldOut, type TrainingData } from './data';
 import type { TrainCheckpoint } from './checkpoint';
 import { TrainableModel, type FrozenReport } from './engine';
 import { TrainError } from './errors';
-import { distillationLoss, type LossWeights } from './loss';
+import { distillationLoss, sigmoidDistillationLoss, type LossWeights } from './loss';
+import { graphEndingAt } from './truncate';
 import { cosineWithWarmup, Optimizer, type OptimizerOptions } from './optimizer';
 import { TrainRandom } from './random';
 import type { Floats } from './tensor';
@@ -35,6 +36,12 @@ export interface DistillOptions {
   warmupEpochs: number;
   optimizer: OptimizerOptions;
   loss: LossWeights;
+  /**
+   * Tensors both graphs compute that the student matches, in place of the first output's KD/CE/MSE:
+   * a detector's raw heads before box decoding, a segmenter's logits. Held-out early stopping then
+   * watches the same loss.
+   */
+  targets?: readonly DistillTarget[];
   augment: AugmentOptions;
   /** Share of the data held out for early stopping (0: none, train on all, keep the last epoch). */
   heldOut: number;
@@ -59,6 +66,15 @@ export interface DistillOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * One tensor to match: `mse` (weight `loss.mse`, or 1) for values, `sigmoid` (cross-entropy against
+ * the teacher's probabilities) for score logits read through a sigmoid.
+ */
+export interface DistillTarget {
+  tensor: string;
+  loss: 'mse' | 'sigmoid';
+}
+
 export interface TrainProgress {
   epoch: number;
   epochs: number;
@@ -76,6 +92,8 @@ export interface EpochRecord {
   loss: number;
   /** Held-out top-1 against labels, or agreement with the teacher without labels; undefined without a split. */
   heldOut?: number;
+  /** Held-out loss against the teacher on the targets (distillation on `targets`). */
+  heldOutLoss?: number;
   ms: number;
 }
 
@@ -91,45 +109,44 @@ export interface DistillResult {
   teacherHeldOut?: number;
 }
 
-/** Logits of `graph`'s first output for a batch, by the runtime or the engine. */
-type Predict = (input: Float32Array, n: number) => Promise<Floats>;
+/** The compared tensors (`outputs`) for a batch, by the runtime or the engine. */
+type Predict = (input: Float32Array, n: number) => Promise<Floats[]>;
 
 async function teacherPredictor(
   options: DistillOptions,
+  outputs: readonly string[],
 ): Promise<{ predict: Predict; release(): Promise<void> }> {
-  const { teacher, data } = options;
-  const output = teacher.outputs[0].name;
+  const { data } = options;
+  const teacher = options.targets ? graphEndingAt(options.teacher, outputs) : options.teacher;
   const dims = (n: number) => [n, ...data.sampleDims];
   if (options.teacherRuntime) {
     const session = await options.teacherRuntime.createSession(encodeModel(exportModel(teacher)));
     return {
       predict: async (input, n) => {
-        const out = await session.run({ [data.inputName]: { type: 'float32', data: input, dims: dims(n) } }, [
-          output,
-        ]);
-        return out[output].data as Float32Array;
+        const feeds = { [data.inputName]: { type: 'float32' as const, data: input, dims: dims(n) } };
+        const out = await session.run(feeds, [...outputs]);
+        return outputs.map((o) => out[o].data as Float32Array);
       },
       release: () => session.release(),
     };
   }
   const engine = new TrainableModel(teacher, { compute: options.compute });
-  return {
-    predict: async (input, n) =>
-      (await engine.forward({ [data.inputName]: { data: input, shape: dims(n) } })).values.get(output)!.data,
-    release: async () => {},
-  };
+  return { predict: studentPredictor(engine, data, outputs), release: async () => {} };
 }
 
 export async function distill(options: DistillOptions): Promise<DistillResult> {
   const { data, batchSize } = options;
   if (options.student.outputs.length === 0) throw new TrainError('The student model has no outputs.');
   const graph = cloneGraph(options.student);
-  const engine = new TrainableModel(graph, { compute: options.compute });
+  const outputs = options.targets ? options.targets.map((t) => t.tensor) : [graph.outputs[0].name];
+  // Distilling on inner tensors trains the graph up to them; the weights go back into the whole one.
+  const engine = new TrainableModel(options.targets ? graphEndingAt(graph, outputs) : graph, {
+    compute: options.compute,
+  });
   if (engine.params.size === 0)
     throw new TrainError(
       `Nothing to train: ${engine.frozen.blockedBy.map((b) => `${b.opType} '${b.node}'`).join(', ') || 'the model has no float initializers'} has no gradient.`,
     );
-  const output = graph.outputs[0].name;
   const { train, heldOut } = splitHeldOut(data.count, options.heldOut, options.seed);
   const stepsPerEpoch = Math.min(Math.ceil(train.length / batchSize), options.maxStepsPerEpoch ?? Infinity);
   const totalSteps = stepsPerEpoch * options.epochs;
@@ -140,7 +157,7 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   const raw = new Float32Array(batchSize * sampleSize);
   const input = new Float32Array(batchSize * sampleSize);
   const labels = data.labels ? new Int32Array(batchSize) : undefined;
-  const teacher = await teacherPredictor(options);
+  const teacher = await teacherPredictor(options, outputs);
   let history: EpochRecord[] = [];
   let best = { metric: -Infinity, epoch: 0, params: snapshot(engine) };
   let stale = 0;
@@ -188,7 +205,7 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
     const heldTeacher = heldOut.length
       ? await predictAll(teacher.predict, data, heldOut, batchSize)
       : undefined;
-    if (heldTeacher && data.labels) teacherHeldOut = top1(heldTeacher, data, heldOut);
+    if (heldTeacher && data.labels && !options.targets) teacherHeldOut = top1(heldTeacher[0], data, heldOut);
     for (let epoch = first.epoch; epoch <= options.epochs; epoch++) {
       const te = performance.now();
       const resumed = epoch === first.epoch && first.order.length > 0;
@@ -211,12 +228,20 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
         const x = input.subarray(0, n * sampleSize);
         const target = await teacher.predict(x, n);
         const tape = await engine.forward({ [data.inputName]: { data: x, shape: [n, ...data.sampleDims] } });
-        const logits = tape.values.get(output)!.data;
-        const l = distillationLoss(logits, target, n, options.loss, 'f32', labels?.subarray(0, n));
-        const grads = await engine.backward(tape, { [output]: l.grad });
+        const seeds: Record<string, Floats> = {};
+        let loss = 0;
+        for (const [k, o] of outputs.entries()) {
+          const y = tape.values.get(o)!.data;
+          const l = options.targets
+            ? targetLoss(options.targets[k], y, target[k], options.loss)
+            : distillationLoss(y, target[k], n, options.loss, 'f32', labels?.subarray(0, n));
+          seeds[o] = l.grad;
+          loss += l.loss;
+        }
+        const grads = await engine.backward(tape, seeds);
         const lr = cosineWithWarmup(global, totalSteps, warmup, options.lr);
         await optimizer.step(grads, lr);
-        lossSum += l.loss;
+        lossSum += loss;
         const elapsedMs = performance.now() - t0;
         options.onProgress?.({
           epoch,
@@ -231,14 +256,22 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
       }
       const record: EpochRecord = { epoch, loss: lossSum / stepsPerEpoch, ms: performance.now() - te };
       if (heldTeacher) {
-        const student = await predictAll(studentPredictor(engine, data, output), data, heldOut, batchSize);
-        record.heldOut = data.labels
-          ? top1(student, data, heldOut)
-          : agreement(student, heldTeacher, heldOut.length);
+        const student = await predictAll(studentPredictor(engine, data, outputs), data, heldOut, batchSize);
+        const targets = options.targets;
+        if (targets)
+          record.heldOutLoss = student.reduce(
+            (sum, s, k) => sum + targetLoss(targets[k], s, heldTeacher[k], options.loss).loss,
+            0,
+          );
+        else
+          record.heldOut = data.labels
+            ? top1(student[0], data, heldOut)
+            : agreement(student[0], heldTeacher[0], heldOut.length);
       }
       history.push(record);
       options.onEpoch?.(record);
-      const metric = record.heldOut ?? epoch; // without a split: keep the last epoch
+      // Without a split: keep the last epoch.
+      const metric = record.heldOut ?? (record.heldOutLoss !== undefined ? -record.heldOutLoss : epoch);
       if (metric > best.metric) {
         best = { metric, epoch, params: snapshot(engine) };
         stale = 0;
@@ -256,35 +289,44 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   return { graph, history, bestEpoch: best.epoch, stoppedEarly, frozen: engine.frozen, teacherHeldOut };
 }
 
-function studentPredictor(engine: TrainableModel, data: TrainingData, output: string): Predict {
-  return async (input, n) =>
-    (await engine.forward({ [data.inputName]: { data: input, shape: [n, ...data.sampleDims] } })).values.get(
-      output,
-    )!.data;
+function studentPredictor(engine: TrainableModel, data: TrainingData, outputs: readonly string[]): Predict {
+  return async (input, n) => {
+    const tape = await engine.forward({ [data.inputName]: { data: input, shape: [n, ...data.sampleDims] } });
+    return outputs.map((o) => tape.values.get(o)!.data);
+  };
 }
 
-/** Logits for the samples at `indices`, batch by batch, concatenated. */
+/** The compared tensors for the samples at `indices`, batch by batch, concatenated per tensor. */
 async function predictAll(
   predict: Predict,
   data: TrainingData,
   indices: Int32Array,
   batchSize: number,
-): Promise<Float32Array> {
+): Promise<Float32Array[]> {
   const size = data.images.length / data.count;
   const input = new Float32Array(batchSize * size);
-  const parts: Floats[] = [];
+  const parts: Floats[][] = [];
   for (let from = 0; from < indices.length; from += batchSize) {
     const n = Math.min(batchSize, indices.length - from);
     gather(data, indices.subarray(from, from + n), input);
-    parts.push((await predict(input.subarray(0, n * size), n)).slice());
+    parts.push((await predict(input.subarray(0, n * size), n)).map((p) => p.slice()));
   }
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return (parts[0] ?? []).map((_, k) => {
+    const out = new Float32Array(parts.reduce((s, p) => s + p[k].length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p[k], at);
+      at += p[k].length;
+    }
+    return out;
+  });
+}
+
+/** One target's loss, averaged over its elements (the whole batch as one row). */
+function targetLoss(target: DistillTarget, student: Floats, teacher: Floats, w: LossWeights) {
+  if (target.loss === 'sigmoid') return sigmoidDistillationLoss(student, teacher, 'f32');
+  const mse = { kd: 0, ce: 0, temperature: w.temperature, mse: w.mse > 0 ? w.mse : 1 };
+  return distillationLoss(student, teacher, 1, mse, 'f32');
 }
 
 function argmax(z: Float32Array, at: number, classes: number): number {

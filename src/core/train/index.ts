@@ -7,7 +7,7 @@ export type { Floats, Precision, Value } from './tensor';
 export { TrainableModel, type FrozenReport, type Tape, type TrainableOptions } from './engine';
 export { backendCompute, float64Compute, type Compute } from './compute';
 export { trainableOpTypes } from './ops/registry';
-export { distillationLoss, type LossResult, type LossWeights } from './loss';
+export { distillationLoss, sigmoidDistillationLoss, type LossResult, type LossWeights } from './loss';
 export {
   Optimizer,
   DEFAULT_OPTIMIZER,
@@ -20,6 +20,7 @@ export { loadTrainingData, splitHeldOut, type LoadOptions, type TrainingData } f
 export {
   distill,
   type DistillOptions,
+  type DistillTarget,
   type DistillResult,
   type EpochRecord,
   type TrainProgress,

@@ -87,3 +87,24 @@ export function distillationLoss(
   }
   return { loss, grad, agreement: agree / batch };
 }
+
+/**
+ * Binary cross-entropy of sigmoid(student) against the teacher's sigmoid probabilities, averaged over
+ * elements: for score logits (a detector's classes), where matching the far negatives of an MSE
+ * would waste the student's capacity on scores that never rank. ∂L/∂s = (σ(s) − σ(t)) / count.
+ */
+export function sigmoidDistillationLoss(student: Floats, teacher: Floats, precision: Precision): LossResult {
+  const grad = allocFloats(precision, student.length);
+  const count = Math.max(1, student.length);
+  let loss = 0;
+  for (let i = 0; i < student.length; i++) {
+    const s = student[i];
+    const p = 1 / (1 + Math.exp(-teacher[i]));
+    // softplus(s) − p·s, minus the teacher's own entropy so a perfect match scores 0.
+    const softplus = s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s));
+    const entropy = p > 0 && p < 1 ? -(p * Math.log(p) + (1 - p) * Math.log(1 - p)) : 0;
+    loss += softplus - p * s - entropy;
+    grad[i] = (1 / (1 + Math.exp(-s)) - p) / count;
+  }
+  return { loss: loss / count, grad, agreement: 0 };
+}

@@ -7,6 +7,8 @@ import {
   costModel,
   inferShapes,
   isParameter,
+  preferredImageSize,
+  symbolicInputs,
   type Graph,
   type ModelSummary,
   type ShapeInference,
@@ -94,7 +96,7 @@ export function buildModelView(
       inputs: node.inputs.filter((v) => v !== '').map(tensor),
       outputs: node.outputs.filter((v) => v !== '').map(tensor),
       params,
-      macs: cost.nodes.get(node.id)?.macs ?? 0,
+      macs: cost.nodes.get(node.id)?.macs ?? null,
       groups: refs,
       primary,
       block: blockOf.get(node.id) as string,
@@ -105,8 +107,16 @@ export function buildModelView(
     }
   }
 
+  const symbolic = symbolicInputs(graph, shapes)[0];
   const view: ModelView = {
     summary,
+    inputSize: symbolic
+      ? {
+          input: symbolic.name,
+          shape: symbolic.shape,
+          preferred: preferredImageSize(graph, symbolic.shape) ?? null,
+        }
+      : null,
     nodes,
     edges,
     blocks,

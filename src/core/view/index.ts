@@ -4,6 +4,7 @@
  * core's planner (`previewPlan` in core/pipeline), the one the run uses.
  */
 export type * from './types';
+export { boundCosts } from './bound-costs';
 export { buildModelView, type BuiltView, type ViewPhase } from './build-view';
 export { openModelView, type OpenPhase, type OpenedModel } from './open-model';
 export { collapseBlocks } from './blocks';

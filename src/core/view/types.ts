@@ -34,7 +34,8 @@ export interface ViewNode {
   outputs: ViewTensor[];
   /** Elements of the floating-point initializers this node reads. */
   params: number;
-  macs: number;
+  /** Null while it depends on an input size nobody bound (see `ModelView.inputSize`, `ViewCosts`). */
+  macs: number | null;
   groups: NodeGroupRef[];
   /** Index into `groups` of the group its output channels belong to (-1 when none): its colour. */
   primary: number;
@@ -74,8 +75,28 @@ export interface ViewGroup extends ChannelGroup {
   nodeIds: string[];
 }
 
+/** The graph input whose size is symbolic (PaddleOCR det's `[N, 3, ?, ?]`): costs wait for it. */
+export interface ViewInputSize {
+  input: string;
+  /** Its declared shape, symbols included. */
+  shape: (number | string)[];
+  /** Height and width the model says it wants (metadata), when it says. */
+  preferred: [number, number] | null;
+}
+
+/** Costs counted at bound input shapes: what replaces the unknown figures once a size is set. */
+export interface ViewCosts {
+  inputShapes: Record<string, number[]>;
+  macs: number | null;
+  otherOps: number | null;
+  /** MACs by view node id. */
+  nodes: Record<string, number | null>;
+}
+
 export interface ModelView {
   summary: ModelSummary;
+  /** Null when every input size is known (costs need nothing more). */
+  inputSize: ViewInputSize | null;
   /** In topological order. */
   nodes: ViewNode[];
   edges: ViewEdge[];

@@ -20,6 +20,8 @@ export function DataSlotView({ role }: { role: DataRole }) {
   const openSample = useStudio(selectSample);
   const clear = useStudio(selectClear);
   const [over, setOver] = useState(false);
+  // Attached data that cannot feed the open model: the slot is marked and Run refuses with this sentence.
+  const misfit = slot.dataset !== null && slot.preprocessError !== null;
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
 
@@ -39,7 +41,11 @@ export function DataSlotView({ role }: { role: DataRole }) {
   };
 
   return (
-    <div className="data-slot" data-testid={`data-${role}`}>
+    <div
+      className={`data-slot${misfit ? ' misfit' : ''}`}
+      data-testid={`data-${role}`}
+      data-fits={slot.dataset ? String(!misfit) : undefined}
+    >
       <div
         className={`drop-zone${over ? ' over' : ''}${slot.dataset ? ' filled' : ''}`}
         data-testid={`drop-${role}`}
@@ -129,7 +135,7 @@ export function DataSlotView({ role }: { role: DataRole }) {
       )}
       <Field label="Preprocessing">{(id) => <PreprocessField id={id} role={role} />}</Field>
       {slot.preprocessError && (
-        <div role="alert" className="inline-error">
+        <div role="alert" className="inline-error" data-testid={`preprocess-error-${role}`}>
           {slot.preprocessError}
         </div>
       )}

@@ -1,5 +1,7 @@
-import { selectPlan, useStudio } from '../../state';
-import { formatBytes, formatCompact, formatCount } from '../format';
+import { selectPlan, useStudio, type StudioStore } from '../../state';
+import { formatBytes, formatCompact, formatCount, unknownMacsHint } from '../format';
+
+const selectWanted = (s: StudioStore) => s.model?.view.inputSize ?? null;
 
 function Row({
   label,
@@ -39,6 +41,7 @@ function Row({
  */
 export function EstimatePanel() {
   const { preview, pending, error } = useStudio(selectPlan);
+  const wanted = useStudio(selectWanted);
   if (!preview) {
     if (!error) return null;
     return (
@@ -70,7 +73,24 @@ export function EstimatePanel() {
           after={after.parameters}
           format={formatCount}
         />
-        <Row label="MACs" testId="est-macs" before={before.macs} after={after.macs} format={formatCompact} />
+        {before.macs !== null && after.macs !== null ? (
+          <Row
+            label="MACs"
+            testId="est-macs"
+            before={before.macs}
+            after={after.macs}
+            format={formatCompact}
+          />
+        ) : (
+          <div className="estimate-row">
+            <dt>MACs</dt>
+            <dd>
+              <span className="estimate-value" data-testid="est-macs" data-value="">
+                unknown
+              </span>
+            </dd>
+          </div>
+        )}
         <Row
           label="Weights (float32)"
           testId="est-bytes"
@@ -79,6 +99,11 @@ export function EstimatePanel() {
           format={formatBytes}
         />
       </dl>
+      {(before.macs === null || after.macs === null) && (
+        <p className="field-hint" data-testid="est-macs-hint">
+          {wanted ? unknownMacsHint(wanted) : 'MACs unknown: some shapes depend on the data.'}
+        </p>
+      )}
       <p className="muted small-text" data-testid="est-channels">
         {preview.prunes
           ? `Removes ${formatCount(preview.prunedChannels)} of ${formatCount(preview.prunableChannels)} channels in the groups it may prune`

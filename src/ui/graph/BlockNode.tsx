@@ -40,6 +40,9 @@ export const BlockNode = memo(function BlockNode({ data }: NodeProps<BlockFlowNo
   if (!view) return null;
   const nodes = data.nodes.map((id) => nodeById(view, id)).filter((n) => n !== undefined);
   const head = nodes[0];
+  // React Flow renders its previous nodes once more after a new model's view is in the store: a box
+  // whose ids the new view lacks draws nothing for that frame.
+  if (!head) return null;
   const tail = nodes.filter((n) => n.inputs.some((t) => !t.constant) || n === head).at(-1) ?? head;
   const ref =
     tail.primary >= 0 ? tail.groups[tail.primary] : head.primary >= 0 ? head.groups[head.primary] : undefined;

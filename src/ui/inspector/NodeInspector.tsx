@@ -1,9 +1,10 @@
 import { groupById, nodeById, useStudio, type StudioStore, type ViewTensor } from '../../state';
-import { formatCount, formatShape } from '../format';
+import { formatCount, formatMacs, formatShape, unknownMacsHint } from '../format';
 import { groupSwatch } from '../graph/group-colors';
 
 const selectView = (s: StudioStore) => s.model?.view;
 const selectSelect = (s: StudioStore) => s.select;
+const selectCosts = (s: StudioStore) => s.inputSize.costs;
 
 function Tensors({ title, tensors }: { title: string; tensors: ViewTensor[] }) {
   return (
@@ -17,7 +18,10 @@ function Tensors({ title, tensors }: { title: string; tensors: ViewTensor[] }) {
               {t.name}
             </th>
             <td className="mono num" data-testid="tensor-shape">
-              {t.shape ? formatShape(t.shape) : '?'} <span className="muted">{t.dtype}</span>
+              <span title={t.shape ? `[${t.shape.join(', ')}]` : undefined}>
+                {t.shape ? formatShape(t.shape) : '?'}
+              </span>{' '}
+              <span className="muted">{t.dtype}</span>
             </td>
           </tr>
         ))}
@@ -30,8 +34,10 @@ function Tensors({ title, tensors }: { title: string; tensors: ViewTensor[] }) {
 export function NodeInspector({ nodeId }: { nodeId: string }) {
   const view = useStudio(selectView);
   const select = useStudio(selectSelect);
+  const costs = useStudio(selectCosts);
   const node = view ? nodeById(view, nodeId) : undefined;
   if (!view || !node) return null;
+  const macs = costs ? (costs.nodes[node.id] ?? null) : node.macs;
   return (
     <div className="inspector-body" data-testid="node-inspector">
       <header className="inspector-title">
@@ -47,9 +53,14 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         </div>
         <div>
           <dt>MACs</dt>
-          <dd data-testid="node-macs">{formatCount(node.macs)}</dd>
+          <dd data-testid="node-macs">{formatMacs(macs)}</dd>
         </div>
       </dl>
+      {macs === null && (
+        <p className="field-hint" data-testid="node-macs-hint">
+          {view.inputSize ? unknownMacsHint(view.inputSize) : 'Unknown: its shapes depend on the data.'}
+        </p>
+      )}
       {node.groups.length > 0 && (
         <section aria-label="Pruning groups">
           <h3 className="section-title">Pruning groups</h3>

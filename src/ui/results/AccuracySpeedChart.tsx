@@ -1,6 +1,22 @@
 import { useState } from 'react';
-import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { STAGE_COLORS, metricFigures, metricTitle, shortStageName, stageRows } from '../../core/report';
+import {
+  CartesianGrid,
+  ErrorBar,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import {
+  STAGE_COLORS,
+  metricFigures,
+  metricTitle,
+  samplingNote,
+  shortStageName,
+  stageRows,
+} from '../../core/report';
 import type { RunRecord } from '../../state';
 import { niceTicks } from '../ticks';
 
@@ -13,6 +29,8 @@ interface Point {
   y: number;
   stage: string;
   run: string;
+  /** A subset's 95 % interval as distances below and above `y` (recharts' asymmetric error bar). */
+  interval?: [number, number];
 }
 
 /** The y axis's name: the one metric every compared run shares ("mIoU", "mAP@[.5:.95]", "min cosine"). */
@@ -43,6 +61,9 @@ function BackendChart({
         y: 100 * r.metric,
         stage: shortStageName(r.name),
         run: `Run ${run.id}`,
+        ...(r.metricInterval
+          ? { interval: [100 * (r.metric - r.metricInterval.low), 100 * (r.metricInterval.high - r.metric)] }
+          : {}),
       };
       return [{ key: `${run.id}-${r.name}`, name: shortStageName(r.name), stage: r.name, k, data: [point] }];
     }),
@@ -50,8 +71,8 @@ function BackendChart({
   const points = series.map((s) => s.data[0]);
   const xTicks = niceTicks(0, Math.max(...points.map((p) => p.x), 0) * 1.05);
   const yTicks = niceTicks(
-    Math.max(0, Math.min(...points.map((p) => p.y)) - 1),
-    Math.min(100, Math.max(...points.map((p) => p.y)) + 0.5),
+    Math.max(0, Math.min(...points.map((p) => p.y - (p.interval?.[0] ?? 0))) - 1),
+    Math.min(100, Math.max(...points.map((p) => p.y + (p.interval?.[1] ?? 0))) + 0.5),
   );
   const metric = axisName(runs, figure);
   const adapter =
@@ -112,7 +133,17 @@ function BackendChart({
               fill={STAGE_COLORS[s.stage] ?? '#475467'}
               shape={RUN_SHAPES[s.k % RUN_SHAPES.length]}
               isAnimationActive={false}
-            />
+            >
+              {s.data[0].interval && (
+                <ErrorBar
+                  dataKey="interval"
+                  direction="y"
+                  width={6}
+                  stroke={STAGE_COLORS[s.stage] ?? '#475467'}
+                  isAnimationActive={false}
+                />
+              )}
+            </Scatter>
           ))}
         </ScatterChart>
       </ResponsiveContainer>
@@ -135,6 +166,7 @@ export function AccuracySpeedChart({ runs }: { runs: readonly RunRecord[] }) {
   const stages = Object.keys(STAGE_COLORS).filter((name) =>
     runs.some((r) => r.summary.stages.some((s) => s.name === name)),
   );
+  const subsets = runs.filter((r) => r.summary.stages[0]?.result.sampling?.top1Interval);
   return (
     <>
       {figures.length > 1 && (
@@ -160,6 +192,12 @@ export function AccuracySpeedChart({ runs }: { runs: readonly RunRecord[] }) {
           </li>
         ))}
       </ul>
+      {subsets.length > 0 && (
+        <p className="small-text muted" data-testid="chart-sampling">
+          Bars: 95 % intervals of top-1 (Wilson), evaluated on{' '}
+          {subsets.map((r) => samplingNote(r.summary.stages, { methods: false })).join('; ')}.
+        </p>
+      )}
       <div className="result-chart" data-testid="accuracy-chart">
         {backends.map((b) => (
           <BackendChart key={b} backend={b} runs={runs} figure={figure} />

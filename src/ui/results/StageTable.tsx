@@ -1,10 +1,24 @@
-import { metricFigures, metricTitle, stageRows, type StageRow } from '../../core/report';
+import type { Interval } from '../../core/eval';
+import { metricFigures, metricTitle, samplingNote, stageRows, type StageRow } from '../../core/report';
 import type { RunRecord } from '../../state';
 import { formatBytes, formatCount } from '../format';
 
 const pct = (x: number | undefined, digits = 1) => (x === undefined ? '—' : `${(100 * x).toFixed(digits)} %`);
 const drop = (x: number | undefined) =>
   x === undefined ? '—' : x === 0 ? '±0.00' : `${x > 0 ? '−' : '+'}${Math.abs(x).toFixed(2)}`;
+
+/** A subset's 95 % interval under its figure: accuracy in %, a drop in points. */
+function Range({ interval, points }: { interval?: Interval; points?: boolean }) {
+  if (!interval) return null;
+  const text = points
+    ? `${drop(interval.low)} to ${drop(interval.high)}`
+    : `${(100 * interval.low).toFixed(1)}–${(100 * interval.high).toFixed(1)} %`;
+  return (
+    <span className="interval" data-testid="stage-interval" title="95 % interval on this subset">
+      95 %: {text}
+    </span>
+  );
+}
 
 function Ratio({ value }: { value: number | undefined }) {
   if (value === undefined || value === 0) return null;
@@ -26,8 +40,14 @@ export function StageTable({ run, onDownload }: { run: RunRecord; onDownload: (s
       : [];
   const figureOf = (name: string, figure: string) =>
     summary.stages.find((s) => s.name === name)?.result.score?.figures[figure];
+  const sampling = samplingNote(summary.stages);
   return (
     <div className="table-scroll">
+      {sampling && (
+        <p className="small-text muted stage-sampling" data-testid="stage-sampling">
+          Evaluated on {sampling}.
+        </p>
+      )}
       <table className="data-table stage-table" data-testid="stage-table">
         <caption className="visually-hidden">Stages of {run.label}</caption>
         <thead>
@@ -77,8 +97,12 @@ export function StageTable({ run, onDownload }: { run: RunRecord; onDownload: (s
               </th>
               <td className="num" data-testid="stage-metric" data-value={r.metric}>
                 {pct(r.metric, 2)}
+                <Range interval={r.metricInterval} />
               </td>
-              <td className={`num${(r.metricDrop ?? 0) > 0.005 ? ' worse' : ''}`}>{drop(r.metricDrop)}</td>
+              <td className={`num${(r.metricDrop ?? 0) > 0.005 ? ' worse' : ''}`}>
+                {drop(r.metricDrop)}
+                <Range interval={r.dropInterval} points />
+              </td>
               {extra.map((f) => {
                 const v = figureOf(r.name, f);
                 return (

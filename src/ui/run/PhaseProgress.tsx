@@ -1,3 +1,4 @@
+import { describeProgress, formatRemaining } from '../../core/progress';
 import type { RunPhase, RunningState } from '../../state';
 
 const PHASE_LABEL: Record<RunPhase, string> = {
@@ -13,8 +14,33 @@ const PHASE_LABEL: Record<RunPhase, string> = {
   benchmark: 'Benchmark',
 };
 
-/** One labelled progress bar per phase of the run in progress. */
+/**
+ * One labelled progress bar per phase of the run in progress, and under them how far the active phase
+ * is (units of its total) and, once there is enough to go on, the time it has left.
+ */
 export function PhaseProgress({ running }: { running: RunningState }) {
+  const latest = running.latest?.phase === running.phase ? running.latest : null;
+  return (
+    <>
+      <PhaseBars running={running} />
+      {latest && (
+        <p className="phase-detail" data-testid="phase-detail">
+          <span>
+            {PHASE_LABEL[latest.phase]}: {describeProgress(latest)}
+          </span>
+          {running.remainingMs !== null && (
+            <span className="phase-eta" data-testid="run-eta">
+              {' · '}
+              {formatRemaining(running.remainingMs)}
+            </span>
+          )}
+        </p>
+      )}
+    </>
+  );
+}
+
+function PhaseBars({ running }: { running: RunningState }) {
   return (
     <ol className="phases" aria-label="Progress by phase" data-testid="run-progress">
       {running.phases.map((phase) => {

@@ -7,6 +7,8 @@ const selectCancel = (s: StudioStore) => s.cancelRun;
 const selectError = (s: StudioStore) => s.runError;
 const selectDismiss = (s: StudioStore) => s.dismissRunError;
 const selectReady = (s: StudioStore) => s.model !== null && s.data.calibration.dataset !== null;
+const selectMisfit = (s: StudioStore) =>
+  (['calibration', 'evaluation'] as const).some((r) => s.data[r].dataset && s.data[r].preprocessError);
 const selectPlanText = (s: StudioStore): string | null => {
   try {
     return describeRecipe(s.coreRecipe());
@@ -23,6 +25,7 @@ export function RunBar() {
   const error = useStudio(selectError);
   const dismiss = useStudio(selectDismiss);
   const ready = useStudio(selectReady);
+  const misfit = useStudio(selectMisfit);
   const planText = useStudio(selectPlanText);
   return (
     <section className="run-bar" aria-label="Run the pipeline">
@@ -57,6 +60,12 @@ export function RunBar() {
             <>
               <strong>{planText ?? 'Check the settings'}</strong>
               {!ready && <span className="muted"> · needs a model and a calibration set</span>}
+              {ready && misfit && (
+                <span className="error-text" data-testid="run-misfit">
+                  {' '}
+                  · the data cannot feed this model
+                </span>
+              )}
             </>
           )}
         </span>

@@ -1,5 +1,8 @@
-import type { ModelSummary } from '../../state';
-import { formatBytes, formatCompact, formatCount } from '../format';
+import { useStudio, type ModelSummary, type StudioStore } from '../../state';
+import { formatBytes, formatCompact, formatCount, formatMacs, unknownMacsHint } from '../format';
+
+const selectCosts = (s: StudioStore) => s.inputSize.costs;
+const selectWanted = (s: StudioStore) => s.model?.view.inputSize ?? null;
 
 interface Stat {
   id: string;
@@ -10,6 +13,9 @@ interface Stat {
 
 /** The headline figures: nodes, parameters, MACs, weight bytes. */
 export function StatGrid({ summary }: { summary: ModelSummary }) {
+  const costs = useStudio(selectCosts);
+  const wanted = useStudio(selectWanted);
+  const macs = costs ? costs.macs : summary.macs;
   const stats: Stat[] = [
     { id: 'node-count', label: 'Nodes', value: formatCount(summary.nodeCount) },
     {
@@ -21,8 +27,13 @@ export function StatGrid({ summary }: { summary: ModelSummary }) {
     {
       id: 'macs',
       label: 'MACs per inference',
-      value: formatCount(summary.macs),
-      hint: `${formatCompact(summary.macs * 2)} FLOPs`,
+      value: formatMacs(macs),
+      hint:
+        macs !== null
+          ? `${formatCompact(macs * 2)} FLOPs${costs ? ` at ${Object.values(costs.inputShapes)[0]?.join('×') ?? ''}` : ''}`
+          : wanted
+            ? unknownMacsHint(wanted)
+            : 'Unknown: some shapes depend on the data.',
     },
     { id: 'initializer-bytes', label: 'Weights', value: formatBytes(summary.initializerBytes) },
   ];

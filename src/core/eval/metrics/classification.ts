@@ -18,6 +18,8 @@ export class TopKAccumulator {
   private hits1 = 0;
   private hits5 = 0;
   private seen = 0;
+  /** 1 where sample i's top-1 was right: two models scored on the same samples can then be paired. */
+  private perSample = new Uint8Array(256);
 
   /** `dataset` names the data in errors (a file or folder). */
   constructor(private readonly dataset = 'the dataset') {}
@@ -26,6 +28,11 @@ export class TopKAccumulator {
     const n = labels.length;
     if (logits.length !== n * classes)
       throw new Error(`logits hold ${logits.length} values, expected ${n} × ${classes}`);
+    if (this.seen + n > this.perSample.length) {
+      const grown = new Uint8Array(Math.max(2 * this.perSample.length, this.seen + n));
+      grown.set(this.perSample);
+      this.perSample = grown;
+    }
     for (let i = 0; i < n; i++) {
       const row = i * classes;
       const label = labels[i];
@@ -37,7 +44,10 @@ export class TopKAccumulator {
         const v = logits[row + k];
         if (v > score || (v === score && k < label)) rank++;
       }
-      if (rank < 1) this.hits1++;
+      if (rank < 1) {
+        this.hits1++;
+        this.perSample[this.seen + i] = 1;
+      }
       if (rank < 5) this.hits5++;
     }
     this.seen += n;
@@ -49,6 +59,11 @@ export class TopKAccumulator {
       item,
       `Label ${label} of ${item} in ${this.dataset} is outside the model's ${classes} classes (0–${classes - 1}).`,
     );
+  }
+
+  /** Per sample in the order added: 1 where top-1 was right. */
+  top1Hits(): Uint8Array {
+    return this.perSample.slice(0, this.seen);
   }
 
   result(): AccuracyResult {

@@ -1,5 +1,6 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { ModelLoadError } from '../errors';
+import { translateRunError } from './run-error';
 import type {
   Backend,
   InferenceRuntime,
@@ -125,14 +126,20 @@ async function open(
       .trim();
     throw new ModelLoadError(`onnxruntime cannot load the model (${reason}).`, { cause: e });
   }
+  const inputs = session.inputMetadata.map(meta);
   return {
-    inputs: session.inputMetadata.map(meta),
+    inputs,
     outputs: session.outputMetadata.map(meta),
     run: async (feeds, fetches) => {
       const ortFeeds: Record<string, Tensor> = {};
       for (const [name, t] of Object.entries(feeds))
         ortFeeds[name] = new ort.Tensor(t.type, t.data as never, t.dims);
-      const result = fetches ? await session.run(ortFeeds, fetches) : await session.run(ortFeeds);
+      let result: InferenceSession.OnnxValueMapType;
+      try {
+        result = fetches ? await session.run(ortFeeds, fetches) : await session.run(ortFeeds);
+      } catch (e) {
+        throw translateRunError(e, feeds, inputs);
+      }
       const out: Record<string, TensorData> = {};
       for (const [name, t] of Object.entries(result)) {
         out[name] = { type: t.type as TensorElementType, data: t.data as TensorData['data'], dims: t.dims };

@@ -8,10 +8,11 @@
  * is divided by its output energy ‖Y‖², so scores of different layers are comparable as they stand.
  */
 import type { ChannelGroup } from '../../analysis';
-import type { InferenceRuntime, TensorData } from '../../eval';
-import { attrInt, type Graph, type GraphNode } from '../../graph';
+import { DEFAULT_MEMORY_BUDGET, type InferenceRuntime, type TensorData } from '../../eval';
+import { activationSizes, attrInt, inferShapes, type Graph, type GraphNode } from '../../graph';
 import type { Kernels } from '../../../kernels';
 import { memberIndices, memberReaders } from '../members';
+import { planBlocks, type LayerCost } from '../recover/blocks';
 import { capture, type CalibrationBatches } from '../recover/calibration';
 import { convGeometry, patchArgs, type ConvGeometry } from '../recover/im2col';
 import { seededRandom } from '../recover/random';
@@ -35,7 +36,7 @@ export async function reconstructionScores(
   groups: readonly ChannelGroup[],
   calibration: CalibrationBatches,
   kernels: Kernels,
-  options: { maxRows?: number; alpha?: number; normalize?: ScoreNormalization } = {},
+  options: { maxRows?: number; alpha?: number; normalize?: ScoreNormalization; memoryBudget?: number } = {},
 ): Promise<GroupScores> {
   const layers = new Map<GraphNode, LayerStats>();
   for (const g of groups)
@@ -43,48 +44,118 @@ export async function reconstructionScores(
       for (const m of g.members)
         if (m.kind === 'parameter' && m.role === 'consumer')
           for (const r of memberReaders(graph, m))
-            if (r.slot === 1 && (r.node.opType === 'Conv' || r.node.opType === 'Gemm' || r.node.opType === 'MatMul'))
-              layers.set(r.node, { node: r.node, groups: r.node.opType === 'Conv' ? attrInt(r.node, 'group', 1) : 1, systems: [] });
+            if (
+              r.slot === 1 &&
+              (r.node.opType === 'Conv' || r.node.opType === 'Gemm' || r.node.opType === 'MatMul')
+            )
+              layers.set(r.node, {
+                node: r.node,
+                groups: r.node.opType === 'Conv' ? attrInt(r.node, 'group', 1) : 1,
+                systems: [],
+              });
   let samples = 0;
-  for await (const f of calibration()) samples += Object.values(f)[0].dims[0];
+  let batchSize = 1;
+  for await (const f of calibration()) {
+    const n = Object.values(f)[0].dims[0];
+    samples += n;
+    batchSize = Math.max(batchSize, n);
+  }
   const maxRows = options.maxRows ?? 8000;
   const random = seededRandom(7);
-  const names = [...layers.keys()].flatMap((n) => [n.inputs[0], n.outputs[0]]);
-  for await (const { values } of capture(runtime, graph, names, calibration))
-    for (const l of layers.values()) await accumulate(graph, l, values[l.node.inputs[0]], values[l.node.outputs[0]], maxRows, samples, random, kernels);
-  for (const l of layers.values()) {
-    l.inverse = [];
-    for (const s of l.systems) {
-      const identity = new Float32Array(s.d * s.d);
-      for (let i = 0; i < s.d; i++) identity[i * s.d + i] = 1;
-      const inv = new Float32Array(s.d * s.d);
-      await solveRidge(kernels, { gram: s.gram, rhs: identity, size: s.d, cols: s.d, alpha: options.alpha ?? 1e-3, out: inv });
-      l.inverse.push(inv);
+  const scores = new Map(groups.filter((g) => g.prunable).map((g) => [g.id, new Float64Array(g.channels)]));
+  // Statistics come from the original model alone, so layers can share passes freely: as many per
+  // pass as one batch of their tensors and their Gram matrices fit the budget.
+  const list = [...layers.values()];
+  const blocks = planBlocks(layerCosts(graph, list), {
+    budget: options.memoryBudget ?? DEFAULT_MEMORY_BUDGET,
+    batchSize,
+  });
+  for (const block of blocks) {
+    const stats = block.map((i) => list[i]);
+    const names = stats.flatMap((l) => [l.node.inputs[0], l.node.outputs[0]]);
+    for await (const { values } of capture(runtime, graph, names, calibration))
+      for (const l of stats)
+        await accumulate(
+          graph,
+          l,
+          values[l.node.inputs[0]],
+          values[l.node.outputs[0]],
+          maxRows,
+          samples,
+          random,
+          kernels,
+        );
+    for (const l of stats) {
+      l.inverse = [];
+      for (const s of l.systems) {
+        const identity = new Float32Array(s.d * s.d);
+        for (let i = 0; i < s.d; i++) identity[i * s.d + i] = 1;
+        const inv = new Float32Array(s.d * s.d);
+        await solveRidge(kernels, {
+          gram: s.gram,
+          rhs: identity,
+          size: s.d,
+          cols: s.d,
+          alpha: options.alpha ?? 1e-3,
+          out: inv,
+        });
+        l.inverse.push(inv);
+      }
+    }
+    addSaliencies(graph, groups, new Set(stats), layers, scores);
+    // Done with this block: its matrices go before the next block's are made.
+    for (const l of stats) {
+      l.systems = [];
+      l.inverse = undefined;
     }
   }
   const out: GroupScores = {};
+  for (const [id, s] of scores) out[id] = normalizeScores(s, options.normalize ?? 'none');
+  return out;
+}
+
+/** Adds the saliency each channel has in the layers of `block` to its group's scores. */
+function addSaliencies(
+  graph: Graph,
+  groups: readonly ChannelGroup[],
+  block: Set<LayerStats>,
+  layers: Map<GraphNode, LayerStats>,
+  scores: Map<string, Float64Array>,
+): void {
   for (const g of groups) {
-    if (!g.prunable) continue;
-    const scores = new Float64Array(g.channels);
+    const out = scores.get(g.id);
+    if (!out) continue;
     for (const m of g.members) {
       if (m.kind !== 'parameter' || m.role !== 'consumer') continue;
       const w = floatWeights(graph, m.name);
       if (!w) continue;
       for (const r of memberReaders(graph, m)) {
         const l = layers.get(r.node);
-        if (!l?.inverse) continue;
+        if (!l?.inverse || !block.has(l)) continue;
         const k = m.convGroup ?? 0;
         const s = l.systems[k];
         if (!s || s.yy <= 0) continue;
         for (let c = 0; c < g.channels; c++) {
           const idx = memberIndices(m, new Set([c]));
-          if (idx.length) scores[c] += saliency(l, k, w.data, w.dims, idx) / s.yy;
+          if (idx.length) out[c] += saliency(l, k, w.data, w.dims, idx) / s.yy;
         }
       }
     }
-    out[g.id] = normalizeScores(scores, options.normalize ?? 'none');
   }
-  return out;
+}
+
+/** Per layer: its Gram and inverse (full input channels, + the ones column), input and output per sample. */
+function layerCosts(graph: Graph, layers: readonly LayerStats[]): LayerCost[] {
+  const sizes = activationSizes(graph, inferShapes(graph), 1);
+  return layers.map((l) => {
+    const w = graph.initializers.get(initializerOf(graph, l.node.inputs[1]));
+    const dims = w ? w.dims.map(Number) : [];
+    const conv = l.node.opType === 'Conv';
+    const transposed = l.node.opType === 'Gemm' && attrInt(l.node, 'transB', 0) === 1;
+    const d = (conv ? dims.slice(1).reduce((a, b) => a * b, 1) : (dims[transposed ? 1 : 0] ?? 0)) + 1;
+    const io = (sizes.elements(l.node.inputs[0]) ?? 0) + (sizes.elements(l.node.outputs[0]) ?? 0);
+    return { statisticsBytes: 2 * l.groups * d * d * 4, capturedBytesPerSample: io * 4 };
+  });
 }
 
 /** Σ_o w_oᵀ (H_JJ)⁻¹ w_o over the layer's outputs in conv group k, J the columns of weight indices `idx`. */
@@ -108,7 +179,11 @@ function saliency(l: LayerStats, k: number, w: Float32Array, dims: number[], idx
     for (let a = 0; a < n; a++) {
       const j = idx[Math.floor(a / kk)];
       const q = a % kk;
-      v[a] = conv ? w[((k * outputs + o) * dims[1] + j) * kk + q] : transposed ? w[o * dims[1] + j] : w[j * outputs + o];
+      v[a] = conv
+        ? w[((k * outputs + o) * dims[1] + j) * kk + q]
+        : transposed
+          ? w[o * dims[1] + j]
+          : w[j * outputs + o];
     }
     total += quadInverse(chol, v, n);
   }
@@ -158,7 +233,8 @@ async function accumulate(
   const n = xt.dims[0];
   const conv = l.node.opType === 'Conv';
   if (conv && !l.geometry) {
-    const w = floatWeights(graph, l.node.inputs[1]) ?? floatWeights(graph, initializerOf(graph, l.node.inputs[1]));
+    const w =
+      floatWeights(graph, l.node.inputs[1]) ?? floatWeights(graph, initializerOf(graph, l.node.inputs[1]));
     l.geometry = w ? convGeometry(l.node, xt.dims, w.dims, yt.dims) : undefined;
     if (!l.geometry) return;
   }
@@ -167,13 +243,15 @@ async function accumulate(
   const perIn = C / l.groups;
   const kk = g ? g.kh * g.kw : 1;
   const d = perIn * kk + 1;
-  if (!l.systems.length) for (let k = 0; k < l.groups; k++) l.systems.push({ d, gram: new Float32Array(d * d), yy: 0 });
+  if (!l.systems.length)
+    for (let k = 0; k < l.groups; k++) l.systems.push({ d, gram: new Float32Array(d * d), yy: 0 });
   const perSample = g ? g.Ho * g.Wo : x.length / n / C;
   const take = Math.min(perSample, Math.max(1, Math.ceil(maxRows / samples)));
   const rows = n * take;
   const outC = conv ? yt.dims[1] : yt.dims[yt.dims.length - 1];
   const picks = new Int32Array(rows);
-  for (let s = 0; s < n; s++) for (let i = 0; i < take; i++) picks[s * take + i] = s * perSample + Math.floor(random() * perSample);
+  for (let s = 0; s < n; s++)
+    for (let i = 0; i < take; i++) picks[s * take + i] = s * perSample + Math.floor(random() * perSample);
   for (let k = 0; k < l.groups; k++) {
     const sys = l.systems[k];
     const kept = Int32Array.from({ length: perIn }, (_, j) => k * perIn + j);

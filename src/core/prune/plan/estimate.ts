@@ -3,10 +3,11 @@
  * touching the graph: a Conv/Gemm/MatMul's MACs scale with its weight's kept elements (output
  * positions do not change), and parameters with each initializer's kept elements. A shared
  * (deduplicated) initializer whose readers are cut differently counts once per private copy, as
- * removal will make them.
+ * removal will make them. MACs stay null (unknown) when the model's input size is symbolic and no
+ * input shapes bind it.
  */
 import type { ChannelGroup } from '../../analysis';
-import { costModel, isParameter, type Graph, type ShapeInference } from '../../graph';
+import { costModel, isParameter, type Graph, type InputShapes, type ShapeInference } from '../../graph';
 import { elementCount } from '../../onnx';
 import { readersOf } from '../members';
 import type { CostEstimate } from '../types';
@@ -31,10 +32,15 @@ export class CostEstimator {
   private readonly elements = new Map<string, number>();
   private readonly readers = new Map<string, string[]>();
   private readonly macNodes: { macs: number; weight: string; node: string }[] = [];
-  private readonly fixedMacs: number;
+  private readonly fixedMacs: number | null;
 
-  constructor(graph: Graph, groups: readonly ChannelGroup[], shapes: ShapeInference) {
-    const cost = costModel(graph, shapes);
+  constructor(
+    graph: Graph,
+    groups: readonly ChannelGroup[],
+    shapes: ShapeInference,
+    inputShapes?: InputShapes,
+  ) {
+    const cost = costModel(graph, shapes, { inputShapes });
     this.before = { macs: cost.macs, parameters: cost.parameters };
     let variable = 0;
     for (const [name, t] of graph.initializers) {
@@ -49,7 +55,7 @@ export class CostEstimator {
         variable += macs;
       }
     }
-    this.fixedMacs = cost.macs - variable;
+    this.fixedMacs = cost.macs === null ? null : cost.macs - variable;
     for (const g of groups) {
       const list: AxisUse[] = [];
       for (const m of g.members) {
@@ -127,7 +133,7 @@ export class CostEstimator {
     keptFor: (init: string, node: string) => number,
   ): CostEstimate {
     let macs = this.fixedMacs;
-    for (const n of this.macNodes) macs += n.macs * keptFor(n.weight, n.node);
+    if (macs !== null) for (const n of this.macNodes) macs += n.macs * keptFor(n.weight, n.node);
     let parameters = 0;
     for (const [name, count] of this.elements) {
       const byReader = removed.get(name);
@@ -149,7 +155,7 @@ export class CostEstimator {
       }
       if (uncut) parameters += count;
     }
-    return { macs: Math.round(macs), parameters: Math.round(parameters) };
+    return { macs: macs === null ? null : Math.round(macs), parameters: Math.round(parameters) };
   }
 }
 

@@ -3,7 +3,14 @@
  * with the predicted cost after removal. Nothing is applied here.
  */
 import type { ChannelAnalysis, ChannelGroup } from '../../analysis';
-import { inferShapes, type Graph, type ShapeInference } from '../../graph';
+import {
+  compactShape,
+  inferShapes,
+  InputSizeError,
+  symbolicInputs,
+  type Graph,
+  type ShapeInference,
+} from '../../graph';
 import type { CriterionName, GroupScores, PlannedGroup, PrunePlan, PruneRecipe } from '../types';
 import { channelBlocks, classifierGroups, firstConvGroups } from './eligibility';
 import { CostEstimator } from './estimate';
@@ -47,7 +54,9 @@ export function planPruning(
   const maxRatio = recipe.maxGroupRatio ?? 0.9;
   const first = recipe.includeFirst ? new Set<string>() : firstConvGroups(graph, analysis.groups);
   const classifier = recipe.includeClassifier ? new Set<string>() : classifierGroups(graph, analysis.groups);
-  const estimator = new CostEstimator(graph, analysis.groups, shapes);
+  const estimator = new CostEstimator(graph, analysis.groups, shapes, recipe.inputShapes);
+  const beforeMacs = estimator.before.macs;
+  if (recipe.macsTarget !== undefined && beforeMacs === null) throw unknownMacs(graph, shapes);
 
   const planned = new Map<string, PlannedGroup>();
   const candidates: Candidate[] = [];
@@ -133,8 +142,8 @@ export function planPruning(
     if (!fill.reached)
       note = `The latency goal (${goal.goalMs.toFixed(2)} ms) is out of reach under these rules; this plan reaches an estimated ${fill.latency.toFixed(2)} ms.`;
   } else if (recipe.macsTarget !== undefined) {
-    const goal = (1 - recipe.macsTarget) * estimator.before.macs;
-    const reached = (p: number) => estimator.estimate(selection(p)).macs <= goal + 1e-6;
+    const goal = (1 - recipe.macsTarget) * beforeMacs!;
+    const reached = (p: number) => estimator.estimate(selection(p)).macs! <= goal + 1e-6;
     const hi = upperBound(mode, candidates, recipe, maxRatio);
     if (!reached(hi)) {
       note = `The MAC target (−${pct(recipe.macsTarget)}) is out of reach under these rules; this plan goes as far as they allow.`;
@@ -206,7 +215,7 @@ function fill(
   const sorted = new Map(candidates.map((c) => [c.group.id, [...c.scores].sort((a, b) => a - b)]));
   for (let guard = 0; guard < 100000; guard++) {
     const current = pick();
-    const macs = estimator.estimate(current).macs;
+    const macs = estimator.estimate(current).macs!;
     if (macs <= goal + 1e-6) return current;
     let best: Candidate | undefined;
     let bestCost = Infinity;
@@ -216,7 +225,7 @@ function fill(
       const n = counts.get(c.group.id)!;
       const next = feasibleCount(c.rule, n + c.rule.quantum);
       if (next <= n || next > Math.floor(maxRatio * c.group.channels + 1e-9)) continue;
-      const saved = macs - estimator.estimate(pick(c.group.id, next)).macs;
+      const saved = macs - estimator.estimate(pick(c.group.id, next)).macs!;
       if (saved <= 0) continue;
       let score = 0;
       for (let i = n; i < next; i++) score += Math.max(0, sorted.get(c.group.id)![i]);
@@ -257,6 +266,16 @@ function bisect(lo: number, hi: number, ok: (p: number) => boolean): number {
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+
+/** A MAC target on a model whose MACs wait for an input size nobody gave. */
+function unknownMacs(graph: Graph, shapes: ShapeInference): InputSizeError {
+  const which = symbolicInputs(graph, shapes)
+    .map((i) => `'${i.name}' ${compactShape(i.shape)}`)
+    .join(', ');
+  return new InputSizeError(
+    `A MAC target needs the model's MACs, which depend on the size of input ${which || 'sizes it leaves symbolic'}: give the input size first.`,
+  );
+}
 
 /** A plan from explicit channel lists (tests, the UI's hand edits): same shape, no scoring. */
 export function planFromSelection(

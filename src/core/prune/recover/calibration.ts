@@ -13,6 +13,7 @@ import {
 } from '../../eval';
 import { exportModel, inferShapes, typeProtoOf, type Graph } from '../../graph';
 import { emptyNode, emptyValueInfo, encodeModel } from '../../onnx';
+import { prefixModel } from './prefix';
 
 /** Feeds by input name, one batch at a time; callable again for another pass. */
 export type CalibrationBatches = () => AsyncIterable<Readonly<Record<string, TensorData>>>;
@@ -32,6 +33,8 @@ export interface CalibrationOptions {
   limit?: number;
   /** Samples per batch (default 100). */
   batchSize?: number;
+  /** Called after each batch with the samples read so far. */
+  onProgress?: (samples: number) => void;
 }
 
 /**
@@ -44,8 +47,12 @@ export async function calibrationFromDataset(
 ): Promise<CalibrationBatches> {
   const { preprocess } = resolvePreprocess(options.preprocess, options.input, dataset);
   const list: Record<string, TensorData>[] = [];
-  for await (const b of batches(dataset, preprocess, { batchSize: options.batchSize ?? 100, limit: options.limit }))
+  let samples = 0;
+  for await (const b of batches(dataset, preprocess, { batchSize: options.batchSize ?? 100, limit: options.limit })) {
     list.push({ [preprocess.inputName]: { type: 'float32', data: b.input, dims: b.dims } });
+    samples += b.dims[0];
+    options.onProgress?.(samples);
+  }
   return calibrationFromFeeds(list);
 }
 
@@ -78,6 +85,8 @@ export async function* capture(
     model.graph!.node.push(emptyNode({ opType: 'Identity', name: out, input: [name], output: [out] }));
     model.graph!.output.push(emptyValueInfo({ name: out, ...(t ? { type: typeProtoOf(t) } : {}) }));
   }
+  // Only the exposed tensors and what they need: a pass over the first layers runs only those.
+  if (exposed.size) prefixModel(model, [...exposed.values()]);
   const bytes = encodeModel(model);
   // Without onnxruntime's rewrites: its Pad + AveragePool/Conv fusion drops the producer's edge to the
   // pool, Identity elimination then renames the exposed tensor away, and the model no longer loads

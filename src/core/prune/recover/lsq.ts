@@ -11,15 +11,16 @@
  */
 import { privatizeShared } from '../apply/shared';
 import type { Kernels } from '../../../kernels';
-import type { InferenceRuntime, TensorData } from '../../eval';
+import { DEFAULT_MEMORY_BUDGET, type InferenceRuntime, type TensorData } from '../../eval';
 import { attrFloat, attrInt, type Graph } from '../../graph';
 import { makeTensor, tensorData } from '../../onnx';
 import type { PrunePlan } from '../types';
-import { capture, type CalibrationBatches } from './calibration';
+import type { CalibrationBatches } from './calibration';
 import { biasSlot } from './compensate';
 import { consumerLayers, type ConsumerLayer } from './consumers';
 import { convGeometry, patchArgs, type ConvGeometry } from './im2col';
 import { ownParameter } from './own-parameter';
+import { SegmentRunner } from './segments';
 import { solveRidge } from './ridge';
 import { seededRandom } from './random';
 
@@ -32,6 +33,11 @@ export interface ReconstructOptions {
   /** Fit the bias as well (default true); a MatMul without a following bias Add never does. */
   intercept?: boolean;
   seed?: number;
+  /**
+   * Bytes the kept activations may take, half for each model (default {@link DEFAULT_MEMORY_BUDGET}):
+   * with more, more layers start their pass from the last layer's inputs instead of the model's (see `SegmentRunner`).
+   */
+  memoryBudget?: number;
   onLayer?: (done: number, total: number, node: string) => void;
 }
 
@@ -48,6 +54,8 @@ export interface LayerFit {
 export interface ReconstructionReport {
   layers: LayerFit[];
   skipped: { node: string; why: string }[];
+  /** Segment passes over the calibration data per model, and how many started from a kept cut. */
+  passes: { pruned: number; original: number; fromCut: number };
 }
 
 /** One least-squares system per conv group. */
@@ -61,7 +69,22 @@ interface System {
   yy: number;
 }
 
-/** Re-fits every consumer layer of the plan in `pruned` (in place) against `teacher`'s outputs. */
+/** A layer's statistics while they are accumulated. */
+interface LayerState {
+  l: ConsumerLayer;
+  intercept: boolean;
+  random: () => number;
+  geometry?: ConvGeometry;
+  systems?: System[];
+  rows: number;
+  /** Why the layer cannot be fitted, once known. */
+  failed?: string;
+}
+
+/**
+ * Re-fits every consumer layer of the plan in `pruned` (in place) against `teacher`'s outputs, in
+ * order: each layer's inputs come from `pruned` with every layer before it already re-fitted.
+ */
 export async function reconstruct(
   runtime: InferenceRuntime,
   teacher: Graph,
@@ -71,10 +94,21 @@ export async function reconstruct(
   options: ReconstructOptions,
 ): Promise<{ plan: PrunePlan; report: ReconstructionReport }> {
   plan = privatizeShared(pruned, plan);
-  const report: ReconstructionReport = { layers: [], skipped: [] };
   let samples = 0;
-  for await (const feeds of calibration()) samples += Object.values(feeds)[0].dims[0];
+  let batches = 0;
+  for await (const feeds of calibration()) {
+    samples += Object.values(feeds)[0].dims[0];
+    batches++;
+  }
+  const budget = (options.memoryBudget ?? DEFAULT_MEMORY_BUDGET) / 2;
+  const current = new SegmentRunner(runtime, pruned, calibration, budget, batches);
+  const target = new SegmentRunner(runtime, teacher, calibration, budget, batches);
   const layers = consumerLayers(pruned, plan);
+  const report: ReconstructionReport = {
+    layers: [],
+    skipped: [],
+    passes: { pruned: 0, original: 0, fromCut: 0 },
+  };
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i];
     options.onLayer?.(i, layers.length, l.node.name);
@@ -82,60 +116,93 @@ export async function reconstruct(
       report.skipped.push({ node: l.node.name, why: 'transposed input' });
       continue;
     }
-    const fitted = await fitLayer(runtime, teacher, pruned, plan, l, calibration, samples, options);
+    const state: LayerState = {
+      l,
+      intercept: (options.intercept ?? true) && biasSlot(pruned, l) !== undefined,
+      random: seededRandom(options.seed ?? 1),
+      rows: 0,
+    };
+    await accumulateLayer(current, target, teacher, pruned, state, samples, options);
+    const fitted = state.failed ?? (await solveLayer(pruned, plan, state, options));
     if (typeof fitted === 'string') report.skipped.push({ node: l.node.name, why: fitted });
     else {
       plan = fitted.plan;
       report.layers.push(fitted.fit);
     }
   }
+  report.passes = {
+    pruned: current.passes,
+    original: target.passes,
+    fromCut: current.fromCut + target.fromCut,
+  };
   return { plan, report };
 }
 
-async function fitLayer(
-  runtime: InferenceRuntime,
+/**
+ * The layer's statistics over the calibration data: its inputs from the pruned model (run up to the
+ * layer), its target outputs from the original (run through the layer), batch by batch.
+ */
+async function accumulateLayer(
+  current: SegmentRunner,
+  target: SegmentRunner,
   teacher: Graph,
   pruned: Graph,
-  plan: PrunePlan,
-  l: ConsumerLayer,
-  calibration: CalibrationBatches,
+  s: LayerState,
   samples: number,
   options: ReconstructOptions,
-): Promise<{ plan: PrunePlan; fit: LayerFit } | string> {
-  const wT = pruned.initializers.get(l.weight)!;
-  const wDims = wT.dims.map(Number);
-  const conv = l.node.opType === 'Conv';
-  const intercept = (options.intercept ?? true) && biasSlot(pruned, l) !== undefined;
+): Promise<void> {
   const maxRows = options.maxRows ?? 20000;
-  const random = seededRandom(options.seed ?? 1);
-  const x = l.node.inputs[0];
-  const y = l.node.outputs[0];
-  let systems: System[] | undefined;
-  let geometry: ConvGeometry | undefined;
-  let rows = 0;
-
-  const current = capture(runtime, pruned, [x], calibration)[Symbol.asyncIterator]();
-  const target = capture(runtime, teacher, [y], calibration)[Symbol.asyncIterator]();
+  const [x, y] = [s.l.node.inputs[0], s.l.node.outputs[0]];
+  const order = teacher.nodes();
+  const after = order[order.indexOf(teacher.producer(y)!) + 1];
+  const inputs = current.advance(s.l.node, [x]);
+  const outputs = target.advance(after, [y]);
+  const wDims = pruned.initializers.get(s.l.weight)!.dims.map(Number);
   try {
     for (;;) {
       // One after the other: onnxruntime-web runs one session at a time per wasm instance.
-      const a = await current.next();
-      const b = await target.next();
+      const a = await inputs.next();
+      const b = await outputs.next();
       if (a.done || b.done) break;
-      const xt = a.value.values[x];
-      const yt = b.value.values[y];
-      if (conv) {
-        geometry ??= convGeometry(l.node, xt.dims, wDims, yt.dims);
-        if (!geometry) return 'only 2-D convolutions are reconstructed';
+      if (s.failed) continue;
+      const [xt, yt] = [a.value[x], b.value[y]];
+      if (s.l.node.opType === 'Conv') {
+        s.geometry ??= convGeometry(s.l.node, xt.dims, wDims, yt.dims);
+        if (!s.geometry) {
+          s.failed = 'only 2-D convolutions are reconstructed';
+          continue;
+        }
       }
-      systems ??= makeSystems(l, xt.dims, wDims, geometry, intercept);
-      rows += await accumulate(systems, xt, yt, geometry, intercept, maxRows, samples, random, options.kernels);
+      s.systems ??= makeSystems(s.l, xt.dims, wDims, s.geometry, s.intercept);
+      s.rows += await accumulate(
+        s.systems,
+        xt,
+        yt,
+        s.geometry,
+        s.intercept,
+        maxRows,
+        samples,
+        s.random,
+        options.kernels,
+      );
     }
   } finally {
-    await current.return?.(undefined);
-    await target.return?.(undefined);
+    await inputs.return(undefined);
+    await outputs.return(undefined);
   }
+}
+
+/** Solves a layer's systems and writes the weights back. */
+async function solveLayer(
+  pruned: Graph,
+  plan: PrunePlan,
+  state: LayerState,
+  options: ReconstructOptions,
+): Promise<{ plan: PrunePlan; fit: LayerFit } | string> {
+  const { l, systems, geometry, intercept } = state;
   if (!systems) return 'no calibration data';
+  const wT = pruned.initializers.get(l.weight)!;
+  const wDims = wT.dims.map(Number);
   const alpha = options.alpha ?? 1e-3;
   const solutions: Float32Array[] = [];
   let before = 0;
@@ -149,15 +216,26 @@ async function fitLayer(
     // Shrunk toward the masked weights, not toward 0: where calibration rows are few (late layers of a
     // 224-px model at a few samples) the fit must not invent weights the data cannot pin down.
     const prior = currentMatrix(l, s, k, currentW, wDims, geometry, bias, intercept);
-    await solveRidge(options.kernels, { gram: s.gram, rhs: s.cross, size: s.d, cols: s.outputs, alpha, prior, out: sol });
+    await solveRidge(options.kernels, {
+      gram: s.gram,
+      rhs: s.cross,
+      size: s.d,
+      cols: s.outputs,
+      alpha,
+      prior,
+      out: sol,
+    });
     solutions.push(sol);
-    before += residual(s, prior);
-    after += residual(s, sol);
+    before += await residual(options.kernels, s, prior);
+    after += await residual(options.kernels, s, sol);
     total += s.yy;
   }
   plan = writeBack(pruned, plan, l, systems, solutions, wDims, geometry, intercept);
   const d = systems[0].d;
-  return { plan, fit: { node: l.node.name, rows, inputs: d, before: before / total, after: after / total } };
+  return {
+    plan,
+    fit: { node: l.node.name, rows: state.rows, inputs: d, before: before / total, after: after / total },
+  };
 }
 
 function makeSystems(
@@ -175,7 +253,14 @@ function makeSystems(
       const kept: number[] = [];
       for (let j = 0; j < perIn; j++) if (!removed.has(j)) kept.push(k * perIn + j);
       const d = kept.length * g.kh * g.kw + extra;
-      return { d, outputs, kept: Int32Array.from(kept), gram: new Float32Array(d * d), cross: new Float32Array(d * outputs), yy: 0 };
+      return {
+        d,
+        outputs,
+        kept: Int32Array.from(kept),
+        gram: new Float32Array(d * d),
+        cross: new Float32Array(d * outputs),
+        yy: 0,
+      };
     });
   }
   const K = xDims[xDims.length - 1];
@@ -183,7 +268,16 @@ function makeSystems(
   const kept: number[] = [];
   for (let i = 0; i < K; i++) if (!l.removed[0].has(i)) kept.push(i);
   const d = kept.length + extra;
-  return [{ d, outputs, kept: Int32Array.from(kept), gram: new Float32Array(d * d), cross: new Float32Array(d * outputs), yy: 0 }];
+  return [
+    {
+      d,
+      outputs,
+      kept: Int32Array.from(kept),
+      gram: new Float32Array(d * d),
+      cross: new Float32Array(d * outputs),
+      yy: 0,
+    },
+  ];
 }
 
 /** Adds one batch's sampled rows to every system; returns the rows added. */
@@ -230,7 +324,8 @@ async function accumulate(
       if (g) {
         const img = Math.floor(p / perSample);
         const pos = p - img * perSample;
-        for (let o = 0; o < s.outputs; o++) Y[r * s.outputs + o] = yd[(img * totalOut + k * s.outputs + o) * plane + pos];
+        for (let o = 0; o < s.outputs; o++)
+          Y[r * s.outputs + o] = yd[(img * totalOut + k * s.outputs + o) * plane + pos];
       } else {
         const K = xt.dims[xt.dims.length - 1];
         for (let i = 0; i < s.kept.length; i++) X[r * s.d + i] = xd[p * K + s.kept[i]];
@@ -245,17 +340,22 @@ async function accumulate(
   return rows;
 }
 
-/** ‖Y − XW‖² = ‖Y‖² − 2·Σ W∘XᵀY + Σ W∘(XᵀX·W). */
-function residual(s: System, w: Float32Array): number {
+/** ‖Y − XW‖² = ‖Y‖² − 2·Σ W∘XᵀY + Σ W∘(XᵀX·W), the product in the kernels. */
+async function residual(kernels: Kernels, s: System, w: Float32Array): Promise<number> {
+  const gw = new Float32Array(s.d * s.outputs);
+  await kernels.gemm({
+    a: s.gram,
+    b: w,
+    out: gw,
+    m: s.d,
+    n: s.outputs,
+    k: s.d,
+    transA: false,
+    transB: false,
+    accumulate: false,
+  });
   let r = s.yy;
-  for (let i = 0; i < s.d; i++)
-    for (let o = 0; o < s.outputs; o++) {
-      const wio = w[i * s.outputs + o];
-      if (wio === 0) continue;
-      let gw = 0;
-      for (let j = 0; j < s.d; j++) gw += s.gram[i * s.d + j] * w[j * s.outputs + o];
-      r += wio * (gw - 2 * s.cross[i * s.outputs + o]);
-    }
+  for (let i = 0; i < gw.length; i++) r += w[i] * (gw[i] - 2 * s.cross[i]);
   return Math.max(0, r);
 }
 
@@ -293,7 +393,8 @@ function currentMatrix(
       }
     } else
       for (let c = 0; c < s.kept.length; c++)
-        m[c * s.outputs + o] = alpha * (l.outputAxis === 0 ? w[o * dims[1] + s.kept[c]] : w[s.kept[c] * s.outputs + o]);
+        m[c * s.outputs + o] =
+          alpha * (l.outputAxis === 0 ? w[o * dims[1] + s.kept[c]] : w[s.kept[c] * s.outputs + o]);
     if (intercept && bias) m[(s.d - 1) * s.outputs + o] = bias[k * s.outputs + o];
   }
   return m;
