@@ -1,5 +1,6 @@
 import type { PipelineResult } from '../core/pipeline';
 import { describeFloatBias } from '../core/quant';
+import { formatProfile } from './format-profile';
 import { samplingNote } from '../core/report';
 
 const n = new Intl.NumberFormat('en-US');
@@ -57,5 +58,6 @@ export function formatStages(result: PipelineResult): string {
   }
   for (const [key, count] of kept) lines.push(`${key}: ${count} node${count === 1 ? '' : 's'}`);
   for (const b of result.floatBiases) lines.push(`Warning (${b.stage}): ${describeFloatBias(b)}`);
+  lines.push(...formatProfile(result));
   return lines.join('\n');
 }

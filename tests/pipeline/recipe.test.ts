@@ -55,10 +55,15 @@ describe('recipe', () => {
     expect(p.some((m) => m.startsWith('quantize:') && m.includes('bits'))).toBe(true);
   });
 
-  it('refuses ratio and macsTarget together, a wrong version, and bad JSON', () => {
+  it('refuses two pruning targets together, a wrong version, and bad JSON', () => {
     expect(problems({ version: 1, prune: { ratio: 0.3, macsTarget: 0.4 } })).toEqual([
-      'prune.macsTarget: give either ratio or macsTarget, not both',
+      'prune.macsTarget: give one of ratio, macsTarget and latencyTarget',
     ]);
+    expect(problems({ version: 1, prune: { latencyTarget: 0.33, macsTarget: 0.4 } })).toEqual([
+      'prune.macsTarget: give one of ratio, macsTarget and latencyTarget',
+    ]);
+    expect(problems({ version: 1, prune: { latencyTarget: 1 } })[0]).toMatch(/^prune\.latencyTarget:/);
+    expect(problems({ version: 1, quantize: { precision: 'fast' } })[0]).toMatch(/^quantize\.precision:/);
     expect(problems({ version: 2 })[0]).toMatch(/^version:/);
     expect(() => parseRecipeJson('{"version": 1,')).toThrow(/not valid JSON/);
   });

@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { createOrtRuntime, type InferenceRuntime } from '../../core/eval';
 import { readPreprocessArg } from '../../core/eval/node';
 import { openTaskDatasetPath, readPriors } from '../../core/tasks/node';
-import { parseRecipe, parseRecipeJson, runPipeline, type PipelineResult } from '../../core/pipeline';
+import {
+  parseRecipe,
+  parseRecipeJson,
+  runPipeline,
+  type PipelineResult,
+  type Recipe,
+} from '../../core/pipeline';
 import { parseByteSize, peakRssBytes } from '../args';
 import { defineCommand } from '../command';
 import { kernelsLine, kernelsReport, pickKernels } from '../kernels';
@@ -25,6 +31,14 @@ export const { summary, run } = defineCommand({
   --train DIR|FILE      your training images for the recipe's finetune stage (default: --calib)
   --preprocess P        preset, JSON or JSON file; overrides the recipe's data.preprocess
   --backend B           wasm (default: the same runtime as the studio) or native (onnxruntime-node)
+  --precision P         INT8 per node: size (INT8 everywhere: the smallest file), or by measured
+                        latency on the backend: speed (only where faster) or auto (unless > 5 %
+                        slower); default: the recipe's quantize.precision (size)
+  --latency-target F    prune to this fraction of the original latency (0.33), planned from a
+                        per-node profile on the backend, then verified; overrides the recipe's target
+  --widths measured     kept channels per group snapped to the width with the best measured
+                        latency per channel (default: the recipe's prune.widths)
+  --threads N           threads of the backend (overrides evaluate.threads)
   --memory-budget SIZE  memory the data passes may use, e.g. 1G or 512M (overrides compute.memoryBudgetMB)
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
   --report FILE.json    every stage's measurements, the plan summary and the recipe
@@ -39,16 +53,24 @@ ${WEIGHTS_OPTION.usage}
     preprocess: { type: 'string' },
     backend: { type: 'string' },
     'memory-budget': { type: 'string' },
+    precision: { type: 'string' },
+    'latency-target': { type: 'string' },
+    widths: { type: 'string' },
+    threads: { type: 'string' },
     out: { type: 'string' },
     weights: { type: 'string' },
     report: { type: 'string' },
     json: { type: 'boolean' },
   },
-  async run({ values, one, required, choice }) {
+  async run({ values, one, required, choice, fraction, integer }) {
     const modelPath = one('MODEL.onnx path');
     const recipePath = required('recipe');
     const calib = required('calib');
     const backend = choice('backend', ['wasm', 'native']);
+    const precision = values.precision ? choice('precision', ['size', 'speed', 'auto']) : undefined;
+    const latencyTarget = fraction('latency-target');
+    const widths = values.widths ? choice('widths', ['measured', 'fixed']) : undefined;
+    const threads = integer('threads');
     const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.optimized.onnx');
 
     const input = await readModelFile(modelPath);
@@ -78,6 +100,7 @@ ${WEIGHTS_OPTION.usage}
           compute: { ...recipe.compute, memoryBudgetMB: Math.round(bytes / 1024 ** 2) },
         });
       }
+      recipe = withFlags(recipe, { precision, latencyTarget, widths, threads });
       const cpu0 = process.cpuUsage();
       const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
       const selection = await pickKernels(
@@ -120,6 +143,26 @@ ${WEIGHTS_OPTION.usage}
   },
 });
 
+/** The recipe with the command line's profile flags laid over it. */
+function withFlags(
+  recipe: Recipe,
+  f: { precision?: string; latencyTarget?: number; widths?: string; threads?: number },
+): Recipe {
+  const prune = { ...recipe.prune };
+  if (f.latencyTarget !== undefined) {
+    delete prune.ratio;
+    delete prune.macsTarget;
+    prune.latencyTarget = f.latencyTarget;
+  }
+  if (f.widths) prune.widths = f.widths as Recipe['prune']['widths'];
+  return parseRecipe({
+    ...recipe,
+    prune,
+    quantize: f.precision ? { ...recipe.quantize, precision: f.precision } : recipe.quantize,
+    evaluate: f.threads ? { ...recipe.evaluate, threads: f.threads } : recipe.evaluate,
+  });
+}
+
 /** CPU time of the whole process (all runtime threads) since `from`, in seconds. */
 function cpuSeconds(from: NodeJS.CpuUsage): number {
   const u = process.cpuUsage(from);
@@ -147,6 +190,9 @@ function reportOf(result: PipelineResult, model: string, out: string) {
     },
     fusion: result.fusion,
     floatBiases: result.floatBiases,
+    precision: result.precision,
+    widths: result.widths,
+    latencyTarget: result.latencyTarget,
     keptFloat: result.keptFloat,
     timingsMs: result.timings,
     ...(result.cpuTimings ? { cpuTimingsMs: result.cpuTimings } : {}),

@@ -19,3 +19,4 @@ export { runFingerprint, fingerprintMismatch, type RunFingerprint } from './fing
 export { stageLabel, prunesModel, pruneRecipeOf, preprocessOf } from './recipe-map';
 export { previewPlan, type PlanPreview, type PreviewGroup } from './preview-plan';
 export type * from './types';
+export { latencyGoalFor, measuredWidths, profileContext, type ProfileContext } from './profile-stage';

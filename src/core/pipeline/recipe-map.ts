@@ -17,15 +17,23 @@ export function prunesModel(recipe: Recipe): boolean {
   const p = recipe.prune;
   return (
     p.enabled &&
-    ((p.ratio ?? 0) > 0 || p.macsTarget !== undefined || Object.values(p.overrides).some((r) => r > 0))
+    ((p.ratio ?? 0) > 0 ||
+      p.macsTarget !== undefined ||
+      p.latencyTarget !== undefined ||
+      Object.values(p.overrides).some((r) => r > 0))
   );
 }
 
-/** The planner's rules for the recipe's pruning section (the run and the studio's preview share it). */
+/**
+ * The planner's rules for the recipe's pruning section (the run and the studio's preview share it).
+ * A latency target is planned from a measured profile in the run; without one (the preview) latency
+ * is taken as proportional to MACs.
+ */
 export function pruneRecipeOf(recipe: Recipe): PruneRecipe {
   const p = recipe.prune;
+  const macsTarget = p.macsTarget ?? (p.latencyTarget !== undefined ? 1 - p.latencyTarget : undefined);
   return {
-    ...(p.macsTarget !== undefined ? { macsTarget: p.macsTarget } : { ratio: p.ratio ?? 0 }),
+    ...(macsTarget !== undefined ? { macsTarget } : { ratio: p.ratio ?? 0 }),
     global: p.global,
     maxGroupRatio: p.maxPerGroup,
     overrides: p.overrides,

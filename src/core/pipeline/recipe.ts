@@ -39,6 +39,16 @@ const pruneSection = z
     overrides: z.record(z.string().regex(/^g\d+$/, 'a group id like "g3"'), ratio).default({}),
     /** Kept channels per group rounded to a multiple of this. */
     roundTo: z.number().int().min(1).max(256).default(1),
+    /**
+     * `measured`: each pruned group's kept count snaps (down, so the target still holds) to the width
+     * with the best measured latency per channel kept in the target runtime, instead of `roundTo` alone.
+     */
+    widths: z.enum(['fixed', 'measured']).default('fixed'),
+    /**
+     * Latency of the final model as a fraction of the original's (0.33: three times faster), in the
+     * first evaluation backend; planned from a per-node profile instead of `ratio` or `macsTarget`.
+     */
+    latencyTarget: z.number().gt(0).lt(1).optional(),
     includeFirst: z.boolean().default(false),
     includeClassifier: z.boolean().default(false),
     /** Reach the target in this many prune-and-recover steps (progressive schedule). */
@@ -46,8 +56,8 @@ const pruneSection = z
     recover: z.array(z.enum(['compensate', 'lsq', 'bn'])).default([]),
   })
   .strict()
-  .refine((p) => !(p.ratio !== undefined && p.macsTarget !== undefined), {
-    message: 'give either ratio or macsTarget, not both',
+  .refine((p) => [p.ratio, p.macsTarget, p.latencyTarget].filter((v) => v !== undefined).length <= 1, {
+    message: 'give one of ratio, macsTarget and latencyTarget',
     path: ['macsTarget'],
   });
 
@@ -60,6 +70,13 @@ const quantizeSection = z
     percentile: z.number().gt(50).max(100).default(99.99),
     /** Node names kept in float. */
     exclude: z.array(z.string()).default([]),
+    /**
+     * Which nodes become INT8: `size` (default) everywhere the quantizer can; from a per-node latency
+     * profile in the first evaluation backend, `speed` only where it runs faster there, `auto` unless
+     * it is measurably (> 5 %) slower. Measured choices depend on the machine: the result lists the
+     * nodes kept float, and `exclude` pins them for a byte-identical re-run.
+     */
+    precision: z.enum(['size', 'auto', 'speed']).default('size'),
     /** Accuracy-aware mode: return the most damaging ops to float until the drop is within budget. */
     maxDrop: z.number().min(0).max(100).optional(),
     maxDropRelative: z.boolean().default(false),

@@ -33,9 +33,17 @@ import {
 } from '../quant';
 import { progressTracker } from '../progress';
 import { finetuneEpochs, runFinetune } from './finetune-stage';
+import {
+  choosePrecisionFor,
+  latencyGoalFor,
+  measuredWidths,
+  profileContext,
+  quantizeFor,
+} from './profile-stage';
+import type { GroupWidth, PrecisionChoice } from '../profile';
 import { measureStages, type StageDraft } from './measure';
 import { pruneOptionsOf, prunesModel, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
-import type { PipelineInputs, PipelinePhase, PipelineResult, StageName } from './types';
+import type { PipelineInputs, PipelinePhase, PipelineResult, PipelineStage, StageName } from './types';
 
 export class PipelineCancelled extends Error {
   constructor() {
@@ -101,6 +109,10 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     { name: 'original', label: stageLabel('original', recipe), bytes: inputs.model, graph: original },
   ];
 
+  // Profiling times in the runtime the user targets: the first latency backend.
+  const profiling = profileContext(inputs.latencyRuntimes?.[0] ?? runtime, inputs.profileCache, signal);
+  let latencyTarget: PipelineResult['latencyTarget'];
+  const widths: GroupWidth[] = [];
   let plan: PrunePlan | undefined;
   let pruned: Graph | undefined;
   let calibration: CalibrationBatches | undefined;
@@ -117,7 +129,24 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
       }),
     );
     progress.finish('analyse');
-    const base = pruneOptionsOf(recipe, kernels, runtime, calibration, inputShapes);
+    let base = pruneOptionsOf(recipe, kernels, runtime, calibration, inputShapes);
+    if (recipe.prune.latencyTarget !== undefined) {
+      const g = await timed('profile', () =>
+        latencyGoalFor(original, inputs.model, recipe.prune.latencyTarget!, profiling, quantizeFor(recipe)),
+      );
+      const { macsTarget: _m, ratio: _r, ...rules } = base.recipe;
+      void _m;
+      void _r;
+      base = { ...base, recipe: { ...rules, latency: g.goal } };
+      latencyTarget = {
+        fraction: recipe.prune.latencyTarget,
+        runtime: profiling.timer.key,
+        originalMs: g.originalMs,
+        goalMs: g.goal.goalMs,
+        predictedMs: 0,
+      };
+    }
+    if (recipe.prune.widths === 'measured') base = { ...base, revisePlan: measuredWidths(profiling, widths) };
     const recovering = recipe.prune.recover.length > 0;
     const steps = recipe.prune.steps;
     // A progressive run re-ranks after each recovery: its one-shot "pruned" stage is a plan of its own.
@@ -181,6 +210,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     });
     plan = result.plan;
     pruned = out.graph;
+    if (latencyTarget && plan.latency) latencyTarget = { ...latencyTarget, predictedMs: plan.latency.after };
   }
 
   let finetune: PipelineResult['finetune'];
@@ -211,6 +241,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   let fusion: FusionReport | undefined;
   const floatBiases: PipelineResult['floatBiases'] = [];
   const keptFloat: PipelineResult['keptFloat'] = [];
+  const precision: NonNullable<PipelineResult['precision']> = [];
   if (recipe.quantize.enabled) {
     const targets: { name: StageName; graph: Graph; what: string }[] = [
       { name: 'int8', graph: original, what: 'the original' },
@@ -220,11 +251,16 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     const samples = Math.min(recipe.data.calibrationSamples, inputs.calibration.size);
     progress.start('calibrate', targets.length * samples, 'samples', `Calibrating ${targets[0].what}`);
     const quantized: Awaited<ReturnType<typeof quantizeModel>>[] = [];
+    const choices: (PrecisionChoice | undefined)[] = [];
     for (const [k, t] of targets.entries()) {
+      const choice = await timed('profile', () => choosePrecisionFor(t.graph, recipe, profiling));
+      choices.push(choice);
+      const options = quantOptionsOf(recipe);
       const c1 = cpuNow();
       const q = await timed('quantize', () =>
         quantizeModel(cloneGraph(t.graph), {
-          ...quantOptionsOf(recipe),
+          ...options,
+          exclude: [...new Set([...(options.exclude ?? []), ...(choice?.exclude ?? [])])],
           runtime,
           kernels,
           signal,
@@ -261,6 +297,18 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     for (const [k, t] of targets.entries()) {
       const q = quantized[k];
       const c2 = cpuNow();
+      let checked = q.bytes;
+      let chosen = choices[k];
+      if (chosen) {
+        // The whole model decides last: a mix that runs slower than its float model is not shipped.
+        const [int8Ms, floatMs] = await timed('profile', () => profiling.timer.time([q.bytes, q.floatBytes]));
+        chosen = { ...chosen, verified: { int8Ms, floatMs } };
+        if (int8Ms > floatMs) {
+          checked = q.floatBytes;
+          chosen = allFloat(chosen, int8Ms, floatMs);
+        }
+        precision.push({ stage: t.name, ...chosen });
+      }
       const bytes = fallback
         ? await timed('quantize', () =>
             accuracyAware(inputs, q, input, decision.task, (tries, most) =>
@@ -271,7 +319,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
               ),
             ),
           )
-        : q.bytes;
+        : checked;
       if (t.name !== 'int8') cpuTimings.quantizePruned = (cpuTimings.quantizePruned ?? 0) + cpuNow() - c2;
       progress.set('quantize', k + 1);
       fusion = q.fusion;
@@ -280,7 +328,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         keptFloat.push({ stage: t.name, node, reason });
       drafts.push({
         name: t.name,
-        label: stageLabel(t.name, recipe, plan),
+        label: stageLabel(t.name, recipe, plan) + precisionNote(chosen),
         bytes,
         graph: t.graph,
         quantized: true,
@@ -298,7 +346,9 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     timings,
     inputShapes,
   );
+  if (latencyTarget) latencyTarget = verified(latencyTarget, stages);
   timings.transform =
+    (timings.profile ?? 0) +
     (timings.prune ?? 0) +
     (timings.recover ?? 0) +
     (timings.remove ?? 0) +
@@ -319,6 +369,9 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     fusion,
     floatBiases,
     keptFloat,
+    ...(precision.length ? { precision } : {}),
+    ...(widths.length ? { widths } : {}),
+    ...(latencyTarget ? { latencyTarget } : {}),
     finetune,
     assumptions,
     peakTrackedBytes: meter.peak,
@@ -342,6 +395,44 @@ async function removed(
   const bytes = encodeModel(exportModel(graph));
   await checkPrunedModel(runtime, bytes, encodeModel(exportModel(masked)));
   return { graph, bytes };
+}
+
+/** " (INT8 on 12 of 20 nodes)" when precision was chosen by measurement. */
+function precisionNote(choice: PrecisionChoice | undefined): string {
+  if (!choice) return '';
+  const n = choice.nodes.filter((x) => x.precision === 'int8').length;
+  return ` (INT8 on ${n} of ${choice.nodes.length} nodes)`;
+}
+
+/** Every node float: the INT8 mix, timed whole, lost to the float model. */
+function allFloat(choice: PrecisionChoice, int8Ms: number, floatMs: number): PrecisionChoice {
+  const reason = `float: the whole model with the chosen INT8 nodes ran slower (${int8Ms.toFixed(3)} ms) than all float (${floatMs.toFixed(3)} ms)`;
+  return {
+    ...choice,
+    nodes: choice.nodes.map((n) => (n.precision === 'int8' ? { ...n, precision: 'float', reason } : n)),
+    exclude: choice.nodes.map((n) => n.node),
+  };
+}
+
+/**
+ * The latency target checked against the final stage as timed (first backend, interleaved with the
+ * original; 10th percentiles, which a descheduled run on a busy machine does not move): measured
+ * fraction and whether it lands within 10 % of the target.
+ */
+function verified(
+  t: NonNullable<PipelineResult['latencyTarget']>,
+  stages: readonly PipelineStage[],
+): NonNullable<PipelineResult['latencyTarget']> {
+  const first = stages[0].result.latency[0];
+  const last = stages[stages.length - 1].result.latency[0];
+  if (!first || !last) return t;
+  const measuredFraction = last.p10Ms / first.p10Ms;
+  return {
+    ...t,
+    measuredMs: last.p10Ms,
+    measuredFraction,
+    withinTolerance: Math.abs(measuredFraction / t.fraction - 1) <= 0.1,
+  };
 }
 
 function inputMeta(graph: Graph): ValueMeta {

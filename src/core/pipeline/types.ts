@@ -4,6 +4,7 @@ import type { Dataset, InferenceRuntime, StageResult } from '../eval';
 import type { Progress } from '../progress';
 import type { PrunePlan } from '../prune';
 import type { FloatBias, FusionReport } from '../quant';
+import type { GroupWidth, PrecisionChoice, ProfileCache } from '../profile';
 import type { TaskKind } from '../tasks';
 import type { EpochRecord, FrozenReport, TrainCheckpoint, TrainProgress } from '../train';
 import type { RunFingerprint } from './fingerprint';
@@ -95,6 +96,8 @@ export interface PipelineInputs {
    * backend and runtime backend run (wasm in Node and in a browser worker).
    */
   kernels: KernelBackend;
+  /** Node timings kept between runs (keyed by op, shapes and runtime); a fresh one when absent. */
+  profileCache?: ProfileCache;
   onProgress?: (p: PipelineProgress) => void;
   /** Least time between two progress events of one phase, ms (default 100; a phase's first and last always pass). */
   progressIntervalMs?: number;
@@ -125,6 +128,12 @@ export interface PipelineResult {
   fusion?: FusionReport;
   /** Biases an INT8 stage kept in float because their int32 would overflow, by stage. */
   floatBiases: (FloatBias & { stage: StageName })[];
+  /** Precision chosen per node from the latency profile, per INT8 stage (absent with `precision: size`). */
+  precision?: (PrecisionChoice & { stage: StageName })[];
+  /** With `prune.widths: measured`: each pruned group's planned and chosen kept count, and why. */
+  widths?: GroupWidth[];
+  /** With `prune.latencyTarget`: the goal, the plan's estimate and the final stage as timed. */
+  latencyTarget?: LatencyTargetReport;
   /** Nodes an INT8 stage kept float on its own (a detector's box decoding), with the reason, by stage. */
   keptFloat: { stage: StageName; node: string; reason: string }[];
   /** What preprocessing had to assume ('' when the recipe said everything). */
@@ -140,4 +149,20 @@ export interface PipelineResult {
    * prune, recovery, removal, fine-tuning and INT8; the original's INT8 stage left out).
    */
   cpuTimings?: Record<string, number>;
+}
+
+export interface LatencyTargetReport {
+  /** Asked: final latency / original latency. */
+  fraction: number;
+  /** The timer's runtime key ("wasm/1"). */
+  runtime: string;
+  originalMs: number;
+  goalMs: number;
+  /** The plan's estimate (measured node times scaled by the weights kept). */
+  predictedMs: number;
+  /** The final stage timed beside the original (first latency backend). */
+  measuredMs?: number;
+  measuredFraction?: number;
+  /** Measured fraction within 10 % of the target. */
+  withinTolerance?: boolean;
 }

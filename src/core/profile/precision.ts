@@ -99,12 +99,16 @@ export function choosePrecision(
     const common = { node: n, opType, floatMs: t.floatMs, int8Ms: t.int8Ms };
     if (mode === 'size')
       return { ...common, precision: 'int8', reason: `INT8: smallest file asked (${figures})` };
-    if (int8.has(n))
-      return {
-        ...common,
-        precision: 'int8',
-        reason: `INT8: ${figures}${c.kernel + c.borders > t.floatMs ? ' (within the 5 % kept for size)' : ''}`,
-      };
+    if (int8.has(n)) {
+      const cost = c.kernel + c.borders;
+      const note =
+        cost <= t.floatMs
+          ? ''
+          : mode === 'auto' && cost * bias <= t.floatMs
+            ? ' (within the 5 % kept for the smaller file)'
+            : ' (pays with its INT8 neighbours: float here would add borders)';
+      return { ...common, precision: 'int8', reason: `INT8: ${figures}${note}` };
+    }
     return { ...common, precision: 'float', reason: reasonFloat(t, c, figures) };
   });
   const exclude = nodes.filter((n) => n.precision === 'float' && canInt8(n.node)).map((n) => n.node);

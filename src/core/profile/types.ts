@@ -7,7 +7,7 @@
 export interface LatencyTimer {
   /** The runtime in cache keys: "wasm/1", "native/4". Timings from different keys never mix. */
   readonly key: string;
-  /** Median milliseconds of each model, the models run interleaved round by round. */
+  /** Milliseconds of each model (a low percentile of its runs), the models run interleaved round by round. */
   time(models: readonly Uint8Array[]): Promise<number[]>;
 }
 
@@ -61,4 +61,6 @@ export interface PrecisionChoice {
   readonly exclude: readonly string[];
   /** Sums over the profiled nodes: everything float, everything INT8, the choice (borders included). */
   readonly predictedMs: { readonly float: number; readonly int8: number; readonly chosen: number };
+  /** The quantized model timed whole against its float model, once the choice was applied. */
+  readonly verified?: { readonly int8Ms: number; readonly floatMs: number };
 }

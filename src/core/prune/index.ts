@@ -38,6 +38,7 @@ export {
   pruneModel,
   scoreChannels,
   type PruneModelOptions,
+  type PlanContext,
   type RecoveryOptions,
   type StepReport,
 } from './schedule';

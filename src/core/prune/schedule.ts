@@ -16,7 +16,13 @@ import { reestimateBatchNorm, type BatchNormReport } from './recover/batchnorm';
 import type { CalibrationBatches } from './recover/calibration';
 import { compensate, type CompensationReport } from './recover/compensate';
 import { reconstruct, type ReconstructOptions, type ReconstructionReport } from './recover/lsq';
-import type { CriterionOptions, GroupScores, PrunePlan, PruneRecipe } from './types';
+import type { CriterionOptions, GroupScores, LatencyGoal, PrunePlan, PruneRecipe } from './types';
+
+/** Step k of K aims at k/K of the way from the estimated full latency to the goal. */
+function stepLatency(goal: LatencyGoal, f: number): LatencyGoal {
+  const full = goal.fixedMs + Object.values(goal.nodeMs).reduce((a, b) => a + b, 0);
+  return { ...goal, goalMs: full - f * (full - goal.goalMs) };
+}
 
 export interface RecoveryOptions {
   compensate?: boolean;
@@ -43,6 +49,11 @@ export interface PruneModelOptions {
    * what you keep), so a caller can show the unrecovered model without planning a second time.
    */
   onMasked?: (step: number, steps: number, masked: Graph, plan: PrunePlan) => void;
+  /**
+   * Revises each step's plan before it is applied (the profile's measured widths): given the plan and
+   * what made it, returns the plan to apply.
+   */
+  revisePlan?: (plan: PrunePlan, context: PlanContext) => Promise<PrunePlan>;
   /** Called as step `step` starts ranking channels. */
   onRanking?: (step: number, steps: number) => void;
   /**
@@ -50,6 +61,15 @@ export interface PruneModelOptions {
    * least-squares fit advancing layer by layer; `label` says which method and layer.
    */
   onRecovery?: (step: number, steps: number, fraction: number, label: string) => void;
+}
+
+/** What a step's plan was made from, for {@link PruneModelOptions.revisePlan}. */
+export interface PlanContext {
+  graph: Graph;
+  analysis: ReturnType<typeof analyzeChannels>;
+  scores: GroupScores;
+  recipe: PruneRecipe;
+  shapes: ReturnType<typeof inferShapes>;
 }
 
 export interface StepReport {
@@ -71,9 +91,13 @@ export async function scoreChannels(
 ): Promise<GroupScores> {
   if (criterion.criterion !== 'activation' && criterion.criterion !== 'reconstruction')
     return weightScores(graph, groups, criterion, kernels);
-  if (!runtime || !calibration) throw new Error(`The ${criterion.criterion} criterion needs calibration data.`);
+  if (!runtime || !calibration)
+    throw new Error(`The ${criterion.criterion} criterion needs calibration data.`);
   if (criterion.criterion === 'reconstruction')
-    return reconstructionScores(runtime, graph, groups, calibration, kernels, { normalize: criterion.normalize, memoryBudget });
+    return reconstructionScores(runtime, graph, groups, calibration, kernels, {
+      normalize: criterion.normalize,
+      memoryBudget,
+    });
   return activationScores(runtime, graph, groups, calibration, criterion.normalize);
 }
 
@@ -98,15 +122,26 @@ export async function pruneModel(
     options.onRanking?.(k, steps);
     const shapes = inferShapes(current);
     const analysis = analyzeChannels(current, shapes);
-    const scores = await scoreChannels(current, analysis.groups, options.criterion, options.kernels, options.runtime, options.calibration, options.memoryBudget);
+    const scores = await scoreChannels(
+      current,
+      analysis.groups,
+      options.criterion,
+      options.kernels,
+      options.runtime,
+      options.calibration,
+      options.memoryBudget,
+    );
     const f = k / steps;
     const recipe: PruneRecipe = {
       ...options.recipe,
       ...(options.recipe.ratio !== undefined ? { ratio: options.recipe.ratio * f } : {}),
       ...(options.recipe.macsTarget !== undefined ? { macsTarget: options.recipe.macsTarget * f } : {}),
+      ...(options.recipe.latency ? { latency: stepLatency(options.recipe.latency, f) } : {}),
       alreadyPruned: plan ? Object.fromEntries(plan.groups.map((g) => [g.id, g.prune])) : undefined,
     };
     plan = planPruning(current, analysis, scores, recipe, options.criterion.criterion, shapes);
+    if (options.revisePlan)
+      plan = await options.revisePlan(plan, { graph: current, analysis, scores, recipe, shapes });
     const next = cloneGraph(current);
     applyMask(next, plan);
     options.onMasked?.(k, steps, next, plan);
@@ -116,7 +151,7 @@ export async function pruneModel(
     const recovering = (within: number, label: string) =>
       options.onRecovery?.(k, steps, Math.min(1, (method + within) / Math.max(1, methods)), label);
     if (recover.compensate && runtime && calibration) {
-      recovering(0, 'Compensating the removed channels\' mean in the next layers');
+      recovering(0, "Compensating the removed channels' mean in the next layers");
       const r = await compensate(runtime, current, next, plan, calibration);
       method++;
       plan = r.plan;
@@ -139,7 +174,9 @@ export async function pruneModel(
       const skip = new Set(
         next
           .nodes()
-          .filter((n) => n.opType === 'BatchNormalization' && refitted.has(next.producer(n.inputs[0])?.name ?? ''))
+          .filter(
+            (n) => n.opType === 'BatchNormalization' && refitted.has(next.producer(n.inputs[0])?.name ?? ''),
+          )
           .map((n) => n.name),
       );
       recovering(0, 'Re-estimating BatchNorm statistics');

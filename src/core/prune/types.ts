@@ -45,12 +45,28 @@ export interface SensitivityReport {
   groups: GroupSensitivity[];
 }
 
-/** What a plan should achieve and under which rules. Give `ratio` or `macsTarget`. */
+/**
+ * A latency goal from a measured profile: the model's latency is estimated as `fixedMs` (what pruning
+ * does not shrink) plus each weighted node's measured time scaled by the share of its weight kept.
+ */
+export interface LatencyGoal {
+  goalMs: number;
+  /** Measured milliseconds of Conv/Gemm/MatMul nodes, by node name. */
+  nodeMs: Record<string, number>;
+  fixedMs: number;
+}
+
+/** What a plan should achieve and under which rules. Give one of `ratio`, `macsTarget` and `latency`. */
 export interface PruneRecipe {
   /** Fraction of each group's channels to prune (uniform), or the global fraction with `global`. */
   ratio?: number;
   /** Fraction of the model's MACs to remove (0.4: remove 40 %). */
   macsTarget?: number;
+  /**
+   * Prune until the estimated latency reaches `latency.goalMs`, taking channels where they cost the
+   * least importance per millisecond saved.
+   */
+  latency?: LatencyGoal;
   /** Rank all groups' channels together instead of pruning each group by the same ratio. */
   global?: boolean;
   /** Allocate per-group ratios from a sensitivity analysis (prune insensitive groups harder). */
@@ -105,6 +121,8 @@ export interface PrunePlan {
   before: CostEstimate;
   /** Predicted cost once the planned channels are physically removed. */
   after: CostEstimate;
+  /** With a latency goal: the estimated latency before and after, in ms. */
+  latency?: { before: number; after: number; goal: number };
   prunedChannels: number;
   prunableChannels: number;
   /** Set when a MAC target could not be reached under the rules. */

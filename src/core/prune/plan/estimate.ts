@@ -64,14 +64,38 @@ export class CostEstimator {
         for (const r of m.runs) for (let k = 0; k < r.length; k++) perChannel[r.groupStart + k] += r.block;
         // A per-conv-group member spans the weight's axis once per conv group.
         const extent = m.extent * (m.convGroup !== undefined ? groupsOf(graph, m.name) : 1);
-        list.push({ group: g.id, init: m.name, axis: m.axis, extent, perChannel, ...(m.shared ? { reader: m.node } : {}) });
+        list.push({
+          group: g.id,
+          init: m.name,
+          axis: m.axis,
+          extent,
+          perChannel,
+          ...(m.shared ? { reader: m.node } : {}),
+        });
       }
       this.uses.set(g.id, list);
     }
   }
 
+  /**
+   * Σ weight(node) × share of the node's weight kept, over Conv/Gemm/MatMul nodes: with measured
+   * milliseconds as weights, the latency those nodes keep.
+   */
+  weighted(prune: ReadonlyMap<string, readonly number[]>, weights: Readonly<Record<string, number>>): number {
+    const { keptFor } = this.keptShares(prune);
+    let sum = 0;
+    for (const n of this.macNodes) sum += (weights[n.node] ?? 0) * keptFor(n.weight, n.node);
+    return sum;
+  }
+
   /** Cost once the channels `prune[group]` are removed. */
   estimate(prune: ReadonlyMap<string, readonly number[]>): CostEstimate {
+    const { removed, kept, keptFor } = this.keptShares(prune);
+    return this.finish(removed, kept, keptFor);
+  }
+
+  /** Per initializer and reader, the share of its elements the selection keeps. */
+  private keptShares(prune: ReadonlyMap<string, readonly number[]>) {
     // init → reader ('*' when not shared) → axis → losses, and each reader's signature.
     const removed = new Map<string, Map<string, { losses: Losses; sig: string[] }>>();
     for (const [id, channels] of prune) {
@@ -100,6 +124,14 @@ export class CostEstimator {
       const byReader = removed.get(init);
       return kept((byReader?.get('*') ?? byReader?.get(node))?.losses);
     };
+    return { removed, kept, keptFor };
+  }
+
+  private finish(
+    removed: Map<string, Map<string, { losses: Losses; sig: string[] }>>,
+    kept: (losses: Losses | undefined) => number,
+    keptFor: (init: string, node: string) => number,
+  ): CostEstimate {
     let macs = this.fixedMacs;
     if (macs !== null) for (const n of this.macNodes) macs += n.macs * keptFor(n.weight, n.node);
     let parameters = 0;

@@ -14,6 +14,7 @@ import {
 import type { CriterionName, GroupScores, PlannedGroup, PrunePlan, PruneRecipe } from '../types';
 import { channelBlocks, classifierGroups, firstConvGroups } from './eligibility';
 import { CostEstimator } from './estimate';
+import { latencyFill } from './latency-fill';
 import { feasibleCount, quantumOf, selectChannels, type GroupRule } from './select';
 import { sensitivityRatio } from './sensitivity-ratio';
 
@@ -46,9 +47,9 @@ export function planPruning(
   criterion: CriterionName | 'given' = 'given',
   shapes: ShapeInference = inferShapes(graph),
 ): PrunePlan {
-  if ((recipe.ratio === undefined) === (recipe.macsTarget === undefined))
-    throw new Error('A prune recipe needs exactly one of ratio and macsTarget.');
-  const target = recipe.ratio ?? recipe.macsTarget!;
+  if ([recipe.ratio, recipe.macsTarget, recipe.latency].filter((v) => v !== undefined).length !== 1)
+    throw new Error('A prune recipe needs exactly one of ratio, macsTarget and latency.');
+  const target = recipe.ratio ?? recipe.macsTarget ?? 0;
   if (!(target >= 0 && target < 1)) throw new Error(`The pruning target must be in [0, 1), not ${target}.`);
   const maxRatio = recipe.maxGroupRatio ?? 0.9;
   const first = recipe.includeFirst ? new Set<string>() : firstConvGroups(graph, analysis.groups);
@@ -102,8 +103,12 @@ export function planPruning(
       let wanted: number;
       if (c.override !== undefined) wanted = Math.floor(c.override * n + 1e-9);
       else if (mode === 'uniform') wanted = Math.floor(p * n + 1e-9);
-      else if (mode === 'global') wanted = Math.min(Math.floor(maxRatio * n + 1e-9), c.scores.filter((s) => s < p).length);
-      else wanted = Math.floor(Math.min(maxRatio, sensitivityRatio(recipe.sensitivity!, c.group.id, p)) * n + 1e-9);
+      else if (mode === 'global')
+        wanted = Math.min(Math.floor(maxRatio * n + 1e-9), c.scores.filter((s) => s < p).length);
+      else
+        wanted = Math.floor(
+          Math.min(maxRatio, sensitivityRatio(recipe.sensitivity!, c.group.id, p)) * n + 1e-9,
+        );
       out.set(c.group.id, feasibleCount(c.rule, wanted));
     }
     return out;
@@ -115,8 +120,28 @@ export function planPruning(
 
   let note: string | undefined;
   let chosen: Map<string, number[]>;
+  let latency: PrunePlan['latency'];
   const total = candidates.reduce((s, c) => s + c.group.channels, 0);
-  if (recipe.macsTarget !== undefined) {
+  if (recipe.latency) {
+    const goal = recipe.latency;
+    const fill = latencyFill(
+      candidates.map((c) => ({
+        id: c.group.id,
+        channels: c.group.channels,
+        rule: c.rule,
+        scores: c.scores,
+        ...(c.override !== undefined ? { fixed: Math.floor(c.override * c.group.channels + 1e-9) } : {}),
+      })),
+      estimator,
+      goal,
+      maxRatio,
+    );
+    chosen = fill.chosen;
+    const before = goal.fixedMs + Object.values(goal.nodeMs).reduce((a, b) => a + b, 0);
+    latency = { before, after: fill.latency, goal: goal.goalMs };
+    if (!fill.reached)
+      note = `The latency goal (${goal.goalMs.toFixed(2)} ms) is out of reach under these rules; this plan reaches an estimated ${fill.latency.toFixed(2)} ms.`;
+  } else if (recipe.macsTarget !== undefined) {
     const goal = (1 - recipe.macsTarget) * beforeMacs!;
     const reached = (p: number) => estimator.estimate(selection(p)).macs! <= goal + 1e-6;
     const hi = upperBound(mode, candidates, recipe, maxRatio);
@@ -127,7 +152,10 @@ export function planPruning(
       const p = bisect(0, hi, reached);
       // Per-group counts jump in steps, so the smallest p reaching the target can overshoot it by a
       // whole step of every group: start just below and add channels one quantum at a time instead.
-      chosen = mode === 'global' ? selection(p) : fill(candidates, counts(p * (1 - 1e-6)), estimator, goal, maxRatio) ?? selection(p);
+      chosen =
+        mode === 'global'
+          ? selection(p)
+          : (fill(candidates, counts(p * (1 - 1e-6)), estimator, goal, maxRatio) ?? selection(p));
     }
   } else if (mode === 'uniform') chosen = selection(target);
   else {
@@ -157,6 +185,7 @@ export function planPruning(
     groups,
     before: estimator.before,
     after: estimator.estimate(chosen),
+    ...(latency ? { latency } : {}),
     prunedChannels,
     prunableChannels: total,
     ...(note ? { note } : {}),
@@ -214,7 +243,12 @@ function fill(
 }
 
 /** The parameter value at which every candidate prunes as much as it may. */
-function upperBound(mode: PrunePlan['mode'], candidates: Candidate[], recipe: PruneRecipe, maxRatio: number): number {
+function upperBound(
+  mode: PrunePlan['mode'],
+  candidates: Candidate[],
+  recipe: PruneRecipe,
+  maxRatio: number,
+): number {
   if (mode === 'uniform') return maxRatio;
   if (mode === 'global') return Math.max(0, ...candidates.flatMap((c) => c.scores)) * (1 + 1e-9) + 1e-12;
   return Math.max(0, ...recipe.sensitivity!.groups.flatMap((g) => g.drops)) + 1;

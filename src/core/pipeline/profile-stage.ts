@@ -1,0 +1,139 @@
+/**
+ * The pipeline's use of the latency profile, all in the runtime the user targets (the first latency
+ * backend): precision per node before quantizing, measured widths while planning, and the latency
+ * goal a `latencyTarget` recipe plans from.
+ */
+import type { InferenceRuntime } from '../eval';
+import type { Graph } from '../graph';
+import { cloneGraph, planPruning, type LatencyGoal, type PlanContext, type PrunePlan } from '../prune';
+import {
+  choosePrecision,
+  chooseWidths,
+  profileNodes,
+  runtimeTimer,
+  ProfileCache,
+  type GroupWidth,
+  type LatencyTimer,
+  type PrecisionChoice,
+  type PrecisionMode,
+} from '../profile';
+import { prepareForQuantization, type PlanOptions } from '../quant';
+import type { Recipe } from './recipe';
+import { quantOptionsOf } from './recipe-map';
+
+/** One timer and one cache for a whole run: the original's timings serve the pruned model's repeats. */
+export interface ProfileContext {
+  readonly timer: LatencyTimer;
+  readonly cache: ProfileCache;
+}
+
+export function profileContext(
+  runtime: InferenceRuntime,
+  cache: ProfileCache | undefined,
+  signal?: AbortSignal,
+): ProfileContext {
+  return {
+    timer: runtimeTimer(runtime, { runs: 11, warmup: 2, signal }),
+    cache: cache ?? new ProfileCache(),
+  };
+}
+
+const schemeOf = (recipe: Recipe) => {
+  const q = quantOptionsOf(recipe);
+  return { activations: q.activations, perChannel: q.perChannel };
+};
+
+/** Precision per node of `graph` (float) under the recipe's mode; undefined for `size` (no profile). */
+export async function choosePrecisionFor(
+  graph: Graph,
+  recipe: Recipe,
+  ctx: ProfileContext,
+  onProgress?: (done: number, total: number) => void,
+): Promise<PrecisionChoice | undefined> {
+  const mode = recipe.quantize.precision;
+  if (mode === 'size') return undefined;
+  const prepared = prepareForQuantization(cloneGraph(graph));
+  const profile = await profileNodes(prepared, {
+    timer: ctx.timer,
+    cache: ctx.cache,
+    scheme: schemeOf(recipe),
+    onProgress,
+  });
+  return choosePrecision(prepared, profile, mode, schemeOf(recipe));
+}
+
+/**
+ * The latency goal for `fraction` of the original's latency: the original timed whole, its
+ * Conv/Gemm/MatMul nodes timed alone in the precision they will get (`quantize` undefined: float),
+ * and the rest (what pruning does not shrink) as the difference.
+ */
+export async function latencyGoalFor(
+  original: Graph,
+  originalBytes: Uint8Array,
+  fraction: number,
+  ctx: ProfileContext,
+  quantize?: { precision: PrecisionMode; scheme: Pick<PlanOptions, 'activations' | 'perChannel'> },
+): Promise<{ goal: LatencyGoal; originalMs: number; precision?: PrecisionChoice }> {
+  const prepared = prepareForQuantization(cloneGraph(original));
+  const profile = await profileNodes(prepared, {
+    timer: ctx.timer,
+    cache: ctx.cache,
+    scheme: quantize?.scheme,
+  });
+  // Timed after the profile: a fresh onnxruntime-web runs its first calls many times slower (its
+  // code is still being compiled), which would set the goal far too low.
+  const [originalMs] = await ctx.timer.time([originalBytes]);
+  const precision =
+    quantize && quantize.precision !== 'size'
+      ? choosePrecision(prepared, profile, quantize.precision, quantize.scheme)
+      : undefined;
+  const int8 = new Set(
+    quantize
+      ? (precision?.nodes.filter((n) => n.precision === 'int8').map((n) => n.node) ??
+          profile.nodes.map((n) => n.node))
+      : [],
+  );
+  const nodeMs: Record<string, number> = {};
+  let floatSum = 0;
+  for (const n of profile.nodes) {
+    if (n.opType !== 'Conv' && n.opType !== 'Gemm' && n.opType !== 'MatMul') continue;
+    floatSum += n.floatMs;
+    nodeMs[n.node] = int8.has(n.node) && n.int8Ms !== undefined ? n.int8Ms : n.floatMs;
+  }
+  return {
+    goal: { goalMs: fraction * originalMs, nodeMs, fixedMs: Math.max(0, originalMs - floatSum) },
+    originalMs,
+    precision,
+  };
+}
+
+/** The recipe's quantization as {@link latencyGoalFor} reads it (undefined when INT8 is off). */
+export function quantizeFor(recipe: Recipe) {
+  return recipe.quantize.enabled
+    ? { precision: recipe.quantize.precision, scheme: schemeOf(recipe) }
+    : undefined;
+}
+
+/**
+ * A `revisePlan` hook snapping each pruned group's kept count to its measured best width, then
+ * re-planning with those counts fixed (the same planner picks which channels).
+ */
+export function measuredWidths(ctx: ProfileContext, found: GroupWidth[]) {
+  return async (plan: PrunePlan, context: PlanContext): Promise<PrunePlan> => {
+    const pruned = plan.groups.filter((g) => g.status === 'pruned');
+    const widths = await chooseWidths(context.graph, pruned, ctx.timer, ctx.cache);
+    found.splice(0, found.length, ...widths);
+    if (widths.every((w) => w.chosen === w.planned)) return plan;
+    const chosen = new Map(widths.map((w) => [w.group, w.chosen]));
+    const overrides: Record<string, number> = { ...context.recipe.overrides };
+    for (const g of pruned) overrides[g.id] = (g.channels - (chosen.get(g.id) ?? g.keep)) / g.channels;
+    return planPruning(
+      context.graph,
+      context.analysis,
+      context.scores,
+      { ...context.recipe, overrides },
+      plan.criterion,
+      context.shapes,
+    );
+  };
+}

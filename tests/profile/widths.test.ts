@@ -1,0 +1,86 @@
+/**
+ * Round-to from measured latency-vs-width: with an injected timer whose Conv cost steps at multiples
+ * of 8 channels (as SIMD kernels do), each pruned group snaps down to a multiple of 8 when one lies
+ * within reach, the MAC target still holds, and the pruned model runs in onnxruntime.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exportModel } from '../../src/core/graph';
+import { decodeModel, encodeModel } from '../../src/core/onnx';
+import { measuredWidths } from '../../src/core/pipeline';
+import { checkPrunedModel, cloneGraph, pruneModel, removeChannels } from '../../src/core/prune';
+import { candidateWidths, ProfileCache, type GroupWidth, type LatencyTimer } from '../../src/core/profile';
+import { createReferenceBackend } from '../../src/kernels';
+import { FIXTURES, loadGraph, nativeRuntime } from '../prune/helpers';
+
+const ceil8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/** A Conv costs ceil8(out) × ceil8(in) units: a width between multiples of 8 pays for the next one. */
+const steppedTimer = (calls: { n: number }): LatencyTimer => ({
+  key: 'stepped/1',
+  time: async (models) =>
+    models.map((bytes) => {
+      calls.n++;
+      const g = decodeModel(bytes).graph!;
+      const conv = g.node.find((n) => n.opType === 'Conv')!;
+      const w = g.initializer.find((t) => t.name === conv.input[1])!.dims.map(Number);
+      const x = g.input
+        .find((v) => v.name === conv.input[0])!
+        .type!.tensorType!.shape!.dim.map((d) => Number(d.dimValue));
+      return ceil8(w[0]) * ceil8(x[1]) * 1e-4;
+    }),
+});
+
+describe('measured widths', () => {
+  it('tries the planned width and multiples of 8, 16, 32 at most 20 % below it', () => {
+    expect(candidateWidths(41)).toEqual([41, 40]);
+    expect(candidateWidths(60)).toEqual([60, 56, 48]);
+    expect(candidateWidths(10)).toEqual([10, 8]);
+    expect(candidateWidths(64)).toEqual([64]);
+  });
+
+  it('snaps each pruned group to the width with the best latency per channel, within the MAC target', async () => {
+    const graph = loadGraph(join(FIXTURES, 'fmnist-resnet8.onnx'));
+    const calls = { n: 0 };
+    const cache = new ProfileCache();
+    const ctx = { timer: steppedTimer(calls), cache };
+    const found: GroupWidth[] = [];
+    const kernels = createReferenceBackend();
+    const options = { criterion: { criterion: 'l1' as const }, recipe: { macsTarget: 0.4 }, kernels };
+    const plain = await pruneModel(graph, options);
+    const { masked, plan } = await pruneModel(graph, { ...options, revisePlan: measuredWidths(ctx, found) });
+
+    // Groups whose planned width has nothing narrower to try are left alone.
+    const pruned = plain.plan.groups.filter(
+      (g) => g.status === 'pruned' && candidateWidths(g.keep).length > 1,
+    );
+    expect(found.map((w) => w.group)).toEqual(pruned.map((g) => g.id));
+    let snapped = 0;
+    for (const w of found) {
+      const g = plan.groups.find((x) => x.id === w.group)!;
+      expect(g.keep).toBe(w.chosen);
+      expect(w.chosen).toBeLessThanOrEqual(w.planned);
+      const eight = candidateWidths(w.planned).filter((c) => c % 8 === 0);
+      if (eight.length) {
+        expect(w.chosen % 8).toBe(0);
+        expect(w.reason).toMatch(w.chosen === w.planned ? /^kept \d+:/ : /^kept \d+ instead of \d+/);
+        if (w.chosen !== w.planned) snapped++;
+      } else expect(w.chosen).toBe(w.planned);
+    }
+    expect(snapped).toBeGreaterThan(0);
+    expect(plan.after.macs!).toBeLessThanOrEqual(0.6 * plan.before.macs!);
+
+    const small = cloneGraph(masked);
+    removeChannels(small, plan);
+    await checkPrunedModel(
+      await nativeRuntime(),
+      encodeModel(exportModel(small)),
+      encodeModel(exportModel(masked)),
+    );
+
+    // The same widths again come from the cache.
+    const before = calls.n;
+    await pruneModel(graph, { ...options, revisePlan: measuredWidths(ctx, []) });
+    expect(calls.n).toBe(before);
+  }, 120_000);
+});
