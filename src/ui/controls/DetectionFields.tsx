@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { useStudio, type StudioStore, type TaskChoice } from '../../state';
-import { Choice, Field } from './Field';
+import { Choice, Field, NumberField } from './Field';
 
 const selectDetection = (s: StudioStore) => s.recipe.task.detection;
 const selectTask = (s: StudioStore) => s.task;
@@ -13,8 +13,6 @@ const formats: { value: TaskChoice['detection']['format']; label: string }[] = [
   { value: 'boxes-scores', label: 'Decoded boxes + scores' },
   { value: 'ssd', label: 'SSD offsets + logits (priors)' },
 ];
-
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /** How detection outputs become boxes: decoder, SSD priors, score threshold, NMS IoU, detections kept. */
 export function DetectionFields() {
@@ -81,49 +79,38 @@ export function DetectionFields() {
           )}
         </div>
       )}
-      <Field label="Score threshold" hint="Detections below it are dropped before NMS (COCO: 0.001).">
-        {(id) => (
-          <input
-            id={id}
-            type="number"
-            min={0}
-            max={1}
-            step={0.001}
-            value={detection.scoreThreshold}
-            data-testid="score-threshold"
-            onChange={(e) => update({ scoreThreshold: clamp(Number(e.target.value) || 0, 0, 1) })}
-          />
-        )}
-      </Field>
-      <Field label="NMS IoU">
-        {(id) => (
-          <input
-            id={id}
-            type="number"
-            min={0.05}
-            max={1}
-            step={0.05}
-            value={detection.nmsIou}
-            data-testid="nms-iou"
-            onChange={(e) => update({ nmsIou: clamp(Number(e.target.value) || 0.5, 0.05, 1) })}
-          />
-        )}
-      </Field>
-      <Field label="Max detections per image">
-        {(id) => (
-          <input
-            id={id}
-            type="number"
-            min={1}
-            max={10000}
-            value={detection.maxDetections}
-            data-testid="max-detections"
-            onChange={(e) =>
-              update({ maxDetections: clamp(Math.round(Number(e.target.value) || 1), 1, 10000) })
-            }
-          />
-        )}
-      </Field>
+      <NumberField
+        label="Score threshold"
+        hint="Detections below it are dropped before NMS (COCO: 0.001)."
+        value={detection.scoreThreshold}
+        step={0.001}
+        min={0}
+        max={1}
+        clampToRange
+        testId="score-threshold"
+        onChange={(scoreThreshold) => update({ scoreThreshold })}
+      />
+      <NumberField
+        label="NMS IoU"
+        value={detection.nmsIou}
+        step={0.05}
+        min={0.05}
+        max={1}
+        clampToRange
+        testId="nms-iou"
+        onChange={(nmsIou) => update({ nmsIou })}
+      />
+      <NumberField
+        label="Max detections per image"
+        value={detection.maxDetections}
+        step={1}
+        min={1}
+        max={10000}
+        integer
+        clampToRange
+        testId="max-detections"
+        onChange={(maxDetections) => update({ maxDetections })}
+      />
     </>
   );
 }

@@ -44,3 +44,54 @@ export function Choice<T extends string>({
     </select>
   );
 }
+
+/**
+ * A labelled number input. Without `clampToRange` a value out of range passes through (the recipe's
+ * schema names it at Run); with it, the value is held inside [min, max] as it is typed.
+ */
+export function NumberField({
+  label,
+  hint,
+  value,
+  step,
+  min,
+  max,
+  integer,
+  clampToRange,
+  testId,
+  onChange,
+}: {
+  label: string;
+  hint?: string;
+  value: number;
+  step: number;
+  min: number;
+  max?: number;
+  integer?: boolean;
+  clampToRange?: boolean;
+  testId: string;
+  onChange: (v: number) => void;
+}) {
+  return (
+    <Field label={label} hint={hint}>
+      {(id) => (
+        <input
+          id={id}
+          type="number"
+          min={min}
+          max={max}
+          step={step}
+          value={value}
+          data-testid={testId}
+          onChange={(e) => {
+            let v = Number(e.target.value);
+            if (!Number.isFinite(v)) return;
+            if (integer) v = Math.round(v);
+            if (clampToRange) v = Math.min(max ?? Infinity, Math.max(min, v));
+            onChange(v);
+          }}
+        />
+      )}
+    </Field>
+  );
+}

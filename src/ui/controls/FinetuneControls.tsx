@@ -1,6 +1,6 @@
 import { useStudio, type FinetuneSettings, type StudioStore } from '../../state';
 import { DataSlotView } from './DataSlotView';
-import { Choice, Field } from './Field';
+import { Choice, Field, NumberField } from './Field';
 
 const selectFinetune = (s: StudioStore) => s.recipe.base.finetune;
 const selectUpdate = (s: StudioStore) => s.updateFinetune;
@@ -10,49 +10,6 @@ const optimizers = [
   { value: 'adamw', label: 'AdamW' },
   { value: 'sgd', label: 'SGD, Nesterov momentum' },
 ] as const;
-
-/** A number input bound to one finetune field; the recipe's schema names a value out of range at Run. */
-function NumberField({
-  label,
-  hint,
-  value,
-  step,
-  min,
-  max,
-  integer,
-  testId,
-  onChange,
-}: {
-  label: string;
-  hint?: string;
-  value: number;
-  step: number;
-  min: number;
-  max?: number;
-  integer?: boolean;
-  testId: string;
-  onChange: (v: number) => void;
-}) {
-  return (
-    <Field label={label} hint={hint}>
-      {(id) => (
-        <input
-          id={id}
-          type="number"
-          min={min}
-          max={max}
-          step={step}
-          value={value}
-          data-testid={testId}
-          onChange={(e) => {
-            const v = Number(e.target.value);
-            if (Number.isFinite(v)) onChange(integer ? Math.round(v) : v);
-          }}
-        />
-      )}
-    </Field>
-  );
-}
 
 /**
  * Fine-tuning after channel removal: knowledge distillation from the original model on the user's
