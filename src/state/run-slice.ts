@@ -157,6 +157,9 @@ export function runSlice(
    * show the phases, call the worker, and on an answer either store what `done` makes of it or show
    * its one-sentence failure; a thrown error (a crashed worker) is shown the same way.
    */
+  // A replaced worker holds nothing until `reopen` hands it the model and data again: jobs wait for it.
+  let reopening: Promise<void> = Promise.resolve();
+
   const runJob = async <R extends { ok: true }>(
     kind: RunningState['kind'],
     needsData: 'calibration' | 'any',
@@ -174,6 +177,7 @@ export function runSlice(
     if (kind === 'run') training.begin(recipe, fixed?.resume);
     let outcome: 'done' | 'cancelled' | 'failed' = 'failed';
     try {
+      await reopening;
       const reply = await call(recipe);
       if (!reply.ok) {
         outcome = reply.error.code === 'cancelled' ? 'cancelled' : 'failed';
@@ -195,7 +199,7 @@ export function runSlice(
       workerNotice: `${reason} A fresh worker took over: the model and data were opened again and your settings are unchanged. Models of earlier runs were lost; their results stay.`,
       runs: s.runs.map((r) => ({ ...r, modelsLost: true })),
     }));
-    void reopen();
+    reopening = reopen();
   });
 
   const reopen = async () => {
