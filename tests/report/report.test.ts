@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LatencyStats, StageResult } from '../../src/core/eval';
+import { latencyStats } from './latency-stats';
+import type { StageResult } from '../../src/core/eval';
 import { defaultRecipe } from '../../src/core/pipeline';
 import { buildReport, niceTicks, stageRows, type ReportInput } from '../../src/core/report';
 import { fidelityOverOutputs } from '../../src/core/eval';
@@ -7,21 +8,7 @@ import { fidelityOverOutputs } from '../../src/core/eval';
 const FIGURES = { top1Agreement: 0.97, meanCosine: 0.99, sqnrDb: 20, maxAbsError: 1, count: 1000 };
 const BOXES = { top1Agreement: 0.99, meanCosine: 0.95, sqnrDb: 12.5, maxAbsError: 2, count: 1000 };
 
-const latency = (backend: 'wasm' | 'webgpu', medianMs: number): LatencyStats => ({
-  label: '',
-  backend,
-  threads: 1,
-  batch: 1,
-  warmup: 1,
-  runs: 5,
-  medianMs,
-  p10Ms: medianMs,
-  p90Ms: medianMs,
-  meanMs: medianMs,
-  samplesPerSecond: 1000 / medianMs,
-  sessionCreateMs: 1,
-  modelBytes: 0,
-});
+const latency = (backend: 'wasm' | 'webgpu', medianMs: number) => latencyStats(medianMs, backend);
 
 const stage = (
   name: string,

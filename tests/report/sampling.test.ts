@@ -5,11 +5,11 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { latencyStats } from './latency-stats';
 import {
   pairedDropInterval,
   sampleCoverage,
   wilsonInterval,
-  type LatencyStats,
   type StageResult,
 } from '../../src/core/eval';
 import { defaultRecipe } from '../../src/core/pipeline';
@@ -17,21 +17,7 @@ import { buildReport, samplingNote, stageRows, type ReportInput } from '../../sr
 import type { RunRecord } from '../../src/state';
 import { StageTable } from '../../src/ui/results/StageTable';
 
-const latency = (medianMs: number): LatencyStats => ({
-  label: '',
-  backend: 'wasm',
-  threads: 1,
-  batch: 1,
-  warmup: 1,
-  runs: 5,
-  medianMs,
-  p10Ms: medianMs,
-  p90Ms: medianMs,
-  meanMs: medianMs,
-  samplesPerSecond: 1000 / medianMs,
-  sessionCreateMs: 1,
-  modelBytes: 0,
-});
+const latency = (medianMs: number) => latencyStats(medianMs);
 
 // 1,000 samples: the original gets 916 right; the pruned model loses 30 of those and gains 10 others.
 const originalHits = new Uint8Array(1000).fill(1, 0, 916);
