@@ -14,8 +14,11 @@ export function LatencyTargetFact({ target }: { target: NonNullable<RunSummary['
       <dt>Latency target</dt>
       <dd
         data-testid="run-latency-target"
+        data-fraction={target.fraction}
+        data-original-ms={target.originalMs}
         data-goal-ms={target.goalMs}
         data-measured-ms={measured}
+        data-measured-fraction={target.measuredFraction}
         data-within={target.withinTolerance === undefined ? undefined : String(target.withinTolerance)}
       >
         {formatMs(target.goalMs)} ({percent(target.fraction)} of the original’s {formatMs(target.originalMs)}{' '}
