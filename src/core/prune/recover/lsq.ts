@@ -216,7 +216,7 @@ async function solveLayer(
     // Shrunk toward the masked weights, not toward 0: where calibration rows are few (late layers of a
     // 224-px model at a few samples) the fit must not invent weights the data cannot pin down.
     const prior = currentMatrix(l, s, k, currentW, wDims, geometry, bias, intercept);
-    await solveRidge(options.kernels, {
+    const penalty = await solveRidge(options.kernels, {
       gram: s.gram,
       rhs: s.cross,
       size: s.d,
@@ -227,7 +227,7 @@ async function solveLayer(
     });
     solutions.push(sol);
     before += await residual(options.kernels, s, prior);
-    after += await residual(options.kernels, s, sol);
+    after += fittedResidual(s, sol, prior, penalty);
     total += s.yy;
   }
   plan = writeBack(pruned, plan, l, systems, solutions, wDims, geometry, intercept);
@@ -356,6 +356,20 @@ async function residual(kernels: Kernels, s: System, w: Float32Array): Promise<n
   });
   let r = s.yy;
   for (let i = 0; i < gw.length; i++) r += w[i] * (gw[i] - 2 * s.cross[i]);
+  return Math.max(0, r);
+}
+
+/**
+ * ‖Y − XW‖² at the ridge solution, where (XᵀX + Λ)W = XᵀY + ΛP makes XᵀX·W = XᵀY + Λ(P − W): no
+ * d×d×outputs product (on a 224-px model's late layers it cost as much as the solve).
+ */
+function fittedResidual(s: System, w: Float32Array, prior: Float32Array, penalty: Float64Array): number {
+  let r = s.yy;
+  for (let i = 0; i < s.d; i++)
+    for (let o = 0; o < s.outputs; o++) {
+      const k = i * s.outputs + o;
+      r += w[k] * (penalty[i] * (prior[k] - w[k]) - s.cross[k]);
+    }
   return Math.max(0, r);
 }
 
