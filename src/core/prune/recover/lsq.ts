@@ -280,6 +280,9 @@ function makeSystems(
   ];
 }
 
+/** Floats of the gathered rows per chunk (16 MB). */
+const CHUNK_FLOATS = 4 << 20;
+
 /** Adds one batch's sampled rows to every system; returns the rows added. */
 async function accumulate(
   systems: System[],
@@ -313,29 +316,37 @@ async function accumulate(
   const rows = picks.length;
   const C = xt.dims[1];
   const totalOut = yt.dims[g ? 1 : yt.dims.length - 1];
+  const K = xt.dims[xt.dims.length - 1];
+  const plane = g ? g.Ho * g.Wo : 0;
   for (let k = 0; k < systems.length; k++) {
     const s = systems[k];
-    const X = new Float32Array(rows * s.d);
-    const Y = new Float32Array(rows * s.outputs);
-    if (g) await kernels.patchRows(patchArgs(g, C, xd, s.kept, picks, X, s.d));
-    const plane = g ? g.Ho * g.Wo : 0;
-    for (let r = 0; r < rows; r++) {
-      const p = picks[r];
-      if (g) {
-        const img = Math.floor(p / perSample);
-        const pos = p - img * perSample;
-        for (let o = 0; o < s.outputs; o++)
-          Y[r * s.outputs + o] = yd[(img * totalOut + k * s.outputs + o) * plane + pos];
-      } else {
-        const K = xt.dims[xt.dims.length - 1];
-        for (let i = 0; i < s.kept.length; i++) X[r * s.d + i] = xd[p * K + s.kept[i]];
-        for (let o = 0; o < s.outputs; o++) Y[r * s.outputs + o] = yd[p * totalOut + o];
+    // Rows go through in chunks (a multiple of the Gram kernel's 64-row blocks): a 224-px model's
+    // late layer has thousands of unknowns, and all its rows at once took hundreds of MB.
+    const chunk = Math.min(rows, Math.max(64, Math.floor(CHUNK_FLOATS / s.d / 64) * 64));
+    const X = new Float32Array(chunk * s.d);
+    const Y = new Float32Array(chunk * s.outputs);
+    for (let r0 = 0; r0 < rows; r0 += chunk) {
+      const n = Math.min(chunk, rows - r0);
+      const at = picks.subarray(r0, r0 + n);
+      const [x, y] = [X.subarray(0, n * s.d), Y.subarray(0, n * s.outputs)];
+      if (g) await kernels.patchRows(patchArgs(g, C, xd, s.kept, at, x, s.d));
+      for (let r = 0; r < n; r++) {
+        const p = at[r];
+        if (g) {
+          const img = Math.floor(p / perSample);
+          const pos = p - img * perSample;
+          for (let o = 0; o < s.outputs; o++)
+            y[r * s.outputs + o] = yd[(img * totalOut + k * s.outputs + o) * plane + pos];
+        } else {
+          for (let i = 0; i < s.kept.length; i++) x[r * s.d + i] = xd[p * K + s.kept[i]];
+          for (let o = 0; o < s.outputs; o++) y[r * s.outputs + o] = yd[p * totalOut + o];
+        }
+        if (intercept) x[r * s.d + s.d - 1] = 1;
       }
-      if (intercept) X[r * s.d + s.d - 1] = 1;
+      for (let i = 0; i < y.length; i++) s.yy += y[i] * y[i];
+      await kernels.gramAccumulate({ x, rows: n, cols: s.d, out: s.gram });
+      await kernels.crossAccumulate({ x, y, rows: n, xCols: s.d, yCols: s.outputs, out: s.cross });
     }
-    for (let i = 0; i < Y.length; i++) s.yy += Y[i] * Y[i];
-    await kernels.gramAccumulate({ x: X, rows, cols: s.d, out: s.gram });
-    await kernels.crossAccumulate({ x: X, y: Y, rows, xCols: s.d, yCols: s.outputs, out: s.cross });
   }
   return rows;
 }
