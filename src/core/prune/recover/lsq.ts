@@ -38,6 +38,8 @@ export interface ReconstructOptions {
    * with more, more layers start their pass from the last layer's inputs instead of the model's (see `SegmentRunner`).
    */
   memoryBudget?: number;
+  /** Floats of gathered rows per chunk (default 4 Mi, 16 MB); fewer rows a chunk, same sums. */
+  chunkFloats?: number;
   onLayer?: (done: number, total: number, node: string) => void;
 }
 
@@ -184,6 +186,7 @@ async function accumulateLayer(
         samples,
         s.random,
         options.kernels,
+        options.chunkFloats,
       );
     }
   } finally {
@@ -280,9 +283,6 @@ function makeSystems(
   ];
 }
 
-/** Floats of the gathered rows per chunk (16 MB). */
-const CHUNK_FLOATS = 4 << 20;
-
 /** Adds one batch's sampled rows to every system; returns the rows added. */
 async function accumulate(
   systems: System[],
@@ -294,6 +294,7 @@ async function accumulate(
   samples: number,
   random: () => number,
   kernels: Kernels,
+  chunkFloats = 4 << 20,
 ): Promise<number> {
   const xd = xt.data as Float32Array;
   const yd = yt.data as Float32Array;
@@ -322,7 +323,7 @@ async function accumulate(
     const s = systems[k];
     // Rows go through in chunks (a multiple of the Gram kernel's 64-row blocks): a 224-px model's
     // late layer has thousands of unknowns, and all its rows at once took hundreds of MB.
-    const chunk = Math.min(rows, Math.max(64, Math.floor(CHUNK_FLOATS / s.d / 64) * 64));
+    const chunk = Math.min(rows, Math.max(64, Math.floor(chunkFloats / s.d / 64) * 64));
     const X = new Float32Array(chunk * s.d);
     const Y = new Float32Array(chunk * s.outputs);
     for (let r0 = 0; r0 < rows; r0 += chunk) {
