@@ -45,6 +45,12 @@ const pruneSection = z
      */
     widths: z.enum(['fixed', 'measured']).default('fixed'),
     /**
+     * How a `macsTarget` is spread over the groups: `macs` (uniform ratio, or the global ranking), or
+     * `latency`: channels go where they cost the least importance per millisecond saved, from a
+     * per-node profile in the target runtime, until the MACs have fallen by the target.
+     */
+    allocate: z.enum(['macs', 'latency']).default('macs'),
+    /**
      * Latency of the final model as a fraction of the original's (0.33: three times faster), in the
      * first evaluation backend; planned from a per-node profile instead of `ratio` or `macsTarget`.
      */

@@ -152,6 +152,13 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         predictedMs: 0,
       };
     }
+    if (recipe.prune.allocate === 'latency' && base.recipe.macsTarget !== undefined) {
+      // Only the measured milliseconds per node are used: the fraction does not matter here.
+      const g = await timed('profile', () =>
+        latencyGoalFor(original, inputs.model, 0.5, profiling, quantizeFor(recipe)),
+      );
+      base = { ...base, recipe: { ...base.recipe, msPerNode: g.goal.nodeMs } };
+    }
     if (recipe.prune.widths === 'measured') base = { ...base, revisePlan: measuredWidths(profiling, widths) };
     const recovering = recipe.prune.recover.length > 0;
     const steps = recipe.prune.steps;
