@@ -108,7 +108,9 @@ ${WEIGHTS_OPTION.usage}
           compute: { ...recipe.compute, memoryBudgetMB: Math.round(bytes / 1024 ** 2) },
         });
       }
-  f: { precision?: string; latencyTarget?: number; widths?: string; allocate?: string; threads?: number; qat?: boolean },
+      recipe = withFlags(recipe, { precision, latencyTarget, widths, allocate, threads, qat: values.qat });
+      if (values.qat && !(recipe.finetune.enabled && recipe.quantize.enabled))
+        fail(`--qat needs the recipe's finetune and quantize stages enabled (${recipePath}).`);
       const cpu0 = process.cpuUsage();
       const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
       const selection = await pickKernels(
@@ -154,11 +156,7 @@ ${WEIGHTS_OPTION.usage}
 /** The recipe with the command line's profile flags laid over it. */
 function withFlags(
   recipe: Recipe,
-<<<<<<< HEAD
-  f: { precision?: string; latencyTarget?: number; widths?: string; allocate?: string; threads?: number },
-=======
-  f: { precision?: string; latencyTarget?: number; widths?: string; threads?: number; qat?: boolean },
->>>>>>> s3-h12-qat
+  f: { precision?: string; latencyTarget?: number; widths?: string; allocate?: string; threads?: number; qat?: boolean },
 ): Recipe {
   const prune = { ...recipe.prune };
   if (f.latencyTarget !== undefined) {
