@@ -16,7 +16,9 @@
  * Models: the torchvision exports of `../shared/zoo/export_torchvision.py` in --models DIR (default
  * $WHITTLE_MODELS or bench/models); a missing one is reported, not faked. Calibration images: 256
  * deterministic 224-px pictures made in the temp folder. `--quick`: fmnist-resnet8 and the ResNet-50
- * INT8 row, 1 thread. `--only m1,m2`: rows of these models only; `--no-int8-row`: skip row 1.
+ * INT8 row, 1 thread. `--only m1,m2`: rows of these models only; `--no-int8-row`: skip row 1;
+ * `--latency-only`: rows 3 alone; `--threads 1,4`: the wasm thread counts of rows 3 (default 1 and 4).
+ * Threads beyond the machine's cores are run as asked and the table says how many cores there were.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +33,9 @@ const onlyArg = args.indexOf('--only');
 /** `--only a,b`: limit the rows to these models (plus the ResNet-50 INT8 row when resnet50 is listed). */
 const only = onlyArg >= 0 ? new Set(args[onlyArg + 1].split(',')) : undefined;
 const wanted = (name: string) => !only || only.has(name);
+const latencyOnly = args.includes('--latency-only');
+const threadsArg = args.indexOf('--threads');
+const THREADS = threadsArg >= 0 ? args[threadsArg + 1].split(',').map(Number) : quick ? [1] : [1, 4];
 const modelsArg = args.indexOf('--models');
 const modelsDir = modelsArg >= 0 ? args[modelsArg + 1] : (process.env.WHITTLE_MODELS ?? 'bench/models');
 const work = join(tmpdir(), 'whittle-bench-scale');
@@ -105,7 +110,7 @@ const missing = (name: string) =>
   `missing ${name}.onnx in ${modelsDir} (export: /usr/bin/python3 ../shared/zoo/export_torchvision.py ${modelsDir} ${name})`;
 
 // 1. ResNet-50 INT8 calibration.
-if (wanted('resnet50') && !args.includes('--no-int8-row')) {
+if (wanted('resnet50') && !args.includes('--no-int8-row') && !latencyOnly) {
   const path = model('resnet50');
   if (!path)
     record({ goal: 'ResNet-50 INT8 (256 images)', measured: missing('resnet50'), target: '', met: '—' });
@@ -170,7 +175,7 @@ function recipeFile(name: string): string {
 }
 
 const PRUNED = quick ? ['fmnist-resnet8'] : ['fmnist-resnet8', 'resnet18', 'resnet50'];
-for (const name of PRUNED.filter(wanted)) {
+for (const name of latencyOnly ? [] : PRUNED.filter(wanted)) {
   const path = model(name);
   const goal = `${name}: prune 40 % + lsq + INT8`;
   if (!path) {
@@ -314,7 +319,7 @@ const latencyChild = (name: string, path: string, threads: number, target?: numb
   );
 };
 const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(2) : '?');
-for (const threads of quick ? [1] : [1, 4])
+for (const threads of THREADS)
   for (const [name, goal] of Object.entries(LATENCY_GOALS).filter(([n]) => wanted(n))) {
     const path = model(name);
     const label = `${name} latency FP32 / final, wasm ${threads} thread${threads > 1 ? 's' : ''}`;
@@ -329,16 +334,20 @@ for (const threads of quick ? [1] : [1, 4])
     }
     const o = r.originalMs as number;
     const speedup = o / (r.finalMs as number);
+    const medians = r.medians as Record<string, number>;
+    const medianSpeedup = medians.original / medians.final;
     record({
       goal: label,
       measured:
-        `${speedup.toFixed(2)}× (p10 ${fmt(o)} → ${fmt(r.finalMs)} ms, medians ${fmt((r.medians as Record<string, number>).original)} → ${fmt((r.medians as Record<string, number>).final)}; pruned float ${(o / (r.prunedMs as number)).toFixed(2)}×, ` +
+        `${speedup.toFixed(2)}× p10, ${medianSpeedup.toFixed(2)}× medians (p10 ${fmt(o)} → ${fmt(r.finalMs)} ms, medians ${fmt(medians.original)} → ${fmt(medians.final)}; pruned float ${(o / (r.prunedMs as number)).toFixed(2)}×, ` +
         `INT8 alone ${(o / (r.int8Ms as number)).toFixed(2)}×; ${((r.macsCut as number) * 100).toFixed(0)} % MACs cut, INT8 on ${r.int8Nodes}/${r.nodes} nodes)`,
       target: `≥ ${goal}×`,
       met: mark(speedup >= goal),
     });
   }
-for (const name of ['fmnist-resnet8', ...(quick ? [] : ['resnet18'])].filter(wanted)) {
+// The latency-target rows run on one thread, when one thread is asked.
+const TARGETED = THREADS.includes(1) ? ['fmnist-resnet8', ...(quick ? [] : ['resnet18'])] : [];
+for (const name of TARGETED.filter(wanted)) {
   const path = model(name);
   const label = `${name} latency target ${LATENCY_TARGET}, wasm 1 thread`;
   if (!path) {

@@ -38,6 +38,8 @@ export const { summary, run } = defineCommand({
                         per-node profile on the backend, then verified; overrides the recipe's target
   --widths measured     kept channels per group snapped to the width with the best measured
                         latency per channel (default: the recipe's prune.widths)
+  --allocate latency    spread the recipe's MAC target where the measured milliseconds are (least
+                        importance per ms saved) instead of a uniform ratio (default: prune.allocate)
   --threads N           threads of the backend (overrides evaluate.threads)
   --memory-budget SIZE  memory the data passes may use, e.g. 1G or 512M (overrides compute.memoryBudgetMB)
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
@@ -56,6 +58,7 @@ ${WEIGHTS_OPTION.usage}
     precision: { type: 'string' },
     'latency-target': { type: 'string' },
     widths: { type: 'string' },
+    allocate: { type: 'string' },
     threads: { type: 'string' },
     out: { type: 'string' },
     weights: { type: 'string' },
@@ -70,6 +73,7 @@ ${WEIGHTS_OPTION.usage}
     const precision = values.precision ? choice('precision', ['size', 'speed', 'auto']) : undefined;
     const latencyTarget = fraction('latency-target');
     const widths = values.widths ? choice('widths', ['measured', 'fixed']) : undefined;
+    const allocate = values.allocate ? choice('allocate', ['latency', 'macs']) : undefined;
     const threads = integer('threads');
     const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.optimized.onnx');
 
@@ -100,7 +104,7 @@ ${WEIGHTS_OPTION.usage}
           compute: { ...recipe.compute, memoryBudgetMB: Math.round(bytes / 1024 ** 2) },
         });
       }
-      recipe = withFlags(recipe, { precision, latencyTarget, widths, threads });
+      recipe = withFlags(recipe, { precision, latencyTarget, widths, allocate, threads });
       const cpu0 = process.cpuUsage();
       const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
       const selection = await pickKernels(
@@ -146,7 +150,7 @@ ${WEIGHTS_OPTION.usage}
 /** The recipe with the command line's profile flags laid over it. */
 function withFlags(
   recipe: Recipe,
-  f: { precision?: string; latencyTarget?: number; widths?: string; threads?: number },
+  f: { precision?: string; latencyTarget?: number; widths?: string; allocate?: string; threads?: number },
 ): Recipe {
   const prune = { ...recipe.prune };
   if (f.latencyTarget !== undefined) {
@@ -155,6 +159,7 @@ function withFlags(
     prune.latencyTarget = f.latencyTarget;
   }
   if (f.widths) prune.widths = f.widths as Recipe['prune']['widths'];
+  if (f.allocate) prune.allocate = f.allocate as Recipe['prune']['allocate'];
   return parseRecipe({
     ...recipe,
     prune,
