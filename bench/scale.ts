@@ -16,7 +16,9 @@
  * $WHITTLE_MODELS or bench/models); a missing one is reported, not faked. Calibration images: 256
  * deterministic 224-px pictures made in the temp folder. `--quick`: fmnist-resnet8 and the ResNet-50
  * INT8 row, 1 thread. `--only m1,m2`: rows of these models only; `--no-int8-row`: skip row 1;
- * `--latency-only`: rows 3 alone; `--threads 1,4`: the wasm thread counts of rows 3 (default 1 and 4).
+ * `--latency-only`: rows 3 alone; `--threads 1,4`: the wasm thread counts of rows 3 (default 1 and 4);
+ * `--allocate macs`: rows 3 cut 40 % of MACs by a uniform ratio instead of where the measured
+ * milliseconds are (`prune.allocate`, default latency).
  * Threads beyond the machine's cores are run as asked and the table says how many cores there were.
  */
 import { spawnSync } from 'node:child_process';
@@ -34,6 +36,8 @@ const only = onlyArg >= 0 ? new Set(args[onlyArg + 1].split(',')) : undefined;
 const wanted = (name: string) => !only || only.has(name);
 const latencyOnly = args.includes('--latency-only');
 const threadsArg = args.indexOf('--threads');
+const allocateArg = args.indexOf('--allocate');
+const ALLOCATE = allocateArg >= 0 ? args[allocateArg + 1] : 'latency';
 const THREADS = threadsArg >= 0 ? args[threadsArg + 1].split(',').map(Number) : quick ? [1] : [1, 4];
 const modelsArg = args.indexOf('--models');
 const modelsDir = modelsArg >= 0 ? args[modelsArg + 1] : (process.env.WHITTLE_MODELS ?? 'bench/models');
@@ -263,7 +267,8 @@ const latencyChild = (name: string, path: string, threads: number, target?: numb
       d.preprocess,
       String(threads),
       runs,
-      ...(target ? [String(target)] : []),
+      target ? String(target) : '-',
+      ALLOCATE,
     ),
     `${name} exported latency, wasm ${threads} thread${threads > 1 ? 's' : ''}${target ? `, latency target ${target}` : ''}`,
   );
@@ -272,7 +277,7 @@ const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(2) : '?');
 for (const threads of THREADS)
   for (const [name, goal] of Object.entries(LATENCY_GOALS).filter(([n]) => wanted(n))) {
     const path = model(name);
-    const label = `${name} latency FP32 / final, wasm ${threads} thread${threads > 1 ? 's' : ''}`;
+    const label = `${name} latency FP32 / final, wasm ${threads} thread${threads > 1 ? 's' : ''}, MACs spread by ${ALLOCATE}`;
     if (!path) {
       record({ goal: label, measured: missing(name), target: `≥ ${goal}×`, met: '—' });
       continue;
