@@ -61,6 +61,7 @@ export function distillSettings(f: Recipe['finetune']) {
     },
     loss: { kd: f.kd, temperature: f.temperature, ce: f.ce, mse: f.mse },
     augment: { flip: f.flip, pad: f.pad },
+    batchNorm: f.batchNorm,
     heldOut: f.heldOut,
     patience: f.patience,
     seed: f.seed,

@@ -114,6 +114,11 @@ const finetuneSection = z
     kd: z.number().min(0).default(1),
     ce: z.number().min(0).default(0),
     mse: z.number().min(0).default(0),
+    /**
+     * BatchNorm while training: 'running' keeps the model's statistics fixed (folded convolutions
+     * train as they are); 'batch' normalises every Conv by batch statistics and folds back after.
+     */
+    batchNorm: z.enum(['running', 'batch']).default('running'),
     flip: z.boolean().default(true),
     pad: z.number().int().min(0).max(64).default(2),
     /** Share of the training data held out to stop early and pick the best epoch. */
