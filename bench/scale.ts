@@ -237,7 +237,7 @@ for (const name of latencyOnly ? [] : PRUNED.filter(wanted)) {
 // 4. Accuracy at 40 % MACs + INT8 with the pipeline's recommended recipe (`bench:pipeline`'s: the
 // reconstruction criterion, stem and classifier pruned too, compensation + least squares + BatchNorm
 // re-estimation, 1,000 calibration samples); least squares alone on 256 left it 2.4 points down.
-if (wanted('fmnist-resnet8')) {
+if (wanted('fmnist-resnet8') && !latencyOnly) {
   const file = join(work, 'recipe-fmnist-accuracy.json');
   const samples = 1000;
   writeFileSync(
