@@ -17,6 +17,7 @@ import { answer, cancelJob, job } from './answer';
 import { runOnce, stageModels } from './run-job';
 import { requestPause, resumeTraining } from './train-control';
 import { planOnce } from './plan-job';
+import { measureModelLatency } from './latency-job';
 import { guessTask } from './task-guess';
 import { evaluateOpen, groupSensitivity, sweepRatios } from './study-jobs';
 import type {
@@ -43,6 +44,7 @@ import type {
   PreprocessReply,
   PriorsReply,
   DatasetRequest,
+  LatencyReply,
   TaskReply,
 } from './protocol';
 
@@ -173,6 +175,17 @@ const api = {
   plan(recipe: Recipe, inputShapes?: InputShapes): Promise<PlanReply> {
     return answer(async () => ({ ok: true as const, plan: await planOnce(recipe, inputShapes) }), {
       code: 'plan',
+    });
+  },
+
+  /**
+   * The open model's latency in onnxruntime-web wasm with `threads` (the run's runtime), for the
+   * latency target in milliseconds. Not a job (a run need not be refused for it): the page measures
+   * only while no run is in progress, and a run waits for a measurement under way.
+   */
+  latency(threads: number, again = false): Promise<LatencyReply> {
+    return answer(async () => ({ ok: true as const, ...(await measureModelLatency(threads, again)) }), {
+      code: 'latency',
     });
   },
 

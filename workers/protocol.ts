@@ -93,3 +93,11 @@ export interface TaskGuess {
 export type TaskReply = { ok: true; task: TaskGuess } | Failure;
 
 export type PriorsReply = { ok: true; name: string; anchors: number } | Failure;
+
+/** The open model's latency in the worker's runtime ("wasm/1"), as the latency target measures it. */
+export interface ModelLatency {
+  ms: number;
+  runtime: string;
+}
+
+export type LatencyReply = ({ ok: true } & ModelLatency) | Failure;

@@ -140,6 +140,8 @@ export async function runOnce(
           },
         }
       : {}),
+    ...(result.latencyTarget ? { latencyTarget: result.latencyTarget } : {}),
+    ...(result.precision ? { precision: result.precision } : {}),
     ...(result.fusion
       ? {
           fusion: {

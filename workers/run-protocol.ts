@@ -6,6 +6,7 @@ import type { StageResult, AccuracyResult } from '../src/core/eval';
 import type {
   FinetuneCheckpoint,
   FinetuneSummary,
+  LatencyTargetReport,
   PipelinePhase,
   PipelineProgress,
   Recipe,
@@ -14,6 +15,7 @@ import type {
 import type { EpochRecord, TrainProgress } from '../src/core/train';
 import type { StageMetricKind, SweepPoint } from '../src/core/report';
 import type { TaskKind, TaskPictures } from '../src/core/tasks';
+import type { PrecisionChoice } from '../src/core/profile';
 import type { Failure } from './protocol';
 
 export type RunPhase = PipelinePhase;
@@ -85,6 +87,10 @@ export interface RunSummary {
   /** Peak bytes of activation buffers the data passes held, and the recipe's memory budget. */
   memory: { peakTrackedBytes: number; budgetBytes: number };
   plan?: { prunedChannels: number; prunableChannels: number; groups: number };
+  /** With a latency target: the goal, the plan's estimate and the final stage as timed. */
+  latencyTarget?: LatencyTargetReport;
+  /** Precision chosen per node by measurement, per INT8 stage (precision `speed` or `auto`). */
+  precision?: (PrecisionChoice & { stage: StageName })[];
   fusion?: { fused: number; unfused: number; predictedOps: Record<string, number> };
 }
 

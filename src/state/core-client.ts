@@ -7,6 +7,7 @@ import type { CoreWorkerApi, InspectReply } from '../../workers/core.worker';
 import type {
   CostsReply,
   DatasetReply,
+  LatencyReply,
   OpenReply,
   PlanReply,
   PreprocessReply,
@@ -65,6 +66,7 @@ export function createCoreClient(): CoreClient {
     checkPreprocess: (text, role) => call<PreprocessReply>((remote) => remote.checkPreprocess(text, role)),
     plan: (recipe, inputShapes) => call((remote) => remote.plan(recipe, inputShapes) as Promise<PlanReply>),
     costs: (inputShapes) => call((remote) => remote.costs(inputShapes) as Promise<CostsReply>),
+    latency: (threads, again) => call((remote) => remote.latency(threads, again) as Promise<LatencyReply>),
     // comlink's Remote<> spreads a union reply into a union of promises: the casts put it back.
     run: (request, onProgress, onTraining = () => {}) =>
       call((remote) => remote.run(request, proxy(onProgress), proxy(onTraining)) as Promise<RunReply>),

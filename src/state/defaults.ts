@@ -20,6 +20,7 @@ export const defaultRecipe: StudioRecipe = {
     includeClassifier: false,
     target: 'ratio',
     macsKeep: 0.5,
+    latencyKeep: 0.5,
     recovery: { bnRecalibration: true, biasCompensation: true, reconstruction: true },
   },
   quant: {
@@ -29,6 +30,7 @@ export const defaultRecipe: StudioRecipe = {
     calibration: 'minmax',
     samples: 256,
     accuracyBudget: 1,
+    precision: 'size',
   },
   preprocess: { calibration: 'unit', evaluation: 'unit' },
   // The whole evaluation set by default: a subset's accuracy can differ by a point or more.

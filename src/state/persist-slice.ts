@@ -18,10 +18,11 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 /** The settings worth restoring: valid ones, without per-group ratios (they belong to a model not reopened). */
 function restorable(recipe: StudioRecipe | null): StudioRecipe | null {
   if (!recipe) return null;
-  // Settings saved before the task control existed take the base recipe's task.
+  // Settings saved before a control existed (the task, the latency target, precision) take its default.
   const restored = {
     ...recipe,
-    prune: { ...recipe.prune, overrides: {} },
+    prune: { ...defaultRecipe.prune, ...recipe.prune, overrides: {} },
+    quant: { ...defaultRecipe.quant, ...recipe.quant },
     task: recipe.task ?? recipe.base?.task ?? defaultRecipe.task,
   };
   try {

@@ -57,7 +57,8 @@ export function toCoreRecipe(studio: StudioRecipe): Recipe {
   const sameSet = base.prune.recover.length === steps.size && base.prune.recover.every((s) => steps.has(s));
   const recover = sameSet ? base.prune.recover : RECOVERY.map(([, step]) => step).filter((s) => steps.has(s));
   const byMacs = prune.target === 'macs' && prune.macsKeep < 1;
-  const { ratio: _r, macsTarget: _m, ...pruneRest } = base.prune;
+  const byLatency = prune.target === 'latency';
+  const { ratio: _r, macsTarget: _m, latencyTarget: _l, ...pruneRest } = base.prune;
   const backends = base.evaluate.backends.filter((b) => b !== 'webgpu');
   const input: RecipeInput = {
     ...base,
@@ -65,7 +66,11 @@ export function toCoreRecipe(studio: StudioRecipe): Recipe {
       ...pruneRest,
       enabled: prune.enabled,
       criterion: prune.criterion,
-      ...(byMacs ? { macsTarget: Number((1 - prune.macsKeep).toFixed(4)) } : { ratio: prune.ratio }),
+      ...(byLatency
+        ? { latencyTarget: prune.latencyKeep }
+        : byMacs
+          ? { macsTarget: Number((1 - prune.macsKeep).toFixed(4)) }
+          : { ratio: prune.ratio }),
       global: prune.ranking === 'global',
       overrides: { ...prune.overrides },
       roundTo: prune.roundTo,
@@ -80,6 +85,7 @@ export function toCoreRecipe(studio: StudioRecipe): Recipe {
       activations: quant.activations,
       method: quant.calibration,
       maxDrop: quant.accuracyBudget > 0 ? quant.accuracyBudget : undefined,
+      precision: quant.precision,
     },
     data: {
       ...base.data,
@@ -113,9 +119,11 @@ export function fromCoreRecipe(recipe: Recipe, current: StudioRecipe): StudioRec
       ...current.prune,
       enabled: p.enabled,
       criterion: p.criterion,
-      target: p.macsTarget !== undefined ? 'macs' : 'ratio',
-      ratio: p.ratio ?? (p.macsTarget !== undefined ? current.prune.ratio : 0),
+      target: p.latencyTarget !== undefined ? 'latency' : p.macsTarget !== undefined ? 'macs' : 'ratio',
+      ratio:
+        p.ratio ?? (p.macsTarget !== undefined || p.latencyTarget !== undefined ? current.prune.ratio : 0),
       macsKeep: p.macsTarget !== undefined ? Number((1 - p.macsTarget).toFixed(4)) : current.prune.macsKeep,
+      latencyKeep: p.latencyTarget ?? current.prune.latencyKeep,
       ranking: p.global ? 'global' : 'per-group',
       roundTo: p.roundTo,
       overrides: { ...p.overrides },
@@ -132,6 +140,7 @@ export function fromCoreRecipe(recipe: Recipe, current: StudioRecipe): StudioRec
       calibration: recipe.quantize.method,
       samples: recipe.data.calibrationSamples,
       accuracyBudget: recipe.quantize.maxDrop ?? 0,
+      precision: recipe.quantize.precision,
     },
     preprocess: pre === undefined ? current.preprocess : { calibration: pre, evaluation: pre },
     evaluate: {

@@ -64,9 +64,11 @@ export function describeRecipe(recipe: Recipe): string {
   const pruning = prunesModel(recipe);
   const cut = !pruning
     ? ''
-    : p.macsTarget !== undefined
-      ? `MACs −${Math.round(100 * p.macsTarget)} % ${p.criterion.toUpperCase()}`
-      : `${Math.round(100 * (p.ratio ?? 0))} % ${p.criterion.toUpperCase()}${p.global ? ' global' : ''}`;
+    : p.latencyTarget !== undefined
+      ? `latency ${Math.round(100 * p.latencyTarget)} % ${p.criterion.toUpperCase()}`
+      : p.macsTarget !== undefined
+        ? `MACs −${Math.round(100 * p.macsTarget)} % ${p.criterion.toUpperCase()}`
+        : `${Math.round(100 * (p.ratio ?? 0))} % ${p.criterion.toUpperCase()}${p.global ? ' global' : ''}`;
   const recovered = pruning && p.recover.length ? ` + ${p.recover.join('/')}` : '';
   const tuned = pruning && recipe.finetune.enabled ? ` + fine-tune ${recipe.finetune.epochs} ep` : '';
   if (!recipe.quantize.enabled) return cut ? `${cut}${recovered}${tuned}` : 'measure only';
@@ -78,6 +80,8 @@ export function runSlice(
   core: CoreClient,
   sources: Sources,
   training: TrainingHooks,
+  /** Settles once a latency measurement under way has answered (jobs would distort it). */
+  latencyMeasured: () => Promise<void> = async () => {},
 ): RunActions {
   const { setState: set, getState: get } = store;
   let nextRun = 1;
@@ -178,6 +182,7 @@ export function runSlice(
     let outcome: 'done' | 'cancelled' | 'failed' = 'failed';
     try {
       await reopening;
+      await latencyMeasured();
       const reply = await call(recipe);
       if (!reply.ok) {
         outcome = reply.error.code === 'cancelled' ? 'cancelled' : 'failed';

@@ -8,6 +8,7 @@ import { trainSlice } from './train-slice';
 import { watchPlan } from './plan-slice';
 import { watchInputSize } from './input-size-slice';
 import { taskSlice, watchTask } from './task-slice';
+import { latencySlice } from './latency-slice';
 import { createSources } from './sources';
 import type { CoreClient, RunArchive, SampleCatalog, StudioState, StudioStore } from './types';
 
@@ -15,6 +16,7 @@ const initialState = (): StudioState => ({
   model: null,
   task: { guess: null, error: null, priors: null, priorsError: null },
   plan: { preview: null, pending: false, error: null },
+  latency: { measured: null, pending: false, error: null },
   inputSize: { text: '', source: null, costs: null, error: null },
   layout: null,
   expanded: [],
@@ -59,7 +61,12 @@ export function createStudioStore(
     ...taskSlice(store, core, sources),
   });
   const training = trainSlice(store, core, archive);
-  store.setState({ ...training.actions, ...runSlice(store, core, sources, training.hooks) });
+  const latency = latencySlice(store, core);
+  store.setState({
+    ...training.actions,
+    ...latency.actions,
+    ...runSlice(store, core, sources, training.hooks, latency.settled),
+  });
   store.setState(persistSlice(store, core, archive, store.getState()));
   watchPlan(store, core);
   store.setState(watchInputSize(store, core));

@@ -34,6 +34,7 @@ import type {
   OpenRequest,
   PlanReply,
   CostsReply,
+  LatencyReply,
   PreprocessReply,
   PriorsReply,
   ReplyError,
@@ -100,10 +101,18 @@ export interface PruneSettings {
   /** Also prune the classifier's input features (kept by default). */
   includeClassifier: boolean;
   enabled: boolean;
-  /** Drive the plan by `ratio`, or by the share of the original MACs to keep. */
-  target: 'ratio' | 'macs';
+  /**
+   * Drive the plan by `ratio`, by the share of the original MACs to keep, or by a latency target
+   * (planned in the run from a measured per-node profile).
+   */
+  target: 'ratio' | 'macs' | 'latency';
   /** Share of the original MACs to keep when `target` is `macs`, 0–1. */
   macsKeep: number;
+  /**
+   * The final model's latency as a share of the original's when `target` is `latency` (the recipe's
+   * `latencyTarget`); the slider shows it in milliseconds of the original as measured in the worker.
+   */
+  latencyKeep: number;
   recovery: RecoverySettings;
 }
 
@@ -118,6 +127,11 @@ export interface QuantSettings {
   samples: number;
   /** Accuracy-aware fallback: largest top-1 drop (points) before layers go back to float; 0 turns it off. */
   accuracyBudget: number;
+  /**
+   * Which nodes become INT8: everywhere (`size`), only where the runtime measurably runs them faster
+   * (`speed`), or unless measurably slower (`auto`); the run says why per node.
+   */
+  precision: Recipe['quantize']['precision'];
 }
 
 /** How stages are measured after they are made. */
@@ -218,6 +232,17 @@ export interface PlanState {
   error: string | null;
 }
 
+/**
+ * The open model's latency in the worker's onnxruntime (what a latency target is a share of), or why
+ * it could not be measured.
+ */
+export interface LatencyState {
+  /** Milliseconds per batch-1 run (10th percentile of interleaved runs) and the runtime ("wasm/1"). */
+  measured: { ms: number; runtime: string } | null;
+  pending: boolean;
+  error: string | null;
+}
+
 /** The task the next run would score, as the worker decides it for the open model, data and settings. */
 export interface TaskState {
   guess: TaskGuess | null;
@@ -232,6 +257,7 @@ export interface StudioState {
   model: LoadedModel | null;
   task: TaskState;
   plan: PlanState;
+  latency: LatencyState;
   inputSize: InputSizeState;
   layout: GraphLayout | null;
   /** Blocks shown node by node. */
@@ -389,6 +415,10 @@ export interface StudioActions {
   /** A per-group ratio, or null to follow the global setting again. */
   setGroupOverride(group: GroupId, ratio: number | null): void;
   updateQuant(patch: Partial<QuantSettings>): void;
+  /** Sets the latency target in milliseconds of the measured original (stored as its share). */
+  setLatencyTargetMs(ms: number): void;
+  /** Times the open model in the worker; `again` measures afresh instead of keeping the first figure. */
+  measureLatency(again?: boolean): Promise<void>;
   setPreprocess(role: PreprocessRole, text: string): Promise<void>;
   openDataset(role: DataRole, name: string, files: { path: string; blob: Blob }[]): Promise<void>;
   openSampleData(role: DataRole): Promise<void>;
@@ -448,6 +478,8 @@ export interface CoreClient {
   plan(recipe: Recipe, inputShapes?: InputShapes): Promise<PlanReply>;
   /** The open model's costs at `inputShapes` (a model whose input size is symbolic). */
   costs(inputShapes: InputShapes): Promise<CostsReply>;
+  /** The open model's latency in the worker's onnxruntime wasm (`threads` at its first use). */
+  latency(threads: number, again?: boolean): Promise<LatencyReply>;
   run(
     request: RunRequest,
     onProgress: (p: RunProgress) => void,

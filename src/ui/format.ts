@@ -41,3 +41,15 @@ export const formatOpset = (opset: { domain: string; version: number }): string 
 
 /** `plural(1, 'node')` → `1 node`, `plural(8, 'node')` → `8 nodes`. */
 export const plural = (n: number, word: string): string => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+
+/** Milliseconds with about four significant digits: `0.61234` → `0.612 ms`, `153.44` → `153.4 ms`. */
+export const formatMs = (ms: number): string => `${ms.toFixed(ms < 10 ? 3 : ms < 100 ? 2 : 1)} ms`;
+
+/** A runtime key from the profile's timer in words: `wasm/4` → `onnxruntime wasm, 4 threads`. */
+export function formatRuntimeKey(key: string): string {
+  const [backend, threads] = key.split('/');
+  const n = Number(threads);
+  return Number.isFinite(n) && threads
+    ? `onnxruntime ${backend}, ${plural(n, 'thread')}`
+    : `onnxruntime ${key}`;
+}

@@ -1,5 +1,6 @@
 import { useStudio, type PruneSettings, type StudioStore } from '../../state';
 import { Choice, Field } from './Field';
+import { LatencyTargetField } from './LatencyTargetField';
 
 const selectPrune = (s: StudioStore) => s.recipe.prune;
 const selectUpdate = (s: StudioStore) => s.updatePrune;
@@ -20,6 +21,7 @@ const rankings = [
 const targets = [
   { value: 'ratio', label: 'Channel ratio' },
   { value: 'macs', label: 'MAC target' },
+  { value: 'latency', label: 'Latency target (measured)' },
 ] as const;
 const roundings = [1, 2, 4, 8, 16, 32].map((n) => ({
   value: String(n),
@@ -94,6 +96,8 @@ export function PruneControls() {
             />
           )}
         </Field>
+      ) : prune.target === 'latency' ? (
+        <LatencyTargetField />
       ) : (
         <Field label={`Keep ${Math.round(prune.macsKeep * 100)}% of the MACs`}>
           {(id) => (

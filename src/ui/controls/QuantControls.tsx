@@ -12,6 +12,11 @@ const activationTypes = [
   { value: 'uint8', label: 'uint8 asymmetric (fuses in onnxruntime)' },
   { value: 'int8', label: 'int8 symmetric' },
 ] as const;
+const precisions = [
+  { value: 'size', label: 'INT8 everywhere (smallest file)' },
+  { value: 'speed', label: 'INT8 only where measured faster' },
+  { value: 'auto', label: 'INT8 unless measured slower' },
+] as const;
 const methods: { value: CalibrationMethod; label: string }[] = [
   { value: 'minmax', label: 'Min–max' },
   { value: 'ema', label: 'Min–max, moving average' },
@@ -53,6 +58,24 @@ export function QuantControls() {
             value={quant.activations}
             options={activationTypes}
             onChange={(activations) => update({ activations })}
+          />
+        )}
+      </Field>
+      <Field
+        label="Precision per node"
+        hint={
+          quant.precision === 'size'
+            ? undefined
+            : 'Each node is timed in both precisions in the run’s runtime; the node inspector shows why each got its precision.'
+        }
+      >
+        {(id) => (
+          <Choice
+            id={id}
+            value={quant.precision}
+            options={precisions}
+            onChange={(precision) => update({ precision })}
+            testId="quant-precision"
           />
         )}
       </Field>

@@ -1,4 +1,5 @@
 import { groupById, nodeById, useStudio, type StudioStore, type ViewTensor } from '../../state';
+import { NodePrecisionFact } from './NodePrecisionFact';
 import { formatCount, formatMacs, formatShape, unknownMacsHint } from '../format';
 import { groupSwatch } from '../graph/group-colors';
 
@@ -61,6 +62,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
           {view.inputSize ? unknownMacsHint(view.inputSize) : 'Unknown: its shapes depend on the data.'}
         </p>
       )}
+      <NodePrecisionFact name={node.name} />
       {node.groups.length > 0 && (
         <section aria-label="Pruning groups">
           <h3 className="section-title">Pruning groups</h3>

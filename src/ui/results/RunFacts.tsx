@@ -1,6 +1,7 @@
 import { metricTitle } from '../../core/report';
 import type { RunRecord } from '../../state';
 import { formatCount } from '../format';
+import { LatencyTargetFact } from './LatencyTargetFact';
 
 const KERNEL_NAMES: Record<string, string> = {
   wasm: 'WASM SIMD',
@@ -74,6 +75,7 @@ export function RunFacts({ run }: { run: RunRecord }) {
             </dd>
           </div>
         )}
+        {s.latencyTarget && <LatencyTargetFact target={s.latencyTarget} />}
         {s.finetune && (
           <div>
             <dt>Fine-tuning</dt>
