@@ -167,7 +167,7 @@ function printGoals(): void {
       `${drop('finetuned').toFixed(2)} pt`,
       `${final.toFixed(2)} pt`,
       `≥ ${target * 100}% and ≤ 1.00 pt`,
-      cut >= target && final <= 1.0 ? 'yes' : 'no',
+      cut >= target && Number(final.toFixed(2)) <= 1.0 ? 'yes' : 'no',
     ];
   });
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
