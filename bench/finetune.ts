@@ -10,18 +10,27 @@
  * steps, 1), EPOCHS (1), STEP_EPOCHS (1), SAMPLES (training images used, 10000; 0: all), BATCH (64),
  * LR (0.001), OPTIMIZER (adamw), CE (cross-entropy weight with labels, 0), T (temperature, 4), BN
  * (BatchNorm while training: batch | running; batch), EVAL_LIMIT (all), TIME_SAMPLES (images of the
- * timed epoch, 2000; 0 skips it), THREADS (1).
+ * timed epoch, 2000; 0 skips it), THREADS (1), QAT (1: quantization-aware fine-tuning makes the pruned
+ * INT8 stage, and the post-training INT8 of the same fine-tuned model is measured beside it; 0, the
+ * default: post-training INT8 only), QAT_EPOCHS (1), QAT_LR (0.0001), TORCH (0 skips PyTorch).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createOrtRuntime, modelInput } from '../src/core/eval';
+import {
+  createOrtRuntime,
+  evaluateModel,
+  modelInput,
+  type Dataset,
+  type InferenceRuntime,
+} from '../src/core/eval';
 import { openDatasetPath } from '../src/core/eval/node';
 import { importModel } from '../src/core/graph';
 import { decodeModel } from '../src/core/onnx';
 import { distillSettings, parseRecipe, runPipeline, type PipelineResult } from '../src/core/pipeline';
 import { preprocessOf } from '../src/core/pipeline/recipe-map';
+import { datasetFeeds, quantizeModel } from '../src/core/quant';
 import { backendCompute, distill, loadTrainingData } from '../src/core/train';
 import { createWasmBackend } from '../src/kernels';
 import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
@@ -37,6 +46,7 @@ if (!trainDir || !existsSync(trainDir)) {
 }
 const threads = Number(env.THREADS ?? 1);
 const batch = Number(env.BATCH ?? 64);
+const qat = (env.QAT ?? '0') !== '0';
 /** The goals' MAC cuts; the drop allowed with INT8 is 1.0 point for both. */
 const models = (env.MODELS ?? 'fmnist-resnet8:0.6,fmnist-mobilenetv2:0.5').split(',').map((m) => {
   const [name, target] = m.split(':');
@@ -63,6 +73,9 @@ const recipeFor = (macsTarget: number) =>
       ce: Number(env.CE ?? 0),
       temperature: Number(env.T ?? 4),
       batchNorm: env.BN ?? 'batch',
+      qat,
+      qatEpochs: Number(env.QAT_EPOCHS ?? 1),
+      qatLr: Number(env.QAT_LR ?? 1e-4),
       // 0: all 59,000. The default is what a shared 2-core machine measured in its time (see the README).
       ...(env.SAMPLES !== '0' ? { samples: Number(env.SAMPLES ?? 10_000) } : {}),
     },
@@ -142,6 +155,7 @@ for (const { name, target } of models) {
     console.log(
       `fine-tuning CPU ${(cpu / 1000).toFixed(0)} s (held-out checks included) = ${((1000 * cpu) / (ft.trainSamples * ft.history.length)).toFixed(0)} µs per image and epoch; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
     );
+  if (qat) await qatBesidePtq(result, runtime, calibration, evaluation);
   goals.push({ name, target, result });
   timed ??= { teacher: model, student: result.stages.find((s) => s.name === 'recovered')!.bytes };
 }
@@ -173,6 +187,48 @@ function printGoals(): void {
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   for (const row of [header, ...rows])
     console.log(row.map((c, i) => (i ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  '));
+}
+
+/**
+ * The QAT row beside post-training INT8 of the very model QAT started from (the fine-tuned stage,
+ * quantized with the recipe's scheme and calibration set), both on the evaluation set.
+ */
+async function qatBesidePtq(
+  result: PipelineResult,
+  runtime: InferenceRuntime,
+  calibration: Dataset,
+  evaluation: Dataset,
+): Promise<void> {
+  const finetuned = result.stages.find((s) => s.name === 'finetuned')!;
+  const trained = result.stages.find((s) => s.name === 'pruned-int8')!;
+  const input = modelInput(importModel(decodeModel(finetuned.bytes)))!;
+  const preprocess = { scale: 1 / 255, mean: [0.286], std: [0.353] }; // the recipe's, as a spec
+  const ptq = await quantizeModel(finetuned.bytes, {
+    runtime,
+    kernels,
+    method: 'minmax',
+    calibration: () => datasetFeeds(calibration, input, { preprocess, limit: 1000, batchSize: 100 }),
+  });
+  const top1 = async (bytes: Uint8Array) => {
+    const session = await runtime.createSession(bytes);
+    try {
+      const r = await evaluateModel(session, evaluation, { preprocess, batchSize: 250 });
+      return r.accuracy!.top1;
+    } finally {
+      await session.release();
+    }
+  };
+  const original = result.stages[0].result.accuracy?.top1 ?? NaN;
+  const [p, q, f] = [await top1(ptq.bytes), await top1(trained.bytes), await top1(finetuned.bytes)];
+  const pt = (x: number) => `${(100 * x).toFixed(2)} %`;
+  const drop = (x: number) => `${(100 * (x - original)).toFixed(2)} pt`;
+  const ft = result.finetune!.qat!;
+  console.log(
+    `QAT vs post-training INT8 on ${evaluation.size} test images (original ${pt(original)}):\n` +
+      `  ${finetuned.label}: ${pt(f)} (${drop(f)})\n` +
+      `  + INT8 (PTQ, minmax, 1,000 calibration images): ${pt(p)} (${drop(p)})\n` +
+      `  + INT8 (QAT, ${ft.history.length} epoch(s), lr ${recipe.finetune.qatLr}, ${(ft.msPerEpoch / 1000).toFixed(0)} s/epoch): ${pt(q)} (${drop(q)})`,
+  );
 }
 
 /**
@@ -213,6 +269,7 @@ async function epochSideBySide(teacherBytes: Uint8Array, studentBytes: Uint8Arra
   );
   const python = '/usr/bin/python3';
   try {
+    if (env.TORCH === '0') throw new Error('skipped');
     execFileSync(python, ['-c', 'import torch, onnx'], { stdio: 'ignore' });
   } catch {
     console.log(

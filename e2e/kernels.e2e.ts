@@ -67,6 +67,7 @@ describe('kernels in Chromium', () => {
         'gemm in all four layouts, overwrite and accumulate',
         'channelSums',
         'sgdUpdate (momentum, Nesterov) and adamwUpdate over three steps',
+        'training engine: three SGD steps of a small CNN match the reference kernels',
       ]),
     );
     const ridge = report.results.find((r) => r.backend === 'webgpu' && r.name.startsWith('ridgeSolve'));

@@ -152,6 +152,13 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         predictedMs: 0,
       };
     }
+    if (recipe.prune.allocate === 'latency' && base.recipe.macsTarget !== undefined) {
+      // Only the measured milliseconds per node are used: the fraction does not matter here.
+      const g = await timed('profile', () =>
+        latencyGoalFor(original, inputs.model, 0.5, profiling, quantizeFor(recipe)),
+      );
+      base = { ...base, recipe: { ...base.recipe, msPerNode: g.goal.nodeMs } };
+    }
     if (recipe.prune.widths === 'measured') base = { ...base, revisePlan: measuredWidths(profiling, widths) };
     const recovering = recipe.prune.recover.length > 0;
     const steps = recipe.prune.steps;
@@ -220,6 +227,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   }
 
   let finetune: PipelineResult['finetune'];
+  let qat: Awaited<ReturnType<typeof quantizeModel>> | undefined;
   if (pruned && plan && calibration && recipe.finetune.enabled) {
     progress.start('finetune', finetuneEpochs(recipe), 'epochs', 'Fine-tuning');
     const tuned = await timed('finetune', () =>
@@ -242,6 +250,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     });
     pruned = tuned.graph;
     finetune = tuned.summary;
+    qat = tuned.qat?.quantized;
   }
 
   let fusion: FusionReport | undefined;
@@ -258,12 +267,15 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     progress.start('calibrate', targets.length * samples, 'samples', `Calibrating ${targets[0].what}`);
     const quantized: Awaited<ReturnType<typeof quantizeModel>>[] = [];
     const choices: (PrecisionChoice | undefined)[] = [];
+    // The pruned model's INT8 from quantization-aware fine-tuning is kept as trained: its plan was
+    // fixed before training, so neither a measured precision choice nor fallback re-plans it.
+    const trained = (name: StageName) => (name === 'pruned-int8' ? qat : undefined);
     for (const [k, t] of targets.entries()) {
-      const choice = await timed('profile', () => choosePrecisionFor(t.graph, recipe, profiling));
+      const choice = trained(t.name) ? undefined : await timed('profile', () => choosePrecisionFor(t.graph, recipe, profiling));
       choices.push(choice);
       const options = quantOptionsOf(recipe);
       const c1 = cpuNow();
-      const q = await timed('quantize', () =>
+      const q = trained(t.name) ?? await timed('quantize', () =>
         quantizeModel(cloneGraph(t.graph), {
           ...options,
           exclude: [...new Set([...(options.exclude ?? []), ...(choice?.exclude ?? [])])],
@@ -316,7 +328,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         }
         precision.push({ stage: t.name, ...chosen });
       }
-      const bytes = fallback
+      const bytes = fallback && !trained(t.name)
         ? await timed('quantize', () =>
             accuracyAware(inputs, q, input, decision.task, (tries, most) =>
               progress.set(

@@ -112,11 +112,11 @@ export class SegmentRunner {
   private async open(bytes: Uint8Array) {
     if (this.optimize)
       try {
-        return await this.runtime.createSession(bytes);
+        return await this.runtime.createSession(bytes, { interleaved: true });
       } catch {
         this.optimize = false;
       }
-    return this.runtime.createSession(bytes, { optimize: false });
+    return this.runtime.createSession(bytes, { optimize: false, interleaved: true });
   }
 
   private reads(included: Set<GraphNode>, name: string): boolean {
