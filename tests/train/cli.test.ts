@@ -12,7 +12,7 @@ const teacher = fixturePath('fmnist-resnet8.onnx');
 const slice = fixturePath('fmnist-train-slice');
 
 describe('whittle finetune', () => {
-  test('distils a pruned student on the training slice and writes a model onnxruntime runs', async () => {
+  test('distils a pruned student on the training slice (BatchNorm by batch statistics) and writes a model onnxruntime runs', async () => {
     const student = join(dir, 'pruned.onnx');
     const out = join(dir, 'tuned.onnx');
     expect(runCli('prune', teacher, '--ratio', '0.5', '--out', student).code).toBe(0);
@@ -23,11 +23,13 @@ describe('whittle finetune', () => {
       '--train',
       slice,
       '--samples',
-      '96',
+      '64',
       '--epochs',
       '1',
       '--batch',
       '32',
+      '--batch-norm',
+      'batch',
       '--out',
       out,
     );
@@ -49,6 +51,10 @@ describe('whittle finetune', () => {
     [
       ['finetune', teacher, teacher, '--train', slice, '--out', join(dir, 'x.onnx'), '--optimizer', 'lion'],
       /finetune: Invalid recipe: finetune\.optimizer/,
+    ],
+    [
+      ['finetune', teacher, teacher, '--train', slice, '--out', join(dir, 'x.onnx'), '--batch-norm', 'always'],
+      /finetune: Invalid recipe: finetune\.batchNorm/,
     ],
     [
       ['finetune', teacher, '--train', slice, '--out', join(dir, 'x.onnx')],

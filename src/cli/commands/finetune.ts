@@ -30,6 +30,9 @@ export const { summary, run } = defineCommand({
   --optimizer O         adamw (default) or sgd (Nesterov momentum 0.9)
   --temperature T       distillation temperature (default 4)
   --ce W                weight of cross-entropy with the labels (default 0)
+  --batch-norm M        running (default: BatchNorm keeps its statistics, folded convolutions train
+                        as they are) or batch (a BatchNorm after every Conv, batch statistics while
+                        training, re-estimated and folded back after)
   --held-out F          share held out to stop early and keep the best epoch (default 0.05)
   --seed N              seed of order, augmentation and split (default 0)
 ${WEIGHTS_OPTION.usage}
@@ -45,6 +48,7 @@ ${WEIGHTS_OPTION.usage}
     optimizer: { type: 'string' },
     temperature: { type: 'string' },
     ce: { type: 'string' },
+    'batch-norm': { type: 'string' },
     'held-out': { type: 'string' },
     seed: { type: 'string' },
     weights: { type: 'string' },
@@ -85,6 +89,7 @@ ${WEIGHTS_OPTION.usage}
         optimizer: values.optimizer,
         temperature: number('temperature', values.temperature),
         ce: number('ce', values.ce),
+        batchNorm: values['batch-norm'],
         heldOut: number('held-out', values['held-out']),
         seed: number('seed', values.seed),
       },
