@@ -5,7 +5,9 @@
  * measured widths), INT8 precision chosen per node by `speed` in that runtime, then every stage timed
  * there interleaved (A B A B …). Calibration and fidelity run in onnxruntime-node (quicker; they do
  * not change latency). Prints one JSON line.
- * Usage: tsx bench/scale/exported-latency.ts MODEL DATA PREPROCESS THREADS RUNS [LATENCY_TARGET]
+ * Usage: tsx bench/scale/exported-latency.ts MODEL DATA PREPROCESS THREADS RUNS [LATENCY_TARGET|-] [macs|latency]
+ * The last argument spreads the 40 % MAC cut uniformly (`macs`, default) or where the measured
+ * milliseconds are (`latency`, `prune.allocate`).
  */
 import { readFile } from 'node:fs/promises';
 import { createOrtRuntime } from '../../src/core/eval';
@@ -14,9 +16,10 @@ import { parseRecipe, runPipeline } from '../../src/core/pipeline';
 import { createWasmBackend } from '../../src/kernels';
 import { nodeWasmLoader } from '../../src/kernels/wasm/node-loader';
 
-const [modelPath, data, preprocessArg, threadsArg, runsArg, targetArg] = process.argv.slice(2);
+const [modelPath, data, preprocessArg, threadsArg, runsArg, targetArg, allocateArg] = process.argv.slice(2);
 const threads = Number(threadsArg);
-const target = targetArg ? Number(targetArg) : undefined;
+const target = targetArg && targetArg !== '-' ? Number(targetArg) : undefined;
+const allocate = allocateArg === 'latency' ? 'latency' : 'macs';
 const recipe = parseRecipe({
   version: 1,
   prune: {
@@ -25,6 +28,7 @@ const recipe = parseRecipe({
     // At exactly 40 % MACs the widths stay as planned (snapping only ever prunes more); a latency
     // target lets them snap.
     widths: target !== undefined ? 'measured' : 'fixed',
+    allocate,
   },
   quantize: { method: 'minmax', precision: 'speed' },
   data: {
@@ -54,6 +58,7 @@ const choice = result.precision?.find((p) => p.stage === 'pruned-int8');
 console.log(
   JSON.stringify({
     threads: wasm.threads,
+    allocate,
     originalMs: ms('original'),
     prunedMs: ms('pruned'),
     int8Ms: ms('int8'),

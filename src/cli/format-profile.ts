@@ -1,6 +1,6 @@
 /** The profile's decisions as text: precision per node, measured widths, the latency target. */
 import type { PipelineResult } from '../core/pipeline';
-import type { GroupWidth, PrecisionChoice } from '../core/profile';
+import { describeWholeModel, type GroupWidth, type PrecisionChoice } from '../core/profile';
 
 export function formatPrecision(choice: PrecisionChoice & { stage?: string }): string[] {
   const int8 = choice.nodes.filter((n) => n.precision === 'int8').length;
@@ -10,9 +10,7 @@ export function formatPrecision(choice: PrecisionChoice & { stage?: string }): s
       `profiled nodes sum to ${p.chosen.toFixed(2)} ms (all float ${p.float.toFixed(2)}, all INT8 ${p.int8.toFixed(2)})`,
   ];
   if (choice.verified)
-    lines.push(
-      `  whole model: ${choice.verified.int8Ms.toFixed(3)} ms with these INT8 nodes vs ${choice.verified.floatMs.toFixed(3)} ms all float`,
-    );
+    lines.push(`  whole model, these INT8 nodes against all float: ${describeWholeModel(choice.verified)}`);
   for (const n of choice.nodes) lines.push(`  ${n.node}  ${n.reason}`);
   return lines;
 }

@@ -340,6 +340,16 @@ export interface Kernels {
 
 export type KernelName = keyof Kernels;
 
+/** The kernels training runs (convolution and its gradients, GEMM, reductions, optimizer steps). */
+export type TrainKernelName =
+  | 'conv2dForward'
+  | 'conv2dBackwardData'
+  | 'conv2dBackwardFilter'
+  | 'gemm'
+  | 'channelSums'
+  | 'sgdUpdate'
+  | 'adamwUpdate';
+
 /** Every kernel name, in one list (tests and benches iterate it). */
 export const kernelNames: readonly KernelName[] = [
   'filterNorms',

@@ -9,6 +9,7 @@ import type { Rng } from './random';
 import { tolerancesFor } from './tolerances';
 import { patchKernelCases } from './patch-cases';
 import { trainKernelCases } from './train-cases';
+import { engineCases } from './engine-cases';
 
 export interface KernelCase {
   name: string;
@@ -481,4 +482,9 @@ const calibrationCases: KernelCase[] = [
   },
 ];
 
-export const kernelCases: KernelCase[] = [...calibrationCases, ...trainKernelCases, ...patchKernelCases];
+export const kernelCases: KernelCase[] = [
+  ...calibrationCases,
+  ...trainKernelCases,
+  ...patchKernelCases,
+  ...engineCases,
+];

@@ -53,6 +53,8 @@ export const GEOMETRIES: Conv2dGeometry[] = [
   geometry(2, 8, [8, 7], 8, [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], 8),
   geometry(1, 5, [13, 10], 7, [3, 2], [2, 3], [2, 0, 1, 1], [2, 1], 1),
   geometry(2, 12, [5, 5], 10, [1, 1], [2, 2], [0, 0, 0, 0], [1, 1], 1),
+  // 4·20·20 = 1600 (image, position) pairs: the GPU's weight gradient sums it in two splits.
+  geometry(4, 4, [20, 20], 6, [3, 3], [1, 1], [1, 1, 1, 1], [1, 2], 2),
 ];
 
 export const label = (g: Conv2dGeometry) =>

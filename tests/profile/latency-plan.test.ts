@@ -59,6 +59,29 @@ describe('planPruning with a latency goal', () => {
     expect(p.latency!.after).toBeGreaterThan(0.5);
   });
 
+  it('spreads a MAC target where the milliseconds are: the same MACs removed save more time', () => {
+    const heavy = /^\/layer1\/conv[12]\/Conv$/;
+    const msPerNode = Object.fromEntries(weighted.map((n) => [n.name, heavy.test(n.name) ? 10 : 0.5]));
+    const uniform = planPruning(graph, analysis, scores, { macsTarget: 0.3 }, 'l2');
+    const spread = planPruning(graph, analysis, scores, { macsTarget: 0.3, msPerNode }, 'l2');
+    const before = uniform.before.macs!;
+    for (const p of [uniform, spread]) {
+      expect(p.after.macs!).toBeLessThanOrEqual(0.7 * before + 1e-6);
+      expect(p.note).toBeUndefined();
+    }
+    // Not far past the MAC target: slices of 1/32 of a group.
+    expect(spread.after.macs!).toBeGreaterThan(0.6 * before);
+    const estimator = new CostEstimator(graph, analysis.groups, inferShapes(graph));
+    const ms = (p: PrunePlan) => estimator.weighted(new Map(p.groups.map((g) => [g.id, g.prune])), msPerNode);
+    expect(ms(spread)).toBeLessThan(0.9 * ms(uniform));
+    // The heavy layers give up a larger share of their channels than under a uniform ratio.
+    const share = (p: PrunePlan) => {
+      const gs = p.groups.filter((g) => touches(g.id, heavy));
+      return gs.reduce((a, g) => a + g.prune.length, 0) / gs.reduce((a, g) => a + g.channels, 0);
+    };
+    expect(share(spread)).toBeGreaterThan(share(uniform));
+  });
+
   it('refuses a recipe with two targets', () => {
     expect(() =>
       planPruning(graph, analysis, scores, {

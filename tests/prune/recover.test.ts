@@ -202,6 +202,26 @@ describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)'
     }
   });
 
+  it('gathers rows in chunks with the weights of gathering them at once', async () => {
+    const runtime = await nativeRuntime();
+    const [whole, chunked] = [cloneGraph(masked), cloneGraph(masked)];
+    const a = await reconstruct(runtime, graph, whole, plan, calibration, { kernels, maxRows: 1500 });
+    // 64-row chunks: every layer's batch goes through in several.
+    await reconstruct(runtime, graph, chunked, plan, calibration, { kernels, maxRows: 1500, chunkFloats: 1 });
+    const refitted = new Set(a.report.layers.flatMap((l) => whole.nodes().find((n) => n.name === l.node)!.inputs.slice(1)));
+    expect(refitted.size).toBeGreaterThanOrEqual(8);
+    for (const name of refitted) {
+      const [x, y] = [whole, chunked].map((g) => tensorData(g.initializers.get(name)!) as Float32Array);
+      let worst = 0;
+      let scale = 0;
+      x.forEach((v, i) => {
+        worst = Math.max(worst, Math.abs(v - y[i]));
+        scale = Math.max(scale, Math.abs(y[i]));
+      });
+      expect(worst / scale, name).toBeLessThan(1e-4);
+    }
+  });
+
   it('BatchNorm re-estimation writes the calibration statistics of each BatchNorm’s input', async () => {
     const runtime = await nativeRuntime();
     const recovered = cloneGraph(masked);

@@ -27,6 +27,8 @@ export interface GradCheckOptions {
   tolerance?: number;
   /** Check only every `stride`-th parameter (whole zoo models stay within seconds). */
   stride?: number;
+  /** BatchNormalization by batch statistics (training mode). */
+  batchStatistics?: boolean;
 }
 
 /** Checks every trainable parameter of `model`; returns the mismatches (empty when all agree). */
@@ -40,6 +42,7 @@ export async function gradCheck(
 }> {
   const graph = importModel(model);
   const engine = new TrainableModel(graph, { compute: options.compute ?? float64Compute, precision: 'f64' });
+  engine.batchStatistics = options.batchStatistics ?? false;
   const rand = seededRandom(options.seed ?? 7);
   const feeds = options.feeds ?? {};
   const h = options.h ?? 1e-5;

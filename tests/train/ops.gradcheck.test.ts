@@ -13,6 +13,8 @@ const f32 = (name: string, values: number[]) =>
 
 interface Case {
   name: string;
+  /** BatchNormalization by batch statistics (training mode). */
+  batchStatistics?: boolean;
   op: string;
   /** Float inputs (trainable in the check): name → dims (uniform ±1 unless a range is given). */
   inputs: [string, number[], { min: number; max: number }?][];
@@ -141,6 +143,20 @@ const cases: Case[] = [
       ['b', [3]],
       ['m', [3]],
       ['v', [3], { min: 0.5, max: 2 }],
+    ],
+    attrs: { epsilon: float(1e-3) },
+  },
+  {
+    // Odd spatial size and batch 3: the mean and variance terms of the gradient matter.
+    name: 'BatchNormalization by batch statistics (training mode)',
+    op: 'BatchNormalization',
+    batchStatistics: true,
+    inputs: [
+      ['x', [3, 2, 3, 5], { min: -2, max: 3 }],
+      ['s', [2]],
+      ['b', [2]],
+      ['m', [2]],
+      ['v', [2], { min: 0.5, max: 2 }],
     ],
     attrs: { epsilon: float(1e-3) },
   },
@@ -325,7 +341,10 @@ const cases: Case[] = [
 
 describe('gradient of every op against central differences (float64)', () => {
   test.each(cases)('$name', async (c) => {
-    const { mismatches, checked, params } = await gradCheck(build(c), { samples: 16 });
+    const { mismatches, checked, params } = await gradCheck(build(c), {
+      samples: 16,
+      batchStatistics: c.batchStatistics,
+    });
     expect(params.length).toBeGreaterThan(0);
     expect(checked).toBeGreaterThan(0);
     expect(mismatches).toEqual([]);

@@ -38,7 +38,12 @@ export const { summary, run } = defineCommand({
                         per-node profile on the backend, then verified; overrides the recipe's target
   --widths measured     kept channels per group snapped to the width with the best measured
                         latency per channel (default: the recipe's prune.widths)
+  --allocate latency    spread the recipe's MAC target where the measured milliseconds are (least
+                        importance per ms saved) instead of a uniform ratio (default: prune.allocate)
   --threads N           threads of the backend (overrides evaluate.threads)
+  --qat                 quantization-aware fine-tuning: the pruned INT8 model is trained with its
+                        INT8 plan fake-quantized and step sizes learned (sets finetune.qat; needs
+                        the recipe's finetune and quantize stages)
   --memory-budget SIZE  memory the data passes may use, e.g. 1G or 512M (overrides compute.memoryBudgetMB)
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
   --report FILE.json    every stage's measurements, the plan summary and the recipe
@@ -56,13 +61,15 @@ ${WEIGHTS_OPTION.usage}
     precision: { type: 'string' },
     'latency-target': { type: 'string' },
     widths: { type: 'string' },
+    allocate: { type: 'string' },
     threads: { type: 'string' },
+    qat: { type: 'boolean' },
     out: { type: 'string' },
     weights: { type: 'string' },
     report: { type: 'string' },
     json: { type: 'boolean' },
   },
-  async run({ values, one, required, choice, fraction, integer }) {
+  async run({ values, one, required, choice, fraction, integer, fail }) {
     const modelPath = one('MODEL.onnx path');
     const recipePath = required('recipe');
     const calib = required('calib');
@@ -70,6 +77,7 @@ ${WEIGHTS_OPTION.usage}
     const precision = values.precision ? choice('precision', ['size', 'speed', 'auto']) : undefined;
     const latencyTarget = fraction('latency-target');
     const widths = values.widths ? choice('widths', ['measured', 'fixed']) : undefined;
+    const allocate = values.allocate ? choice('allocate', ['latency', 'macs']) : undefined;
     const threads = integer('threads');
     const out = values.out ?? modelPath.replace(/(\.onnx)?$/i, '.optimized.onnx');
 
@@ -100,7 +108,9 @@ ${WEIGHTS_OPTION.usage}
           compute: { ...recipe.compute, memoryBudgetMB: Math.round(bytes / 1024 ** 2) },
         });
       }
-      recipe = withFlags(recipe, { precision, latencyTarget, widths, threads });
+      recipe = withFlags(recipe, { precision, latencyTarget, widths, allocate, threads, qat: values.qat });
+      if (values.qat && !(recipe.finetune.enabled && recipe.quantize.enabled))
+        fail(`--qat needs the recipe's finetune and quantize stages enabled (${recipePath}).`);
       const cpu0 = process.cpuUsage();
       const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
       const selection = await pickKernels(
@@ -146,7 +156,7 @@ ${WEIGHTS_OPTION.usage}
 /** The recipe with the command line's profile flags laid over it. */
 function withFlags(
   recipe: Recipe,
-  f: { precision?: string; latencyTarget?: number; widths?: string; threads?: number },
+  f: { precision?: string; latencyTarget?: number; widths?: string; allocate?: string; threads?: number; qat?: boolean },
 ): Recipe {
   const prune = { ...recipe.prune };
   if (f.latencyTarget !== undefined) {
@@ -155,11 +165,13 @@ function withFlags(
     prune.latencyTarget = f.latencyTarget;
   }
   if (f.widths) prune.widths = f.widths as Recipe['prune']['widths'];
+  if (f.allocate) prune.allocate = f.allocate as Recipe['prune']['allocate'];
   return parseRecipe({
     ...recipe,
     prune,
     quantize: f.precision ? { ...recipe.quantize, precision: f.precision } : recipe.quantize,
     evaluate: f.threads ? { ...recipe.evaluate, threads: f.threads } : recipe.evaluate,
+    finetune: f.qat ? { ...recipe.finetune, qat: true } : recipe.finetune,
   });
 }
 

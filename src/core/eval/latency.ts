@@ -44,6 +44,8 @@ export interface LatencyRatio {
 export interface LatencyComparison {
   readonly models: LatencyStats[];
   readonly ratios: LatencyRatio[];
+  /** Milliseconds of every timed run, per model in round order (round r of each model ran together). */
+  readonly rounds: Float64Array[];
 }
 
 /**
@@ -104,7 +106,7 @@ export async function compareLatency(
         ratios.push({ a: models[a].label, b: models[b].label, ratio: percentile(perRound, 50) });
       }
     }
-    return { models: stats, ratios };
+    return { models: stats, ratios, rounds: times };
   } finally {
     for (const s of sessions) await s.session.release();
   }

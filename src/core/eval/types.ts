@@ -71,6 +71,12 @@ export interface SessionOptions {
    * inner tensors turns it off: the rewrites can lose them (see `capture`).
    */
   readonly optimize?: boolean;
+  /**
+   * The caller computes between runs (observers, least-squares kernels): onnxruntime's threads then
+   * sleep after a run instead of spin-waiting for the next one, which would burn the cores that work
+   * needs (on 2 cores it doubled recovery's CPU time). Default false: back-to-back runs keep spinning.
+   */
+  readonly interleaved?: boolean;
 }
 
 /** Something that turns model bytes into sessions on one backend. */

@@ -11,11 +11,13 @@ import {
   chooseWidths,
   profileNodes,
   runtimeTimer,
+  timeWholeModel,
   ProfileCache,
   type GroupWidth,
   type LatencyTimer,
   type PrecisionChoice,
   type PrecisionMode,
+  type WholeModelTiming,
 } from '../profile';
 import { prepareForQuantization, type PlanOptions } from '../quant';
 import type { Recipe } from './recipe';
@@ -25,7 +27,12 @@ import { quantOptionsOf } from './recipe-map';
 export interface ProfileContext {
   readonly timer: LatencyTimer;
   readonly cache: ProfileCache;
+  /** A quantized model against its float model, whole, in the same runtime (the ratio's interval too). */
+  readonly wholeModel: (int8: Uint8Array, float: Uint8Array) => Promise<WholeModelTiming>;
 }
+
+/** What per-node profiling needs of the context (tests hand in a fake timer). */
+export type NodeProfiling = Pick<ProfileContext, 'timer' | 'cache'>;
 
 export function profileContext(
   runtime: InferenceRuntime,
@@ -35,6 +42,8 @@ export function profileContext(
   return {
     timer: runtimeTimer(runtime, { runs: 11, warmup: 2, signal }),
     cache: cache ?? new ProfileCache(),
+    // More rounds than a node gets: the ratio's interval narrows with them (15 rounds: ranks 4 to 12).
+    wholeModel: (int8, float) => timeWholeModel(runtime, int8, float, { runs: 15, warmup: 2, signal }),
   };
 }
 
@@ -47,7 +56,7 @@ const schemeOf = (recipe: Recipe) => {
 export async function choosePrecisionFor(
   graph: Graph,
   recipe: Recipe,
-  ctx: ProfileContext,
+  ctx: NodeProfiling,
   onProgress?: (done: number, total: number) => void,
 ): Promise<PrecisionChoice | undefined> {
   const mode = recipe.quantize.precision;
@@ -71,7 +80,7 @@ export async function latencyGoalFor(
   original: Graph,
   originalBytes: Uint8Array,
   fraction: number,
-  ctx: ProfileContext,
+  ctx: NodeProfiling,
   quantize?: { precision: PrecisionMode; scheme: Pick<PlanOptions, 'activations' | 'perChannel'> },
 ): Promise<{ goal: LatencyGoal; originalMs: number; precision?: PrecisionChoice }> {
   const prepared = prepareForQuantization(cloneGraph(original));
@@ -118,7 +127,7 @@ export function quantizeFor(recipe: Recipe) {
  * A `revisePlan` hook snapping each pruned group's kept count to its measured best width, then
  * re-planning with those counts fixed (the same planner picks which channels).
  */
-export function measuredWidths(ctx: ProfileContext, found: GroupWidth[]) {
+export function measuredWidths(ctx: NodeProfiling, found: GroupWidth[]) {
   return async (plan: PrunePlan, context: PlanContext): Promise<PrunePlan> => {
     const pruned = plan.groups.filter((g) => g.status === 'pruned');
     const widths = await chooseWidths(context.graph, pruned, ctx.timer, ctx.cache);

@@ -45,6 +45,12 @@ const pruneSection = z
      */
     widths: z.enum(['fixed', 'measured']).default('fixed'),
     /**
+     * How a `macsTarget` is spread over the groups: `macs` (uniform ratio, or the global ranking), or
+     * `latency`: channels go where they cost the least importance per millisecond saved, from a
+     * per-node profile in the target runtime, until the MACs have fallen by the target.
+     */
+    allocate: z.enum(['macs', 'latency']).default('macs'),
+    /**
      * Latency of the final model as a fraction of the original's (0.33: three times faster), in the
      * first evaluation backend; planned from a per-node profile instead of `ratio` or `macsTarget`.
      */
@@ -108,12 +114,25 @@ const finetuneSection = z
     kd: z.number().min(0).default(1),
     ce: z.number().min(0).default(0),
     mse: z.number().min(0).default(0),
+    /**
+     * BatchNorm while training: 'running' keeps the model's statistics fixed (folded convolutions
+     * train as they are); 'batch' normalises every Conv by batch statistics and folds back after.
+     */
+    batchNorm: z.enum(['running', 'batch']).default('running'),
     flip: z.boolean().default(true),
     pad: z.number().int().min(0).max(64).default(2),
     /** Share of the training data held out to stop early and pick the best epoch. */
     heldOut: z.number().min(0).max(0.5).default(0.05),
     patience: z.number().int().min(1).max(100).default(2),
     seed: z.number().int().min(0).default(0),
+    /**
+     * Quantization-aware fine-tuning after the float epochs (needs `quantize.enabled`): the INT8 plan
+     * fake-quantized, step sizes learned (LSQ), and the pruned INT8 stage exported from it.
+     */
+    qat: z.boolean().default(false),
+    qatEpochs: z.number().int().min(1).max(1000).default(1),
+    /** Peak learning rate of the QAT epochs (a tenth of `lr` is usual). */
+    qatLr: z.number().positive().max(10).default(1e-4),
   })
   .strict();
 

@@ -11,3 +11,4 @@ export { choosePrecision, AUTO_MARGIN } from './precision';
 export { unitModel, type NodeUnit, type UnitWidth } from './unit-model';
 export { int8UnitModel } from './int8-unit';
 export { chooseWidths, candidateWidths, type GroupWidth, type WidthGroup } from './widths';
+export { int8Holds, timeWholeModel, wholeModelTiming, runsNeeded, describeWholeModel } from './verdict';

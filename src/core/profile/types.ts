@@ -62,5 +62,21 @@ export interface PrecisionChoice {
   /** Sums over the profiled nodes: everything float, everything INT8, the choice (borders included). */
   readonly predictedMs: { readonly float: number; readonly int8: number; readonly chosen: number };
   /** The quantized model timed whole against its float model, once the choice was applied. */
-  readonly verified?: { readonly int8Ms: number; readonly floatMs: number };
+  readonly verified?: WholeModelTiming;
+}
+
+/** A quantized model timed whole against its float model, interleaved round by round. */
+export interface WholeModelTiming {
+  /** 10th percentiles of the runs. */
+  readonly int8Ms: number;
+  readonly floatMs: number;
+  /** Runs of each model. */
+  readonly runs: number;
+  /** How many of all runs, fastest first, are float before the first INT8 one. */
+  readonly fastestFloat: number;
+  /**
+   * How many that must be for INT8 to count as slower: the fewest k whose chance, were both models
+   * equally fast, is at most 2.5 % (C(runs, k) / C(2·runs, k)).
+   */
+  readonly needed: number;
 }

@@ -63,6 +63,12 @@ export interface PruneRecipe {
   /** Fraction of the model's MACs to remove (0.4: remove 40 %). */
   macsTarget?: number;
   /**
+   * With `macsTarget`: measured milliseconds of Conv/Gemm/MatMul nodes, by node name. The MAC target
+   * is then spread where channels cost the least importance per millisecond saved (the same MACs
+   * removed where they take the most time) rather than by a uniform ratio.
+   */
+  msPerNode?: Record<string, number>;
+  /**
    * Prune until the estimated latency reaches `latency.goalMs`, taking channels where they cost the
    * least importance per millisecond saved.
    */

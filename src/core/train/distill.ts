@@ -20,6 +20,11 @@ import { graphEndingAt } from './truncate';
 import { cosineWithWarmup, Optimizer, type OptimizerOptions } from './optimizer';
 import { TrainRandom } from './random';
 import type { Floats } from './tensor';
+import { reestimateBatchNorms, unfoldBatchNorms } from './batchnorm';
+import { foldBatchNorms } from '../quant';
+
+/** Training images whose statistics initialise and re-estimate BatchNorms in 'batch' mode. */
+const BATCH_NORM_SAMPLES = 1024;
 
 export interface DistillOptions {
   teacher: Graph;
@@ -43,6 +48,13 @@ export interface DistillOptions {
    */
   targets?: readonly DistillTarget[];
   augment: AugmentOptions;
+  /**
+   * 'running': BatchNorm keeps the model's running statistics (an affine layer) and folded
+   * convolutions train as they are. 'batch': every Conv without a BatchNorm gets one for training,
+   * all normalise by batch statistics, running statistics are re-estimated on training images, and
+   * the BatchNorms are folded into the convolutions at the end (see batchnorm.ts).
+   */
+  batchNorm?: 'running' | 'batch';
   /** Share of the data held out for early stopping (0: none, train on all, keep the last epoch). */
   heldOut: number;
   /** Epochs without held-out improvement before stopping. */
@@ -143,15 +155,24 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   if (options.student.outputs.length === 0) throw new TrainError('The student model has no outputs.');
   const graph = cloneGraph(options.student);
   const outputs = options.targets ? options.targets.map((t) => t.tensor) : [graph.outputs[0].name];
+  const { train, heldOut } = splitHeldOut(data.count, options.heldOut, options.seed);
   // Distilling on inner tensors trains the graph up to them; the weights go back into the whole one.
-  const engine = new TrainableModel(options.targets ? graphEndingAt(graph, outputs) : graph, {
-    compute: options.compute,
-  });
+  const trained = () => (options.targets ? graphEndingAt(graph, outputs) : graph);
+  const batchNorm = options.batchNorm === 'batch';
+  // Fixed training images (the split is a seeded shuffle) whose statistics set the BatchNorms.
+  const statsSamples = train.subarray(0, Math.min(train.length, BATCH_NORM_SAMPLES));
+  const statsBatch = Math.max(batchSize, 128);
+  if (batchNorm) {
+    const look = new TrainableModel(trained(), { compute: options.compute });
+    await unfoldBatchNorms(graph, look, data, statsSamples, statsBatch);
+  }
+  const engine = new TrainableModel(trained(), { compute: options.compute, batchStatistics: batchNorm });
+  const reestimate = () =>
+    batchNorm ? reestimateBatchNorms(engine, data, statsSamples, statsBatch, graph) : Promise.resolve();
   if (engine.params.size === 0)
     throw new TrainError(
       `Nothing to train: ${engine.frozen.blockedBy.map((b) => `${b.opType} '${b.node}'`).join(', ') || 'the model has no float initializers'} has no gradient.`,
     );
-  const { train, heldOut } = splitHeldOut(data.count, options.heldOut, options.seed);
   const stepsPerEpoch = Math.min(Math.ceil(train.length / batchSize), options.maxStepsPerEpoch ?? Infinity);
   const totalSteps = stepsPerEpoch * options.epochs;
   const warmup = Math.round(options.warmupEpochs * stepsPerEpoch);
@@ -260,6 +281,7 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
       }
       const record: EpochRecord = { epoch, loss: lossSum / stepsPerEpoch, ms: performance.now() - te };
       if (heldTeacher) {
+        await reestimate();
         const student = await predictAll(studentPredictor(engine, data, outputs), data, heldOut, batchSize);
         const targets = options.targets;
         if (targets)
@@ -289,14 +311,23 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
     await teacher.release();
   }
   restore(engine, best.params);
+  await reestimate();
   engine.writeTo(graph);
+  if (batchNorm) foldBatchNorms(graph);
   return { graph, history, bestEpoch: best.epoch, stoppedEarly, frozen: engine.frozen, teacherHeldOut };
 }
 
+/** Predictions by running statistics (`eval()`), whatever mode the engine trains in. */
 function studentPredictor(engine: TrainableModel, data: TrainingData, outputs: readonly string[]): Predict {
   return async (input, n) => {
-    const tape = await engine.forward({ [data.inputName]: { data: input, shape: [n, ...data.sampleDims] } });
-    return outputs.map((o) => tape.values.get(o)!.data);
+    const was = engine.batchStatistics;
+    engine.batchStatistics = false;
+    try {
+      const tape = await engine.forward({ [data.inputName]: { data: input, shape: [n, ...data.sampleDims] } });
+      return outputs.map((o) => tape.values.get(o)!.data);
+    } finally {
+      engine.batchStatistics = was;
+    }
   };
 }
 

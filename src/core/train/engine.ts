@@ -27,6 +27,8 @@ export interface TrainableOptions {
   precision?: Precision;
   /** Initializers to keep fixed even though they could train. */
   freeze?: readonly string[];
+  /** BatchNormalization by batch statistics (see {@link TrainableModel.batchStatistics}). */
+  batchStatistics?: boolean;
 }
 
 /** One forward pass: every value it computed and what each op saved. */
@@ -51,6 +53,11 @@ export class TrainableModel {
   readonly frozen: FrozenReport;
   readonly precision: Precision;
   readonly compute: Compute;
+  /**
+   * BatchNormalization normalises by each batch's statistics (PyTorch's `train()`); off, by the
+   * running statistics the model holds (`eval()`). Switch it off to predict.
+   */
+  batchStatistics: boolean;
   private readonly constantsByShape = new Map<string, Map<string, Value>>();
   private readonly steps: Step[];
   private readonly opset: number;
@@ -63,6 +70,7 @@ export class TrainableModel {
   ) {
     this.precision = options.precision ?? 'f32';
     this.compute = options.compute;
+    this.batchStatistics = options.batchStatistics ?? false;
     this.opset = Number(
       graph.model?.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 21,
     );
@@ -152,6 +160,7 @@ export class TrainableModel {
       precision: this.precision,
       compute: this.compute,
       opset: this.opset,
+      batchStatistics: this.batchStatistics,
       alloc: (n) => allocFloats(this.precision, n),
     };
   }
@@ -218,6 +227,17 @@ export class TrainableModel {
     for (const [name, p] of this.params)
       out.set(name, grads.get(name) ?? allocFloats(this.precision, p.data.length));
     return out;
+  }
+
+  /** Replaces a fixed float initializer (BatchNorm running statistics) for later passes. */
+  setFixed(name: string, values: Float32Array): void {
+    const t = this.graph.initializers.get(name);
+    if (!t || this.params.has(name)) throw new TrainError(`'${name}' is not a fixed initializer of the model.`);
+    this.graph.replaceInitializer(name, makeTensor(name, DataType.FLOAT, t.dims.map(Number), values));
+    for (const constants of this.constantsByShape.values()) {
+      const v = constants.get(name);
+      if (v) v.data.set(values);
+    }
   }
 
   /** Copies the trained parameters into `graph`'s initializers (float32). */

@@ -2,8 +2,8 @@
 // export, and copies results out. Streaming kernels (Gram, observers) feed rows in bounded chunks
 // so memory stays near CHUNK_BYTES however large the batch.
 import { check, int8Min } from '../api';
-import type { KernelBackend, Kernels } from '../api';
-import { makeTrainKernels, type TrainKernel } from './train';
+import type { KernelBackend, Kernels, TrainKernelName } from '../api';
+import { makeTrainKernels } from './train';
 import * as v from '../validate';
 import { Arena } from './arena';
 import { instantiateKernels, wasmSimdSupported } from './module';
@@ -19,7 +19,7 @@ function makeKernels(w: WasmExports): Kernels {
   return { ...makeCalibrationKernels(w, arena), ...makeTrainKernels(w, arena) };
 }
 
-function makeCalibrationKernels(w: WasmExports, arena: Arena): Omit<Kernels, TrainKernel> {
+function makeCalibrationKernels(w: WasmExports, arena: Arena): Omit<Kernels, TrainKernelName> {
   /** Rows per chunk for a row of `rowFloats` f32 values. */
   const rowsPerChunk = (rowFloats: number): number =>
     Math.max(1, Math.floor(CHUNK_BYTES / 4 / Math.max(1, rowFloats)));

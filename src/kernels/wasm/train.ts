@@ -1,18 +1,9 @@
 // The WASM SIMD training kernels: operands copied into the arena, the AssemblyScript export run,
 // results copied out. A convolution's geometry travels as a block of 16 i32s.
-import type { Conv2dGeometry, Kernels } from '../api';
+import type { Conv2dGeometry, Kernels, TrainKernelName } from '../api';
 import * as v from '../validate';
 import type { Arena } from './arena';
 import type { WasmExports } from './module';
-
-export type TrainKernel =
-  | 'conv2dForward'
-  | 'conv2dBackwardData'
-  | 'conv2dBackwardFilter'
-  | 'gemm'
-  | 'channelSums'
-  | 'sgdUpdate'
-  | 'adamwUpdate';
 
 const geometryFields: (keyof Conv2dGeometry)[] = [
   'batch',
@@ -46,7 +37,7 @@ function sizes(g: Conv2dGeometry) {
   };
 }
 
-export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, TrainKernel> {
+export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, TrainKernelName> {
   const putGeometry = (p: number, g: Conv2dGeometry) => {
     const view = arena.i32(p, 16);
     geometryFields.forEach((f, i) => (view[i] = g[f]));

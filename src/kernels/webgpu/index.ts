@@ -1,9 +1,9 @@
 /// <reference types="@webgpu/types" />
-// The WebGPU backend: WGSL programs for the data-parallel kernels. The Cholesky ridge solve
-// (a chain of dependent pivots) and the training kernels go to a CPU backend instead, and say so
-// in `delegated`.
+// The WebGPU backend: WGSL programs for the data-parallel kernels, training included. The
+// Cholesky ridge solve (a chain of dependent pivots) and patch gathering go to a CPU backend
+// instead, and say so in `delegated`.
 import { int8Min } from '../api';
-import type { KernelBackend, Kernels, KernelName } from '../api';
+import type { KernelBackend, Kernels, KernelName, TrainKernelName } from '../api';
 import { createReferenceBackend } from '../reference';
 import * as v from '../validate';
 import { crossProgram, distanceProgram, normsProgram } from './linalg-programs';
@@ -18,6 +18,7 @@ import {
 } from './observer-programs';
 import { dequantizeProgram, quantizeProgram, scaleSearchProgram } from './quant-programs';
 import { Runner, release } from './program';
+import { makeTrainKernels } from './train';
 
 export { setWebGpuDebug } from './program';
 
@@ -32,21 +33,10 @@ export function webGpuAvailable(): true | string {
 const CHUNK_BYTES = 64 << 20;
 const STREAM_GROUPS = 256;
 
-/** Kernels the GPU hands to a CPU backend (training kernels: WGSL versions are not written yet). */
-const CPU_KERNELS = [
-  'ridgeSolve',
-  'conv2dForward',
-  'conv2dBackwardData',
-  'conv2dBackwardFilter',
-  'gemm',
-  'patchRows',
-  'channelSums',
-  'sgdUpdate',
-  'adamwUpdate',
-] as const;
-type CpuKernel = (typeof CPU_KERNELS)[number];
+/** Kernels the GPU hands to a CPU backend. */
+type CpuKernel = 'ridgeSolve' | 'patchRows';
 
-function makeKernels(r: Runner, cpu: KernelBackend): Omit<Kernels, CpuKernel> {
+function makeKernels(r: Runner, cpu: KernelBackend): Omit<Kernels, CpuKernel | TrainKernelName> {
   const rowsPerChunk = (rowFloats: number): number =>
     Math.max(1, Math.floor(CHUNK_BYTES / 4 / Math.max(1, rowFloats)));
 
@@ -300,22 +290,14 @@ export async function createWebGpuBackend(
   const delegated: Partial<Record<KernelName, string>> = {
     ridgeSolve: `Cholesky is a chain of dependent pivots: runs on ${cpu.name}`,
   };
-  for (const k of CPU_KERNELS.slice(1))
-    delegated[k] = `training kernel without a WGSL program yet: runs on ${cpu.name}`;
   delegated.patchRows = `patch gathering without a WGSL program yet (its rows feed a Gram on the GPU by copy anyway): runs on ${cpu.name}`;
   return {
     name: 'webgpu',
     delegated,
     dispose: () => device.destroy(),
     ...makeKernels(runner, cpu),
+    ...makeTrainKernels(runner),
     ridgeSolve: (a) => cpu.ridgeSolve(a),
-    conv2dForward: (a) => cpu.conv2dForward(a),
-    conv2dBackwardData: (a) => cpu.conv2dBackwardData(a),
-    conv2dBackwardFilter: (a) => cpu.conv2dBackwardFilter(a),
-    gemm: (a) => cpu.gemm(a),
     patchRows: (a) => cpu.patchRows(a),
-    channelSums: (a) => cpu.channelSums(a),
-    sgdUpdate: (a) => cpu.sgdUpdate(a),
-    adamwUpdate: (a) => cpu.adamwUpdate(a),
   };
 }

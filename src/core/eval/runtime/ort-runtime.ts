@@ -66,7 +66,11 @@ export async function createOrtRuntime(options: OrtRuntimeOptions): Promise<Infe
 }
 
 function levelOf(options: SessionOptions | undefined): InferenceSession.SessionOptions {
-  return options?.optimize === false ? { graphOptimizationLevel: 'disabled' } : {};
+  return {
+    ...(options?.optimize === false ? { graphOptimizationLevel: 'disabled' } : {}),
+    // onnxruntime's session config key: no spin-waiting in the intra-op thread pool.
+    ...(options?.interleaved ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+  };
 }
 
 /** Loads a model on a backend in one call; see {@link createOrtRuntime}. */

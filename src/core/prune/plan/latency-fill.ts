@@ -1,7 +1,8 @@
 /**
- * Planning for a latency goal: starting from nothing pruned, repeatedly take the next slice of the
- * group where it costs the least importance per millisecond saved (the greedy knapsack rule, with the
- * profile's milliseconds as the weight), until the estimated latency reaches the goal.
+ * Planning by measured milliseconds: starting from nothing pruned, repeatedly take the next slice of
+ * the group where it costs the least importance per millisecond saved (the greedy knapsack rule, with
+ * the profile's milliseconds as the weight), until the estimated latency reaches the goal — or, for a
+ * MAC target spread by latency, until `done` says the MACs have fallen far enough.
  */
 import type { LatencyGoal } from '../types';
 import type { CostEstimator } from './estimate';
@@ -24,6 +25,8 @@ export function latencyFill(
   estimator: CostEstimator,
   goal: LatencyGoal,
   maxRatio: number,
+  done: (latency: number, chosen: Map<string, number[]>) => boolean = (latency) =>
+    latency <= goal.goalMs + 1e-9,
 ): { chosen: Map<string, number[]>; latency: number; reached: boolean } {
   const memo = new Map<string, number[]>();
   const select = (c: LatencyCandidate, n: number) => {
@@ -38,7 +41,7 @@ export function latencyFill(
   const latencyOf = (sel: Map<string, number[]>) => goal.fixedMs + estimator.weighted(sel, goal.nodeMs);
   const sorted = new Map(candidates.map((c) => [c.id, [...c.scores].sort((a, b) => a - b)]));
   let current = latencyOf(pick());
-  for (let guard = 0; guard < candidates.length * SLICES * 4 && current > goal.goalMs; guard++) {
+  for (let guard = 0; guard < candidates.length * SLICES * 4 && !done(current, pick()); guard++) {
     let best: { id: string; n: number; latency: number } | undefined;
     let bestCost = Infinity;
     for (const c of candidates) {
@@ -63,5 +66,6 @@ export function latencyFill(
     counts.set(best.id, best.n);
     current = best.latency;
   }
-  return { chosen: pick(), latency: current, reached: current <= goal.goalMs + 1e-9 };
+  const chosen = pick();
+  return { chosen, latency: current, reached: done(current, chosen) };
 }

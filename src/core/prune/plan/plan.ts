@@ -122,25 +122,34 @@ export function planPruning(
   let chosen: Map<string, number[]>;
   let latency: PrunePlan['latency'];
   const total = candidates.reduce((s, c) => s + c.group.channels, 0);
+  const byLatency = candidates.map((c) => ({
+    id: c.group.id,
+    channels: c.group.channels,
+    rule: c.rule,
+    scores: c.scores,
+    ...(c.override !== undefined ? { fixed: Math.floor(c.override * c.group.channels + 1e-9) } : {}),
+  }));
   if (recipe.latency) {
     const goal = recipe.latency;
-    const fill = latencyFill(
-      candidates.map((c) => ({
-        id: c.group.id,
-        channels: c.group.channels,
-        rule: c.rule,
-        scores: c.scores,
-        ...(c.override !== undefined ? { fixed: Math.floor(c.override * c.group.channels + 1e-9) } : {}),
-      })),
-      estimator,
-      goal,
-      maxRatio,
-    );
+    const fill = latencyFill(byLatency, estimator, goal, maxRatio);
     chosen = fill.chosen;
     const before = goal.fixedMs + Object.values(goal.nodeMs).reduce((a, b) => a + b, 0);
     latency = { before, after: fill.latency, goal: goal.goalMs };
     if (!fill.reached)
       note = `The latency goal (${goal.goalMs.toFixed(2)} ms) is out of reach under these rules; this plan reaches an estimated ${fill.latency.toFixed(2)} ms.`;
+  } else if (recipe.macsTarget !== undefined && recipe.msPerNode) {
+    const goal = (1 - recipe.macsTarget) * beforeMacs!;
+    const weights = { goalMs: 0, nodeMs: recipe.msPerNode, fixedMs: 0 };
+    const fill = latencyFill(
+      byLatency,
+      estimator,
+      weights,
+      maxRatio,
+      (_, sel) => estimator.estimate(sel).macs! <= goal + 1e-6,
+    );
+    chosen = fill.chosen;
+    if (!fill.reached)
+      note = `The MAC target (−${pct(recipe.macsTarget)}) is out of reach where the measured milliseconds are; this plan goes as far as they allow.`;
   } else if (recipe.macsTarget !== undefined) {
     const goal = (1 - recipe.macsTarget) * beforeMacs!;
     const reached = (p: number) => estimator.estimate(selection(p)).macs! <= goal + 1e-6;

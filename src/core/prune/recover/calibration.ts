@@ -91,7 +91,7 @@ export async function* capture(
   // Without onnxruntime's rewrites: its Pad + AveragePool/Conv fusion drops the producer's edge to the
   // pool, Identity elimination then renames the exposed tensor away, and the model no longer loads
   // ("Node input '…/Conv_output_0' is not a graph input …", DenseNet's transitions).
-  const session = await runtime.createSession(bytes, { optimize: false });
+  const session = await runtime.createSession(bytes, { optimize: false, interleaved: true });
   try {
     for await (const feeds of calibration()) {
       const out = exposed.size ? await session.run(feeds, [...exposed.values()]) : {};

@@ -38,6 +38,8 @@ export interface ReconstructOptions {
    * with more, more layers start their pass from the last layer's inputs instead of the model's (see `SegmentRunner`).
    */
   memoryBudget?: number;
+  /** Floats of gathered rows per chunk (default 4 Mi, 16 MB); fewer rows a chunk, same sums. */
+  chunkFloats?: number;
   onLayer?: (done: number, total: number, node: string) => void;
 }
 
@@ -184,6 +186,7 @@ async function accumulateLayer(
         samples,
         s.random,
         options.kernels,
+        options.chunkFloats,
       );
     }
   } finally {
@@ -216,7 +219,7 @@ async function solveLayer(
     // Shrunk toward the masked weights, not toward 0: where calibration rows are few (late layers of a
     // 224-px model at a few samples) the fit must not invent weights the data cannot pin down.
     const prior = currentMatrix(l, s, k, currentW, wDims, geometry, bias, intercept);
-    await solveRidge(options.kernels, {
+    const penalty = await solveRidge(options.kernels, {
       gram: s.gram,
       rhs: s.cross,
       size: s.d,
@@ -227,7 +230,7 @@ async function solveLayer(
     });
     solutions.push(sol);
     before += await residual(options.kernels, s, prior);
-    after += await residual(options.kernels, s, sol);
+    after += fittedResidual(s, sol, prior, penalty);
     total += s.yy;
   }
   plan = writeBack(pruned, plan, l, systems, solutions, wDims, geometry, intercept);
@@ -291,6 +294,7 @@ async function accumulate(
   samples: number,
   random: () => number,
   kernels: Kernels,
+  chunkFloats = 4 << 20,
 ): Promise<number> {
   const xd = xt.data as Float32Array;
   const yd = yt.data as Float32Array;
@@ -313,29 +317,37 @@ async function accumulate(
   const rows = picks.length;
   const C = xt.dims[1];
   const totalOut = yt.dims[g ? 1 : yt.dims.length - 1];
+  const K = xt.dims[xt.dims.length - 1];
+  const plane = g ? g.Ho * g.Wo : 0;
   for (let k = 0; k < systems.length; k++) {
     const s = systems[k];
-    const X = new Float32Array(rows * s.d);
-    const Y = new Float32Array(rows * s.outputs);
-    if (g) await kernels.patchRows(patchArgs(g, C, xd, s.kept, picks, X, s.d));
-    const plane = g ? g.Ho * g.Wo : 0;
-    for (let r = 0; r < rows; r++) {
-      const p = picks[r];
-      if (g) {
-        const img = Math.floor(p / perSample);
-        const pos = p - img * perSample;
-        for (let o = 0; o < s.outputs; o++)
-          Y[r * s.outputs + o] = yd[(img * totalOut + k * s.outputs + o) * plane + pos];
-      } else {
-        const K = xt.dims[xt.dims.length - 1];
-        for (let i = 0; i < s.kept.length; i++) X[r * s.d + i] = xd[p * K + s.kept[i]];
-        for (let o = 0; o < s.outputs; o++) Y[r * s.outputs + o] = yd[p * totalOut + o];
+    // Rows go through in chunks (a multiple of the Gram kernel's 64-row blocks): a 224-px model's
+    // late layer has thousands of unknowns, and all its rows at once took hundreds of MB.
+    const chunk = Math.min(rows, Math.max(64, Math.floor(chunkFloats / s.d / 64) * 64));
+    const X = new Float32Array(chunk * s.d);
+    const Y = new Float32Array(chunk * s.outputs);
+    for (let r0 = 0; r0 < rows; r0 += chunk) {
+      const n = Math.min(chunk, rows - r0);
+      const at = picks.subarray(r0, r0 + n);
+      const [x, y] = [X.subarray(0, n * s.d), Y.subarray(0, n * s.outputs)];
+      if (g) await kernels.patchRows(patchArgs(g, C, xd, s.kept, at, x, s.d));
+      for (let r = 0; r < n; r++) {
+        const p = at[r];
+        if (g) {
+          const img = Math.floor(p / perSample);
+          const pos = p - img * perSample;
+          for (let o = 0; o < s.outputs; o++)
+            y[r * s.outputs + o] = yd[(img * totalOut + k * s.outputs + o) * plane + pos];
+        } else {
+          for (let i = 0; i < s.kept.length; i++) x[r * s.d + i] = xd[p * K + s.kept[i]];
+          for (let o = 0; o < s.outputs; o++) y[r * s.outputs + o] = yd[p * totalOut + o];
+        }
+        if (intercept) x[r * s.d + s.d - 1] = 1;
       }
-      if (intercept) X[r * s.d + s.d - 1] = 1;
+      for (let i = 0; i < y.length; i++) s.yy += y[i] * y[i];
+      await kernels.gramAccumulate({ x, rows: n, cols: s.d, out: s.gram });
+      await kernels.crossAccumulate({ x, y, rows: n, xCols: s.d, yCols: s.outputs, out: s.cross });
     }
-    for (let i = 0; i < Y.length; i++) s.yy += Y[i] * Y[i];
-    await kernels.gramAccumulate({ x: X, rows, cols: s.d, out: s.gram });
-    await kernels.crossAccumulate({ x: X, y: Y, rows, xCols: s.d, yCols: s.outputs, out: s.cross });
   }
   return rows;
 }
@@ -356,6 +368,20 @@ async function residual(kernels: Kernels, s: System, w: Float32Array): Promise<n
   });
   let r = s.yy;
   for (let i = 0; i < gw.length; i++) r += w[i] * (gw[i] - 2 * s.cross[i]);
+  return Math.max(0, r);
+}
+
+/**
+ * ‖Y − XW‖² at the ridge solution, where (XᵀX + Λ)W = XᵀY + ΛP makes XᵀX·W = XᵀY + Λ(P − W): no
+ * d×d×outputs product (on a 224-px model's late layers it cost as much as the solve).
+ */
+function fittedResidual(s: System, w: Float32Array, prior: Float32Array, penalty: Float64Array): number {
+  let r = s.yy;
+  for (let i = 0; i < s.d; i++)
+    for (let o = 0; o < s.outputs; o++) {
+      const k = i * s.outputs + o;
+      r += w[k] * (penalty[i] * (prior[k] - w[k]) - s.cross[k]);
+    }
   return Math.max(0, r);
 }
 

@@ -31,10 +31,14 @@ export interface RidgeSystem {
   out: Float32Array;
 }
 
+/**
+ * Solves the system into `out`; returns Λ's diagonal, so a caller can have G·W = R + Λ(P − W)
+ * without multiplying by G.
+ */
 export async function solveRidge(
   kernels: Kernels,
   { gram, rhs, size: d, cols: e, alpha, prior, out }: RidgeSystem,
-): Promise<void> {
+): Promise<Float64Array> {
   let mean = 0;
   let live = 0;
   for (let i = 0; i < d; i++)
@@ -58,4 +62,5 @@ export async function solveRidge(
       r[i * e + c] = rhs[i * e + c] / scale[i] + (prior ? a * scale[i] * prior[i * e + c] : 0);
   await kernels.ridgeSolve({ gram: g, rhs: r, size: d, cols: e, lambda: a, out });
   for (let i = 0; i < d; i++) for (let c = 0; c < e; c++) out[i * e + c] /= scale[i];
+  return scale.map((v) => a * v * v);
 }

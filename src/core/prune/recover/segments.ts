@@ -24,7 +24,6 @@ type Values = Readonly<Record<string, TensorData>>;
 export class SegmentRunner {
   /** The kept cut's values per batch; undefined: the calibration feeds themselves. */
   private cut: Values[] | undefined;
-  private cutBytes = 0;
   private shapes: ShapeInference | undefined;
   /** Cleared once a segment fails to load with onnxruntime's rewrites. */
   private optimize = true;
@@ -73,9 +72,16 @@ export class SegmentRunner {
     const kept: Values[] = [];
     let keep = true;
     let keptBytes = 0;
+    // Once the new cut is sure to be kept, each batch of the old one is dropped as soon as the new
+    // one's is made from it: the two never take the budget together (on ResNet-18 at 224 px, cuts of
+    // the first stages are over half the budget, so none replaced another and every layer ran from
+    // the first one).
+    const source = this.cut;
+    let dropped = false;
+    let complete = false;
     try {
       let batches = 0;
-      for await (const feeds of this.cut ?? this.calibration()) {
+      for await (const feeds of source ?? this.calibration()) {
         const inputs: Record<string, TensorData> = {};
         for (const n of sources) if (feeds[n] && this.reads(included, n)) inputs[n] = feeds[n];
         const out = session ? await session.run(inputs, wanted.map(exposedName)) : {};
@@ -87,20 +93,26 @@ export class SegmentRunner {
           const cut: Record<string, TensorData> = {};
           for (const n of frontier) if (values[n]) cut[n] = values[n];
           keptBytes += bytesOf(Object.values(cut));
-          // Judged on the first batches: the whole cut must fit beside the one it replaces.
-          if (keptBytes * (batches === 1 ? this.batches : 1) + this.cutBytes > this.budget) {
+          // Judged on the first batch (the others are no larger): the whole cut must fit the budget.
+          if (keptBytes * (batches === 1 ? this.batches : 1) > this.budget || !next) {
             keep = false;
             kept.length = 0;
           } else kept.push(cut);
         }
         yield values;
+        if (keep && source) {
+          source[batches - 1] = {};
+          dropped = true;
+        }
       }
+      complete = true;
     } finally {
       await session?.release();
+      // A pass left part way (an error downstream) may have dropped part of the old cut.
+      if (dropped && !(complete && keep)) this.cut = undefined;
     }
     if (keep && next) {
       this.cut = kept;
-      this.cutBytes = keptBytes;
     }
   }
 
@@ -112,11 +124,11 @@ export class SegmentRunner {
   private async open(bytes: Uint8Array) {
     if (this.optimize)
       try {
-        return await this.runtime.createSession(bytes);
+        return await this.runtime.createSession(bytes, { interleaved: true });
       } catch {
         this.optimize = false;
       }
-    return this.runtime.createSession(bytes, { optimize: false });
+    return this.runtime.createSession(bytes, { optimize: false, interleaved: true });
   }
 
   private reads(included: Set<GraphNode>, name: string): boolean {

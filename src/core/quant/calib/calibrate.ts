@@ -106,7 +106,10 @@ export async function calibrateWithReport(
       const exposed = passPlan.passes[p];
       const ranges = reduced ? withRangeOutputs(model, exposed) : undefined;
       const fetches = ranges ? [...ranges.outputs.values()].flat() : exposed;
-      const session = await runtime.createSession(ranges?.bytes ?? exposeIntermediates(model, exposed));
+      // Observers work between runs, unless the runtime reduces every tensor itself.
+      const session = await runtime.createSession(ranges?.bytes ?? exposeIntermediates(model, exposed), {
+        interleaved: !ranges,
+      });
       let seen = 0;
       try {
         const batches: Batches = p > 0 && cached ? cached : typeof source === 'function' ? source() : source;

@@ -8,6 +8,8 @@ export interface OpContext {
   readonly compute: Compute;
   /** Opset of the node's domain (Softmax, Split and Squeeze changed meaning across opsets). */
   readonly opset: number;
+  /** BatchNormalization normalises by the batch's own statistics (training), not its running ones. */
+  readonly batchStatistics: boolean;
   alloc(n: number): Floats;
 }
 
