@@ -7,16 +7,28 @@
  *
  * Env: MODELS (fmnist-resnet8), MACS_TARGET (0.6), STEPS (progressive steps, 1), EPOCHS (3),
  * STEP_EPOCHS (1), SAMPLES (training images used, all), BATCH (64), LR (0.001), OPTIMIZER (adamw),
- * CE (cross-entropy weight with labels, 0), EVAL_LIMIT (all), TORCH_SAMPLES (5000), THREADS (1).
+ * CE (cross-entropy weight with labels, 0), EVAL_LIMIT (all), TORCH_SAMPLES (5000), THREADS (1),
+ * QAT (1: quantization-aware fine-tuning makes the pruned INT8 stage, and the post-training INT8 of
+ * the same fine-tuned model is measured beside it; 0: post-training INT8 only), QAT_EPOCHS (1),
+ * QAT_LR (0.0001), TORCH (0 skips the PyTorch side by side).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { createOrtRuntime } from '../src/core/eval';
+import {
+  createOrtRuntime,
+  evaluateModel,
+  modelInput,
+  type Dataset,
+  type InferenceRuntime,
+} from '../src/core/eval';
 import { openDatasetPath } from '../src/core/eval/node';
-import { parseRecipe, runPipeline } from '../src/core/pipeline';
+import { parseRecipe, runPipeline, type PipelineResult } from '../src/core/pipeline';
+import { datasetFeeds, quantizeModel } from '../src/core/quant';
+import { importModel } from '../src/core/graph';
+import { decodeModel } from '../src/core/onnx';
 import { createWasmBackend } from '../src/kernels';
 import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
 import { printStageTable } from './stage-table';
@@ -31,6 +43,7 @@ if (!trainDir || !existsSync(trainDir)) {
 }
 const threads = Number(env.THREADS ?? 1);
 const batch = Number(env.BATCH ?? 64);
+const qat = (env.QAT ?? '1') !== '0';
 const recipe = parseRecipe({
   version: 1,
   prune: {
@@ -49,6 +62,9 @@ const recipe = parseRecipe({
     lr: Number(env.LR ?? 1e-3),
     optimizer: env.OPTIMIZER ?? 'adamw',
     ce: Number(env.CE ?? 0),
+    qat: qat,
+    qatEpochs: Number(env.QAT_EPOCHS ?? 1),
+    qatLr: Number(env.QAT_LR ?? 1e-4),
     ...(env.SAMPLES ? { samples: Number(env.SAMPLES) } : {}),
   },
   quantize: { method: 'minmax' },
@@ -112,7 +128,51 @@ for (const name of (env.MODELS ?? 'fmnist-resnet8').split(',')) {
   console.log(
     `Whittle (WASM SIMD kernels, Node, 1 thread): ${(perImage * 1000).toFixed(0)} µs per image → ${oursEpoch.toFixed(1)} s per 59,000-image epoch`,
   );
-  torchSideBySide(name, model, result.stages.find((s) => s.name === 'finetuned')!.bytes, oursEpoch);
+  if (qat) await qatBesidePtq(result, runtime, calibration, evaluation);
+  if (env.TORCH !== '0')
+    torchSideBySide(name, model, result.stages.find((s) => s.name === 'finetuned')!.bytes, oursEpoch);
+}
+
+/**
+ * The QAT row beside post-training INT8 of the very model QAT started from (the fine-tuned stage,
+ * quantized with the recipe's scheme and calibration set), both on the evaluation set.
+ */
+async function qatBesidePtq(
+  result: PipelineResult,
+  runtime: InferenceRuntime,
+  calibration: Dataset,
+  evaluation: Dataset,
+): Promise<void> {
+  const finetuned = result.stages.find((s) => s.name === 'finetuned')!;
+  const trained = result.stages.find((s) => s.name === 'pruned-int8')!;
+  const input = modelInput(importModel(decodeModel(finetuned.bytes)))!;
+  const preprocess = { scale: 1 / 255, mean: [0.286], std: [0.353] }; // the recipe's, as a spec
+  const ptq = await quantizeModel(finetuned.bytes, {
+    runtime,
+    kernels,
+    method: 'minmax',
+    calibration: () => datasetFeeds(calibration, input, { preprocess, limit: 1000, batchSize: 100 }),
+  });
+  const top1 = async (bytes: Uint8Array) => {
+    const session = await runtime.createSession(bytes);
+    try {
+      const r = await evaluateModel(session, evaluation, { preprocess, batchSize: 250 });
+      return r.accuracy!.top1;
+    } finally {
+      await session.release();
+    }
+  };
+  const original = result.stages[0].result.accuracy?.top1 ?? NaN;
+  const [p, q, f] = [await top1(ptq.bytes), await top1(trained.bytes), await top1(finetuned.bytes)];
+  const pt = (x: number) => `${(100 * x).toFixed(2)} %`;
+  const drop = (x: number) => `${(100 * (x - original)).toFixed(2)} pt`;
+  const ft = result.finetune!.qat!;
+  console.log(
+    `QAT vs post-training INT8 on ${evaluation.size} test images (original ${pt(original)}):\n` +
+      `  ${finetuned.label}: ${pt(f)} (${drop(f)})\n` +
+      `  + INT8 (PTQ, minmax, 1,000 calibration images): ${pt(p)} (${drop(p)})\n` +
+      `  + INT8 (QAT, ${ft.history.length} epoch(s), lr ${recipe.finetune.qatLr}, ${(ft.msPerEpoch / 1000).toFixed(0)} s/epoch): ${pt(q)} (${drop(q)})`,
+  );
 }
 
 /** The same distillation in PyTorch CPU, when /usr/bin/python3 has torch and onnx. */

@@ -41,6 +41,9 @@ export const { summary, run } = defineCommand({
   --allocate latency    spread the recipe's MAC target where the measured milliseconds are (least
                         importance per ms saved) instead of a uniform ratio (default: prune.allocate)
   --threads N           threads of the backend (overrides evaluate.threads)
+  --qat                 quantization-aware fine-tuning: the pruned INT8 model is trained with its
+                        INT8 plan fake-quantized and step sizes learned (sets finetune.qat; needs
+                        the recipe's finetune and quantize stages)
   --memory-budget SIZE  memory the data passes may use, e.g. 1G or 512M (overrides compute.memoryBudgetMB)
   --out OUT.onnx        the final stage's model (default MODEL.optimized.onnx)
   --report FILE.json    every stage's measurements, the plan summary and the recipe
@@ -60,12 +63,13 @@ ${WEIGHTS_OPTION.usage}
     widths: { type: 'string' },
     allocate: { type: 'string' },
     threads: { type: 'string' },
+    qat: { type: 'boolean' },
     out: { type: 'string' },
     weights: { type: 'string' },
     report: { type: 'string' },
     json: { type: 'boolean' },
   },
-  async run({ values, one, required, choice, fraction, integer }) {
+  async run({ values, one, required, choice, fraction, integer, fail }) {
     const modelPath = one('MODEL.onnx path');
     const recipePath = required('recipe');
     const calib = required('calib');
@@ -104,7 +108,9 @@ ${WEIGHTS_OPTION.usage}
           compute: { ...recipe.compute, memoryBudgetMB: Math.round(bytes / 1024 ** 2) },
         });
       }
-      recipe = withFlags(recipe, { precision, latencyTarget, widths, allocate, threads });
+      recipe = withFlags(recipe, { precision, latencyTarget, widths, allocate, threads, qat: values.qat });
+      if (values.qat && !(recipe.finetune.enabled && recipe.quantize.enabled))
+        fail(`--qat needs the recipe's finetune and quantize stages enabled (${recipePath}).`);
       const cpu0 = process.cpuUsage();
       const runtime: InferenceRuntime = await createOrtRuntime({ backend, threads: recipe.evaluate.threads });
       const selection = await pickKernels(
@@ -150,7 +156,7 @@ ${WEIGHTS_OPTION.usage}
 /** The recipe with the command line's profile flags laid over it. */
 function withFlags(
   recipe: Recipe,
-  f: { precision?: string; latencyTarget?: number; widths?: string; allocate?: string; threads?: number },
+  f: { precision?: string; latencyTarget?: number; widths?: string; allocate?: string; threads?: number; qat?: boolean },
 ): Recipe {
   const prune = { ...recipe.prune };
   if (f.latencyTarget !== undefined) {
@@ -165,6 +171,7 @@ function withFlags(
     prune,
     quantize: f.precision ? { ...recipe.quantize, precision: f.precision } : recipe.quantize,
     evaluate: f.threads ? { ...recipe.evaluate, threads: f.threads } : recipe.evaluate,
+    finetune: f.qat ? { ...recipe.finetune, qat: true } : recipe.finetune,
   });
 }
 

@@ -22,7 +22,8 @@ import {
   type TrainProgress,
 } from '../train';
 import { fingerprintMismatch, runFingerprint, type RunFingerprint } from './fingerprint';
-import { preprocessOf, pruneOptionsOf } from './recipe-map';
+import { floatRunOf, runQat, type QatStageResult } from './qat-stage';
+import { preprocessOf, pruneOptionsOf, runsQat } from './recipe-map';
 import type { Recipe } from './recipe';
 import type { FinetuneCheckpoint, FinetuneSummary, PipelineInputs } from './types';
 
@@ -31,17 +32,18 @@ export interface FinetuneStageResult {
   bytes: Uint8Array;
   plan: PrunePlan;
   summary: FinetuneSummary;
+  /** The pruned INT8 model from quantization-aware fine-tuning (`finetune.qat`). */
+  qat?: QatStageResult;
 }
 
 /** Epochs trained so far across every distillation of the stage (fractional within an epoch). */
 type Report = (epochs: number, message: string) => void;
 
-/** Epochs the stage trains in all: the final run's, plus each earlier progressive step's. */
+/** Epochs the stage trains in all: the final run's, plus each earlier progressive step's, plus QAT's. */
 export function finetuneEpochs(recipe: Recipe): number {
   const steps = recipe.prune.steps;
-  return steps <= 1
-    ? recipe.finetune.epochs
-    : (steps - 1) * recipe.finetune.stepEpochs + recipe.finetune.epochs;
+  const qat = runsQat(recipe) ? recipe.finetune.qatEpochs : 0;
+  return (steps <= 1 ? 0 : (steps - 1) * recipe.finetune.stepEpochs) + recipe.finetune.epochs + qat;
 }
 
 /** What the recipe's finetune section says of a distillation run (the CLI's `finetune` uses it too). */
@@ -175,7 +177,9 @@ export async function runFinetune(
   let result: DistillResult;
   // Stage labels and the report describe the cut from the original: the one-shot plan's.
   const plan = pruned.plan;
-  if (steps <= 1) {
+  const qatResume = resume?.progressiveStep === steps + 1 ? resume : undefined;
+  if (qatResume) result = floatRunOf(qatResume);
+  else if (steps <= 1) {
     result = await train(pruned.graph, 1, f.epochs, '');
   } else {
     const base = pruneOptionsOf(recipe, inputs.kernels, inputs.runtime, calibration);
@@ -213,8 +217,23 @@ export async function runFinetune(
       current = result.graph;
     }
   }
+  let qat: QatStageResult | undefined;
+  if (runsQat(recipe)) {
+    const bytes = encodeModel(exportModel(result.graph));
+    const checkpoints = {
+      resume: qatResume,
+      step: steps + 1,
+      save: checkpointOf(fingerprint, steps + 1, steps, bytes),
+    };
+    const before = finetuneEpochs(recipe) - f.qatEpochs;
+    qat = await runQat(inputs, result.graph, input, {
+      teacher: original,
+      ...distillOptions(inputs, data, f.qatEpochs, report, 'QAT: ', checkpoints, before, targets),
+    });
+  }
   const trainSamples = data.count - Math.round(data.count * f.heldOut);
   return {
+    qat,
     graph: result.graph,
     bytes: encodeModel(exportModel(result.graph)),
     plan,
@@ -226,6 +245,7 @@ export async function runFinetune(
       trainSamples,
       heldOutSamples: data.count - trainSamples,
       msPerEpoch: result.history.reduce((s, e) => s + e.ms, 0) / Math.max(1, result.history.length),
+      ...(qat ? { qat: qat.summary } : {}),
     },
   };
 }

@@ -81,6 +81,10 @@ export function quantOptionsOf(
   };
 }
 
+/** Whether the recipe asks for QAT (it stands in for the quantize stage of the pruned model). */
+export const runsQat = (recipe: Recipe): boolean =>
+  recipe.finetune.enabled && recipe.finetune.qat && recipe.quantize.enabled;
+
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 
 /** "pruned 40% MACs", "pruned 40% MACs + recovered (lsq)", "INT8", "pruned 40% MACs + INT8". */
@@ -100,7 +104,7 @@ export function stageLabel(name: StageName, recipe: Recipe, plan?: PrunePlan): s
     case 'int8':
       return 'INT8';
     case 'pruned-int8':
-      return `${cut}${recipe.finetune.enabled ? ' + fine-tuned' : recipe.prune.recover.length ? ' + recovered' : ''} + INT8`;
+      return `${cut}${recipe.finetune.enabled ? ' + fine-tuned' : recipe.prune.recover.length ? ' + recovered' : ''} + INT8${runsQat(recipe) ? ' (QAT)' : ''}`;
   }
 }
 

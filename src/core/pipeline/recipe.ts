@@ -125,6 +125,14 @@ const finetuneSection = z
     heldOut: z.number().min(0).max(0.5).default(0.05),
     patience: z.number().int().min(1).max(100).default(2),
     seed: z.number().int().min(0).default(0),
+    /**
+     * Quantization-aware fine-tuning after the float epochs (needs `quantize.enabled`): the INT8 plan
+     * fake-quantized, step sizes learned (LSQ), and the pruned INT8 stage exported from it.
+     */
+    qat: z.boolean().default(false),
+    qatEpochs: z.number().int().min(1).max(1000).default(1),
+    /** Peak learning rate of the QAT epochs (a tenth of `lr` is usual). */
+    qatLr: z.number().positive().max(10).default(1e-4),
   })
   .strict();
 

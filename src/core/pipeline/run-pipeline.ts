@@ -227,6 +227,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   }
 
   let finetune: PipelineResult['finetune'];
+  let qat: Awaited<ReturnType<typeof quantizeModel>> | undefined;
   if (pruned && plan && calibration && recipe.finetune.enabled) {
     progress.start('finetune', finetuneEpochs(recipe), 'epochs', 'Fine-tuning');
     const tuned = await timed('finetune', () =>
@@ -249,6 +250,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     });
     pruned = tuned.graph;
     finetune = tuned.summary;
+    qat = tuned.qat?.quantized;
   }
 
   let fusion: FusionReport | undefined;
@@ -265,12 +267,15 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     progress.start('calibrate', targets.length * samples, 'samples', `Calibrating ${targets[0].what}`);
     const quantized: Awaited<ReturnType<typeof quantizeModel>>[] = [];
     const choices: (PrecisionChoice | undefined)[] = [];
+    // The pruned model's INT8 from quantization-aware fine-tuning is kept as trained: its plan was
+    // fixed before training, so neither a measured precision choice nor fallback re-plans it.
+    const trained = (name: StageName) => (name === 'pruned-int8' ? qat : undefined);
     for (const [k, t] of targets.entries()) {
-      const choice = await timed('profile', () => choosePrecisionFor(t.graph, recipe, profiling));
+      const choice = trained(t.name) ? undefined : await timed('profile', () => choosePrecisionFor(t.graph, recipe, profiling));
       choices.push(choice);
       const options = quantOptionsOf(recipe);
       const c1 = cpuNow();
-      const q = await timed('quantize', () =>
+      const q = trained(t.name) ?? await timed('quantize', () =>
         quantizeModel(cloneGraph(t.graph), {
           ...options,
           exclude: [...new Set([...(options.exclude ?? []), ...(choice?.exclude ?? [])])],
@@ -327,7 +332,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         }
         precision.push({ stage: t.name, ...chosen });
       }
-      const bytes = fallback
+      const bytes = fallback && !trained(t.name)
         ? await timed('quantize', () =>
             accuracyAware(inputs, q, input, decision.task, (tries, most) =>
               progress.set(

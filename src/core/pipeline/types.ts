@@ -16,7 +16,11 @@ import type { Recipe } from './recipe';
  */
 export interface FinetuneCheckpoint {
   fingerprint: RunFingerprint;
-  /** The progressive step being fine-tuned (1-based) and how many there are. */
+  /**
+   * The progressive step being fine-tuned (1-based) and how many there are; `progressiveSteps + 1`
+   * is quantization-aware fine-tuning, whose `student` is the float fine-tuned model it quantizes
+   * (its fake-quant graph is rebuilt from it; `train.params` holds the learned step sizes).
+   */
   progressiveStep: number;
   progressiveSteps: number;
   /** The student as the step began (its structure; the checkpoint's weights replace its own). */
@@ -49,6 +53,8 @@ export interface FinetuneSummary {
   heldOutSamples: number;
   /** Milliseconds per epoch over the training samples (mean of the final run's epochs). */
   msPerEpoch: number;
+  /** Quantization-aware fine-tuning (`finetune.qat`): its epochs, the one kept, ms per epoch. */
+  qat?: { history: EpochRecord[]; bestEpoch: number; msPerEpoch: number };
 }
 
 /**

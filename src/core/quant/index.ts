@@ -11,6 +11,7 @@ export type {
   FloatBias,
   FusionReport,
   FusionUnit,
+  LearnedParams,
   NodeRole,
   PlanOptions,
   QuantPlan,
@@ -50,7 +51,7 @@ export {
   type FeedSource,
 } from './calib/calibrate';
 export { planPasses, type PassPlan, type PassPlanInput } from './calib/passes';
-export { activationParams, type QParams } from './apply/qparams';
+export { activationParams, planActivationParams, type QParams } from './apply/qparams';
 export {
   quantizeWeight,
   quantizeBias,
@@ -58,7 +59,7 @@ export {
   INT32_LIMIT,
   type QuantizedWeight,
 } from './apply/weights';
-export { applyQuantization, type ApplyOptions, type AppliedQuantization } from './apply/apply';
+export { applyQuantization, weightKey, type ApplyOptions, type AppliedQuantization } from './apply/apply';
 export { checkFusability, type FusabilityOptions } from './check/fusability';
 export { quantizeModel, type QuantizeOptions, type QuantizeResult } from './quantize-model';
 export { datasetFeeds, type FeedOptions } from './calib/feeds';

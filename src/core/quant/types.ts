@@ -118,3 +118,14 @@ export interface FusionReport {
   /** Count of predicted op types after onnxruntime's QDQ fusion, e.g. {QLinearConv: 9}. */
   readonly predictedOps: Readonly<Record<string, number>>;
 }
+
+/**
+ * Quantization parameters learned by quantization-aware training (`core/qat`), used by
+ * `applyQuantization` in place of the calibrated ranges and the max|w|/127 weight scales.
+ */
+export interface LearnedParams {
+  /** Scale and zero point of each activation tensor that has parameters of its own (no `shareWith`). */
+  readonly activations: Readonly<Record<string, { readonly scale: number; readonly zeroPoint: number }>>;
+  /** Weight scales by `weightKey` (initializer name and channel axis). */
+  readonly weights: Readonly<Record<string, Float32Array>>;
+}

@@ -27,3 +27,10 @@ export {
 } from './distill';
 export type { TrainCheckpoint } from './checkpoint';
 export type { OptimizerState } from './optimizer';
+export {
+  QAT_DOMAIN,
+  MIN_SCALE,
+  effectiveScale,
+  quantizeLevel,
+  roundHalfEven,
+} from './ops/fake-quant';

@@ -12,12 +12,19 @@ import { attrFloat, type Graph } from '../../graph';
 import { DataType, makeAttribute } from '../../onnx';
 import { QuantError } from '../errors';
 import { addConstant, copyGraph, floatInitializer, nodesByName } from '../prepare/graph-util';
-import type { FloatBias, QuantPlan, Ranges } from '../types';
-import { activationParams, type QParams } from './qparams';
+import type { FloatBias, LearnedParams, QuantPlan, Ranges, WeightQuant } from '../types';
+import { planActivationParams, type QParams } from './qparams';
 import { INT32_LIMIT, quantizeBias, quantizeWeight, type QuantizedWeight } from './weights';
 
 export interface ApplyOptions {
   readonly kernels?: KernelBackend;
+  /** Scales (and zero points) learned by quantization-aware training, used instead of derived ones. */
+  readonly learned?: LearnedParams;
+}
+
+/** How {@link LearnedParams.weights} names one quantized weight: its initializer and channel axis. */
+export function weightKey(w: Pick<WeightQuant, 'axis'> & { readonly name: string }): string {
+  return `${w.name}|${w.axis ?? ''}`;
 }
 
 export interface AppliedQuantization {
@@ -40,27 +47,11 @@ export async function applyQuantization(
   const qType = type === 'uint8' ? DataType.UINT8 : DataType.INT8;
 
   // ---- activation parameters (pass-through outputs borrow their input's) ----
-  const params = new Map<string, QParams & { scaleName?: string; zpName?: string }>();
-  const resolve = (name: string, depth = 0): QParams & { scaleName?: string; zpName?: string } => {
-    const known = params.get(name);
-    if (known) return known;
-    const q = plan.activations[name];
-    if (!q) throw new QuantError(`Tensor '${name}' is not in the plan.`);
-    let p: QParams;
-    if (q.shareWith !== undefined) {
-      if (depth > 1000) throw new QuantError(`Circular parameter sharing at '${name}'.`);
-      p = resolve(q.shareWith, depth + 1);
-    } else {
-      const r = ranges[name];
-      if (!r) throw new QuantError(`No calibrated range for tensor '${name}'.`);
-      const lo = q.clip ? Math.max(r.min, q.clip[0]) : r.min;
-      const hi = q.clip ? Math.min(r.max, q.clip[1]) : r.max;
-      p = activationParams({ min: lo, max: Math.max(lo, hi) }, type);
-    }
-    params.set(name, p);
-    return p;
-  };
-  for (const name of Object.keys(plan.activations)) resolve(name);
+  const params = planActivationParams(plan, ranges, options.learned) as Map<
+    string,
+    QParams & { scaleName?: string; zpName?: string }
+  >;
+  const resolve = (name: string) => params.get(name)!;
 
   // ---- weights ----
   const quantized = new Map<
@@ -93,11 +84,11 @@ export async function applyQuantization(
     const data = floatInitializer(g, w.name);
     if (!node || !t || !data)
       throw new QuantError(`Weight '${w.name}' of '${w.node}' is not a float initializer.`);
-    const key = `${w.name}|${w.axis ?? ''}`;
+    const key = weightKey(w);
     let entry = quantized.get(key);
     if (!entry) {
       const dims = t.dims.map(Number);
-      const q = await quantizeWeight(kernels, data, dims, w.axis);
+      const q = await quantizeWeight(kernels, data, dims, w.axis, options.learned?.weights[key]);
       const perChannel = w.axis !== undefined;
       const name = addConstant(g, `${w.name}_q`, DataType.INT8, dims, q.values);
       const scale = addConstant(

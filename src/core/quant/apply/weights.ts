@@ -1,5 +1,6 @@
 /** Weight and bias quantization: int8 symmetric weights (per channel or per tensor), int32 biases. */
 import type { KernelBackend } from '../../../kernels';
+import { QuantError } from '../errors';
 import type { FloatBias } from '../types';
 
 export interface QuantizedWeight {
@@ -10,27 +11,33 @@ export interface QuantizedWeight {
 
 /**
  * Symmetric int8 with the narrow range [−127, 127] (zero point 0): scale_c = max|w_c|/127 per slice
- * along `axis` of a tensor of `dims`, or one scale for the tensor when `axis` is undefined.
+ * along `axis` of a tensor of `dims`, or one scale for the tensor when `axis` is undefined; or the
+ * `given` scales (learned ones) instead.
  */
 export async function quantizeWeight(
   kernels: KernelBackend,
   data: Float32Array,
   dims: readonly number[],
   axis: number | undefined,
+  given?: Float32Array,
 ): Promise<QuantizedWeight> {
   const channels = axis === undefined ? 1 : dims[axis];
   const size = channels === 0 ? 0 : data.length / channels;
   const major = axis === undefined || axis === 0 ? data : toChannelMajor(data, dims, axis);
   const scales = new Float32Array(channels);
-  await kernels.scaleSearch({
-    weights: major,
-    channels,
-    size,
-    range: 'narrow',
-    steps: 1,
-    minRatio: 1,
-    scales,
-  });
+  if (given && given.length !== channels)
+    throw new QuantError(`${given.length} learned scales for a weight of ${channels} channels.`);
+  if (given) scales.set(given);
+  else
+    await kernels.scaleSearch({
+      weights: major,
+      channels,
+      size,
+      range: 'narrow',
+      steps: 1,
+      minRatio: 1,
+      scales,
+    });
   const q = new Int8Array(data.length);
   await kernels.quantizeInt8({ weights: major, channels, size, scales, range: 'narrow', out: q });
   return { values: axis === undefined || axis === 0 ? q : fromChannelMajor(q, dims, axis), scales };

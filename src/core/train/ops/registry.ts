@@ -1,7 +1,8 @@
-/** Every op the training engine runs, by ONNX op type (default domain). */
+/** Every op the training engine runs, by ONNX op type (default domain; fake quantization in its own). */
 import { activationOps } from './activation';
 import { binaryOps } from './binary';
 import { convOps } from './conv';
+import { fakeQuantOps, QAT_DOMAIN } from './fake-quant';
 import { layoutOps } from './layout';
 import { linearOps } from './linear';
 import { normalizationOps } from './normalization';
@@ -21,6 +22,7 @@ const OPS: Record<string, OpImpl> = {
 };
 
 export function opImpl(opType: string, domain: string): OpImpl | undefined {
+  if (domain === QAT_DOMAIN) return Object.hasOwn(fakeQuantOps, opType) ? fakeQuantOps[opType] : undefined;
   if (domain !== '' && domain !== 'ai.onnx') return undefined;
   return Object.hasOwn(OPS, opType) ? OPS[opType] : undefined;
 }
