@@ -217,19 +217,23 @@ async function qatBesidePtq(
   const top1 = async (bytes: Uint8Array) => {
     const session = await runtime.createSession(bytes);
     try {
-      const r = await evaluateModel(session, evaluation, { preprocess, batchSize: 250 });
+      const r = await evaluateModel(session, evaluation, {
+        preprocess,
+        batchSize: 250,
+        limit: recipe.data.evalLimit,
+      });
       return r.accuracy!.top1;
     } finally {
       await session.release();
     }
   };
-  const original = result.stages[0].result.accuracy?.top1 ?? NaN;
+  const original = await top1(result.stages[0].bytes);
   const [p, q, f] = [await top1(ptq.bytes), await top1(trained.bytes), await top1(finetuned.bytes)];
   const pt = (x: number) => `${(100 * x).toFixed(2)} %`;
   const drop = (x: number) => `${(100 * (x - original)).toFixed(2)} pt`;
   const ft = result.finetune!.qat!;
   console.log(
-    `QAT vs post-training INT8 on ${evaluation.size} test images (original ${pt(original)}):\n` +
+    `QAT vs post-training INT8 on ${Math.min(evaluation.size, recipe.data.evalLimit ?? Infinity)} test images (original ${pt(original)}):\n` +
       `  ${finetuned.label}: ${pt(f)} (${drop(f)})\n` +
       `  + INT8 (PTQ, minmax, 1,000 calibration images): ${pt(p)} (${drop(p)})\n` +
       `  + INT8 (QAT, ${ft.history.length} epoch(s), lr ${recipe.finetune.qatLr}, ${(ft.msPerEpoch / 1000).toFixed(0)} s/epoch): ${pt(q)} (${drop(q)})`,

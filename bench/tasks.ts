@@ -12,7 +12,7 @@
  * Env: TASKS (segmentation,detection), MACS_TARGET (0.4), RECOVER (compensate,lsq,bn), CRITERION (l1),
  * GLOBAL (0), STEPS (1), FINETUNE (detection), FT_EPOCHS (8), FT_BATCH (32), FT_LR (1e-3),
  * FT_HELD_OUT (0.05), PARTS (fixtures,ssd), SSD (path, default /work/models/ssd300_vgg16.onnx),
- * SSD_SAMPLES (8), BACKEND (native).
+ * SSD_SAMPLES (8), BACKEND (native), BOOTSTRAP (30: paired bootstrap draws for the detector's final drop; 0 off), TASKS_DIR (tests/fixtures/tasks: another fixture set to try).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createOrtRuntime, type Backend, type TensorData } from '../src/core/eval';
@@ -25,12 +25,13 @@ import { openTaskDataset } from '../src/core/tasks';
 import { openTaskDatasetPath } from '../src/core/tasks/node';
 import { createWasmBackend } from '../src/kernels';
 import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
+import { detectionDropNoise } from './task-noise';
 
 const env = process.env;
 const parts = (env.PARTS ?? 'fixtures,ssd').split(',');
 const runtime = await createOrtRuntime({ backend: (env.BACKEND ?? 'native') as Backend, threads: 1 });
 const kernels = await createWasmBackend(nodeWasmLoader);
-const DIR = 'tests/fixtures/tasks';
+const DIR = env.TASKS_DIR ?? 'tests/fixtures/tasks';
 const pct = (x: number) => (100 * x).toFixed(2);
 
 const base: RecipeInput = {
@@ -40,6 +41,7 @@ const base: RecipeInput = {
     global: env.GLOBAL === '1',
     steps: Number(env.STEPS ?? 1),
     macsTarget: Number(env.MACS_TARGET ?? 0.4),
+    includeClassifier: env.INCLUDE_CLASSIFIER === '1',
     recover: (env.RECOVER ?? 'compensate,lsq,bn').split(',').filter(Boolean) as 'lsq'[],
   },
   finetune: {
@@ -92,6 +94,16 @@ if (parts.includes('fixtures')) {
       console.log(
         `  fine-tuning on ${f.trainSamples} images (${f.heldOutSamples} held out): ${f.history.map((e) => `${e.epoch}:${e.loss.toFixed(4)}${e.heldOutLoss !== undefined ? `/${e.heldOutLoss.toFixed(4)}` : ''}`).join(' ')}; kept epoch ${f.bestEpoch}, ${(f.msPerEpoch / 1000).toFixed(1)} s per epoch`,
       );
+    if (result.plan)
+      console.log(
+        `  plan (${result.plan.mode}): ${result.plan.groups.map((g) => `${g.id} ${g.keep}/${g.channels}${g.status === 'pruned' ? '' : ` ${g.status}`}`).join(', ')}`,
+      );
+    const draws = Number(env.BOOTSTRAP ?? 30);
+    if (task === 'detection' && draws > 0)
+      for (const d of await detectionDropNoise(runtime, result, evaluation, draws))
+        console.log(
+          `  drop ${d.drop.toFixed(2)} ± ${d.se.toFixed(2)} pt (paired bootstrap SE, ${draws} draws): ${d.label}`,
+        );
     const kept = new Set(result.keptFloat.map((k) => k.reason));
     for (const reason of kept)
       console.log(

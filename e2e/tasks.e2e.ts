@@ -84,7 +84,7 @@ describe('segmentation and detection in the studio', () => {
           { timeout: 60_000 },
         )
         .toBe(c.targets);
-      await expect.poll(() => page.getByTestId('dataset-size-evaluation').innerText()).toBe('160');
+      await expect.poll(() => page.getByTestId('dataset-size-evaluation').innerText()).toBe('400');
       // The task is guessed from the outputs and the data, and shown.
       await expect.poll(() => page.getByTestId('task-guess').getAttribute('data-kind')).toBe(c.kind);
       expect(await page.getByTestId('task-guess').innerText()).toContain(

@@ -63,7 +63,7 @@ describe('box decoding stays float', () => {
     },
   );
 
-  it('plain INT8 of the detector keeps mAP@.5 within 1 point of FP32 on the 160 held-out images', async () => {
+  it('plain INT8 of the detector keeps mAP@.5 within 1 point of FP32 on the 400 held-out images', async () => {
     const runtime = await nativeRuntime();
     const calib = await openTaskDatasetPath(join(TASKS, 'calib.npz'));
     const test = await openTaskDatasetPath(join(TASKS, 'test'), undefined, 'detection');

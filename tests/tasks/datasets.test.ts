@@ -19,8 +19,8 @@ async function masks(d: Dataset, count: number) {
 describe('segmentation datasets', () => {
   it('pairs images with palette PNG masks by file name; indices, not colours', async () => {
     const d = await openTaskDataset(nodeDirectorySource(TEST), { decoder });
-    expect(d.size).toBe(160);
-    expect(d.description).toMatch(/with 160 PNG masks/);
+    expect(d.size).toBe(400);
+    expect(d.description).toMatch(/with 400 PNG masks/);
     const [m] = await masks(d, 1);
     expect([m.width, m.height]).toEqual([96, 96]);
     const values = new Set(m.data);
@@ -89,7 +89,7 @@ describe('detection datasets', () => {
       memoryFileSource('v', { ...pick((f) => !f.startsWith('labels')), 'classes.txt': classes }),
       { decoder },
     );
-    expect(coco.description).toMatch(/491 boxes \(COCO JSON\), 10 classes/);
+    expect(coco.description).toMatch(/1215 boxes \(COCO JSON\), 10 classes/);
     expect(yolo.description).toMatch(/YOLO txt/);
     expect(voc.description).toMatch(/Pascal VOC XML/);
     expect(yolo.classNames).toEqual(coco.classNames);
@@ -97,7 +97,7 @@ describe('detection datasets', () => {
     const boxes = (d: Dataset) => (d.targets as BoxTargets).images;
     const a = boxes(coco);
     for (const other of [boxes(yolo), boxes(voc)]) {
-      expect(other.length).toBe(160);
+      expect(other.length).toBe(400);
       other.forEach((im, i) => {
         expect(im.boxes.length).toBe(a[i].boxes.length);
         im.boxes.forEach((b, k) => {

@@ -6,8 +6,15 @@
 import type { KernelBackend } from '../../kernels';
 import type { Graph } from '../graph';
 import { checkFusability, quantizeModel, type QuantizeOptions, type QuantizeResult } from '../quant';
-import { backendCompute, distill, type DistillOptions, type DistillResult } from '../train';
-import { buildQatGraph, type QatLayout } from './build';
+import {
+  backendCompute,
+  distill,
+  type DistillOptions,
+  type DistillResult,
+  type OptimizerName,
+} from '../train';
+import { buildQatGraph, type QatGraph, type QatLayout } from './build';
+import { tensorData } from '../onnx';
 import { exportQat } from './export';
 import type { LearnedParams } from '../quant';
 
@@ -38,7 +45,12 @@ export async function quantizationAwareFinetune(student: Graph, options: QatOpti
   const qat = await buildQatGraph(ptq.float, plan, ranges, kernels, {
     [options.train.data.inputName]: [1, ...options.train.data.sampleDims],
   });
-  const trained = await distill({ ...options.train, student: qat.graph, compute: backendCompute(kernels) });
+  const trained = await distill({
+    ...options.train,
+    lrScale: stepSizeRates(qat, options.train.optimizer.name),
+    student: qat.graph,
+    compute: backendCompute(kernels),
+  });
   const out = await exportQat(ptq.float, trained.graph, qat.layout, plan, ranges, kernels);
   return {
     quantized: {
@@ -54,4 +66,23 @@ export async function quantizationAwareFinetune(student: Graph, options: QatOpti
     layout: qat.layout,
     learned: out.learned,
   };
+}
+
+/**
+ * AdamW moves every parameter by about the learning rate whatever its gradient, so LSQ's gradient
+ * scaling does nothing there: a step size of 0.005 would move by 2 % a step at lr 1e-4. Its rate is
+ * scaled by its initial size instead (a relative step). SGD keeps LSQ's own scaling (factor 1).
+ */
+function stepSizeRates(qat: QatGraph, optimizer: OptimizerName): Record<string, number> {
+  if (optimizer !== 'adamw') return {};
+  const names = [
+    ...Object.values(qat.layout.activations).map((a) => a.scale),
+    ...Object.values(qat.layout.weights),
+  ];
+  return Object.fromEntries(
+    names.map((name) => {
+      const s = tensorData(qat.graph.initializers.get(name)!) as Float32Array;
+      return [name, s.reduce((a, v) => a + Math.abs(v), 0) / Math.max(1, s.length)];
+    }),
+  );
 }

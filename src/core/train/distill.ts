@@ -40,6 +40,8 @@ export interface DistillOptions {
   /** Warm-up length, in epochs (fractions allowed). */
   warmupEpochs: number;
   optimizer: OptimizerOptions;
+  /** Learning-rate factor per parameter (1 where absent). */
+  lrScale?: Readonly<Record<string, number>>;
   loss: LossWeights;
   /**
    * Tensors both graphs compute that the student matches, in place of the first output's KD/CE/MSE:
@@ -176,7 +178,7 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   const stepsPerEpoch = Math.min(Math.ceil(train.length / batchSize), options.maxStepsPerEpoch ?? Infinity);
   const totalSteps = stepsPerEpoch * options.epochs;
   const warmup = Math.round(options.warmupEpochs * stepsPerEpoch);
-  const optimizer = new Optimizer(engine.params, options.optimizer, options.compute, 'f32');
+  const optimizer = new Optimizer(engine.params, options.optimizer, options.compute, 'f32', options.lrScale);
   const random = new TrainRandom(options.seed ^ 0x9e3779b9);
   const sampleSize = data.images.length / data.count;
   const raw = new Float32Array(batchSize * sampleSize);

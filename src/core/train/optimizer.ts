@@ -43,6 +43,8 @@ export class Optimizer {
     private readonly options: OptimizerOptions,
     private readonly compute: Compute,
     private readonly precision: Precision,
+    /** Per-parameter learning-rate factors (1 where absent), e.g. for quantization step sizes. */
+    private readonly lrScale: Readonly<Record<string, number>> = {},
   ) {
     const buffers = options.name === 'adamw' ? 2 : 1;
     for (const [name, p] of params)
@@ -78,13 +80,14 @@ export class Optimizer {
       const grad = grads.get(name);
       if (!grad) continue;
       const weightDecay = p.shape.length >= 2 ? o.weightDecay : 0;
+      const rate = lr * (this.lrScale[name] ?? 1);
       const [a, b] = this.state.get(name)!;
       if (o.name === 'sgd')
         await this.compute.sgdUpdate({
           param: p.data,
           grad,
           velocity: a,
-          lr,
+          lr: rate,
           momentum: o.momentum,
           weightDecay,
           nesterov: true,
@@ -95,7 +98,7 @@ export class Optimizer {
           grad,
           m: a,
           v: b,
-          lr,
+          lr: rate,
           beta1: o.beta1,
           beta2: o.beta2,
           eps: o.eps,

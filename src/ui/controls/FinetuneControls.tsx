@@ -5,6 +5,7 @@ import { Choice, Field, NumberField } from './Field';
 const selectFinetune = (s: StudioStore) => s.recipe.base.finetune;
 const selectUpdate = (s: StudioStore) => s.updateFinetune;
 const selectPruning = (s: StudioStore) => s.recipe.prune.enabled;
+const selectQuantizing = (s: StudioStore) => s.recipe.quant.enabled;
 
 const optimizers = [
   { value: 'adamw', label: 'AdamW' },
@@ -19,6 +20,7 @@ export function FinetuneControls() {
   const f = useStudio(selectFinetune);
   const update = useStudio(selectUpdate);
   const pruning = useStudio(selectPruning);
+  const quantizing = useStudio(selectQuantizing);
   const set = (patch: Partial<FinetuneSettings>) => update(patch);
   return (
     <fieldset className="control-group" disabled={!f.enabled} data-testid="finetune-controls">
@@ -104,6 +106,33 @@ export function FinetuneControls() {
         testId="finetune-seed"
         onChange={(seed) => set({ seed })}
       />
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={f.qat}
+          data-testid="finetune-qat"
+          onChange={(e) => set({ qat: e.target.checked })}
+        />
+        Quantization-aware (QAT): train the INT8 model with learned scales
+      </label>
+      {f.qat && !quantizing && (
+        <p className="field-hint">
+          QAT trains the pruned INT8 model: turn INT8 quantization on for it to run.
+        </p>
+      )}
+      {f.qat && (
+        <NumberField
+          label="QAT epochs"
+          hint="After the float epochs, at the QAT learning rate."
+          value={f.qatEpochs}
+          step={1}
+          min={1}
+          max={1000}
+          integer
+          testId="finetune-qat-epochs"
+          onChange={(qatEpochs) => set({ qatEpochs })}
+        />
+      )}
       <DataSlotView role="training" />
       <p className="field-hint">Without training images, the calibration set is used.</p>
     </fieldset>

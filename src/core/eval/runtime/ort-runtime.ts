@@ -70,6 +70,7 @@ function levelOf(options: SessionOptions | undefined): InferenceSession.SessionO
     ...(options?.optimize === false ? { graphOptimizationLevel: 'disabled' } : {}),
     // onnxruntime's session config key: no spin-waiting in the intra-op thread pool.
     ...(options?.interleaved ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+    ...(options?.lean ? { enableCpuMemArena: false } : {}),
   };
 }
 

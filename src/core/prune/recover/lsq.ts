@@ -34,7 +34,8 @@ export interface ReconstructOptions {
   intercept?: boolean;
   seed?: number;
   /**
-   * Bytes the kept activations may take, half for each model (default {@link DEFAULT_MEMORY_BUDGET}):
+   * Bytes recovery may hold (default {@link DEFAULT_MEMORY_BUDGET}): a quarter for each model's kept
+   * activations, the rest for the sessions making them and the statistics;
    * with more, more layers start their pass from the last layer's inputs instead of the model's (see `SegmentRunner`).
    */
   memoryBudget?: number;
@@ -102,7 +103,7 @@ export async function reconstruct(
     samples += Object.values(feeds)[0].dims[0];
     batches++;
   }
-  const budget = (options.memoryBudget ?? DEFAULT_MEMORY_BUDGET) / 2;
+  const budget = (options.memoryBudget ?? DEFAULT_MEMORY_BUDGET) / 4;
   const current = new SegmentRunner(runtime, pruned, calibration, budget, batches);
   const target = new SegmentRunner(runtime, teacher, calibration, budget, batches);
   const layers = consumerLayers(pruned, plan);

@@ -124,11 +124,11 @@ export class SegmentRunner {
   private async open(bytes: Uint8Array) {
     if (this.optimize)
       try {
-        return await this.runtime.createSession(bytes, { interleaved: true });
+        return await this.runtime.createSession(bytes, SEGMENT_SESSION);
       } catch {
         this.optimize = false;
       }
-    return this.runtime.createSession(bytes, { optimize: false, interleaved: true });
+    return this.runtime.createSession(bytes, { ...SEGMENT_SESSION, optimize: false });
   }
 
   private reads(included: Set<GraphNode>, name: string): boolean {
@@ -176,6 +176,9 @@ export class SegmentRunner {
 }
 
 const exposedName = (name: string) => `${name}::segment`;
+
+/** Kernels work between runs, and the pruned model's and the original's sessions run in turn. */
+const SEGMENT_SESSION = { interleaved: true, lean: true } as const;
 
 /** Tensors computed before position `until` (graph inputs included) that nodes at or after it read. */
 function liveAt(graph: Graph, order: readonly GraphNode[], until: number): string[] {
