@@ -9,10 +9,15 @@
  * Env: MODELS (fmnist-resnet8:0.6,fmnist-mobilenetv2:0.5 — name:MAC target), STEPS (progressive
  * steps, 1), EPOCHS (1), STEP_EPOCHS (1), SAMPLES (training images used, 10000; 0: all), BATCH (64),
  * LR (0.001), OPTIMIZER (adamw), CE (cross-entropy weight with labels, 0), T (temperature, 4), BN
- * (BatchNorm while training: batch | running; batch), EVAL_LIMIT (all), TIME_SAMPLES (images of the
+ * (BatchNorm while training: running | batch; running), EVAL_LIMIT (all), TIME_SAMPLES (images of the
  * timed epoch, 2000; 0 skips it), THREADS (1), QAT (1: quantization-aware fine-tuning makes the pruned
  * INT8 stage, and the post-training INT8 of the same fine-tuned model is measured beside it; 0, the
  * default: post-training INT8 only), QAT_EPOCHS (1), QAT_LR (0.0001), TORCH (0 skips PyTorch).
+ *
+ * Measured 2026-11-30 on the shared 2-core machine (load average 20–25), fmnist-resnet8 at 60.2 % of
+ * MACs, 9,500 training images × 1 epoch, BN=batch: recovered −3.80, fine-tuned −2.34, + INT8 −2.47
+ * points on all 10,000 test images (goal ≤ 1.0 not met: the epochs the goal needs did not fit); epoch
+ * on 1,000 images, 1 thread: Whittle 15.0 CPU s vs PyTorch 4.1 → 3.63× (goal ≤ 2×).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -72,7 +77,7 @@ const recipeFor = (macsTarget: number) =>
       optimizer: env.OPTIMIZER ?? 'adamw',
       ce: Number(env.CE ?? 0),
       temperature: Number(env.T ?? 4),
-      batchNorm: env.BN ?? 'batch',
+      batchNorm: env.BN ?? 'running',
       qat,
       qatEpochs: Number(env.QAT_EPOCHS ?? 1),
       qatLr: Number(env.QAT_LR ?? 1e-4),
