@@ -9,6 +9,7 @@ import type { KernelBackend } from '../../kernels';
 import { exportModel, importModel, inferShapes, type Graph } from '../graph';
 import { AttributeType, DataType, makeAttribute, makeTensor, tensorData } from '../onnx';
 import {
+  detachOutput,
   planActivationParams,
   quantizeWeight,
   weightKey,
@@ -161,12 +162,7 @@ function insertFakeQuant(
   zp: string,
   attributes: ReturnType<typeof makeAttribute>[],
 ): void {
-  let source = value;
-  const isOutput = g.isGraphOutput(value);
-  if (isOutput) {
-    source = g.uniqueName(`${value}_prequant`);
-    g.renameValue(value, source);
-  }
+  const { source, isOutput, restore } = detachOutput(g, value);
   const uses = g.uses(source);
   const out = isOutput ? value : g.uniqueName(`${value}_fq`);
   g.addNode({
@@ -177,8 +173,5 @@ function insertFakeQuant(
     attributes,
   });
   for (const use of uses) g.setNodeInput(use.node, use.index, out);
-  if (isOutput) {
-    const i = g.outputs.findIndex((o) => o.name === source);
-    g.outputs[i] = { ...g.outputs[i], name: value };
-  }
+  restore();
 }

@@ -29,6 +29,7 @@ export {
 } from './prepare/prepare';
 export { upgradeOpset, TARGET_OPSET } from './prepare/upgrade-opset';
 export { foldBatchNorms } from './prepare/fold-batchnorm';
+export { detachOutput } from './prepare/graph-util';
 export { planQuantization, calibrationTensors } from './plan/plan';
 export { DEFAULT_OP_TYPES } from './plan/op-classes';
 export { DECODING_REASON, decodingInputs, findDecodingTail } from './plan/decoding-tail';

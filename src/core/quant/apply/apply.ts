@@ -11,7 +11,7 @@ import { createReferenceBackend, type KernelBackend } from '../../../kernels';
 import { attrFloat, type Graph } from '../../graph';
 import { DataType, makeAttribute } from '../../onnx';
 import { QuantError } from '../errors';
-import { addConstant, copyGraph, floatInitializer, nodesByName } from '../prepare/graph-util';
+import { addConstant, copyGraph, detachOutput, floatInitializer, nodesByName } from '../prepare/graph-util';
 import type { FloatBias, LearnedParams, QuantPlan, Ranges, WeightQuant } from '../types';
 import { planActivationParams, type QParams } from './qparams';
 import { INT32_LIMIT, quantizeBias, quantizeWeight, type QuantizedWeight } from './weights';
@@ -188,12 +188,7 @@ function rootOf(plan: QuantPlan, name: string): string {
  * producer's only reader is the Q and onnxruntime can fuse it.
  */
 function insertQdq(g: Graph, value: string, scale: string, zp: string): void {
-  let source = value;
-  const isOutput = g.isGraphOutput(value);
-  if (isOutput) {
-    source = g.uniqueName(`${value}_prequant`);
-    g.renameValue(value, source);
-  }
+  const { source, isOutput, restore } = detachOutput(g, value);
   const uses = g.uses(source);
   const q = g.uniqueName(`${value}_q`);
   g.addNode({ opType: 'QuantizeLinear', name: '', inputs: [source, scale, zp], outputs: [q] });
@@ -204,7 +199,6 @@ function insertQdq(g: Graph, value: string, scale: string, zp: string): void {
   });
   if (isOutput) {
     g.addNode({ opType: 'DequantizeLinear', name: '', inputs: [q, scale, zp], outputs: [value] });
-    const i = g.outputs.findIndex((o) => o.name === source);
-    g.outputs[i] = { ...g.outputs[i], name: value };
+    restore();
   }
 }

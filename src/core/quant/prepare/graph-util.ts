@@ -94,3 +94,25 @@ export function clipBounds(graph: Graph, node: GraphNode): [number, number] | un
 }
 
 export { attrInt };
+
+/**
+ * Frees a graph output's name so nodes can be put after its producer: the producer's value becomes
+ * `<value>_prequant` and `restore` renames the graph output back once a node writes `value` again.
+ * For any other value `source` is `value` and `restore` does nothing.
+ */
+export function detachOutput(
+  graph: Graph,
+  value: string,
+): { source: string; isOutput: boolean; restore(): void } {
+  if (!graph.isGraphOutput(value)) return { source: value, isOutput: false, restore() {} };
+  const source = graph.uniqueName(`${value}_prequant`);
+  graph.renameValue(value, source);
+  return {
+    source,
+    isOutput: true,
+    restore() {
+      const i = graph.outputs.findIndex((o) => o.name === source);
+      graph.outputs[i] = { ...graph.outputs[i], name: value };
+    },
+  };
+}
