@@ -103,7 +103,8 @@ describe('fine-tuning in the studio', () => {
     await dropFiles(page, 'main', [
       { name: 'finetune.recipe.json', bytes: new TextEncoder().encode(JSON.stringify(RECIPE)) },
     ]);
-    expect(await page.getByTestId('finetune-enabled').isChecked()).toBe(true);
+    // The recipe file is read asynchronously: wait for it to land before checking the fields.
+    await expect.poll(() => page.getByTestId('finetune-enabled').isChecked(), { timeout: 10_000 }).toBe(true);
     expect(await page.getByTestId('finetune-batch').inputValue()).toBe('8');
     expect(await page.getByTestId('finetune-seed').inputValue()).toBe('7');
     await openInputs(page);

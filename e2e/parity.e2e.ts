@@ -97,7 +97,7 @@ describe('browser worker and Node agree', () => {
   it('the zoo models score the zoo accuracy on all 10,000 test images in the worker (issue 4)', async () => {
     await useSampleData(page, 'evaluation', '10,000');
     await dropFiles(page, 'main', [json('measure.recipe.json', MEASURE_ONLY)]);
-    expect(await page.getByTestId('eval-limit').inputValue()).toBe('');
+    await expect.poll(() => page.getByTestId('eval-limit').inputValue(), { timeout: 10_000 }).toBe('');
     const measured: Record<string, number> = {};
     const expected = { 'fmnist-resnet8.onnx': 0.916, 'fmnist-mobilenetv2.onnx': 0.9187 };
     let runs = 1;

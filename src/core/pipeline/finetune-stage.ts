@@ -158,7 +158,7 @@ export async function runFinetune(
     const differs = fingerprintMismatch(resume.fingerprint, fingerprint);
     if (differs)
       throw new TrainError(
-        `The fine-tuning checkpoint was made with a different ${differs}; open the same ones or start afresh.`,
+        `The fine-tuning checkpoint does not match ${differs} now open; open the ones it was made with or start afresh.`,
       );
   }
   /** Trains `student` for `epochs` as progressive step `k`, from the checkpoint when it is of that step. */
