@@ -19,10 +19,8 @@
  * points on all 10,000 test images (goal ≤ 1.0 not met: the epochs the goal needs did not fit); epoch
  * on 1,000 images, 1 thread: Whittle 15.0 CPU s vs PyTorch 4.1 → 3.63× (goal ≤ 2×).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import {
   createOrtRuntime,
   evaluateModel,
@@ -33,12 +31,11 @@ import {
 import { openDatasetPath } from '../src/core/eval/node';
 import { importModel } from '../src/core/graph';
 import { decodeModel } from '../src/core/onnx';
-import { distillSettings, parseRecipe, runPipeline, type PipelineResult } from '../src/core/pipeline';
-import { preprocessOf } from '../src/core/pipeline/recipe-map';
+import { parseRecipe, runPipeline, type PipelineResult } from '../src/core/pipeline';
 import { datasetFeeds, quantizeModel } from '../src/core/quant';
-import { backendCompute, distill, loadTrainingData } from '../src/core/train';
 import { createWasmBackend } from '../src/kernels';
 import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
+import { epochSideBySide } from './finetune-epoch';
 import { printStageTable } from './stage-table';
 
 const env = process.env;
@@ -167,7 +164,18 @@ for (const { name, target } of models) {
 
 printGoals();
 recipe = recipeFor(models[0].target);
-if (timed && Number(env.TIME_SAMPLES ?? 2000) > 0) await epochSideBySide(timed.teacher, timed.student);
+if (timed && Number(env.TIME_SAMPLES ?? 2000) > 0)
+  await epochSideBySide({
+    ...timed,
+    recipe,
+    training,
+    trainDir,
+    samples: Number(env.TIME_SAMPLES ?? 2000),
+    threads,
+    runtime,
+    kernels,
+    noTorch: env.TORCH === '0',
+  });
 
 /** The issue's goals: the MAC cut and the drop of the fine-tuned INT8 model, all test images. */
 function printGoals(): void {
@@ -237,82 +245,5 @@ async function qatBesidePtq(
       `  ${finetuned.label}: ${pt(f)} (${drop(f)})\n` +
       `  + INT8 (PTQ, minmax, 1,000 calibration images): ${pt(p)} (${drop(p)})\n` +
       `  + INT8 (QAT, ${ft.history.length} epoch(s), lr ${recipe.finetune.qatLr}, ${(ft.msPerEpoch / 1000).toFixed(0)} s/epoch): ${pt(q)} (${drop(q)})`,
-  );
-}
-
-/**
- * One epoch of the recipe's distillation on the first TIME_SAMPLES training images, Whittle then
- * PyTorch on the same teacher, student, images, batch and thread count, in CPU seconds of each
- * process (the machine is shared: wall time says more about the neighbours than about the code).
- */
-async function epochSideBySide(teacherBytes: Uint8Array, studentBytes: Uint8Array): Promise<void> {
-  const samples = Number(env.TIME_SAMPLES ?? 2000);
-  const teacher = importModel(decodeModel(teacherBytes));
-  const data = await loadTrainingData(training, {
-    input: modelInput(teacher)!,
-    preprocess: preprocessOf(recipe),
-    limit: samples,
-  });
-  const cpu0 = process.cpuUsage();
-  const wall0 = performance.now();
-  await distill({
-    ...distillSettings(recipe.finetune),
-    teacher,
-    student: importModel(decodeModel(studentBytes)),
-    data,
-    compute: backendCompute(kernels),
-    teacherRuntime: runtime,
-    epochs: 1,
-    heldOut: 0,
-  });
-  const cpu = process.cpuUsage(cpu0);
-  const oursCpu = (cpu.user + cpu.system) / 1e6;
-  const oursWall = (performance.now() - wall0) / 1000;
-  const perImage = (s: number) => `${((s / samples) * 1e6).toFixed(0)} µs/image`;
-  const epoch = (s: number) => `${((s / samples) * 59_000).toFixed(1)} s per 59,000`;
-  console.log(
-    `epoch time, ${samples} images (a slice of the 59,000), batch ${batch}, ${threads} thread, BatchNorm ${recipe.finetune.batchNorm}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
-  );
-  console.log(
-    `  Whittle (WASM SIMD, Node):  CPU ${oursCpu.toFixed(1)} s = ${perImage(oursCpu)} → ${epoch(oursCpu)}   (wall ${oursWall.toFixed(1)} s)`,
-  );
-  const python = '/usr/bin/python3';
-  try {
-    if (env.TORCH === '0') throw new Error('skipped');
-    execFileSync(python, ['-c', 'import torch, onnx'], { stdio: 'ignore' });
-  } catch {
-    console.log(
-      `  PyTorch: not measured — ${python} has no torch (or no onnx); install Debian python3-torch and python3-onnx to compare.`,
-    );
-    return;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'whittle-bench-'));
-  writeFileSync(join(dir, 'teacher.onnx'), teacherBytes);
-  writeFileSync(join(dir, 'student.onnx'), studentBytes);
-  const out = execFileSync(
-    python,
-    [
-      'bench/finetune_torch.py',
-      join(dir, 'teacher.onnx'),
-      join(dir, 'student.onnx'),
-      trainDir,
-      String(samples),
-      String(batch),
-      String(threads),
-      '1',
-      recipe.finetune.batchNorm,
-    ],
-    { encoding: 'utf8' },
-  );
-  const r = JSON.parse(out.trim().split('\n').pop()!) as {
-    cpuSecondsPerEpoch: number;
-    secondsPerEpoch: number;
-    torch: string;
-  };
-  console.log(
-    `  PyTorch ${r.torch} CPU:      CPU ${r.cpuSecondsPerEpoch.toFixed(1)} s = ${perImage(r.cpuSecondsPerEpoch)} → ${epoch(r.cpuSecondsPerEpoch)}   (wall ${r.secondsPerEpoch.toFixed(1)} s)`,
-  );
-  console.log(
-    `  Whittle / PyTorch (CPU seconds): ${(oursCpu / r.cpuSecondsPerEpoch).toFixed(2)}× (goal ≤ 2×)`,
   );
 }
