@@ -181,6 +181,77 @@ export const trainKernelCases: KernelCase[] = [
     },
   },
   {
+    name: 'batchNormForward and batchNormBackward by batch statistics',
+    kernels: ['batchNormForward', 'batchNormBackward'],
+    async run(b, rng) {
+      const tol = tolerancesFor(b.name);
+      // Odd inner sizes (SIMD tails), one value per channel, and an offset mean (cancellation).
+      for (const [outer, channels, inner, offset] of [
+        [1, 1, 1, 0],
+        [3, 5, 7, 0],
+        [16, 12, 49, 3],
+        [4, 3, 784, -20],
+      ]) {
+        const n = outer * channels * inner;
+        const x = normals(rng, n).map((v) => v + offset);
+        const scale = normals(rng, channels);
+        const bias = normals(rng, channels);
+        const dy = normals(rng, n);
+        const stats = () => ({
+          mean: new Float32Array(channels),
+          variance: new Float32Array(channels),
+          invStd: new Float32Array(channels),
+        });
+        const [got, want] = [stats(), stats()];
+        const [outGot, outWant] = [new Float32Array(n).fill(NaN), new Float32Array(n)];
+        const common = { x, scale, bias, outer, channels, inner, eps: 1e-5 };
+        await b.batchNormForward({ ...common, out: outGot, ...got });
+        ref.batchNormForward({ ...common, out: outWant, ...want });
+        const at = `${outer}×${channels}×${inner}`;
+        close(`mean ${at}`, got.mean, want.mean, tol.f32, () => Math.abs(offset) + 1);
+        close(`variance ${at}`, got.variance, want.variance, tol.f32 * 10, (c) => want.variance[c] + 1);
+        close(`invStd ${at}`, got.invStd, want.invStd, tol.f32 * 10, (c) => want.invStd[c]);
+        const channelOf = (i: number) => Math.floor(i / inner) % channels;
+        const xHat = (i: number) => Math.abs((x[i] - want.mean[channelOf(i)]) * want.invStd[channelOf(i)]);
+        // out = scale·x̂ + bias, x̂ known to about (|x̂| + 1) f32 units.
+        close(`normalised ${at}`, outGot, outWant, tol.f32 * 10, (i) => {
+          const c = channelOf(i);
+          return Math.abs(scale[c]) * (xHat(i) + 1) + Math.abs(bias[c]);
+        });
+        for (const withDx of [true, false]) {
+          const grads = () => ({
+            dScale: new Float32Array(channels),
+            dBias: new Float32Array(channels),
+            dx: withDx ? new Float32Array(n).fill(NaN) : undefined,
+          });
+          const [g, w] = [grads(), grads()];
+          const back = { x, dy, scale, mean: want.mean, invStd: want.invStd, outer, channels, inner };
+          await b.batchNormBackward({ ...back, ...g });
+          ref.batchNormBackward({ ...back, ...w });
+          // Scales: the same sums over |dy| and |dy·x̂|.
+          const m = outer * inner;
+          const sAbs = new Float64Array(channels);
+          const sxAbs = new Float64Array(channels);
+          for (let i = 0; i < n; i++) {
+            const c = channelOf(i);
+            sAbs[c] += Math.abs(dy[i]);
+            sxAbs[c] += Math.abs(dy[i]) * xHat(i);
+          }
+          close(`dBias ${at}`, g.dBias, w.dBias, tol.f32, (c) => sAbs[c]);
+          close(`dScale ${at}`, g.dScale, w.dScale, tol.f32 * 10, (c) => sxAbs[c] + 1e-6);
+          if (g.dx && w.dx)
+            close(`dx ${at}`, g.dx, w.dx, tol.f32 * 10, (i) => {
+              const c = channelOf(i);
+              return (
+                (Math.abs(scale[c] * want.invStd[c]) / m) *
+                (m * Math.abs(dy[i]) + sAbs[c] + xHat(i) * sxAbs[c])
+              );
+            });
+        }
+      }
+    },
+  },
+  {
     name: 'sgdUpdate (momentum, Nesterov) and adamwUpdate over three steps',
     kernels: ['sgdUpdate', 'adamwUpdate'],
     async run(b, rng) {

@@ -5,6 +5,8 @@
 import {
   referenceKernels,
   type AdamwUpdateArgs,
+  type BatchNormBackwardArgs,
+  type BatchNormForwardArgs,
   type ChannelSumsArgs,
   type Conv2dBackwardDataArgs,
   type Conv2dBackwardFilterArgs,
@@ -23,6 +25,8 @@ export interface Compute {
   channelSums(a: ChannelSumsArgs<Floats>): Promise<void>;
   sgdUpdate(a: SgdUpdateArgs<Floats>): Promise<void>;
   adamwUpdate(a: AdamwUpdateArgs<Floats>): Promise<void>;
+  batchNormForward(a: BatchNormForwardArgs<Floats>): Promise<void>;
+  batchNormBackward(a: BatchNormBackwardArgs<Floats>): Promise<void>;
 }
 
 /** f32 training on `backend`: every array the engine allocates at f32 is a Float32Array. */
@@ -40,4 +44,6 @@ export const float64Compute: Compute = {
   channelSums: async (a) => referenceKernels.channelSums(a),
   sgdUpdate: async (a) => referenceKernels.sgdUpdate(a),
   adamwUpdate: async (a) => referenceKernels.adamwUpdate(a),
+  batchNormForward: async (a) => referenceKernels.batchNormForward(a),
+  batchNormBackward: async (a) => referenceKernels.batchNormBackward(a),
 };

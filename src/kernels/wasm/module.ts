@@ -132,6 +132,33 @@ export interface WasmExports {
     c1: number,
     c2: number,
   ): void;
+  batchNormForward(
+    x: number,
+    scale: number,
+    bias: number,
+    out: number,
+    mean: number,
+    variance: number,
+    invStd: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    eps: number,
+  ): void;
+  batchNormBackward(
+    x: number,
+    dy: number,
+    scale: number,
+    mean: number,
+    invStd: number,
+    dx: number,
+    dScale: number,
+    dBias: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    sums: number,
+  ): void;
 }
 
 /**

@@ -157,5 +157,44 @@ export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, Tr
       a.m.set(arena.f32(pm, n));
       a.v.set(arena.f32(pv, n));
     },
+
+    async batchNormForward(a) {
+      v.batchNormForward(a);
+      const n = a.outer * a.channels * a.inner;
+      const c = a.channels;
+      const px = arena.reset().reserve(n * 4);
+      const po = arena.reserve(n * 4);
+      const [ps, pb, pm, pv, pi] = [0, 1, 2, 3, 4].map(() => arena.reserve(c * 4));
+      arena.commit();
+      arena.f32(px, n).set(a.x.subarray(0, n));
+      arena.f32(ps, c).set(a.scale.subarray(0, c));
+      arena.f32(pb, c).set(a.bias.subarray(0, c));
+      w.batchNormForward(px, ps, pb, po, pm, pv, pi, a.outer, c, a.inner, a.eps);
+      a.out.set(arena.f32(po, n));
+      a.mean.set(arena.f32(pm, c));
+      a.variance.set(arena.f32(pv, c));
+      a.invStd.set(arena.f32(pi, c));
+    },
+
+    async batchNormBackward(a) {
+      v.batchNormBackward(a);
+      const n = a.outer * a.channels * a.inner;
+      const c = a.channels;
+      const px = arena.reset().reserve(n * 4);
+      const pdy = arena.reserve(n * 4);
+      const pdx = a.dx ? arena.reserve(n * 4) : 0;
+      const [ps, pm, pi, pds, pdb] = [0, 1, 2, 3, 4].map(() => arena.reserve(c * 4));
+      const sums = arena.reserve(16);
+      arena.commit();
+      arena.f32(px, n).set(a.x.subarray(0, n));
+      arena.f32(pdy, n).set(a.dy.subarray(0, n));
+      arena.f32(ps, c).set(a.scale.subarray(0, c));
+      arena.f32(pm, c).set(a.mean.subarray(0, c));
+      arena.f32(pi, c).set(a.invStd.subarray(0, c));
+      w.batchNormBackward(px, pdy, ps, pm, pi, pdx, pds, pdb, a.outer, c, a.inner, sums);
+      if (a.dx) a.dx.set(arena.f32(pdx, n));
+      a.dScale.set(arena.f32(pds, c));
+      a.dBias.set(arena.f32(pdb, c));
+    },
   };
 }

@@ -7,6 +7,7 @@ export { minMax, minMaxPerChannel, histogram } from './observers';
 export { entropySearch, mseSearch, percentileBins } from './search';
 export { scaleSearch, quantize, dequantize } from './quant';
 export { patchRows } from './patches';
+export { batchNormForward, batchNormBackward } from './batchnorm';
 export { gemm, conv2dForward, conv2dBackwardData, conv2dBackwardFilter, channelSums, sgdUpdate, adamwUpdate } from './train';
 
 /** First byte free for JS-managed buffers. */
