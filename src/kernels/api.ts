@@ -345,6 +345,33 @@ export interface BatchNormBackwardArgs<F extends Floats = Float32Array> {
   dBias: F;
 }
 
+/**
+ * A piecewise-linear activation: 'relu' max(x, 0); 'leakyRelu' x ≥ 0 ? x : alpha·x; 'clip'
+ * min(max(x, min), max). Gradients are PyTorch's one-sided values at the kinks: 0 for relu at 0,
+ * 1 for leakyRelu at 0, pass-through on [min, max] inclusive for clip.
+ */
+export interface Activation {
+  kind: 'relu' | 'leakyRelu' | 'clip';
+  alpha?: number;
+  min?: number;
+  max?: number;
+}
+
+/** `out[i]` = f(x[i]) for the first x.length values. */
+export interface ActivationForwardArgs<F extends Floats = Float32Array> {
+  activation: Activation;
+  x: F;
+  out: F;
+}
+
+/** `dx[i]` = dy[i]·f′(x[i]) for the first x.length values. */
+export interface ActivationBackwardArgs<F extends Floats = Float32Array> {
+  activation: Activation;
+  x: F;
+  dy: F;
+  dx: F;
+}
+
 /** A chosen calibration range. */
 export interface Range {
   min: number;
@@ -377,6 +404,8 @@ export interface Kernels {
   adamwUpdate(args: AdamwUpdateArgs): Promise<void>;
   batchNormForward(args: BatchNormForwardArgs): Promise<void>;
   batchNormBackward(args: BatchNormBackwardArgs): Promise<void>;
+  activationForward(args: ActivationForwardArgs): Promise<void>;
+  activationBackward(args: ActivationBackwardArgs): Promise<void>;
 }
 
 export type KernelName = keyof Kernels;
@@ -391,7 +420,9 @@ export type TrainKernelName =
   | 'sgdUpdate'
   | 'adamwUpdate'
   | 'batchNormForward'
-  | 'batchNormBackward';
+  | 'batchNormBackward'
+  | 'activationForward'
+  | 'activationBackward';
 
 /** Every kernel name, in one list (tests and benches iterate it). */
 export const kernelNames: readonly KernelName[] = [
@@ -419,6 +450,8 @@ export const kernelNames: readonly KernelName[] = [
   'adamwUpdate',
   'batchNormForward',
   'batchNormBackward',
+  'activationForward',
+  'activationBackward',
 ];
 
 /** A backend: its name, the kernels it runs, and where a kernel is borrowed from another backend, why. */

@@ -14,6 +14,8 @@ import type {
   RidgeArgs,
   ScaleSearchArgs,
   EntropyArgs,
+  ActivationBackwardArgs,
+  ActivationForwardArgs,
   AdamwUpdateArgs,
   BatchNormBackwardArgs,
   BatchNormForwardArgs,
@@ -216,6 +218,14 @@ export function batchNormBackward(a: BatchNormBackwardArgs): void {
     dBias: a.dBias,
   }))
     check(t.length >= a.channels, `${name} needs ${a.channels} entries`);
+}
+
+export function activationForward(a: ActivationForwardArgs): void {
+  check(a.out.length >= a.x.length, `out needs ${a.x.length} entries`);
+}
+
+export function activationBackward(a: ActivationBackwardArgs): void {
+  check(a.dy.length >= a.x.length && a.dx.length >= a.x.length, `dy and dx need ${a.x.length} entries`);
 }
 
 export function patchRows(a: PatchRowsArgs): void {

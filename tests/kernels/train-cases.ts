@@ -3,7 +3,7 @@
 // transpose layouts, channel sums and optimizer steps. Each entry's scale is the same computation on
 // absolute values, which bounds its f32 rounding.
 import { referenceKernels as ref } from '../../src/kernels';
-import type { Conv2dGeometry } from '../../src/kernels';
+import type { Activation, Conv2dGeometry } from '../../src/kernels';
 import { close, ok } from './check';
 import { normals } from './random';
 import type { KernelCase } from './suite';
@@ -247,6 +247,34 @@ export const trainKernelCases: KernelCase[] = [
                 (m * Math.abs(dy[i]) + sAbs[c] + xHat(i) * sxAbs[c])
               );
             });
+        }
+      }
+    },
+  },
+  {
+    name: 'activationForward and activationBackward (relu, leakyRelu, clip) with the kinks exact',
+    kernels: ['activationForward', 'activationBackward'],
+    async run(b, rng) {
+      const activations: Activation[] = [
+        { kind: 'relu' },
+        { kind: 'leakyRelu', alpha: 0.1 },
+        { kind: 'clip', min: 0, max: 6 },
+        { kind: 'clip', min: -1 },
+      ];
+      for (const n of [1, 7, 1001]) {
+        // Values on the kinks (0, 6, −1) as well as between them. Within an ulp of the reference
+        // (leakyRelu's slope is an f32 in WASM), so a wrong side of a kink cannot pass.
+        const x = normals(rng, n, 4).map((v, i) => (i % 5 === 0 ? [0, 6, -1, -0][i % 4] : v));
+        const dy = normals(rng, n);
+        for (const activation of activations) {
+          const [got, want] = [new Float32Array(n).fill(NaN), new Float32Array(n)];
+          await b.activationForward({ activation, x, out: got });
+          ref.activationForward({ activation, x, out: want });
+          close(`${activation.kind} n=${n}`, got, want, 1e-6);
+          const [dGot, dWant] = [new Float32Array(n).fill(NaN), new Float32Array(n)];
+          await b.activationBackward({ activation, x, dy, dx: dGot });
+          ref.activationBackward({ activation, x, dy, dx: dWant });
+          close(`${activation.kind} gradient n=${n}`, dGot, dWant, 1e-6);
         }
       }
     },

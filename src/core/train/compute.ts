@@ -4,6 +4,8 @@
  */
 import {
   referenceKernels,
+  type ActivationBackwardArgs,
+  type ActivationForwardArgs,
   type AdamwUpdateArgs,
   type BatchNormBackwardArgs,
   type BatchNormForwardArgs,
@@ -27,6 +29,8 @@ export interface Compute {
   adamwUpdate(a: AdamwUpdateArgs<Floats>): Promise<void>;
   batchNormForward(a: BatchNormForwardArgs<Floats>): Promise<void>;
   batchNormBackward(a: BatchNormBackwardArgs<Floats>): Promise<void>;
+  activationForward(a: ActivationForwardArgs<Floats>): Promise<void>;
+  activationBackward(a: ActivationBackwardArgs<Floats>): Promise<void>;
 }
 
 /** f32 training on `backend`: every array the engine allocates at f32 is a Float32Array. */
@@ -46,4 +50,6 @@ export const float64Compute: Compute = {
   adamwUpdate: async (a) => referenceKernels.adamwUpdate(a),
   batchNormForward: async (a) => referenceKernels.batchNormForward(a),
   batchNormBackward: async (a) => referenceKernels.batchNormBackward(a),
+  activationForward: async (a) => referenceKernels.activationForward(a),
+  activationBackward: async (a) => referenceKernels.activationBackward(a),
 };

@@ -7,6 +7,7 @@ import { entropyRange, mseRange, percentileRange } from './search';
 import { dequantizeInt8, quantizeInt8, scaleSearch } from './quant';
 import { patchRows } from './patches';
 import { batchNormBackward, batchNormForward } from './batchnorm';
+import { activationBackward, activationForward } from './activation';
 import {
   adamwUpdate,
   channelSums,
@@ -43,6 +44,8 @@ export const referenceKernels = {
   adamwUpdate,
   batchNormForward,
   batchNormBackward,
+  activationForward,
+  activationBackward,
 } satisfies { [K in keyof Kernels]: (args: Parameters<Kernels[K]>[0]) => Awaited<ReturnType<Kernels[K]>> };
 
 const kernels: Kernels = {
@@ -70,6 +73,8 @@ const kernels: Kernels = {
   adamwUpdate: async (a) => (v.adamw(a), adamwUpdate(a)),
   batchNormForward: async (a) => (v.batchNormForward(a), batchNormForward(a)),
   batchNormBackward: async (a) => (v.batchNormBackward(a), batchNormBackward(a)),
+  activationForward: async (a) => (v.activationForward(a), activationForward(a)),
+  activationBackward: async (a) => (v.activationBackward(a), activationBackward(a)),
 };
 
 /** The reference backend: the oracle, always available. */

@@ -159,6 +159,8 @@ export interface WasmExports {
     inner: number,
     sums: number,
   ): void;
+  activationForward(kind: number, x: number, out: number, n: number, a: number, b: number): void;
+  activationBackward(kind: number, x: number, dy: number, dx: number, n: number, a: number, b: number): void;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The WASM SIMD training kernels: operands copied into the arena, the AssemblyScript export run,
 // results copied out. A convolution's geometry travels as a block of 16 i32s.
-import type { Conv2dGeometry, Kernels, TrainKernelName } from '../api';
+import type { Activation, Conv2dGeometry, Kernels, TrainKernelName } from '../api';
 import * as v from '../validate';
 import type { Arena } from './arena';
 import type { WasmExports } from './module';
@@ -35,6 +35,13 @@ function sizes(g: Conv2dGeometry) {
     output: g.batch * g.outChannels * p,
     weight: g.outChannels * k,
   };
+}
+
+/** The assembly's kind code and its two parameters. */
+function activationCode(a: Activation): [number, number, number] {
+  if (a.kind === 'relu') return [0, 0, 0];
+  if (a.kind === 'leakyRelu') return [1, a.alpha ?? 0.01, 0];
+  return [2, a.min ?? -Infinity, a.max ?? Infinity];
 }
 
 export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, TrainKernelName> {
@@ -195,6 +202,32 @@ export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, Tr
       if (a.dx) a.dx.set(arena.f32(pdx, n));
       a.dScale.set(arena.f32(pds, c));
       a.dBias.set(arena.f32(pdb, c));
+    },
+
+    async activationForward(a) {
+      v.activationForward(a);
+      const n = a.x.length;
+      const px = arena.reset().reserve(n * 4);
+      const po = arena.reserve(n * 4);
+      arena.commit();
+      arena.f32(px, n).set(a.x);
+      const [kind, p, q] = activationCode(a.activation);
+      w.activationForward(kind, px, po, n, p, q);
+      a.out.set(arena.f32(po, n));
+    },
+
+    async activationBackward(a) {
+      v.activationBackward(a);
+      const n = a.x.length;
+      const px = arena.reset().reserve(n * 4);
+      const pdy = arena.reserve(n * 4);
+      const pdx = arena.reserve(n * 4);
+      arena.commit();
+      arena.f32(px, n).set(a.x);
+      arena.f32(pdy, n).set(a.dy.subarray(0, n));
+      const [kind, p, q] = activationCode(a.activation);
+      w.activationBackward(kind, px, pdy, pdx, n, p, q);
+      a.dx.set(arena.f32(pdx, n));
     },
   };
 }
