@@ -55,6 +55,9 @@ export const GEOMETRIES: Conv2dGeometry[] = [
   geometry(2, 12, [5, 5], 10, [1, 1], [2, 2], [0, 0, 0, 0], [1, 1], 1),
   // 4·20·20 = 1600 (image, position) pairs: the GPU's weight gradient sums it in two splits.
   geometry(4, 4, [20, 20], 6, [3, 3], [1, 1], [1, 1, 1, 1], [1, 2], 2),
+  // Stride 1 with uneven padding, one side wider than the kernel reaches (the WASM data gradient
+  // runs stride 1 as a flipped-kernel convolution, whose padding then goes negative).
+  geometry(2, 4, [6, 9], 6, [3, 2], [1, 1], [0, 2, 2, 1], [1, 1], 2),
 ];
 
 export const label = (g: Conv2dGeometry) =>

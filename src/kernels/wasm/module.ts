@@ -97,15 +97,22 @@ export interface WasmExports {
     rowStride: number,
   ): void;
   conv2dForward(g: number, x: number, w: number, bias: number, out: number, col: number, wT: number): void;
-  conv2dBackwardData(g: number, dy: number, w: number, dx: number, col: number): void;
+  conv2dBackwardData(
+    g: number,
+    dy: number,
+    w: number,
+    dx: number,
+    col: number,
+    g2: number,
+    wf: number,
+    wT: number,
+  ): void;
   conv2dBackwardFilter(
     g: number,
     x: number,
     dy: number,
     dw: number,
     col: number,
-    colT: number,
-    dyT: number,
   ): void;
   channelSums(data: number, outer: number, channels: number, inner: number, out: number): void;
   sgdUpdate(

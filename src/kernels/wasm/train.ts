@@ -76,12 +76,17 @@ export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, Tr
       const pdy = arena.reserve(s.output * 4);
       const pw = arena.reserve(s.weight * 4);
       const pdx = arena.reserve(s.input * 4);
-      const pcol = arena.reserve(s.k * s.p * 4);
+      // The stride-1 path's im2col is over dy: og·kh·kw rows of inH·inW.
+      const flippedCol = s.og * a.kernelHeight * a.kernelWidth * a.inHeight * a.inWidth;
+      const pcol = arena.reserve(Math.max(s.k * s.p, flippedCol) * 4);
+      const pg2 = arena.reserve(64);
+      const pwf = arena.reserve(s.weight * 4);
+      const pwt = arena.reserve(s.weight * 4);
       arena.commit();
       putGeometry(pg, a);
       arena.f32(pdy, s.output).set(a.dy.subarray(0, s.output));
       arena.f32(pw, s.weight).set(a.weight.subarray(0, s.weight));
-      w.conv2dBackwardData(pg, pdy, pw, pdx, pcol);
+      w.conv2dBackwardData(pg, pdy, pw, pdx, pcol, pg2, pwf, pwt);
       a.dx.set(arena.f32(pdx, s.input));
     },
 
@@ -93,13 +98,11 @@ export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, Tr
       const pdy = arena.reserve(s.output * 4);
       const pdw = arena.reserve(s.weight * 4);
       const pcol = arena.reserve(s.k * s.p * 4);
-      const pcolT = arena.reserve(s.k * s.p * 4);
-      const pdyT = arena.reserve(s.og * s.p * 4);
       arena.commit();
       putGeometry(pg, a);
       arena.f32(px, s.input).set(a.x.subarray(0, s.input));
       arena.f32(pdy, s.output).set(a.dy.subarray(0, s.output));
-      w.conv2dBackwardFilter(pg, px, pdy, pdw, pcol, pcolT, pdyT);
+      w.conv2dBackwardFilter(pg, px, pdy, pdw, pcol);
       a.dWeight.set(arena.f32(pdw, s.weight));
     },
 
