@@ -107,13 +107,7 @@ export interface WasmExports {
     wf: number,
     wT: number,
   ): void;
-  conv2dBackwardFilter(
-    g: number,
-    x: number,
-    dy: number,
-    dw: number,
-    col: number,
-  ): void;
+  conv2dBackwardFilter(g: number, x: number, dy: number, dw: number, col: number): void;
   channelSums(data: number, outer: number, channels: number, inner: number, out: number): void;
   sgdUpdate(
     p: number,
