@@ -3,7 +3,8 @@
  * model to its MAC target (reconstruction + compensate/lsq/bn, as bench:finetune does), then time one
  * epoch of the same distillation side by side with PyTorch CPU (see finetune-epoch.ts). No accuracy.
  *
- * Env: MODEL (fmnist-resnet8:0.6 — name:MAC target), TIME_SAMPLES (2000), BATCH (64), THREADS (1),
+ * Env: MODEL (fmnist-resnet8:0.6 — name:MAC target), TIME_SAMPLES (2000), ROUNDS (alternating
+ * Whittle/PyTorch rounds, the fastest epoch of each counts; 1), BATCH (64), THREADS (1),
  * BN (batch | running; batch), TORCH (0 skips PyTorch), STUDENT (a pruned student .onnx to time
  * instead of pruning again; each run saves its student and prints the path).
  */
@@ -70,5 +71,6 @@ await epochSideBySide({
   threads,
   runtime,
   kernels,
+  rounds: Number(env.ROUNDS ?? 1),
   noTorch: env.TORCH === '0',
 });

@@ -10,14 +10,19 @@
  * steps, 1), EPOCHS (1), STEP_EPOCHS (1), SAMPLES (training images used, 10000; 0: all), BATCH (64),
  * LR (0.001), OPTIMIZER (adamw), CE (cross-entropy weight with labels, 0), T (temperature, 4), BN
  * (BatchNorm while training: running | batch; running), EVAL_LIMIT (all), TIME_SAMPLES (images of the
- * timed epoch, 2000; 0 skips it), THREADS (1), QAT (1: quantization-aware fine-tuning makes the pruned
- * INT8 stage, and the post-training INT8 of the same fine-tuned model is measured beside it; 0, the
+ * timed epoch, 2000; 0 skips it), ROUNDS (alternating Whittle/PyTorch timing rounds, 1), THREADS
+ * (1), QAT (1: quantization-aware fine-tuning makes the pruned INT8 stage, and the post-training INT8 of the same fine-tuned model is measured beside it; 0, the
  * default: post-training INT8 only), QAT_EPOCHS (1), QAT_LR (0.0001), TORCH (0 skips PyTorch).
  *
  * Measured 2026-11-30 on the shared 2-core machine (load average 20–25), fmnist-resnet8 at 60.2 % of
  * MACs, 9,500 training images × 1 epoch, BN=batch: recovered −3.80, fine-tuned −2.34, + INT8 −2.47
- * points on all 10,000 test images (goal ≤ 1.0 not met: the epochs the goal needs did not fit); epoch
- * on 1,000 images, 1 thread: Whittle 15.0 CPU s vs PyTorch 4.1 → 3.63× (goal ≤ 2×).
+ * points on all 10,000 test images (goal ≤ 1.0 not met: the epochs the goal needs did not fit).
+ * Epoch time (`npm run bench:finetune-speed`, the same timed part alone), 2,000 images, batch 64,
+ * 1 thread, BN=batch, fastest of 2 alternating rounds, load average 10–12: Whittle 9.5 CPU s
+ * (4.7 ms/image; teacher in onnxruntime ≈ 30 % of it, convolution gradients ≈ 35 %) vs PyTorch 3.2
+ * → 2.92× (goal ≤ 2× not met), plus 3.5 s of one-off set-up per run. Before the BatchNorm,
+ * activation and convolution-gradient kernels moved into WASM SIMD, one round of the same bench gave
+ * Whittle 17.1 s vs PyTorch 3.8 → 4.44× (load average 10–11).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -174,6 +179,7 @@ if (timed && Number(env.TIME_SAMPLES ?? 2000) > 0)
     threads,
     runtime,
     kernels,
+    rounds: Number(env.ROUNDS ?? 1),
     noTorch: env.TORCH === '0',
   });
 
