@@ -12,7 +12,8 @@
  * (BatchNorm while training: running | batch; running), EVAL_LIMIT (all), TIME_SAMPLES (images of the
  * timed epoch, 2000; 0 skips it), ROUNDS (alternating Whittle/PyTorch timing rounds, 1), THREADS
  * (1), QAT (1: quantization-aware fine-tuning makes the pruned INT8 stage, and the post-training
- * INT8 of the same fine-tuned model is measured beside it; 0, the default: post-training INT8 only), QAT_EPOCHS (1), QAT_LR (0.0001), TORCH (0 skips PyTorch).
+ * INT8 of the same fine-tuned model is measured beside it; 0, the default: post-training INT8 only),
+ * QAT_EPOCHS (1), QAT_LR (0.0001), TORCH (0 skips PyTorch).
  *
  * Measured 2026-11-30 on the shared 2-core machine (load average 20–25), fmnist-resnet8 at 60.2 % of
  * MACs, 9,500 training images × 1 epoch, BN=batch: recovered −3.80, fine-tuned −2.34, + INT8 −2.47
