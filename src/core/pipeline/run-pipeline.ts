@@ -360,7 +360,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     progress.finish('quantize');
   }
 
-  const { stages, assumptions } = await measureStages(
+  const { stages, assumptions, measuredOn } = await measureStages(
     drafts,
     inputs,
     input,
@@ -403,6 +403,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     ...(latencyTarget ? { latencyTarget } : {}),
     finetune,
     assumptions,
+    ...(measuredOn ? { measuredOn } : {}),
     peakTrackedBytes: meter.peak,
     timings,
     ...(inputs.cpuClock ? { cpuTimings } : {}),
