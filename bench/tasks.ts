@@ -25,6 +25,7 @@ import { openTaskDataset } from '../src/core/tasks';
 import { openTaskDatasetPath } from '../src/core/tasks/node';
 import { createWasmBackend } from '../src/kernels';
 import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
+import { progressLog } from './progress-log';
 import { detectionDropNoise } from './task-noise';
 
 const env = process.env;
@@ -87,7 +88,16 @@ if (parts.includes('fixtures')) {
     const finetune = { ...base.finetune, enabled: (env.FINETUNE ?? 'detection').split(',').includes(task) };
     const recipe = parseRecipe({ ...base, task: { kind: task }, finetune });
     const t0 = performance.now();
-    const result = await runPipeline({ model, recipe, calibration, evaluation, training, runtime, kernels });
+    const result = await runPipeline({
+      model,
+      recipe,
+      calibration,
+      evaluation,
+      training,
+      runtime,
+      kernels,
+      ...progressLog(file),
+    });
     table(`${file} (${((performance.now() - t0) / 1000).toFixed(0)} s)`, result);
     const f = result.finetune;
     if (f)
