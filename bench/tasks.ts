@@ -12,27 +12,27 @@
  * 1.340e-3, 24 epochs lr 3e-3 → 1.263e-3; segmenter 8 epochs lr 1e-3 → 5.9e-3 (the only one run).
  *
  * Measured 2026-11-30, `PARTS=fixtures TASKS=<task> nice -n 5 npx tsx bench/tasks.ts` (the defaults),
- * one task per run: segmenter 1,246 s wall at load average 9-12 on 2 cores (142.6 s per epoch),
- * detector 448 s at load 3-6 (17.9 s per epoch):
+ * both tasks at once after merging main (2a5612c), load average 5-10 on 2 cores: segmenter 762 s wall
+ * (86.2 s per epoch), detector 755 s (29.9 s per epoch):
  *
  *   seg-unet.onnx                                         mIoU    drop (pt)  MACs
  *   original (FP32)                                      37.13       0.00   16496640
  *   pruned 41% MACs + recovered (compensate, lsq, bn)    34.70       2.43    9658944
  *   pruned 41% MACs + fine-tuned                         36.47       0.66    9658944
  *   INT8                                                 37.24      -0.11   16496640
- *   pruned 41% MACs + fine-tuned + INT8                  36.52       0.61    9658944
+ *   pruned 41% MACs + fine-tuned + INT8                  36.61       0.52    9658944
  *
  *   det-yolo.onnx                                       mAP@.5    drop (pt)  MACs
  *   original (FP32)                                      85.49       0.00   16321536
  *   pruned 40% MACs + recovered (compensate, lsq, bn)    81.28       4.22    9719712
- *   pruned 40% MACs + fine-tuned                         84.58       0.92    9719712
+ *   pruned 40% MACs + fine-tuned                         84.56       0.93    9719712
  *   INT8                                                 85.45       0.04   16321536
- *   pruned 40% MACs + fine-tuned + INT8                  84.52       0.98    9719712   (± 0.41 bootstrap SE)
+ *   pruned 40% MACs + fine-tuned + INT8                  84.55       0.94    9719712   (± 0.40 bootstrap SE)
  *
  * The detector's final drop fell with the fine-tuning budget as its held-out loss did (8 epochs lr 1e-3:
- * 1.68 ± 0.43; 8 × 3e-3: 1.55 ± 0.41; 16 × 3e-3: 1.33 ± 0.39; 24 × 3e-3: 0.98 ± 0.41): the goal
- * (≤ 1.0) is met by the point estimate, not beyond the test split's noise. INT8 costs ~0.1 pt; the
- * rest is pruning, with the heads' input features kept.
+ * 1.68 ± 0.43; 8 × 3e-3: 1.55 ± 0.41; 16 × 3e-3: 1.33 ± 0.39; 24 × 3e-3: 0.98 ± 0.41 before the
+ * merge, 0.94 ± 0.40 after): the goal (≤ 1.0) is met by the point estimate, not beyond the test
+ * split's noise. INT8 costs ~0.1 pt; the rest is pruning, with the heads' input features kept.
  *
  * Env: TASKS (segmentation,detection), MACS_TARGET (0.4), RECOVER (compensate,lsq,bn), CRITERION (l1),
  * GLOBAL (0), STEPS (1), FINETUNE (segmentation,detection), FT_EPOCHS and FT_LR (per task, FT_DEFAULTS),
