@@ -5,7 +5,9 @@ import { describe, expect, test } from 'vitest';
 import { decodeModel } from '../../src/core/onnx';
 import { importModel } from '../../src/core/graph';
 import { createReferenceBackend } from '../../src/kernels';
-import { backendCompute, float64Compute, TrainableModel } from '../../src/core/train';
+import { createOrtRuntime } from '../../src/core/eval';
+import { openTaskDatasetPath } from '../../src/core/tasks/node';
+import { backendCompute, float64Compute, loadTrainingData, TrainableModel } from '../../src/core/train';
 import { fixture, readIoBin } from '../eval/helpers';
 import { ModelBuilder, ints } from '../helpers/model-builder';
 import { gradCheck } from './gradcheck';
@@ -65,6 +67,30 @@ describe('whole networks', () => {
       expect(engine.frozen.params).toEqual([]);
     },
   );
+
+  test('the task segmenter (nearest ×2 and bilinear Resize, Concat) reproduces onnxruntime on 4 images', async () => {
+    const bytes = fixture('tasks/seg-unet.onnx');
+    const data = await loadTrainingData(await openTaskDatasetPath('tests/fixtures/tasks/calib.npz'), {
+      input: { name: 'input', type: 'float32', shape: ['N', 1, 96, 96] },
+      preprocess: { scale: 1 / 255 },
+      limit: 4,
+    });
+    const engine = new TrainableModel(importModel(decodeModel(bytes)), {
+      compute: backendCompute(createReferenceBackend()),
+    });
+    const tape = await engine.forward({ input: { data: data.images, shape: [4, 1, 96, 96] } });
+    const logits = tape.values.get('logits')!;
+    const runtime = await createOrtRuntime({ backend: 'wasm', threads: 1 });
+    const session = await runtime.createSession(bytes);
+    const want = (await session.run({ input: { type: 'float32', data: data.images, dims: [4, 1, 96, 96] } }))
+      .logits;
+    await session.release();
+    expect(logits.shape).toEqual(want.dims);
+    const expected = want.data as Float32Array;
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(logits.data[i] - expected[i]));
+    expect(worst).toBeLessThan(1e-4);
+  });
 
   test('fmnist-mobilenetv2 (depthwise, Clip, residuals): gradient spot check in float64', async () => {
     const io = readIoBin('fmnist-mobilenetv2.io.bin');

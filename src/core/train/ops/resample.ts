@@ -8,12 +8,19 @@ import { TrainError } from '../errors';
 import { sizeOf, stridesOf, type Value } from '../tensor';
 import type { OpImpl, OpInputs } from './types';
 
-/** out[i] = Σ_t weight[i·taps + t] · in[source[i·taps + t]] (source −1: contributes nothing). */
+/**
+ * out[p·outPlane + i] = Σ_t weight[i·taps + t] · in[p·inPlane + source[i·taps + t]] (source −1:
+ * contributes nothing), the same map for each of `planes` planes. Resize maps every (n, c) plane
+ * alike: one plane's map, not a batch's (a 32-image batch of 11 logits at 96 px would be 156 MB).
+ */
 interface LinearMap {
   shape: number[];
   taps: number;
   source: Int32Array;
   weight: Float64Array;
+  /** Planes the map repeats over, and each one's input size (1 and unused for a whole-tensor map). */
+  planes: number;
+  inPlane: number;
   /** Added to every output (Pad's constant value, outside the input). */
   constant?: Float64Array;
 }
@@ -24,27 +31,39 @@ function linearMapOp(constSlots: number[], plan: (inputs: OpInputs, opset: numbe
     forward(ctx, inputs) {
       const x = (inputs.values[0] as Value).data;
       const m = plan(inputs, ctx.opset);
-      const n = sizeOf(m.shape);
-      const out = ctx.alloc(n);
-      for (let i = 0; i < n; i++) {
-        let s = m.constant ? m.constant[i] : 0;
-        for (let t = 0; t < m.taps; t++) {
-          const j = m.source[i * m.taps + t];
-          if (j >= 0) s += m.weight[i * m.taps + t] * x[j];
+      const { taps, source, weight, constant, planes, inPlane } = m;
+      const outPlane = sizeOf(m.shape) / planes;
+      const out = ctx.alloc(planes * outPlane);
+      for (let p = 0; p < planes; p++) {
+        const xi = p * inPlane;
+        const oi = p * outPlane;
+        for (let i = 0; i < outPlane; i++) {
+          let s = constant ? constant[i] : 0;
+          for (let t = i * taps, end = t + taps; t < end; t++) {
+            const j = source[t];
+            if (j >= 0) s += weight[t] * x[xi + j];
+          }
+          out[oi + i] = s;
         }
-        out[i] = s;
       }
       return { outputs: [{ data: out, shape: m.shape }], saved: m };
     },
     backward(ctx, inputs, fwd, [dy], needs) {
       if (!dy || !needs[0]) return [];
-      const m = fwd.saved as LinearMap;
+      const { taps, source, weight, planes, inPlane } = fwd.saved as LinearMap;
+      const outPlane = dy.length / planes;
       const dx = ctx.alloc((inputs.values[0] as Value).data.length);
-      for (let i = 0; i < dy.length; i++)
-        for (let t = 0; t < m.taps; t++) {
-          const j = m.source[i * m.taps + t];
-          if (j >= 0) dx[j] += m.weight[i * m.taps + t] * dy[i];
+      for (let p = 0; p < planes; p++) {
+        const xi = p * inPlane;
+        const oi = p * outPlane;
+        for (let i = 0; i < outPlane; i++) {
+          const g = dy[oi + i];
+          for (let t = i * taps, end = t + taps; t < end; t++) {
+            const j = source[t];
+            if (j >= 0) dx[xi + j] += weight[t] * g;
+          }
         }
+      }
       return [dx];
     },
   };
@@ -109,7 +128,7 @@ const pad = linearMapOp([1, 2, 3], ({ node, values, consts }, opset) => {
     source[e] = at;
     if (at < 0 && constant) constant[e] = value;
   });
-  return { shape, taps: 1, source, weight, constant };
+  return { shape, taps: 1, source, weight, constant, planes: 1, inPlane: 0 };
 });
 
 /** Source coordinate of output coordinate `o` under a coordinate_transformation_mode. */
@@ -190,25 +209,25 @@ const resize = linearMapOp([1, 2, 3], ({ node, values, consts }, opset) => {
   const ay = axis(oh, ih, scales[r - 2]);
   const ax = axis(ow, iw, scales[r - 1]);
   const planes = sizeOf(shape.slice(0, r - 2));
-  const n = planes * oh * ow;
-  const source = new Int32Array(n * 4);
-  const weight = new Float64Array(n * 4);
-  for (let p = 0; p < planes; p++)
-    for (let y = 0; y < oh; y++)
-      for (let xo = 0; xo < ow; xo++) {
-        const e = ((p * oh + y) * ow + xo) * 4;
-        const base = p * ih * iw;
-        const [wy, wx] = [ay.w[y], ax.w[xo]];
-        source[e] = base + ay.lo[y] * iw + ax.lo[xo];
-        source[e + 1] = base + ay.lo[y] * iw + ax.hi[xo];
-        source[e + 2] = base + ay.hi[y] * iw + ax.lo[xo];
-        source[e + 3] = base + ay.hi[y] * iw + ax.hi[xo];
-        weight[e] = (1 - wy) * (1 - wx);
-        weight[e + 1] = (1 - wy) * wx;
-        weight[e + 2] = wy * (1 - wx);
-        weight[e + 3] = wy * wx;
-      }
-  return { shape, taps: 4, source, weight };
+  // Nearest reads one source per output: one tap, not four with three weights of 0.
+  const taps = mode === 'nearest' ? 1 : 4;
+  const source = new Int32Array(oh * ow * taps);
+  const weight = new Float64Array(oh * ow * taps).fill(1);
+  for (let y = 0; y < oh; y++)
+    for (let xo = 0; xo < ow; xo++) {
+      const e = (y * ow + xo) * taps;
+      source[e] = ay.lo[y] * iw + ax.lo[xo];
+      if (taps === 1) continue;
+      const [wy, wx] = [ay.w[y], ax.w[xo]];
+      source[e + 1] = ay.lo[y] * iw + ax.hi[xo];
+      source[e + 2] = ay.hi[y] * iw + ax.lo[xo];
+      source[e + 3] = ay.hi[y] * iw + ax.hi[xo];
+      weight[e] = (1 - wy) * (1 - wx);
+      weight[e + 1] = (1 - wy) * wx;
+      weight[e + 2] = wy * (1 - wx);
+      weight[e + 3] = wy * wx;
+    }
+  return { shape, taps, source, weight, planes, inPlane: ih * iw };
 });
 
 export const resampleOps: Record<string, OpImpl> = { Pad: pad, Resize: resize };
