@@ -180,7 +180,7 @@ describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)'
     await expectRemovalEqualsMasked(recovered, r.plan, probe);
   });
 
-  it('starts each layer from the last kept cut: the weights of running every layer from the model input', async () => {
+  it('starts each layer from the last kept cut, the targets of all layers from one pass of the original: the weights of running every layer from the model input', async () => {
     const runtime = await nativeRuntime();
     const [fromCut, fromInput] = [cloneGraph(masked), cloneGraph(masked)];
     const a = await reconstruct(runtime, graph, fromCut, plan, calibration, { kernels, maxRows: 1500 });
@@ -188,6 +188,10 @@ describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)'
     const b = await reconstruct(runtime, graph, fromInput, plan, calibration, { kernels, maxRows: 1500, memoryBudget: 1 });
     expect(a.report.passes.fromCut).toBeGreaterThan(0);
     expect(b.report.passes.fromCut).toBe(0);
+    // The original's outputs at every layer's sampled rows fit the default budget: one pass for all.
+    expect(a.report.passes.original).toBe(1);
+    expect(b.report.passes.original).toBe(b.report.layers.length);
+    expect(a.report.layers.length).toBeGreaterThanOrEqual(4);
     expect(a.report.layers.map((l) => l.node)).toEqual(b.report.layers.map((l) => l.node));
     const refitted = new Set(a.report.layers.flatMap((l) => fromCut.nodes().find((n) => n.name === l.node)!.inputs.slice(1)));
     for (const name of refitted) {
