@@ -47,7 +47,7 @@ export async function solveRidge(
       live++;
     }
   mean = live ? mean / live : 1;
-  let a = Math.max(alpha, 1e-6);
+  const a = Math.max(alpha, 1e-6);
   // A dead column's scaled diagonal is 0, so the solve's +α penalises it by α·scale² = α·mean.
   const scale = new Float64Array(d);
   for (let i = 0; i < d; i++) scale[i] = Math.sqrt(gram[i * d + i] > 0 ? gram[i * d + i] : mean);
@@ -56,22 +56,11 @@ export async function solveRidge(
     for (let j = 0; j < d; j++)
       g[i * d + j] = i === j && gram[i * d + i] > 0 ? 1 : gram[i * d + j] / (scale[i] * scale[j]);
   const r = new Float32Array(d * e);
-  // An f32 Gram of nearly collinear columns over tens of thousands of rows can carry rounding larger
-  // than α (ResNet-50's layer-3 fits at α = 1e-3 stopped at a negative pivot): α grows tenfold until
-  // the Cholesky factorisation holds. A system that factorises at once is solved as asked.
-  for (let tries = 0; ; tries++) {
-    // D^-½(R + ΛP) with Λ_ii = α·scale_i²: R/scale + α·scale·P.
-    for (let i = 0; i < d; i++)
-      for (let c = 0; c < e; c++)
-        r[i * e + c] = rhs[i * e + c] / scale[i] + (prior ? a * scale[i] * prior[i * e + c] : 0);
-    try {
-      await kernels.ridgeSolve({ gram: g, rhs: r, size: d, cols: e, lambda: a, out });
-      break;
-    } catch (err) {
-      if (!(err instanceof RangeError) || tries >= 3) throw err;
-      a *= 10;
-    }
-  }
+  // D^-½(R + ΛP) with Λ_ii = α·scale_i²: R/scale + α·scale·P.
+  for (let i = 0; i < d; i++)
+    for (let c = 0; c < e; c++)
+      r[i * e + c] = rhs[i * e + c] / scale[i] + (prior ? a * scale[i] * prior[i * e + c] : 0);
+  await kernels.ridgeSolve({ gram: g, rhs: r, size: d, cols: e, lambda: a, out });
   for (let i = 0; i < d; i++) for (let c = 0; c < e; c++) out[i * e + c] /= scale[i];
   return scale.map((v) => a * v * v);
 }
