@@ -168,6 +168,18 @@ describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)'
     applyMask(masked, plan);
   });
 
+  it('skips, with the reason, layers whose calibration activations overflow, instead of failing the run', async () => {
+    const runtime = await nativeRuntime();
+    const recovered = cloneGraph(masked);
+    // Inputs of 1e30 overflow f32 within a few layers: their statistics are infinite or NaN.
+    const huge = randomFeed('input', [8, 1, 28, 28], 3);
+    const data = huge.input.data as Float32Array;
+    for (let i = 0; i < data.length; i++) data[i] *= 1e30;
+    const r = await reconstruct(runtime, graph, recovered, plan, calibrationFromFeeds([huge]), { kernels, maxRows: 500 });
+    expect(r.report.skipped.length).toBeGreaterThan(0);
+    for (const s of r.report.skipped) expect(s.why).toBe('its calibration activations overflow (statistics not finite)');
+  });
+
   it('lowers every layer’s reconstruction error and raises agreement with the original', async () => {
     const runtime = await nativeRuntime();
     const recovered = cloneGraph(masked);

@@ -235,6 +235,10 @@ async function solveLayer(
 ): Promise<{ plan: PrunePlan; fit: LayerFit } | string> {
   const { l, systems, geometry, intercept } = state;
   if (!systems) return 'no calibration data';
+  // Activations that overflow f32 (deep random-weight exports) make the statistics NaN or infinite:
+  // the layer keeps its masked weights rather than the run stopping at a failed factorisation.
+  if (!systems.every((s) => Number.isFinite(s.yy) && finite(s.gram) && finite(s.cross)))
+    return 'its calibration activations overflow (statistics not finite)';
   const wT = pruned.initializers.get(l.weight)!;
   const wDims = wT.dims.map(Number);
   const alpha = options.alpha ?? 1e-3;
@@ -270,6 +274,11 @@ async function solveLayer(
     plan,
     fit: { node: l.node.name, rows: state.rows, inputs: d, before: before / total, after: after / total },
   };
+}
+
+function finite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
 }
 
 function makeSystems(
