@@ -54,6 +54,7 @@ export async function runOnce(
   const notes: string[] = [];
   const pictures = await picturesOf(result, recipe, evaluation ?? calibration, runtime, signal, notes);
   if (result.plan?.note) notes.push(result.plan.note);
+  if (result.measuredOn) notes.push(result.measuredOn);
   for (const b of result.floatBiases) notes.push(`${b.stage}: ${describeFloatBias(b)}`);
   const latencyBackends = ['wasm'];
   let adapter: string | undefined;

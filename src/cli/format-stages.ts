@@ -50,6 +50,7 @@ export function formatStages(result: PipelineResult): string {
   lines.push('', `Task: ${result.task.kind} (${result.task.reason})`);
   const sampling = samplingNote(result.stages);
   if (sampling) lines.push(`Evaluated on ${sampling}`);
+  if (result.measuredOn) lines.push(result.measuredOn);
   if (result.assumptions) lines.push(`Assumed: ${result.assumptions}`);
   const kept = new Map<string, number>();
   for (const k of result.keptFloat) {

@@ -306,6 +306,72 @@ export interface AdamwUpdateArgs<F extends Floats = Float32Array> {
   step: number;
 }
 
+/**
+ * BatchNormalization by the batch's own statistics (PyTorch's `train()`) over data viewed as
+ * [outer, channels, inner]: per channel the mean and biased variance of its outer·inner values
+ * (two passes), invStd = 1/√(variance + eps), out = scale·(x − mean)·invStd + bias. `mean`,
+ * `variance` and `invStd` receive the statistics (the backward pass and re-estimation need them).
+ */
+export interface BatchNormForwardArgs<F extends Floats = Float32Array> {
+  x: F;
+  scale: F;
+  bias: F;
+  outer: number;
+  channels: number;
+  inner: number;
+  eps: number;
+  out: F;
+  mean: F;
+  variance: F;
+  invStd: F;
+}
+
+/**
+ * Its gradient, with x̂ = (x − mean)·invStd and M = outer·inner values per channel (Ioffe & Szegedy
+ * 2015): dScale = Σ dy·x̂, dBias = Σ dy, and when `dx` is given dx = scale·invStd/M·(M·dy − dBias −
+ * x̂·dScale), overwritten.
+ */
+export interface BatchNormBackwardArgs<F extends Floats = Float32Array> {
+  x: F;
+  dy: F;
+  scale: F;
+  mean: F;
+  invStd: F;
+  outer: number;
+  channels: number;
+  inner: number;
+  dx?: F;
+  dScale: F;
+  dBias: F;
+}
+
+/**
+ * A piecewise-linear activation: 'relu' max(x, 0); 'leakyRelu' x ≥ 0 ? x : alpha·x; 'clip'
+ * min(max(x, min), max). Gradients are PyTorch's one-sided values at the kinks: 0 for relu at 0,
+ * 1 for leakyRelu at 0, pass-through on [min, max] inclusive for clip.
+ */
+export interface Activation {
+  kind: 'relu' | 'leakyRelu' | 'clip';
+  alpha?: number;
+  min?: number;
+  max?: number;
+}
+
+/** `out[i]` = f(x[i]) for the first x.length values. */
+export interface ActivationForwardArgs<F extends Floats = Float32Array> {
+  activation: Activation;
+  x: F;
+  out: F;
+}
+
+/** `dx[i]` = dy[i]·f′(x[i]) for the first x.length values. */
+export interface ActivationBackwardArgs<F extends Floats = Float32Array> {
+  activation: Activation;
+  x: F;
+  dy: F;
+  dx: F;
+}
+
 /** A chosen calibration range. */
 export interface Range {
   min: number;
@@ -336,6 +402,10 @@ export interface Kernels {
   channelSums(args: ChannelSumsArgs): Promise<void>;
   sgdUpdate(args: SgdUpdateArgs): Promise<void>;
   adamwUpdate(args: AdamwUpdateArgs): Promise<void>;
+  batchNormForward(args: BatchNormForwardArgs): Promise<void>;
+  batchNormBackward(args: BatchNormBackwardArgs): Promise<void>;
+  activationForward(args: ActivationForwardArgs): Promise<void>;
+  activationBackward(args: ActivationBackwardArgs): Promise<void>;
 }
 
 export type KernelName = keyof Kernels;
@@ -348,7 +418,11 @@ export type TrainKernelName =
   | 'gemm'
   | 'channelSums'
   | 'sgdUpdate'
-  | 'adamwUpdate';
+  | 'adamwUpdate'
+  | 'batchNormForward'
+  | 'batchNormBackward'
+  | 'activationForward'
+  | 'activationBackward';
 
 /** Every kernel name, in one list (tests and benches iterate it). */
 export const kernelNames: readonly KernelName[] = [
@@ -374,6 +448,10 @@ export const kernelNames: readonly KernelName[] = [
   'channelSums',
   'sgdUpdate',
   'adamwUpdate',
+  'batchNormForward',
+  'batchNormBackward',
+  'activationForward',
+  'activationBackward',
 ];
 
 /** A backend: its name, the kernels it runs, and where a kernel is borrowed from another backend, why. */

@@ -14,7 +14,11 @@ import type {
   RidgeArgs,
   ScaleSearchArgs,
   EntropyArgs,
+  ActivationBackwardArgs,
+  ActivationForwardArgs,
   AdamwUpdateArgs,
+  BatchNormBackwardArgs,
+  BatchNormForwardArgs,
   ChannelSumsArgs,
   Conv2dBackwardDataArgs,
   Conv2dBackwardFilterArgs,
@@ -181,6 +185,47 @@ export function adamw(a: AdamwUpdateArgs): void {
     'grad, m and v must cover param',
   );
   check(Number.isInteger(a.step) && a.step >= 1, 'step counts from 1');
+}
+
+function channelLayout(a: { outer: number; channels: number; inner: number }): number {
+  check(whole(a.outer) && whole(a.channels) && whole(a.inner), 'sizes must be non-negative integers');
+  return a.outer * a.channels * a.inner;
+}
+
+export function batchNormForward(a: BatchNormForwardArgs): void {
+  const n = channelLayout(a);
+  check(a.x.length >= n && a.out.length >= n, 'x and out must hold outer×channels×inner');
+  for (const [name, t] of Object.entries({
+    scale: a.scale,
+    bias: a.bias,
+    mean: a.mean,
+    variance: a.variance,
+    invStd: a.invStd,
+  }))
+    check(t.length >= a.channels, `${name} needs ${a.channels} entries`);
+  check(a.eps >= 0, 'eps must be ≥ 0');
+}
+
+export function batchNormBackward(a: BatchNormBackwardArgs): void {
+  const n = channelLayout(a);
+  check(a.x.length >= n && a.dy.length >= n, 'x and dy must hold outer×channels×inner');
+  check(!a.dx || a.dx.length >= n, 'dx must hold outer×channels×inner');
+  for (const [name, t] of Object.entries({
+    scale: a.scale,
+    mean: a.mean,
+    invStd: a.invStd,
+    dScale: a.dScale,
+    dBias: a.dBias,
+  }))
+    check(t.length >= a.channels, `${name} needs ${a.channels} entries`);
+}
+
+export function activationForward(a: ActivationForwardArgs): void {
+  check(a.out.length >= a.x.length, `out needs ${a.x.length} entries`);
+}
+
+export function activationBackward(a: ActivationBackwardArgs): void {
+  check(a.dy.length >= a.x.length && a.dx.length >= a.x.length, `dy and dx need ${a.x.length} entries`);
 }
 
 export function patchRows(a: PatchRowsArgs): void {

@@ -3,7 +3,7 @@
 // transpose layouts, channel sums and optimizer steps. Each entry's scale is the same computation on
 // absolute values, which bounds its f32 rounding.
 import { referenceKernels as ref } from '../../src/kernels';
-import type { Conv2dGeometry } from '../../src/kernels';
+import type { Activation, Conv2dGeometry } from '../../src/kernels';
 import { close, ok } from './check';
 import { normals } from './random';
 import type { KernelCase } from './suite';
@@ -55,6 +55,9 @@ export const GEOMETRIES: Conv2dGeometry[] = [
   geometry(2, 12, [5, 5], 10, [1, 1], [2, 2], [0, 0, 0, 0], [1, 1], 1),
   // 4·20·20 = 1600 (image, position) pairs: the GPU's weight gradient sums it in two splits.
   geometry(4, 4, [20, 20], 6, [3, 3], [1, 1], [1, 1, 1, 1], [1, 2], 2),
+  // Stride 1 with uneven padding, one side wider than the kernel reaches (the WASM data gradient
+  // runs stride 1 as a flipped-kernel convolution, whose padding then goes negative).
+  geometry(2, 4, [6, 9], 6, [3, 2], [1, 1], [0, 2, 2, 1], [1, 1], 2),
 ];
 
 export const label = (g: Conv2dGeometry) =>
@@ -177,6 +180,105 @@ export const trainKernelCases: KernelCase[] = [
         ref.channelSums({ data, outer, channels, inner, out: want });
         ref.channelSums({ data: abs(data), outer, channels, inner, out: scale });
         close(`sums ${outer}×${channels}×${inner}`, got, want, tol.f32, (i) => scale[i]);
+      }
+    },
+  },
+  {
+    name: 'batchNormForward and batchNormBackward by batch statistics',
+    kernels: ['batchNormForward', 'batchNormBackward'],
+    async run(b, rng) {
+      const tol = tolerancesFor(b.name);
+      // Odd inner sizes (SIMD tails), one value per channel, and an offset mean (cancellation).
+      for (const [outer, channels, inner, offset] of [
+        [1, 1, 1, 0],
+        [3, 5, 7, 0],
+        [16, 12, 49, 3],
+        [4, 3, 784, -20],
+      ]) {
+        const n = outer * channels * inner;
+        const x = normals(rng, n).map((v) => v + offset);
+        const scale = normals(rng, channels);
+        const bias = normals(rng, channels);
+        const dy = normals(rng, n);
+        const stats = () => ({
+          mean: new Float32Array(channels),
+          variance: new Float32Array(channels),
+          invStd: new Float32Array(channels),
+        });
+        const [got, want] = [stats(), stats()];
+        const [outGot, outWant] = [new Float32Array(n).fill(NaN), new Float32Array(n)];
+        const common = { x, scale, bias, outer, channels, inner, eps: 1e-5 };
+        await b.batchNormForward({ ...common, out: outGot, ...got });
+        ref.batchNormForward({ ...common, out: outWant, ...want });
+        const at = `${outer}×${channels}×${inner}`;
+        close(`mean ${at}`, got.mean, want.mean, tol.f32, () => Math.abs(offset) + 1);
+        close(`variance ${at}`, got.variance, want.variance, tol.f32 * 10, (c) => want.variance[c] + 1);
+        close(`invStd ${at}`, got.invStd, want.invStd, tol.f32 * 10, (c) => want.invStd[c]);
+        const channelOf = (i: number) => Math.floor(i / inner) % channels;
+        const xHat = (i: number) => Math.abs((x[i] - want.mean[channelOf(i)]) * want.invStd[channelOf(i)]);
+        // out = scale·x̂ + bias, x̂ known to about (|x̂| + 1) f32 units.
+        close(`normalised ${at}`, outGot, outWant, tol.f32 * 10, (i) => {
+          const c = channelOf(i);
+          return Math.abs(scale[c]) * (xHat(i) + 1) + Math.abs(bias[c]);
+        });
+        for (const withDx of [true, false]) {
+          const grads = () => ({
+            dScale: new Float32Array(channels),
+            dBias: new Float32Array(channels),
+            dx: withDx ? new Float32Array(n).fill(NaN) : undefined,
+          });
+          const [g, w] = [grads(), grads()];
+          const back = { x, dy, scale, mean: want.mean, invStd: want.invStd, outer, channels, inner };
+          await b.batchNormBackward({ ...back, ...g });
+          ref.batchNormBackward({ ...back, ...w });
+          // Scales: the same sums over |dy| and |dy·x̂|.
+          const m = outer * inner;
+          const sAbs = new Float64Array(channels);
+          const sxAbs = new Float64Array(channels);
+          for (let i = 0; i < n; i++) {
+            const c = channelOf(i);
+            sAbs[c] += Math.abs(dy[i]);
+            sxAbs[c] += Math.abs(dy[i]) * xHat(i);
+          }
+          close(`dBias ${at}`, g.dBias, w.dBias, tol.f32, (c) => sAbs[c]);
+          close(`dScale ${at}`, g.dScale, w.dScale, tol.f32 * 10, (c) => sxAbs[c] + 1e-6);
+          if (g.dx && w.dx)
+            close(`dx ${at}`, g.dx, w.dx, tol.f32 * 10, (i) => {
+              const c = channelOf(i);
+              return (
+                (Math.abs(scale[c] * want.invStd[c]) / m) *
+                (m * Math.abs(dy[i]) + sAbs[c] + xHat(i) * sxAbs[c])
+              );
+            });
+        }
+      }
+    },
+  },
+  {
+    name: 'activationForward and activationBackward (relu, leakyRelu, clip) with the kinks exact',
+    kernels: ['activationForward', 'activationBackward'],
+    async run(b, rng) {
+      const activations: Activation[] = [
+        { kind: 'relu' },
+        { kind: 'leakyRelu', alpha: 0.1 },
+        { kind: 'clip', min: 0, max: 6 },
+        { kind: 'clip', min: -1 },
+      ];
+      for (const n of [1, 7, 1001]) {
+        // Values on the kinks (0, 6, −1) as well as between them. Within an ulp of the reference
+        // (leakyRelu's slope is an f32 in WASM), so a wrong side of a kink cannot pass.
+        const x = normals(rng, n, 4).map((v, i) => (i % 5 === 0 ? [0, 6, -1, -0][i % 4] : v));
+        const dy = normals(rng, n);
+        for (const activation of activations) {
+          const [got, want] = [new Float32Array(n).fill(NaN), new Float32Array(n)];
+          await b.activationForward({ activation, x, out: got });
+          ref.activationForward({ activation, x, out: want });
+          close(`${activation.kind} n=${n}`, got, want, 1e-6);
+          const [dGot, dWant] = [new Float32Array(n).fill(NaN), new Float32Array(n)];
+          await b.activationBackward({ activation, x, dy, dx: dGot });
+          ref.activationBackward({ activation, x, dy, dx: dWant });
+          close(`${activation.kind} gradient n=${n}`, dGot, dWant, 1e-6);
+        }
       }
     },
   },

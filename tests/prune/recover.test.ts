@@ -34,7 +34,15 @@ import {
 } from '../../src/core/prune';
 import { createReferenceBackend } from '../../src/kernels';
 import { ModelBuilder } from '../helpers/model-builder';
-import { FIXTURES, graphFromBytes, loadGraph, nativeRuntime, randomFeed, relativeError, runGraph } from './helpers';
+import {
+  FIXTURES,
+  graphFromBytes,
+  loadGraph,
+  nativeRuntime,
+  randomFeed,
+  relativeError,
+  runGraph,
+} from './helpers';
 
 const kernels = createReferenceBackend();
 const SPEC = { scale: 0.00392156862745098, mean: [0.286], std: [0.353] };
@@ -44,7 +52,11 @@ let test: Dataset;
 let probe: Record<string, TensorData>;
 
 beforeAll(async () => {
-  calibration = await calibrationFromDataset(await openDatasetPath(join(FIXTURES, 'fmnist-calib')), { input: INPUT, preprocess: SPEC, limit: 200 });
+  calibration = await calibrationFromDataset(await openDatasetPath(join(FIXTURES, 'fmnist-calib')), {
+    input: INPUT,
+    preprocess: SPEC,
+    limit: 200,
+  });
   test = await openDatasetPath(join(FIXTURES, 'fmnist-test'));
   for await (const f of calibration()) {
     probe = f as Record<string, TensorData>;
@@ -56,7 +68,9 @@ beforeAll(async () => {
 async function expectRemovalEqualsMasked(masked: Graph, plan: PrunePlan, feeds: Record<string, TensorData>) {
   const removed = cloneGraph(masked);
   removeChannels(removed, plan);
-  expect(relativeError(await runGraph(masked, feeds), await runGraph(removed, feeds))).toBeLessThanOrEqual(1e-5);
+  expect(relativeError(await runGraph(masked, feeds), await runGraph(removed, feeds))).toBeLessThanOrEqual(
+    1e-5,
+  );
 }
 
 describe('compensation', () => {
@@ -101,10 +115,16 @@ describe('compensation', () => {
     // of that group is listed for removal, and removal keeps the new bias whole.
     expect(one.report.layers.map((l) => l.node)).toEqual(['conv2']);
     expect(maskedOne.nodes().find((n) => n.name === 'conv2')!.inputs[2]).toMatch(/^conv2\.bias/);
-    expect(one.plan.groups.find((g) => g.id === g2.id)).toMatchObject({ status: 'unchanged', prune: [], members: [] });
+    expect(one.plan.groups.find((g) => g.id === g2.id)).toMatchObject({
+      status: 'unchanged',
+      prune: [],
+      members: [],
+    });
     await expectRemovalEqualsMasked(maskedOne, one.plan, feeds);
     await expectRemovalEqualsMasked(masked, r.plan, feeds);
-    expect(r.plan.groups.find((g) => g.id === g2.id)!.members.some((m) => m.name.startsWith('conv2.bias'))).toBe(true);
+    expect(
+      r.plan.groups.find((g) => g.id === g2.id)!.members.some((m) => m.name.startsWith('conv2.bias')),
+    ).toBe(true);
   });
 });
 
@@ -120,12 +140,15 @@ describe('least-squares reconstruction on activations of very different scales',
     ['1e6', Array(6).fill(1e6)],
     ['1e-9, 1 and 1e6 in one layer', [1e-9, 1, 1e6, 1e-9, 1, 1e6]],
   ];
-  it.each(cases)('recovered outputs track the original with activations at scale %s', async (_label, scales) => {
-    const w1 = [0.9, -0.4, 0.3, 0.8, -0.7, 0.5, 0.2, -0.6, 0.6, 0.1, -0.3, -0.9].map((v, i) => v * scales[i >> 1]);
-    const b1 = [0.2, -0.5, 0.4, 0.1, -0.3, 0.6].map((v, c) => v * scales[c]);
-    const w2 = [0.5, -0.8, 0.3, 0.7, -0.2, 0.4, -0.6, 0.9, 0.1, -0.4, 0.8, -0.3, 0.2, 0.6, -0.9, 0.3, 0.5, -0.7].map(
-      (v, i) => v / scales[i % 6],
+  /** The model with conv1's channels scaled by `scales`, channels `pruned` removed, and its data. */
+  async function scaledCase(scales: number[], pruned = [1, 3, 5]) {
+    const w1 = [0.9, -0.4, 0.3, 0.8, -0.7, 0.5, 0.2, -0.6, 0.6, 0.1, -0.3, -0.9].map(
+      (v, i) => v * scales[i >> 1],
     );
+    const b1 = [0.2, -0.5, 0.4, 0.1, -0.3, 0.6].map((v, c) => v * scales[c]);
+    const w2 = [
+      0.5, -0.8, 0.3, 0.7, -0.2, 0.4, -0.6, 0.9, 0.1, -0.4, 0.8, -0.3, 0.2, 0.6, -0.9, 0.3, 0.5, -0.7,
+    ].map((v, i) => v / scales[i % 6]);
     const { bytes } = new ModelBuilder()
       .input('x', 'float32', ['N', 2, 4, 4])
       .initializer('w1', [6, 2, 1, 1], w1)
@@ -138,8 +161,10 @@ describe('least-squares reconstruction on activations of very different scales',
       .build();
     const graph = graphFromBytes(bytes);
     const analysis = analyzeChannels(graph);
-    const group = analysis.groups.find((g) => g.members.some((m) => m.name === 'w1' && m.role === 'producer'))!;
-    const plan = planFromSelection(graph, analysis, { [group.id]: [1, 3, 5] });
+    const group = analysis.groups.find((g) =>
+      g.members.some((m) => m.name === 'w1' && m.role === 'producer'),
+    )!;
+    const plan = planFromSelection(graph, analysis, { [group.id]: pruned });
     const masked = cloneGraph(graph);
     applyMask(masked, plan);
     const held = randomFeed('x', [8, 2, 4, 4], 5);
@@ -147,10 +172,46 @@ describe('least-squares reconstruction on activations of very different scales',
     expect(relativeError(original, await runGraph(masked, held))).toBeGreaterThan(0.1);
 
     const runtime = await nativeRuntime();
-    const r = await reconstruct(runtime, graph, masked, plan, calibrationFromFeeds([randomFeed('x', [16, 2, 4, 4], 4)]), { kernels });
-    expect(r.report.layers.map((l) => [l.node, l.after < 1e-4])).toEqual([['conv2', true]]);
-    expect(relativeError(original, await runGraph(masked, held))).toBeLessThan(1e-2);
-    await expectRemovalEqualsMasked(masked, r.plan, held);
+    const fit = (floor?: number) =>
+      reconstruct(runtime, graph, masked, plan, calibrationFromFeeds([randomFeed('x', [16, 2, 4, 4], 4)]), {
+        kernels,
+        floor,
+      });
+    return { masked, held, original, fit };
+  }
+
+  it.each(cases)(
+    'recovered outputs track the original with activations at scale %s',
+    async (_label, scales) => {
+      const { masked, held, original, fit } = await scaledCase(scales);
+      const r = await fit();
+      expect(r.report.layers.map((l) => [l.node, l.after < 1e-4])).toEqual([['conv2', true]]);
+      expect(relativeError(original, await runGraph(masked, held))).toBeLessThan(1e-2);
+      await expectRemovalEqualsMasked(masked, r.plan, held);
+    },
+  );
+
+  const conv2Weight = (graph: Graph) =>
+    tensorData(
+      graph.initializers.get(graph.nodes().find((n) => n.name === 'conv2')!.inputs[1])!,
+    ) as Float32Array;
+
+  it('keeps a kept channel 1e9 times fainter than its neighbours near its weights (INT8 would round it to 0)', async () => {
+    // Channels 1, 3 and 5 kept at scales 1, 1e-9 and 1e6: the exact fit needs a giant weight on channel 3.
+    const scales = cases[3][1];
+    const exact = await scaledCase(scales, [0, 2, 4]);
+    const r = await exact.fit(0);
+    expect(r.report.layers[0].after).toBeLessThan(1e-4);
+
+    const floored = await scaledCase(scales, [0, 2, 4]);
+    const before = Float32Array.from(conv2Weight(floored.masked));
+    const d = await floored.fit();
+    expect(d.report.layers[0].after).toBeLessThan(d.report.layers[0].before);
+    const after = conv2Weight(floored.masked);
+    for (let o = 0; o < 3; o++) expect(Math.abs(after[o * 6 + 3] / before[o * 6 + 3] - 1)).toBeLessThan(0.05);
+    // Where the exact fit moved it by more.
+    expect(Math.abs(conv2Weight(exact.masked)[3] / before[3] - 1)).toBeGreaterThan(0.05);
+    await expectRemovalEqualsMasked(floored.masked, d.plan, floored.held);
   });
 });
 
@@ -183,7 +244,11 @@ describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)'
   it('lowers every layer’s reconstruction error and raises agreement with the original', async () => {
     const runtime = await nativeRuntime();
     const recovered = cloneGraph(masked);
-    const r = await reconstruct(runtime, graph, recovered, plan, calibration, { kernels, maxRows: 1500, alpha: 1e-3 });
+    const r = await reconstruct(runtime, graph, recovered, plan, calibration, {
+      kernels,
+      maxRows: 1500,
+      alpha: 1e-3,
+    });
     expect(r.report.layers.length).toBeGreaterThanOrEqual(8);
     for (const l of r.report.layers) expect(l.after, l.node).toBeLessThan(l.before);
     const agreement = agreementMetric(runtime, graph, test, { limit: 500, preprocess: SPEC });
@@ -197,7 +262,11 @@ describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)'
     const [fromCut, fromInput] = [cloneGraph(masked), cloneGraph(masked)];
     const a = await reconstruct(runtime, graph, fromCut, plan, calibration, { kernels, maxRows: 1500 });
     // A budget no cut fits: every layer's pass runs the models from their inputs (the one-layer-at-a-time way).
-    const b = await reconstruct(runtime, graph, fromInput, plan, calibration, { kernels, maxRows: 1500, memoryBudget: 1 });
+    const b = await reconstruct(runtime, graph, fromInput, plan, calibration, {
+      kernels,
+      maxRows: 1500,
+      memoryBudget: 1,
+    });
     expect(a.report.passes.fromCut).toBeGreaterThan(0);
     expect(b.report.passes.fromCut).toBe(0);
     // The original's outputs at every layer's sampled rows fit the default budget: one pass for all.
@@ -205,7 +274,14 @@ describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)'
     expect(b.report.passes.original).toBe(b.report.layers.length);
     expect(a.report.layers.length).toBeGreaterThanOrEqual(4);
     expect(a.report.layers.map((l) => l.node)).toEqual(b.report.layers.map((l) => l.node));
-    const refitted = new Set(a.report.layers.flatMap((l) => fromCut.nodes().find((n) => n.name === l.node)!.inputs.slice(1)));
+    const refitted = new Set(
+      a.report.layers.flatMap((l) =>
+        fromCut
+          .nodes()
+          .find((n) => n.name === l.node)!
+          .inputs.slice(1),
+      ),
+    );
     for (const name of refitted) {
       const [x, y] = [fromCut, fromInput].map((g) => tensorData(g.initializers.get(name)!) as Float32Array);
       let worst = 0;
@@ -224,7 +300,14 @@ describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)'
     const a = await reconstruct(runtime, graph, whole, plan, calibration, { kernels, maxRows: 1500 });
     // 64-row chunks: every layer's batch goes through in several.
     await reconstruct(runtime, graph, chunked, plan, calibration, { kernels, maxRows: 1500, chunkFloats: 1 });
-    const refitted = new Set(a.report.layers.flatMap((l) => whole.nodes().find((n) => n.name === l.node)!.inputs.slice(1)));
+    const refitted = new Set(
+      a.report.layers.flatMap((l) =>
+        whole
+          .nodes()
+          .find((n) => n.name === l.node)!
+          .inputs.slice(1),
+      ),
+    );
     expect(refitted.size).toBeGreaterThanOrEqual(8);
     for (const name of refitted) {
       const [x, y] = [whole, chunked].map((g) => tensorData(g.initializers.get(name)!) as Float32Array);
@@ -244,7 +327,10 @@ describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)'
     const r = await reestimateBatchNorm(runtime, recovered, plan, calibration);
     expect(r.report.layers).toBe(recovered.nodes().filter((n) => n.opType === 'BatchNormalization').length);
     expect(r.report.passes).toBeGreaterThan(1);
-    const bn = recovered.nodes().filter((n) => n.opType === 'BatchNormalization').at(-1)!;
+    const bn = recovered
+      .nodes()
+      .filter((n) => n.opType === 'BatchNormalization')
+      .at(-1)!;
     let sum: Float64Array | undefined;
     let count = 0;
     for await (const { values } of capture(runtime, recovered, [bn.inputs[0]], calibration)) {
@@ -277,7 +363,9 @@ describe('reconstruction criterion under a memory budget', () => {
     passes.push(0);
     const one = await reconstructionScores(counting, graph, groups, calibration, kernels);
     passes.push(0);
-    const many = await reconstructionScores(counting, graph, groups, calibration, kernels, { memoryBudget: 1 });
+    const many = await reconstructionScores(counting, graph, groups, calibration, kernels, {
+      memoryBudget: 1,
+    });
     expect(passes[0]).toBe(1);
     expect(passes[1]).toBeGreaterThan(4);
     // Rows are drawn from one random stream in another order: the same ranking up to sampling noise.
@@ -306,7 +394,8 @@ describe('pruneModel', () => {
     expect(steps).toHaveLength(2);
     expect(1 - steps[0].after.macs! / steps[0].before.macs!).toBeGreaterThanOrEqual(0.15);
     expect(1 - plan.after.macs! / plan.before.macs!).toBeGreaterThanOrEqual(0.3);
-    for (const g of steps[0].groups) for (const c of g.prune) expect(plan.groups.find((x) => x.id === g.id)!.prune).toContain(c);
+    for (const g of steps[0].groups)
+      for (const c of g.prune) expect(plan.groups.find((x) => x.id === g.id)!.prune).toContain(c);
     await expectRemovalEqualsMasked(masked, plan, probe);
   });
 });
@@ -317,15 +406,27 @@ describe('analyzeSensitivity', () => {
     const analysis = analyzeChannels(graph);
     const scores = await weightScores(graph, analysis.groups, { criterion: 'l2' }, kernels);
     const metric = accuracyMetric(await nativeRuntime(), test, { limit: 300, preprocess: SPEC });
-    const report = await analyzeSensitivity(graph, analysis, scores, metric, { samples: 300, rules: { includeFirst: true } });
+    const report = await analyzeSensitivity(graph, analysis, scores, metric, {
+      samples: 300,
+      rules: { includeFirst: true },
+    });
     expect(report.baseline).toBeGreaterThan(0.85);
-    expect(report.groups.map((g) => g.group)).toEqual(analysis.groups.filter((g) => g.prunable).map((g) => g.id).slice(0, -1));
+    expect(report.groups.map((g) => g.group)).toEqual(
+      analysis.groups
+        .filter((g) => g.prunable)
+        .map((g) => g.id)
+        .slice(0, -1),
+    );
     for (const g of report.groups) {
       expect(g.ratios).toEqual([0.25, 0.5, 0.75]);
       expect(g.drops[2]).toBeGreaterThanOrEqual(g.drops[0] - 0.02);
     }
     // Planning can use it: a sensitivity plan for a MAC target.
-    const plan = planPruning(graph, analysis, scores, { macsTarget: 0.2, sensitivity: report, includeFirst: true });
+    const plan = planPruning(graph, analysis, scores, {
+      macsTarget: 0.2,
+      sensitivity: report,
+      includeFirst: true,
+    });
     expect(1 - plan.after.macs! / plan.before.macs!).toBeGreaterThanOrEqual(0.2);
   });
 });

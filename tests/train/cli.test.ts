@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createOrtRuntime } from '../../src/core/eval';
+import { importModel } from '../../src/core/graph';
+import { decodeModel } from '../../src/core/onnx';
 import { fixturePath, runCli } from '../cli/run-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'whittle-finetune-'));
@@ -46,14 +48,74 @@ describe('whittle finetune', () => {
     await session.release();
   }, 120_000);
 
+  test('--qat trains the INT8 plan after the float epochs and writes the QDQ model onnxruntime runs', async () => {
+    const student = join(dir, 'pruned-qat.onnx');
+    const out = join(dir, 'tuned-int8.onnx');
+    expect(runCli('prune', teacher, '--ratio', '0.5', '--out', student).code).toBe(0);
+    const r = runCli(
+      'finetune',
+      teacher,
+      student,
+      '--train',
+      slice,
+      '--samples',
+      '64',
+      '--epochs',
+      '1',
+      '--batch',
+      '32',
+      '--qat',
+      '--calib',
+      fixturePath('fmnist-calib'),
+      '--out',
+      out,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\nQAT epoch 1: loss \d+\.\d+, held-out top-1 \d+\.\d+ %/);
+    const bytes = new Uint8Array(readFileSync(out));
+    const ops = new Set(
+      importModel(decodeModel(bytes))
+        .nodes()
+        .map((n) => n.opType),
+    );
+    expect(ops).toContain('QuantizeLinear');
+    expect(ops).toContain('DequantizeLinear');
+    const session = await (await createOrtRuntime({ backend: 'wasm', threads: 1 })).createSession(bytes);
+    const y = await session.run({
+      input: { type: 'float32', data: new Float32Array(2 * 784).fill(0.5), dims: [2, 1, 28, 28] },
+    });
+    expect(y.logits.dims).toEqual([2, 10]);
+    expect([...(y.logits.data as Float32Array)].every(Number.isFinite)).toBe(true);
+    await session.release();
+  }, 180_000);
+
   test.each([
+    [
+      ['finetune', teacher, teacher, '--train', slice, '--out', join(dir, 'x.onnx'), '--qat'],
+      /finetune: --qat needs --calib DATA/,
+    ],
+    [
+      ['finetune', teacher, teacher, '--train', slice, '--out', join(dir, 'x.onnx'), '--calib', slice],
+      /finetune: --calib, --qat-epochs and --qat-lr only apply with --qat/,
+    ],
     [['finetune', teacher, teacher, '--out', join(dir, 'x.onnx')], /finetune: --train is required/],
     [
       ['finetune', teacher, teacher, '--train', slice, '--out', join(dir, 'x.onnx'), '--optimizer', 'lion'],
       /finetune: Invalid recipe: finetune\.optimizer/,
     ],
     [
-      ['finetune', teacher, teacher, '--train', slice, '--out', join(dir, 'x.onnx'), '--batch-norm', 'always'],
+      [
+        'finetune',
+        teacher,
+        teacher,
+        '--train',
+        slice,
+        '--out',
+        join(dir, 'x.onnx'),
+        '--batch-norm',
+        'always',
+      ],
       /finetune: Invalid recipe: finetune\.batchNorm/,
     ],
     [

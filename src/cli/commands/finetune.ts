@@ -1,11 +1,20 @@
 /** `whittle finetune TEACHER.onnx STUDENT.onnx --train DATA --out OUT.onnx`: distillation on your own images. */
-import { createOrtRuntime, modelInput } from '../../core/eval';
+import { checkFeed, createOrtRuntime, modelInput, resolvePreprocess } from '../../core/eval';
 import { readPreprocessArg } from '../../core/eval/node';
 import { openTaskDatasetPath } from '../../core/tasks/node';
 import { exportModel, importModel } from '../../core/graph';
 import { encodeModel } from '../../core/onnx';
 import { distillSettings, parseRecipe } from '../../core/pipeline';
-import { backendCompute, distill, loadTrainingData } from '../../core/train';
+import { quantOptionsOf } from '../../core/pipeline/recipe-map';
+import { quantizationAwareFinetune } from '../../core/qat';
+import { datasetFeeds } from '../../core/quant';
+import {
+  backendCompute,
+  distill,
+  loadTrainingData,
+  type EpochRecord,
+  type TrainProgress,
+} from '../../core/train';
 import { createWasmBackend } from '../../kernels';
 import { nodeWasmLoader } from '../../kernels/wasm/node-loader';
 import { defineCommand } from '../command';
@@ -35,6 +44,11 @@ export const { summary, run } = defineCommand({
                         training, re-estimated and folded back after)
   --held-out F          share held out to stop early and keep the best epoch (default 0.05)
   --seed N              seed of order, augmentation and split (default 0)
+  --qat                 then quantization-aware epochs: the student's INT8 plan fake-quantized, step
+                        sizes learned; OUT.onnx is the INT8 (QDQ) model that computes what was trained
+  --calib DATA          with --qat: calibration images that set the INT8 plan's starting scales
+  --qat-epochs N        quantization-aware epochs (default 1)
+  --qat-lr X            their peak learning rate (default 0.0001)
 ${WEIGHTS_OPTION.usage}
   --json                print the per-epoch history as JSON`,
   options: {
@@ -51,6 +65,10 @@ ${WEIGHTS_OPTION.usage}
     'batch-norm': { type: 'string' },
     'held-out': { type: 'string' },
     seed: { type: 'string' },
+    qat: { type: 'boolean' },
+    calib: { type: 'string' },
+    'qat-epochs': { type: 'string' },
+    'qat-lr': { type: 'string' },
     weights: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -60,6 +78,11 @@ ${WEIGHTS_OPTION.usage}
     const [teacherPath, studentPath] = positionals;
     const train = required('train');
     const out = required('out');
+    // QAT starts from post-training INT8 of the student, whose scales only calibration data sets.
+    if (values.qat && values.calib === undefined)
+      fail('--qat needs --calib DATA: the calibration images that set the INT8 plan it trains.');
+    if (!values.qat && (values.calib ?? values['qat-epochs'] ?? values['qat-lr']) !== undefined)
+      fail('--calib, --qat-epochs and --qat-lr only apply with --qat.');
     const number = (flag: string, v: string | undefined) => {
       if (v === undefined) return undefined;
       const x = Number(v);
@@ -75,6 +98,7 @@ ${WEIGHTS_OPTION.usage}
       studentPath,
       ...studentFile.dataFiles,
       train,
+      values.calib,
       values.preprocess,
     ]);
     // The recipe schema validates every value and supplies the defaults the pipeline uses.
@@ -92,6 +116,9 @@ ${WEIGHTS_OPTION.usage}
         batchNorm: values['batch-norm'],
         heldOut: number('held-out', values['held-out']),
         seed: number('seed', values.seed),
+        qat: values.qat,
+        qatEpochs: number('qat-epochs', values['qat-epochs']),
+        qatLr: number('qat-lr', values['qat-lr']),
       },
     });
     const f = recipe.finetune;
@@ -101,51 +128,91 @@ ${WEIGHTS_OPTION.usage}
     if (!input) fail(`${teacherPath} has no graph input to feed.`);
     const bar = progressBar();
     try {
+      const preprocess = values.preprocess ? await readPreprocessArg(values.preprocess) : undefined;
       const data = await loadTrainingData(await openTaskDatasetPath(train), {
         input: input!,
-        preprocess: values.preprocess ? await readPreprocessArg(values.preprocess) : undefined,
+        preprocess,
         limit: f.samples,
       });
+      const calibration = values.calib === undefined ? undefined : await openTaskDatasetPath(values.calib);
+      // The calibration data must fit the model before any epoch is spent.
+      if (calibration)
+        checkFeed(student, input!, resolvePreprocess(preprocess, input!, calibration), calibration);
       const kernels = await createWasmBackend(nodeWasmLoader);
+      const runtime = await createOrtRuntime({ backend: 'wasm', threads: 1 });
+      const total = f.epochs + (f.qat ? f.qatEpochs : 0);
+      const progress = (before: number, label: string) => (p: TrainProgress) => {
+        const done = before + p.epoch - 1 + p.step / p.stepsPerEpoch;
+        bar.show({
+          phase: 'finetune',
+          done,
+          total,
+          unit: 'epochs',
+          fraction: done / total,
+          message: `${label}epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}`,
+        });
+      };
+      const settings = { ...distillSettings(f), teacher, data, teacherRuntime: runtime };
       const result = await distill({
-        ...distillSettings(f),
-        teacher,
+        ...settings,
         student,
-        data,
         compute: backendCompute(kernels),
-        teacherRuntime: await createOrtRuntime({ backend: 'wasm', threads: 1 }),
-        onProgress: (p) => {
-          const done = p.epoch - 1 + p.step / p.stepsPerEpoch;
-          bar.show({
-            phase: 'finetune',
-            done,
-            total: p.epochs,
-            unit: 'epochs',
-            fraction: done / p.epochs,
-            message: `epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}`,
-          });
-        },
+        onProgress: progress(0, ''),
       });
+      const qat =
+        calibration &&
+        (await quantizationAwareFinetune(result.graph, {
+          kernels,
+          quantize: {
+            ...quantOptionsOf(recipe),
+            runtime,
+            calibration: () =>
+              datasetFeeds(calibration, input!, {
+                preprocess,
+                limit: recipe.data.calibrationSamples,
+                batchSize: recipe.data.batchSize,
+              }),
+          },
+          train: {
+            ...settings,
+            epochs: f.qatEpochs,
+            lr: f.qatLr,
+            warmupEpochs: 0,
+            onProgress: progress(f.epochs, 'QAT: '),
+          },
+        }));
       bar.done();
       const written = await writeModelFile(
         'finetune',
         out,
-        encodeModel(exportModel(result.graph)),
+        qat ? qat.quantized.bytes : encodeModel(exportModel(result.graph)),
         placement,
       );
       if (values.json)
-        console.log(JSON.stringify({ out, files: written.paths, ...result, graph: undefined }, null, 2));
+        console.log(
+          JSON.stringify(
+            {
+              out,
+              files: written.paths,
+              ...result,
+              graph: undefined,
+              ...(qat && { qat: { history: qat.trained.history, bestEpoch: qat.trained.bestEpoch } }),
+            },
+            null,
+            2,
+          ),
+        );
       else {
-        for (const e of result.history)
-          console.log(
-            `epoch ${e.epoch}: loss ${e.loss.toFixed(4)}${e.heldOut === undefined ? '' : `, held-out ${data.labels ? 'top-1' : 'agreement'} ${(100 * e.heldOut).toFixed(2)} %`} (${(e.ms / 1000).toFixed(1)} s)`,
-          );
+        const epochLine = (e: EpochRecord, label: string) =>
+          `${label}epoch ${e.epoch}: loss ${e.loss.toFixed(4)}${e.heldOut === undefined ? '' : `, held-out ${data.labels ? 'top-1' : 'agreement'} ${(100 * e.heldOut).toFixed(2)} %`} (${(e.ms / 1000).toFixed(1)} s)`;
+        for (const e of result.history) console.log(epochLine(e, ''));
+        for (const e of qat?.trained.history ?? []) console.log(epochLine(e, 'QAT '));
         if (result.frozen.params.length)
           console.log(
             `Frozen (no gradient through ${result.frozen.blockedBy.map((b) => `${b.opType} '${b.node}'`).join(', ')}): ${result.frozen.params.join(', ')}`,
           );
         console.log(
-          `Kept epoch ${result.bestEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}. Wrote ${written.paths.join(' and ')}`,
+          `Kept epoch ${result.bestEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}${qat ? `, then QAT epoch ${qat.trained.bestEpoch}: the INT8 (QDQ) model` : ''}. Wrote ${written.paths.join(' and ')}`,
         );
       }
       return 0;

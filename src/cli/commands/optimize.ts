@@ -191,6 +191,7 @@ function reportOf(result: PipelineResult, model: string, out: string) {
     recipe: result.recipe,
     task: result.task,
     assumptions: result.assumptions,
+    ...(result.measuredOn ? { measuredOn: result.measuredOn } : {}),
     stages: result.stages.map((s) => ({ name: s.name, ...s.result })),
     plan: result.plan && {
       criterion: result.plan.criterion,

@@ -14,7 +14,8 @@ import {
 import { costModel, type Graph, type InputShapes } from '../graph';
 import type { ProgressTracker } from '../progress';
 import { evaluateTask, type ResolvedTask } from '../tasks';
-import { preprocessOf, recipeEvalLimit } from './recipe-map';
+import { fidelitySet } from './fidelity-set';
+import { preprocessOf } from './recipe-map';
 import type { PipelineInputs, PipelinePhase, PipelineStage, StageName } from './types';
 
 export interface StageDraft {
@@ -34,10 +35,9 @@ export async function measureStages(
   progress: ProgressTracker<PipelinePhase>,
   timings: Record<string, number>,
   inputShapes: InputShapes,
-): Promise<{ stages: PipelineStage[]; assumptions: string }> {
+): Promise<{ stages: PipelineStage[]; assumptions: string; measuredOn: string }> {
   const { recipe, runtime, signal } = inputs;
-  const dataset = inputs.evaluation ?? inputs.calibration;
-  const limit = inputs.evaluation ? recipe.data.evalLimit : recipeEvalLimit(recipe);
+  const { dataset, limit, note: measuredOn } = fidelitySet(inputs);
   const started = performance.now();
   // Each stage reads the same samples: the phase's units are samples times stages.
   const perStage = Math.min(limit ?? Infinity, dataset.size);
@@ -135,5 +135,5 @@ export async function measureStages(
     bytes: d.bytes,
     result: { ...measured[i], latency: latency[i] },
   }));
-  return { stages, assumptions };
+  return { stages, assumptions, measuredOn };
 }

@@ -364,7 +364,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     progress.finish('quantize');
   }
 
-  const { stages, assumptions } = await measureStages(
+  const { stages, assumptions, measuredOn } = await measureStages(
     drafts,
     inputs,
     input,
@@ -408,6 +408,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     ...(latencyTarget ? { latencyTarget } : {}),
     finetune,
     assumptions,
+    ...(measuredOn ? { measuredOn } : {}),
     peakTrackedBytes: meter.peak,
     timings,
     ...(inputs.cpuClock ? { cpuTimings } : {}),

@@ -144,6 +144,8 @@ export interface PipelineResult {
   keptFloat: { stage: StageName; node: string; reason: string }[];
   /** What preprocessing had to assume ('' when the recipe said everything). */
   assumptions: string;
+  /** Without an evaluation set: which calibration samples measured the stages (see `fidelitySet`). */
+  measuredOn?: string;
   /** Peak bytes of activation buffers the data passes held (the runtime's own arenas come on top). */
   peakTrackedBytes: number;
   /** Fine-tuning's per-epoch losses and held-out scores, and what it could not train. */

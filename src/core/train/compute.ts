@@ -4,7 +4,11 @@
  */
 import {
   referenceKernels,
+  type ActivationBackwardArgs,
+  type ActivationForwardArgs,
   type AdamwUpdateArgs,
+  type BatchNormBackwardArgs,
+  type BatchNormForwardArgs,
   type ChannelSumsArgs,
   type Conv2dBackwardDataArgs,
   type Conv2dBackwardFilterArgs,
@@ -23,6 +27,10 @@ export interface Compute {
   channelSums(a: ChannelSumsArgs<Floats>): Promise<void>;
   sgdUpdate(a: SgdUpdateArgs<Floats>): Promise<void>;
   adamwUpdate(a: AdamwUpdateArgs<Floats>): Promise<void>;
+  batchNormForward(a: BatchNormForwardArgs<Floats>): Promise<void>;
+  batchNormBackward(a: BatchNormBackwardArgs<Floats>): Promise<void>;
+  activationForward(a: ActivationForwardArgs<Floats>): Promise<void>;
+  activationBackward(a: ActivationBackwardArgs<Floats>): Promise<void>;
 }
 
 /** f32 training on `backend`: every array the engine allocates at f32 is a Float32Array. */
@@ -40,4 +48,8 @@ export const float64Compute: Compute = {
   channelSums: async (a) => referenceKernels.channelSums(a),
   sgdUpdate: async (a) => referenceKernels.sgdUpdate(a),
   adamwUpdate: async (a) => referenceKernels.adamwUpdate(a),
+  batchNormForward: async (a) => referenceKernels.batchNormForward(a),
+  batchNormBackward: async (a) => referenceKernels.batchNormBackward(a),
+  activationForward: async (a) => referenceKernels.activationForward(a),
+  activationBackward: async (a) => referenceKernels.activationBackward(a),
 };

@@ -6,6 +6,8 @@ import { histogram, minMax, minMaxPerChannel } from './observers';
 import { entropyRange, mseRange, percentileRange } from './search';
 import { dequantizeInt8, quantizeInt8, scaleSearch } from './quant';
 import { patchRows } from './patches';
+import { batchNormBackward, batchNormForward } from './batchnorm';
+import { activationBackward, activationForward } from './activation';
 import {
   adamwUpdate,
   channelSums,
@@ -40,6 +42,10 @@ export const referenceKernels = {
   channelSums,
   sgdUpdate,
   adamwUpdate,
+  batchNormForward,
+  batchNormBackward,
+  activationForward,
+  activationBackward,
 } satisfies { [K in keyof Kernels]: (args: Parameters<Kernels[K]>[0]) => Awaited<ReturnType<Kernels[K]>> };
 
 const kernels: Kernels = {
@@ -65,6 +71,10 @@ const kernels: Kernels = {
   channelSums: async (a) => (v.channelSums(a), channelSums(a)),
   sgdUpdate: async (a) => (v.sgd(a), sgdUpdate(a)),
   adamwUpdate: async (a) => (v.adamw(a), adamwUpdate(a)),
+  batchNormForward: async (a) => (v.batchNormForward(a), batchNormForward(a)),
+  batchNormBackward: async (a) => (v.batchNormBackward(a), batchNormBackward(a)),
+  activationForward: async (a) => (v.activationForward(a), activationForward(a)),
+  activationBackward: async (a) => (v.activationBackward(a), activationBackward(a)),
 };
 
 /** The reference backend: the oracle, always available. */

@@ -97,16 +97,17 @@ export interface WasmExports {
     rowStride: number,
   ): void;
   conv2dForward(g: number, x: number, w: number, bias: number, out: number, col: number, wT: number): void;
-  conv2dBackwardData(g: number, dy: number, w: number, dx: number, col: number): void;
-  conv2dBackwardFilter(
+  conv2dBackwardData(
     g: number,
-    x: number,
     dy: number,
-    dw: number,
+    w: number,
+    dx: number,
     col: number,
-    colT: number,
-    dyT: number,
+    g2: number,
+    wf: number,
+    wT: number,
   ): void;
+  conv2dBackwardFilter(g: number, x: number, dy: number, dw: number, col: number): void;
   channelSums(data: number, outer: number, channels: number, inner: number, out: number): void;
   sgdUpdate(
     p: number,
@@ -132,6 +133,35 @@ export interface WasmExports {
     c1: number,
     c2: number,
   ): void;
+  batchNormForward(
+    x: number,
+    scale: number,
+    bias: number,
+    out: number,
+    mean: number,
+    variance: number,
+    invStd: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    eps: number,
+  ): void;
+  batchNormBackward(
+    x: number,
+    dy: number,
+    scale: number,
+    mean: number,
+    invStd: number,
+    dx: number,
+    dScale: number,
+    dBias: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    sums: number,
+  ): void;
+  activationForward(kind: number, x: number, out: number, n: number, a: number, b: number): void;
+  activationBackward(kind: number, x: number, dy: number, dx: number, n: number, a: number, b: number): void;
 }
 
 /**

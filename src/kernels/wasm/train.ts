@@ -1,6 +1,6 @@
 // The WASM SIMD training kernels: operands copied into the arena, the AssemblyScript export run,
 // results copied out. A convolution's geometry travels as a block of 16 i32s.
-import type { Conv2dGeometry, Kernels, TrainKernelName } from '../api';
+import type { Activation, Conv2dGeometry, Kernels, TrainKernelName } from '../api';
 import * as v from '../validate';
 import type { Arena } from './arena';
 import type { WasmExports } from './module';
@@ -37,6 +37,13 @@ function sizes(g: Conv2dGeometry) {
   };
 }
 
+/** The assembly's kind code and its two parameters. */
+function activationCode(a: Activation): [number, number, number] {
+  if (a.kind === 'relu') return [0, 0, 0];
+  if (a.kind === 'leakyRelu') return [1, a.alpha ?? 0.01, 0];
+  return [2, a.min ?? -Infinity, a.max ?? Infinity];
+}
+
 export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, TrainKernelName> {
   const putGeometry = (p: number, g: Conv2dGeometry) => {
     const view = arena.i32(p, 16);
@@ -69,12 +76,17 @@ export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, Tr
       const pdy = arena.reserve(s.output * 4);
       const pw = arena.reserve(s.weight * 4);
       const pdx = arena.reserve(s.input * 4);
-      const pcol = arena.reserve(s.k * s.p * 4);
+      // The stride-1 path's im2col is over dy: og·kh·kw rows of inH·inW.
+      const flippedCol = s.og * a.kernelHeight * a.kernelWidth * a.inHeight * a.inWidth;
+      const pcol = arena.reserve(Math.max(s.k * s.p, flippedCol) * 4);
+      const pg2 = arena.reserve(64);
+      const pwf = arena.reserve(s.weight * 4);
+      const pwt = arena.reserve(s.weight * 4);
       arena.commit();
       putGeometry(pg, a);
       arena.f32(pdy, s.output).set(a.dy.subarray(0, s.output));
       arena.f32(pw, s.weight).set(a.weight.subarray(0, s.weight));
-      w.conv2dBackwardData(pg, pdy, pw, pdx, pcol);
+      w.conv2dBackwardData(pg, pdy, pw, pdx, pcol, pg2, pwf, pwt);
       a.dx.set(arena.f32(pdx, s.input));
     },
 
@@ -86,13 +98,11 @@ export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, Tr
       const pdy = arena.reserve(s.output * 4);
       const pdw = arena.reserve(s.weight * 4);
       const pcol = arena.reserve(s.k * s.p * 4);
-      const pcolT = arena.reserve(s.k * s.p * 4);
-      const pdyT = arena.reserve(s.og * s.p * 4);
       arena.commit();
       putGeometry(pg, a);
       arena.f32(px, s.input).set(a.x.subarray(0, s.input));
       arena.f32(pdy, s.output).set(a.dy.subarray(0, s.output));
-      w.conv2dBackwardFilter(pg, px, pdy, pdw, pcol, pcolT, pdyT);
+      w.conv2dBackwardFilter(pg, px, pdy, pdw, pcol);
       a.dWeight.set(arena.f32(pdw, s.weight));
     },
 
@@ -156,6 +166,71 @@ export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, Tr
       a.param.set(arena.f32(pp, n));
       a.m.set(arena.f32(pm, n));
       a.v.set(arena.f32(pv, n));
+    },
+
+    async batchNormForward(a) {
+      v.batchNormForward(a);
+      const n = a.outer * a.channels * a.inner;
+      const c = a.channels;
+      const px = arena.reset().reserve(n * 4);
+      const po = arena.reserve(n * 4);
+      const [ps, pb, pm, pv, pi] = [0, 1, 2, 3, 4].map(() => arena.reserve(c * 4));
+      arena.commit();
+      arena.f32(px, n).set(a.x.subarray(0, n));
+      arena.f32(ps, c).set(a.scale.subarray(0, c));
+      arena.f32(pb, c).set(a.bias.subarray(0, c));
+      w.batchNormForward(px, ps, pb, po, pm, pv, pi, a.outer, c, a.inner, a.eps);
+      a.out.set(arena.f32(po, n));
+      a.mean.set(arena.f32(pm, c));
+      a.variance.set(arena.f32(pv, c));
+      a.invStd.set(arena.f32(pi, c));
+    },
+
+    async batchNormBackward(a) {
+      v.batchNormBackward(a);
+      const n = a.outer * a.channels * a.inner;
+      const c = a.channels;
+      const px = arena.reset().reserve(n * 4);
+      const pdy = arena.reserve(n * 4);
+      const pdx = a.dx ? arena.reserve(n * 4) : 0;
+      const [ps, pm, pi, pds, pdb] = [0, 1, 2, 3, 4].map(() => arena.reserve(c * 4));
+      const sums = arena.reserve(16);
+      arena.commit();
+      arena.f32(px, n).set(a.x.subarray(0, n));
+      arena.f32(pdy, n).set(a.dy.subarray(0, n));
+      arena.f32(ps, c).set(a.scale.subarray(0, c));
+      arena.f32(pm, c).set(a.mean.subarray(0, c));
+      arena.f32(pi, c).set(a.invStd.subarray(0, c));
+      w.batchNormBackward(px, pdy, ps, pm, pi, pdx, pds, pdb, a.outer, c, a.inner, sums);
+      if (a.dx) a.dx.set(arena.f32(pdx, n));
+      a.dScale.set(arena.f32(pds, c));
+      a.dBias.set(arena.f32(pdb, c));
+    },
+
+    async activationForward(a) {
+      v.activationForward(a);
+      const n = a.x.length;
+      const px = arena.reset().reserve(n * 4);
+      const po = arena.reserve(n * 4);
+      arena.commit();
+      arena.f32(px, n).set(a.x);
+      const [kind, p, q] = activationCode(a.activation);
+      w.activationForward(kind, px, po, n, p, q);
+      a.out.set(arena.f32(po, n));
+    },
+
+    async activationBackward(a) {
+      v.activationBackward(a);
+      const n = a.x.length;
+      const px = arena.reset().reserve(n * 4);
+      const pdy = arena.reserve(n * 4);
+      const pdx = arena.reserve(n * 4);
+      arena.commit();
+      arena.f32(px, n).set(a.x);
+      arena.f32(pdy, n).set(a.dy.subarray(0, n));
+      const [kind, p, q] = activationCode(a.activation);
+      w.activationBackward(kind, px, pdy, pdx, n, p, q);
+      a.dx.set(arena.f32(pdx, n));
     },
   };
 }

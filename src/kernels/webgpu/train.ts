@@ -90,7 +90,15 @@ function convUniform(r: Runner, g: Conv2dGeometry, view: Record<string, number>)
   );
 }
 
-export function makeTrainKernels(r: Runner): Pick<Kernels, TrainKernelName> {
+export function makeTrainKernels(
+  r: Runner,
+): Pick<
+  Kernels,
+  Exclude<
+    TrainKernelName,
+    'batchNormForward' | 'batchNormBackward' | 'activationForward' | 'activationBackward'
+  >
+> {
   const read = async (buffer: GPUBuffer, into: Float32Array, n: number) =>
     into.set(new Float32Array(await r.read(buffer, n * 4)));
 

@@ -32,6 +32,11 @@ export interface ReconstructOptions {
   maxRows?: number;
   /** Ridge strength relative to each input's own energy, the diagonal of XᵀX (default 1e-3). */
   alpha?: number;
+  /**
+   * Inputs fainter than this share of the median input's energy are penalised as if they had it
+   * (default 1e-2; see `solveRidge`): no giant weights on nearly dead channels.
+   */
+  floor?: number;
   /** Fit the bias as well (default true); a MatMul without a following bias Add never does. */
   intercept?: boolean;
   seed?: number;
@@ -261,11 +266,13 @@ async function solveLayer(
       cols: s.outputs,
       alpha,
       prior,
+      floor: options.floor ?? 1e-2,
+      intercept,
       out: sol,
     });
     solutions.push(sol);
     before += await residual(options.kernels, s, prior);
-    after += fittedResidual(s, sol, prior, penalty);
+    after += fittedResidual(s, sol, prior, penalty) ?? (await residual(options.kernels, s, sol));
     total += s.yy;
   }
   plan = writeBack(pruned, plan, l, systems, solutions, wDims, geometry, intercept);
@@ -396,16 +403,25 @@ async function residual(kernels: Kernels, s: System, w: Float32Array): Promise<n
 
 /**
  * ‖Y − XW‖² at the ridge solution, where (XᵀX + Λ)W = XᵀY + ΛP makes XᵀX·W = XᵀY + Λ(P − W): no
- * d×d×outputs product (on a 224-px model's late layers it cost as much as the solve).
+ * d×d×outputs product (on a 224-px model's late layers it cost as much as the solve). The identity
+ * holds for the exact W, not its f32 rounding, which it multiplies by Λ·W: undefined when that bound
+ * is not small against ‖Y‖² (a heavily penalised column with a large weight), for the direct product.
  */
-function fittedResidual(s: System, w: Float32Array, prior: Float32Array, penalty: Float64Array): number {
+function fittedResidual(
+  s: System,
+  w: Float32Array,
+  prior: Float32Array,
+  penalty: Float64Array,
+): number | undefined {
   let r = s.yy;
+  let rounding = 0;
   for (let i = 0; i < s.d; i++)
     for (let o = 0; o < s.outputs; o++) {
       const k = i * s.outputs + o;
       r += w[k] * (penalty[i] * (prior[k] - w[k]) - s.cross[k]);
+      rounding += penalty[i] * w[k] * w[k];
     }
-  return Math.max(0, r);
+  return rounding * 2 ** -23 > 1e-6 * s.yy ? undefined : Math.max(0, r);
 }
 
 function currentBias(graph: Graph, l: ConsumerLayer): Float32Array | undefined {

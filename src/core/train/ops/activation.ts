@@ -4,18 +4,18 @@
  * one-sided value PyTorch uses: 0 for Relu at 0, pass-through inside [min, max] inclusive.
  */
 import { attrFloat } from '../../graph';
+import type { Activation } from '../../../kernels';
 import type { Value } from '../tensor';
 import type { OpImpl, OpInputs } from './types';
 
+/** Smooth activations, element by element in TypeScript. */
 interface Pointwise {
-  constSlots?: number[];
   /** y = f(x), with parameters read once per node. */
   make(inputs: OpInputs, opset: number): { f(x: number): number; df(x: number, y: number): number };
 }
 
 function pointwise(p: Pointwise): OpImpl {
   return {
-    constSlots: p.constSlots,
     forward(ctx, inputs) {
       const x = inputs.values[0] as Value;
       const { f } = p.make(inputs, ctx.opset);
@@ -35,22 +35,41 @@ function pointwise(p: Pointwise): OpImpl {
   };
 }
 
+/** A piecewise-linear activation, run by the compute backend's activation kernels. */
+function kernelActivation(
+  spec: (inputs: OpInputs, opset: number) => Activation,
+  constSlots?: number[],
+): OpImpl {
+  return {
+    constSlots,
+    async forward(ctx, inputs) {
+      const x = inputs.values[0] as Value;
+      const out = ctx.alloc(x.data.length);
+      await ctx.compute.activationForward({ activation: spec(inputs, ctx.opset), x: x.data, out });
+      return { outputs: [{ data: out, shape: x.shape }] };
+    },
+    async backward(ctx, inputs, _fwd, [dy], needs) {
+      if (!dy || !needs[0]) return [];
+      const x = (inputs.values[0] as Value).data;
+      const dx = ctx.alloc(x.length);
+      await ctx.compute.activationBackward({ activation: spec(inputs, ctx.opset), x, dy, dx });
+      return [dx];
+    },
+  };
+}
+
 /** Clip bounds: inputs 1 and 2 from opset 11, attributes before. */
 function clipBounds({ node, consts }: OpInputs, opset: number): [number, number] {
   if (opset < 11) return [attrFloat(node, 'min', -Infinity), attrFloat(node, 'max', Infinity)];
   return [consts[1]?.[0] ?? -Infinity, consts[2]?.[0] ?? Infinity];
 }
 
-const relu = pointwise({
-  make: () => ({ f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0) }),
-});
+const relu = kernelActivation(() => ({ kind: 'relu' }));
 
-const leakyRelu = pointwise({
-  make: ({ node }) => {
-    const a = attrFloat(node, 'alpha', 0.01);
-    return { f: (x) => (x >= 0 ? x : a * x), df: (x) => (x >= 0 ? 1 : a) };
-  },
-});
+const leakyRelu = kernelActivation(({ node }) => ({
+  kind: 'leakyRelu',
+  alpha: attrFloat(node, 'alpha', 0.01),
+}));
 
 const sigmoid = pointwise({
   make: () => ({ f: (x) => 1 / (1 + Math.exp(-x)), df: (_x, y) => y * (1 - y) }),
@@ -78,13 +97,13 @@ const hardSwish = pointwise({
   },
 });
 
-const clip = pointwise({
-  constSlots: [1, 2],
-  make: (inputs, opset) => {
-    const [lo, hi] = clipBounds(inputs, opset);
-    return { f: (x) => Math.min(hi, Math.max(lo, x)), df: (x) => (x >= lo && x <= hi ? 1 : 0) };
+const clip = kernelActivation(
+  (inputs, opset) => {
+    const [min, max] = clipBounds(inputs, opset);
+    return { kind: 'clip', min, max };
   },
-});
+  [1, 2],
+);
 
 /** Identity and inference-mode Dropout pass values and gradients through unchanged. */
 const identity: OpImpl = {

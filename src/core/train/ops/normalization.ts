@@ -19,51 +19,36 @@ function bnParts(values: readonly (Value | undefined)[]) {
   return { x, scale, bias, mean, variance, channels, inner, outer: x.shape[0] };
 }
 
-/** What a batch-statistics forward saves: the batch's mean and 1/√(σ² + ε) per channel. */
+/** What a batch-statistics forward saves: the batch's mean, variance and 1/√(σ² + ε) per channel. */
 export interface BatchStats {
-  mean: Float64Array;
-  variance: Float64Array;
-  invStd: Float64Array;
-}
-
-function batchStats(x: Value, channels: number, inner: number, outer: number, eps: number): BatchStats {
-  const mean = new Float64Array(channels);
-  const variance = new Float64Array(channels);
-  const count = outer * inner;
-  for (let c = 0; c < channels; c++) {
-    let s = 0;
-    for (let n = 0; n < outer; n++) {
-      const o = (n * channels + c) * inner;
-      for (let i = 0; i < inner; i++) s += x.data[o + i];
-    }
-    const m = s / count;
-    let q = 0;
-    for (let n = 0; n < outer; n++) {
-      const o = (n * channels + c) * inner;
-      for (let i = 0; i < inner; i++) q += (x.data[o + i] - m) ** 2;
-    }
-    mean[c] = m;
-    variance[c] = q / count;
-  }
-  return { mean, variance, invStd: variance.map((v) => 1 / Math.sqrt(v + eps)) };
+  mean: Floats;
+  variance: Floats;
+  invStd: Floats;
 }
 
 const batchNorm: OpImpl = {
   fixedSlots: [3, 4],
-  forward(ctx, { node, values }) {
+  async forward(ctx, { node, values }) {
     const { x, scale, bias, channels, inner, outer, ...running } = bnParts(values);
     const eps = attrFloat(node, 'epsilon', 1e-5);
     if (ctx.batchStatistics) {
-      const stats = batchStats(x, channels, inner, outer, eps);
+      const stats: BatchStats = {
+        mean: ctx.alloc(channels),
+        variance: ctx.alloc(channels),
+        invStd: ctx.alloc(channels),
+      };
       const out = ctx.alloc(x.data.length);
-      for (let c = 0; c < channels; c++) {
-        const k = scale.data[c] * stats.invStd[c];
-        const b = bias.data[c] - k * stats.mean[c];
-        for (let n = 0; n < outer; n++) {
-          const o = (n * channels + c) * inner;
-          for (let i = 0; i < inner; i++) out[o + i] = k * x.data[o + i] + b;
-        }
-      }
+      await ctx.compute.batchNormForward({
+        x: x.data,
+        scale: scale.data,
+        bias: bias.data,
+        outer,
+        channels,
+        inner,
+        eps,
+        out,
+        ...stats,
+      });
       return { outputs: [{ data: out, shape: x.shape }], saved: stats };
     }
     const { mean, variance } = running;
@@ -78,7 +63,7 @@ const batchNorm: OpImpl = {
     }
     return { outputs: [{ data: out, shape: x.shape }] };
   },
-  backward(ctx, { node, values }, fwd, [dy], needs) {
+  async backward(ctx, { node, values }, fwd, [dy], needs) {
     if (!dy) return [];
     const { x, scale, mean, variance, channels, inner, outer } = bnParts(values);
     if (fwd.saved) return batchStatsBackward(ctx, fwd.saved as BatchStats, x, scale, dy, needs);
@@ -107,46 +92,33 @@ const batchNorm: OpImpl = {
   },
 };
 
-/**
- * Through the batch's own statistics, with x̂ = (x − μ_B)·inv and M values per channel:
- * ∂L/∂γ = Σ dy·x̂, ∂L/∂β = Σ dy, ∂L/∂x = γ·inv/M · (M·dy − Σ dy − x̂·Σ dy·x̂) (Ioffe & Szegedy 2015).
- */
-function batchStatsBackward(
+/** Through the batch's own statistics (the kernel's formulas: see BatchNormBackwardArgs). */
+async function batchStatsBackward(
   ctx: OpContext,
   stats: BatchStats,
   x: Value,
   scale: Value,
   dy: Floats,
   needs: readonly boolean[],
-): (Floats | undefined)[] {
+): Promise<(Floats | undefined)[]> {
   const [outer, channels] = x.shape;
-  const inner = x.data.length / (outer * channels);
-  const count = outer * inner;
   const dx = needs[0] ? ctx.alloc(x.data.length) : undefined;
-  const dScale = needs[1] ? ctx.alloc(channels) : undefined;
-  const dBias = needs[2] ? ctx.alloc(channels) : undefined;
-  for (let c = 0; c < channels; c++) {
-    const m = stats.mean[c];
-    const inv = stats.invStd[c];
-    let sg = 0;
-    let sgx = 0;
-    for (let n = 0; n < outer; n++) {
-      const o = (n * channels + c) * inner;
-      for (let i = 0; i < inner; i++) {
-        sg += dy[o + i];
-        sgx += dy[o + i] * (x.data[o + i] - m) * inv;
-      }
-    }
-    if (dScale) dScale[c] = sgx;
-    if (dBias) dBias[c] = sg;
-    if (!dx) continue;
-    const k = (scale.data[c] * inv) / count;
-    for (let n = 0; n < outer; n++) {
-      const o = (n * channels + c) * inner;
-      for (let i = 0; i < inner; i++) dx[o + i] = k * (count * dy[o + i] - sg - (x.data[o + i] - m) * inv * sgx);
-    }
-  }
-  return [dx, dScale, dBias];
+  const dScale = ctx.alloc(channels);
+  const dBias = ctx.alloc(channels);
+  await ctx.compute.batchNormBackward({
+    x: x.data,
+    dy,
+    scale: scale.data,
+    mean: stats.mean,
+    invStd: stats.invStd,
+    outer,
+    channels,
+    inner: x.data.length / (outer * channels),
+    dx,
+    dScale,
+    dBias,
+  });
+  return [dx, needs[1] ? dScale : undefined, needs[2] ? dBias : undefined];
 }
 
 function softmaxView(shape: number[], axisAttr: number | undefined, opset: number) {

@@ -7,6 +7,8 @@ export { minMax, minMaxPerChannel, histogram } from './observers';
 export { entropySearch, mseSearch, percentileBins } from './search';
 export { scaleSearch, quantize, dequantize } from './quant';
 export { patchRows } from './patches';
+export { batchNormForward, batchNormBackward } from './batchnorm';
+export { activationForward, activationBackward } from './activation';
 export { gemm, conv2dForward, conv2dBackwardData, conv2dBackwardFilter, channelSums, sgdUpdate, adamwUpdate } from './train';
 
 /** First byte free for JS-managed buffers. */

@@ -2,7 +2,7 @@
 // per-channel sums and optimizer updates. Every GEMM runs on crossAccumulate's 4×8 register tile
 // (out += Xᵀ·Y), so operands are laid out — transposed into scratch where needed — as X [k, m]
 // and Y [k, n].
-import { crossAccumulate, transpose } from './gram';
+import { crossAccumulate, dotAccumulate, transpose } from './gram';
 
 // Geometry block: 16 i32s written by the JS side, in this order.
 const BATCH = 0, IN_C = 1, IN_H = 2, IN_W = 3, OUT_C = 4, OUT_H = 5, OUT_W = 6, K_H = 7, K_W = 8;
@@ -133,8 +133,19 @@ export function conv2dForward(g: usize, x: usize, w: usize, bias: usize, out: us
   }
 }
 
-/** dx = col2im(W_gᵀ · dy_g); scratch: col [K·P]. */
-export function conv2dBackwardData(g: usize, dy: usize, w: usize, dx: usize, col: usize): void {
+/**
+ * dx. With stride 1 it is a forward convolution of dy by the flipped kernel with input and output
+ * channels swapped (padding d·(k − 1) − pad, output the input's size): a long reduction into a small
+ * output, where W_gᵀ·dy_g then col2im reduces over few channels into a large one. Otherwise
+ * col2im(W_gᵀ · dy_g). Scratch: col [max(K·P, K'·P')], g2 [16 i32], wf and wT [weight size].
+ */
+export function conv2dBackwardData(g: usize, dy: usize, w: usize, dx: usize, col: usize, g2: usize, wf: usize, wT: usize): void {
+  if (geo(g, S_H) == 1 && geo(g, S_W) == 1) {
+    flippedGeometry(g, g2);
+    flipKernel(g, w, wf);
+    conv2dForward(g2, dy, wf, 0, dx, col, wT);
+    return;
+  }
   const groups = geo(g, GROUPS), outC = geo(g, OUT_C);
   const og = outC / groups;
   const k = (geo(g, IN_C) / groups) * geo(g, K_H) * geo(g, K_W);
@@ -151,8 +162,47 @@ export function conv2dBackwardData(g: usize, dy: usize, w: usize, dx: usize, col
   }
 }
 
-/** dW_g = Σ_n dy_g · colᵀ; scratch: col [K·P], colT [P·K], dyT [P·og]. */
-export function conv2dBackwardFilter(g: usize, x: usize, dy: usize, dw: usize, col: usize, colT: usize, dyT: usize): void {
+@inline function setGeo(g: usize, i: i32, v: i32): void {
+  store<i32>(g + (<usize>i << 2), v);
+}
+
+/** The stride-1 data gradient's convolution: from dy [outC, outH, outW] to dx [inC, inH, inW]. */
+function flippedGeometry(g: usize, g2: usize): void {
+  const kh = geo(g, K_H), kw = geo(g, K_W), dh = geo(g, D_H), dw = geo(g, D_W);
+  setGeo(g2, BATCH, geo(g, BATCH));
+  setGeo(g2, IN_C, geo(g, OUT_C));
+  setGeo(g2, IN_H, geo(g, OUT_H));
+  setGeo(g2, IN_W, geo(g, OUT_W));
+  setGeo(g2, OUT_C, geo(g, IN_C));
+  setGeo(g2, OUT_H, geo(g, IN_H));
+  setGeo(g2, OUT_W, geo(g, IN_W));
+  setGeo(g2, K_H, kh);
+  setGeo(g2, K_W, kw);
+  setGeo(g2, S_H, 1);
+  setGeo(g2, S_W, 1);
+  setGeo(g2, P_T, dh * (kh - 1) - geo(g, P_T));
+  setGeo(g2, P_L, dw * (kw - 1) - geo(g, P_L));
+  setGeo(g2, D_H, dh);
+  setGeo(g2, D_W, dw);
+  setGeo(g2, GROUPS, geo(g, GROUPS));
+}
+
+/** wf[gr·cg + ci, co, i, j] = w[gr·og + co, ci, kh−1−i, kw−1−j]: per group, channels swapped, kernel turned 180°. */
+function flipKernel(g: usize, w: usize, wf: usize): void {
+  const groups = geo(g, GROUPS), kh = geo(g, K_H), kw = geo(g, K_W);
+  const og = geo(g, OUT_C) / groups, cg = geo(g, IN_C) / groups;
+  const kk = kh * kw;
+  for (let gr = 0; gr < groups; gr++)
+    for (let co = 0; co < og; co++)
+      for (let ci = 0; ci < cg; ci++) {
+        const src = w + (<usize>(((gr * og + co) * cg + ci) * kk) << 2);
+        const dst = wf + (<usize>(((gr * cg + ci) * og + co) * kk) << 2);
+        for (let t = 0; t < kk; t++) store<f32>(dst + (<usize>(kk - 1 - t) << 2), load<f32>(src + (<usize>t << 2)));
+      }
+}
+
+/** dW_g = Σ_n dy_g · colᵀ, row by row dot products (no transposes); scratch: col [K·P]. */
+export function conv2dBackwardFilter(g: usize, x: usize, dy: usize, dw: usize, col: usize): void {
   const groups = geo(g, GROUPS), outC = geo(g, OUT_C);
   const og = outC / groups;
   const k = (geo(g, IN_C) / groups) * geo(g, K_H) * geo(g, K_W);
@@ -162,9 +212,7 @@ export function conv2dBackwardFilter(g: usize, x: usize, dy: usize, dw: usize, c
   for (let n = 0; n < batch; n++) {
     for (let gr = 0; gr < groups; gr++) {
       im2col(g, x, n, gr, col);
-      transpose(col, k, p, colT);
-      transpose(dy + ((<usize>((n * outC + gr * og) * p)) << 2), og, p, dyT);
-      crossAccumulate(dyT, colT, p, og, k, dw + ((<usize>(gr * og * k)) << 2), false);
+      dotAccumulate(dy + ((<usize>((n * outC + gr * og) * p)) << 2), col, og, k, p, dw + ((<usize>(gr * og * k)) << 2));
     }
   }
 }
