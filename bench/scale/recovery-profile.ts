@@ -28,21 +28,30 @@ const calibration = await calibrationFromDataset(await openDatasetPath(data), {
 const kernels = (await selectBackend({ wasmLoader: nodeWasmLoader, allow: ['wasm'] })).backend;
 
 const seconds: Record<string, number> = {};
+const cpuSeconds: Record<string, number> = {};
 const counts: Record<string, number> = {};
+/** Every call here is awaited alone, so the process's CPU time over a call is that call's. */
+let cpuAt = process.cpuUsage();
 const add = (key: string, t0: number) => {
+  const c = process.cpuUsage(cpuAt);
   seconds[key] = (seconds[key] ?? 0) + (performance.now() - t0) / 1000;
+  cpuSeconds[key] = (cpuSeconds[key] ?? 0) + (c.user + c.system) / 1e6;
   counts[key] = (counts[key] ?? 0) + 1;
+};
+const mark = () => {
+  cpuAt = process.cpuUsage();
+  return performance.now();
 };
 const timedRuntime: InferenceRuntime = {
   ...runtime,
   async createSession(model, options) {
-    const t0 = performance.now();
+    const t0 = mark();
     const s = await runtime.createSession(model, options);
     add('createSession', t0);
     return {
       ...s,
       async run(feeds, fetches) {
-        const t1 = performance.now();
+        const t1 = mark();
         const out = await s.run(feeds, fetches);
         add('session.run', t1);
         return out;
@@ -56,7 +65,7 @@ const timedKernels = new Proxy(kernels, {
     const v = Reflect.get(target, key, receiver) as unknown;
     if (typeof v !== 'function') return v;
     return async (...a: unknown[]) => {
-      const t0 = performance.now();
+      const t0 = mark();
       const r = await (v as (...x: unknown[]) => Promise<unknown>).apply(target, a);
       add(`kernel.${String(key)}`, t0);
       return r;
@@ -96,6 +105,7 @@ console.log(
     reconstructSeconds: total,
     reconstructCpuSeconds: (cpu.user + cpu.system) / 1e6,
     seconds,
+    cpuSeconds,
     counts,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   }),

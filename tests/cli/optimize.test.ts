@@ -56,6 +56,9 @@ describe('whittle optimize', () => {
     expect(cpu.making).toBeGreaterThan(0);
     expect(cpu.making).toBeCloseTo(cpu.transform - cpu.quantize + cpu.quantizePruned, 6);
     expect(cpu.quantizePruned).toBeLessThan(cpu.quantize);
+    // Reading the calibration samples is a phase of its own, not part of pruning.
+    expect(cpu.read).toBeGreaterThan(0);
+    expect(json.timingsMs.read).toBeGreaterThan(0);
     const bytes = readFileSync(out);
     expect(json.stages[3].modelBytes).toBe(bytes.byteLength);
     const session = await ort.InferenceSession.create(bytes);

@@ -229,6 +229,18 @@ describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)'
     applyMask(masked, plan);
   });
 
+  it('skips, with the reason, layers whose calibration activations overflow, instead of failing the run', async () => {
+    const runtime = await nativeRuntime();
+    const recovered = cloneGraph(masked);
+    // Inputs of 1e30 overflow f32 within a few layers: their statistics are infinite or NaN.
+    const huge = randomFeed('input', [8, 1, 28, 28], 3);
+    const data = huge.input.data as Float32Array;
+    for (let i = 0; i < data.length; i++) data[i] *= 1e30;
+    const r = await reconstruct(runtime, graph, recovered, plan, calibrationFromFeeds([huge]), { kernels, maxRows: 500 });
+    expect(r.report.skipped.length).toBeGreaterThan(0);
+    for (const s of r.report.skipped) expect(s.why).toBe('its calibration activations overflow (statistics not finite)');
+  });
+
   it('lowers every layer’s reconstruction error and raises agreement with the original', async () => {
     const runtime = await nativeRuntime();
     const recovered = cloneGraph(masked);
@@ -245,7 +257,7 @@ describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)'
     await expectRemovalEqualsMasked(recovered, r.plan, probe);
   });
 
-  it('starts each layer from the last kept cut: the weights of running every layer from the model input', async () => {
+  it('starts each layer from the last kept cut, the targets of all layers from one pass of the original: the weights of running every layer from the model input', async () => {
     const runtime = await nativeRuntime();
     const [fromCut, fromInput] = [cloneGraph(masked), cloneGraph(masked)];
     const a = await reconstruct(runtime, graph, fromCut, plan, calibration, { kernels, maxRows: 1500 });
@@ -257,6 +269,10 @@ describe('least-squares reconstruction and BatchNorm re-estimation (resnet8-bn)'
     });
     expect(a.report.passes.fromCut).toBeGreaterThan(0);
     expect(b.report.passes.fromCut).toBe(0);
+    // The original's outputs at every layer's sampled rows fit the default budget: one pass for all.
+    expect(a.report.passes.original).toBe(1);
+    expect(b.report.passes.original).toBe(b.report.layers.length);
+    expect(a.report.layers.length).toBeGreaterThanOrEqual(4);
     expect(a.report.layers.map((l) => l.node)).toEqual(b.report.layers.map((l) => l.node));
     const refitted = new Set(
       a.report.layers.flatMap((l) =>

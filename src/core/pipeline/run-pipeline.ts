@@ -125,7 +125,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   if (prunesModel(recipe)) {
     const samples = Math.min(recipe.data.calibrationSamples, inputs.calibration.size);
     progress.start('analyse', samples, 'samples', 'Reading the calibration samples');
-    calibration = await timed('prune', () =>
+    calibration = await timed('read', () =>
       calibrationFromDataset(inputs.calibration, {
         input,
         preprocess,
@@ -177,6 +177,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     const t0 = performance.now();
     const c0 = cpuNow();
     let maskedAt = t0;
+    let maskedCpu = c0;
     const result = await pruneModel(original, {
       ...base,
       steps,
@@ -195,6 +196,7 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         // Recovery edits this graph next: keep the unrecovered model as it is now.
         unrecovered = { masked: cloneGraph(masked), plan: p };
         maskedAt = performance.now();
+        maskedCpu = cpuNow();
       },
       onRecovery: (k, n, f, label) =>
         progress.set('recover', k - 1 + f, n > 1 ? `Step ${k} of ${n}: ${label}` : label),
@@ -205,7 +207,9 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     const recoveredAlone = recovering && planOnce;
     timings.prune = (timings.prune ?? 0) + (recoveredAlone ? maskedAt - t0 : recovering ? 0 : t1 - t0);
     if (recovering) timings.recover = (timings.recover ?? 0) + t1 - (recoveredAlone ? maskedAt : t0);
-    cpuTimings.prune = (cpuTimings.prune ?? 0) + cpuNow() - c0;
+    const cEnd = cpuNow();
+    cpuTimings.prune = (cpuTimings.prune ?? 0) + (recoveredAlone ? maskedCpu - c0 : recovering ? 0 : cEnd - c0);
+    if (recovering) cpuTimings.recover = (cpuTimings.recover ?? 0) + cEnd - (recoveredAlone ? maskedCpu : c0);
     const removals = unrecovered ? 2 : 1;
     progress.start('remove', removals, 'models', 'Removing pruned channels and checking the smaller model');
     if (unrecovered) {
@@ -372,19 +376,20 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
   if (latencyTarget) latencyTarget = verified(latencyTarget, stages);
   timings.transform =
     (timings.profile ?? 0) +
+    (timings.read ?? 0) +
     (timings.prune ?? 0) +
     (timings.recover ?? 0) +
     (timings.remove ?? 0) +
     (timings.finetune ?? 0) +
     (timings.quantize ?? 0);
   if (inputs.cpuClock) {
-    const making = ['prune', 'remove', 'finetune', 'quantizePruned'].reduce(
+    const making = ['read', 'prune', 'recover', 'remove', 'finetune', 'quantizePruned'].reduce(
       (a, k) => a + (cpuTimings[k] ?? 0),
       0,
     );
     // The pruned model's own making (the original's INT8 is a stage of its own).
     cpuTimings.making = making;
-    cpuTimings.transform = ['prune', 'remove', 'finetune', 'quantize'].reduce(
+    cpuTimings.transform = ['read', 'prune', 'recover', 'remove', 'finetune', 'quantize'].reduce(
       (a, k) => a + (cpuTimings[k] ?? 0),
       0,
     );

@@ -150,11 +150,16 @@ export interface PipelineResult {
   peakTrackedBytes: number;
   /** Fine-tuning's per-epoch losses and held-out scores, and what it could not train. */
   finetune?: FinetuneSummary;
-  /** Wall time per phase, ms; `transform` sums the phases that make models (no evaluation or timing). */
+  /**
+   * Wall time per phase, ms: `read` (decoding the calibration samples), `profile`, `prune` (ranking,
+   * planning, masking), `recover`, `remove`, `finetune`, `quantize`, `evaluate`, `benchmark`;
+   * `transform` sums the phases that make models (no evaluation or timing).
+   */
   timings: Record<string, number>;
   /**
-   * CPU ms per phase when the host gave a `cpuClock`: as `timings`, plus `making` (the pruned model's
-   * prune, recovery, removal, fine-tuning and INT8; the original's INT8 stage left out).
+   * CPU ms per phase when the host gave a `cpuClock`: as `timings`, plus `quantizePruned` (the pruned
+   * model's share of `quantize`) and `making` (the pruned model's reading, pruning, recovery, removal,
+   * fine-tuning and INT8; the original's INT8 stage left out).
    */
   cpuTimings?: Record<string, number>;
 }

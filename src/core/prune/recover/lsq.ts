@@ -12,7 +12,7 @@
 import { privatizeShared } from '../apply/shared';
 import type { Kernels } from '../../../kernels';
 import { DEFAULT_MEMORY_BUDGET, type InferenceRuntime, type TensorData } from '../../eval';
-import { attrFloat, attrInt, type Graph } from '../../graph';
+import { attrFloat, attrInt, inferShapes, type Graph } from '../../graph';
 import { makeTensor, tensorData } from '../../onnx';
 import type { PrunePlan } from '../types';
 import type { CalibrationBatches } from './calibration';
@@ -20,9 +20,11 @@ import { biasSlot } from './compensate';
 import { consumerLayers, type ConsumerLayer } from './consumers';
 import { convGeometry, patchArgs, type ConvGeometry } from './im2col';
 import { ownParameter } from './own-parameter';
+import { planBlocks } from './blocks';
 import { SegmentRunner } from './segments';
 import { solveRidge } from './ridge';
 import { seededRandom } from './random';
+import { gatherTargets, targetCost, type LayerTargets } from './targets';
 
 export interface ReconstructOptions {
   kernels: Kernels;
@@ -39,9 +41,11 @@ export interface ReconstructOptions {
   intercept?: boolean;
   seed?: number;
   /**
-   * Bytes recovery may hold (default {@link DEFAULT_MEMORY_BUDGET}): a quarter for each model's kept
-   * activations, the rest for the sessions making them and the statistics;
-   * with more, more layers start their pass from the last layer's inputs instead of the model's (see `SegmentRunner`).
+   * Bytes recovery may hold (default {@link DEFAULT_MEMORY_BUDGET}): half for the pruned model's kept
+   * activations, an eighth for the original's, a quarter for the targets of a block of layers (see
+   * `gatherTargets`), the rest for the statistics; with more, more layers start their pass from the
+   * last layer's inputs instead of the model's (see `SegmentRunner`) and fewer blocks share the
+   * original's passes.
    */
   memoryBudget?: number;
   /** Floats of gathered rows per chunk (default 4 Mi, 16 MB); fewer rows a chunk, same sums. */
@@ -62,7 +66,10 @@ export interface LayerFit {
 export interface ReconstructionReport {
   layers: LayerFit[];
   skipped: { node: string; why: string }[];
-  /** Segment passes over the calibration data per model, and how many started from a kept cut. */
+  /**
+   * Segment passes over the calibration data per model (the original's: one per block of layers), and
+   * how many started from a kept cut.
+   */
   passes: { pruned: number; original: number; fromCut: number };
 }
 
@@ -82,6 +89,8 @@ interface LayerState {
   l: ConsumerLayer;
   intercept: boolean;
   random: () => number;
+  /** The original's outputs at the rows sampled, while the layer's block is fitted. */
+  targets?: LayerTargets;
   geometry?: ConvGeometry;
   systems?: System[];
   rows: number;
@@ -104,40 +113,72 @@ export async function reconstruct(
   plan = privatizeShared(pruned, plan);
   let samples = 0;
   let batches = 0;
+  let batchSize = 1;
   for await (const feeds of calibration()) {
-    samples += Object.values(feeds)[0].dims[0];
+    const n = Object.values(feeds)[0].dims[0];
+    samples += n;
+    batchSize = Math.max(batchSize, n);
     batches++;
   }
-  const budget = (options.memoryBudget ?? DEFAULT_MEMORY_BUDGET) / 4;
-  const current = new SegmentRunner(runtime, pruned, calibration, budget, batches);
-  const target = new SegmentRunner(runtime, teacher, calibration, budget, batches);
+  const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+  // The pruned model's cut gets the larger share: its first stages' cuts (two 56×56×64 tensors of 256
+  // samples at 224 px) are what let each layer's pass start where the last one ended.
+  const current = new SegmentRunner(runtime, pruned, calibration, budget / 2, batches);
+  const target = new SegmentRunner(runtime, teacher, calibration, budget / 8, batches);
+  const maxRows = options.maxRows ?? 20000;
   const layers = consumerLayers(pruned, plan);
   const report: ReconstructionReport = {
     layers: [],
     skipped: [],
     passes: { pruned: 0, original: 0, fromCut: 0 },
   };
-  for (let i = 0; i < layers.length; i++) {
-    const l = layers[i];
-    options.onLayer?.(i, layers.length, l.node.name);
-    if (l.node.opType === 'Gemm' && attrInt(l.node, 'transA', 0)) {
-      report.skipped.push({ node: l.node.name, why: 'transposed input' });
-      continue;
-    }
-    const state: LayerState = {
-      l,
-      intercept: (options.intercept ?? true) && biasSlot(pruned, l) !== undefined,
-      random: seededRandom(options.seed ?? 1),
-      rows: 0,
-    };
-    await accumulateLayer(current, target, teacher, pruned, state, samples, options);
-    const fitted = state.failed ?? (await solveLayer(pruned, plan, state, options));
-    if (typeof fitted === 'string') report.skipped.push({ node: l.node.name, why: fitted });
-    else {
-      plan = fitted.plan;
-      report.layers.push(fitted.fit);
+  const states = layers.map((l): LayerState => ({
+    l,
+    intercept: (options.intercept ?? true) && biasSlot(pruned, l) !== undefined,
+    random: seededRandom(options.seed ?? 1),
+    rows: 0,
+    ...(l.node.opType === 'Gemm' && attrInt(l.node, 'transA', 0) ? { failed: 'transposed input' } : {}),
+  }));
+  const fitted = states.filter((s) => !s.failed);
+  const shapes = inferShapes(teacher);
+  const costs = fitted.map((s) =>
+    targetCost(
+      shapes,
+      s.l.node,
+      pruned.initializers.get(s.l.weight)!.dims.map(Number)[s.l.outputAxis],
+      maxRows,
+      samples,
+    ),
+  );
+  const blocks = planBlocks(costs, { budget: budget / 4, batchSize }).map((b) => b.map((i) => fitted[i]));
+  let done = 0;
+  for (const block of blocks) {
+    const targets = await gatherTargets(
+      target,
+      teacher,
+      block.map((s) => ({ node: s.l.node, random: s.random })),
+      maxRows,
+      samples,
+    );
+    block.forEach((s, i) => (s.targets = targets[i]));
+    for (const state of block) {
+      // Layers before this one that cannot be fitted are reported in order.
+      for (; states[done] !== state; done++)
+        report.skipped.push({ node: states[done].l.node.name, why: states[done].failed! });
+      done++;
+      options.onLayer?.(states.indexOf(state), layers.length, state.l.node.name);
+      await accumulateLayer(current, pruned, state, options);
+      state.targets = undefined;
+      const fit = state.failed ?? (await solveLayer(pruned, plan, state, options));
+      if (typeof fit === 'string') report.skipped.push({ node: state.l.node.name, why: fit });
+      else {
+        plan = fit.plan;
+        report.layers.push(fit.fit);
+      }
     }
   }
+  for (; done < states.length; done++)
+    report.skipped.push({ node: states[done].l.node.name, why: states[done].failed! });
   report.passes = {
     pruned: current.passes,
     original: target.passes,
@@ -148,56 +189,45 @@ export async function reconstruct(
 
 /**
  * The layer's statistics over the calibration data: its inputs from the pruned model (run up to the
- * layer), its target outputs from the original (run through the layer), batch by batch.
+ * layer), batch by batch, against the original's outputs gathered for its block.
  */
 async function accumulateLayer(
   current: SegmentRunner,
-  target: SegmentRunner,
-  teacher: Graph,
   pruned: Graph,
   s: LayerState,
-  samples: number,
   options: ReconstructOptions,
 ): Promise<void> {
-  const maxRows = options.maxRows ?? 20000;
-  const [x, y] = [s.l.node.inputs[0], s.l.node.outputs[0]];
-  const order = teacher.nodes();
-  const after = order[order.indexOf(teacher.producer(y)!) + 1];
-  const inputs = current.advance(s.l.node, [x]);
-  const outputs = target.advance(after, [y]);
+  const x = s.l.node.inputs[0];
+  const targets = s.targets;
+  if (!targets) {
+    s.failed = 'only 2-D convolutions are reconstructed';
+    return;
+  }
   const wDims = pruned.initializers.get(s.l.weight)!.dims.map(Number);
-  try {
-    for (;;) {
-      // One after the other: onnxruntime-web runs one session at a time per wasm instance.
-      const a = await inputs.next();
-      const b = await outputs.next();
-      if (a.done || b.done) break;
-      if (s.failed) continue;
-      const [xt, yt] = [a.value[x], b.value[y]];
-      if (s.l.node.opType === 'Conv') {
-        s.geometry ??= convGeometry(s.l.node, xt.dims, wDims, yt.dims);
-        if (!s.geometry) {
-          s.failed = 'only 2-D convolutions are reconstructed';
-          continue;
-        }
+  let batch = 0;
+  for await (const values of current.advance(s.l.node, [x])) {
+    const b = batch++;
+    if (s.failed) continue;
+    const xt = values[x];
+    if (s.l.node.opType === 'Conv') {
+      s.geometry ??= convGeometry(s.l.node, xt.dims, wDims, targets.dims);
+      if (!s.geometry) {
+        s.failed = 'only 2-D convolutions are reconstructed';
+        continue;
       }
-      s.systems ??= makeSystems(s.l, xt.dims, wDims, s.geometry, s.intercept);
-      s.rows += await accumulate(
-        s.systems,
-        xt,
-        yt,
-        s.geometry,
-        s.intercept,
-        maxRows,
-        samples,
-        s.random,
-        options.kernels,
-        options.chunkFloats,
-      );
     }
-  } finally {
-    await inputs.return(undefined);
-    await outputs.return(undefined);
+    s.systems ??= makeSystems(s.l, xt.dims, wDims, s.geometry, s.intercept);
+    s.rows += await accumulate(
+      s.systems,
+      xt,
+      targets.picks[b],
+      targets.rows[b],
+      targets.outputs,
+      s.geometry,
+      s.intercept,
+      options.kernels,
+      options.chunkFloats,
+    );
   }
 }
 
@@ -210,6 +240,10 @@ async function solveLayer(
 ): Promise<{ plan: PrunePlan; fit: LayerFit } | string> {
   const { l, systems, geometry, intercept } = state;
   if (!systems) return 'no calibration data';
+  // Activations that overflow f32 (deep random-weight exports) make the statistics NaN or infinite:
+  // the layer keeps its masked weights rather than the run stopping at a failed factorisation.
+  if (!systems.every((s) => Number.isFinite(s.yy) && finite(s.gram) && finite(s.cross)))
+    return 'its calibration activations overflow (statistics not finite)';
   const wT = pruned.initializers.get(l.weight)!;
   const wDims = wT.dims.map(Number);
   const alpha = options.alpha ?? 1e-3;
@@ -247,6 +281,11 @@ async function solveLayer(
     plan,
     fit: { node: l.node.name, rows: state.rows, inputs: d, before: before / total, after: after / total },
   };
+}
+
+function finite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
 }
 
 function makeSystems(
@@ -291,65 +330,48 @@ function makeSystems(
   ];
 }
 
-/** Adds one batch's sampled rows to every system; returns the rows added. */
+/**
+ * Adds one batch's sampled rows to every system: inputs gathered from `xt` at `picks`, targets the
+ * original's outputs there (`targets`, [picks × totalOut]); returns the rows added.
+ */
 async function accumulate(
   systems: System[],
   xt: TensorData,
-  yt: TensorData,
+  picks: Int32Array,
+  targets: Float32Array,
+  totalOut: number,
   g: ConvGeometry | undefined,
   intercept: boolean,
-  maxRows: number,
-  samples: number,
-  random: () => number,
   kernels: Kernels,
   chunkFloats = 4 << 20,
 ): Promise<number> {
   const xd = xt.data as Float32Array;
-  const yd = yt.data as Float32Array;
-  const n = xt.dims[0];
-  // Positions per sample (output pixels for a conv, leading rows for a Gemm/MatMul): sample evenly.
-  const perSample = g ? g.Ho * g.Wo : xd.length / n / xt.dims[xt.dims.length - 1];
-  const take = Math.min(perSample, Math.max(1, Math.ceil(maxRows / samples)));
-  const picks = new Int32Array(n * take);
-  const order = new Int32Array(perSample);
-  for (let s = 0; s < n; s++) {
-    for (let i = 0; i < perSample; i++) order[i] = i;
-    for (let i = 0; i < take; i++) {
-      const j = i + Math.floor(random() * (perSample - i));
-      const t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-      picks[s * take + i] = s * perSample + order[i];
-    }
-  }
   const rows = picks.length;
   const C = xt.dims[1];
-  const totalOut = yt.dims[g ? 1 : yt.dims.length - 1];
   const K = xt.dims[xt.dims.length - 1];
-  const plane = g ? g.Ho * g.Wo : 0;
   for (let k = 0; k < systems.length; k++) {
     const s = systems[k];
     // Rows go through in chunks (a multiple of the Gram kernel's 64-row blocks): a 224-px model's
     // late layer has thousands of unknowns, and all its rows at once took hundreds of MB.
     const chunk = Math.min(rows, Math.max(64, Math.floor(chunkFloats / s.d / 64) * 64));
     const X = new Float32Array(chunk * s.d);
-    const Y = new Float32Array(chunk * s.outputs);
+    // One system taking every output reads its targets in place.
+    const whole = s.outputs === totalOut;
+    const Y = whole ? undefined : new Float32Array(chunk * s.outputs);
     for (let r0 = 0; r0 < rows; r0 += chunk) {
       const n = Math.min(chunk, rows - r0);
       const at = picks.subarray(r0, r0 + n);
-      const [x, y] = [X.subarray(0, n * s.d), Y.subarray(0, n * s.outputs)];
+      const x = X.subarray(0, n * s.d);
+      const y = Y ? Y.subarray(0, n * s.outputs) : targets.subarray(r0 * totalOut, (r0 + n) * totalOut);
       if (g) await kernels.patchRows(patchArgs(g, C, xd, s.kept, at, x, s.d));
       for (let r = 0; r < n; r++) {
-        const p = at[r];
-        if (g) {
-          const img = Math.floor(p / perSample);
-          const pos = p - img * perSample;
-          for (let o = 0; o < s.outputs; o++)
-            y[r * s.outputs + o] = yd[(img * totalOut + k * s.outputs + o) * plane + pos];
-        } else {
+        if (!g) {
+          const p = at[r];
           for (let i = 0; i < s.kept.length; i++) x[r * s.d + i] = xd[p * K + s.kept[i]];
-          for (let o = 0; o < s.outputs; o++) y[r * s.outputs + o] = yd[p * totalOut + o];
         }
+        if (Y)
+          for (let o = 0; o < s.outputs; o++)
+            y[r * s.outputs + o] = targets[(r0 + r) * totalOut + k * s.outputs + o];
         if (intercept) x[r * s.d + s.d - 1] = 1;
       }
       for (let i = 0; i < y.length; i++) s.yy += y[i] * y[i];
