@@ -41,6 +41,13 @@ export interface EpochTimingInputs {
   noTorch?: boolean;
 }
 
+/** The timing knobs both benches read from the environment: TIME_SAMPLES, ROUNDS, TORCH. */
+export const epochTimingFromEnv = (env: NodeJS.ProcessEnv) => ({
+  samples: Number(env.TIME_SAMPLES ?? 2000),
+  rounds: Number(env.ROUNDS ?? 1),
+  noTorch: env.TORCH === '0',
+});
+
 const cpuSeconds = () => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1e6;

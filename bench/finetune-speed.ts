@@ -16,7 +16,7 @@ import { openDatasetPath } from '../src/core/eval/node';
 import { parseRecipe, runPipeline } from '../src/core/pipeline';
 import { createWasmBackend } from '../src/kernels';
 import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
-import { epochSideBySide } from './finetune-epoch';
+import { epochSideBySide, epochTimingFromEnv } from './finetune-epoch';
 
 const env = process.env;
 const trainDir = process.argv[2];
@@ -67,10 +67,8 @@ await epochSideBySide({
   recipe,
   training: await openDatasetPath(trainDir),
   trainDir,
-  samples: Number(env.TIME_SAMPLES ?? 2000),
   threads,
   runtime,
   kernels,
-  rounds: Number(env.ROUNDS ?? 1),
-  noTorch: env.TORCH === '0',
+  ...epochTimingFromEnv(env),
 });

@@ -47,7 +47,7 @@ import { parseRecipe, runPipeline, type PipelineResult } from '../src/core/pipel
 import { datasetFeeds, quantizeModel } from '../src/core/quant';
 import { createWasmBackend } from '../src/kernels';
 import { nodeWasmLoader } from '../src/kernels/wasm/node-loader';
-import { epochSideBySide } from './finetune-epoch';
+import { epochSideBySide, epochTimingFromEnv } from './finetune-epoch';
 import { printStageTable } from './stage-table';
 
 const env = process.env;
@@ -176,18 +176,16 @@ for (const { name, target } of models) {
 
 printGoals();
 recipe = recipeFor(models[0].target);
-if (timed && Number(env.TIME_SAMPLES ?? 2000) > 0)
+if (timed && epochTimingFromEnv(env).samples > 0)
   await epochSideBySide({
     ...timed,
     recipe,
     training,
     trainDir,
-    samples: Number(env.TIME_SAMPLES ?? 2000),
     threads,
     runtime,
     kernels,
-    rounds: Number(env.ROUNDS ?? 1),
-    noTorch: env.TORCH === '0',
+    ...epochTimingFromEnv(env),
   });
 
 /** The issue's goals: the MAC cut and the drop of the fine-tuned INT8 model, all test images. */

@@ -13,28 +13,18 @@ const dir = mkdtempSync(join(tmpdir(), 'whittle-finetune-'));
 const teacher = fixturePath('fmnist-resnet8.onnx');
 const slice = fixturePath('fmnist-train-slice');
 
+/** Prunes the teacher by half into `studentName`, then fine-tunes it 1 epoch on 64 slice images into `out`. */
+function finetuneSlice(studentName: string, out: string, ...extra: string[]) {
+  const student = join(dir, studentName);
+  expect(runCli('prune', teacher, '--ratio', '0.5', '--out', student).code).toBe(0);
+  const args = ['--train', slice, '--samples', '64', '--epochs', '1', '--batch', '32', '--out', out];
+  return runCli('finetune', teacher, student, ...args, ...extra);
+}
+
 describe('whittle finetune', () => {
   test('distils a pruned student on the training slice (BatchNorm by batch statistics) and writes a model onnxruntime runs', async () => {
-    const student = join(dir, 'pruned.onnx');
     const out = join(dir, 'tuned.onnx');
-    expect(runCli('prune', teacher, '--ratio', '0.5', '--out', student).code).toBe(0);
-    const r = runCli(
-      'finetune',
-      teacher,
-      student,
-      '--train',
-      slice,
-      '--samples',
-      '64',
-      '--epochs',
-      '1',
-      '--batch',
-      '32',
-      '--batch-norm',
-      'batch',
-      '--out',
-      out,
-    );
+    const r = finetuneSlice('pruned.onnx', out, '--batch-norm', 'batch');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/epoch 1: loss \d+\.\d+, held-out top-1 \d+\.\d+ %/);
@@ -49,27 +39,8 @@ describe('whittle finetune', () => {
   }, 120_000);
 
   test('--qat trains the INT8 plan after the float epochs and writes the QDQ model onnxruntime runs', async () => {
-    const student = join(dir, 'pruned-qat.onnx');
     const out = join(dir, 'tuned-int8.onnx');
-    expect(runCli('prune', teacher, '--ratio', '0.5', '--out', student).code).toBe(0);
-    const r = runCli(
-      'finetune',
-      teacher,
-      student,
-      '--train',
-      slice,
-      '--samples',
-      '64',
-      '--epochs',
-      '1',
-      '--batch',
-      '32',
-      '--qat',
-      '--calib',
-      fixturePath('fmnist-calib'),
-      '--out',
-      out,
-    );
+    const r = finetuneSlice('pruned-qat.onnx', out, '--qat', '--calib', fixturePath('fmnist-calib'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\nQAT epoch 1: loss \d+\.\d+, held-out top-1 \d+\.\d+ %/);
