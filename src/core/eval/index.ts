@@ -5,6 +5,7 @@
  */
 export { DatasetError, FeedShapeError, ModelLoadError, ModelRunError, PreprocessError } from './errors';
 export { checkFeed, describeSamples } from './feed-check';
+export { batchSlices } from './batch-slices';
 export type {
   Backend,
   InferenceRuntime,

@@ -11,16 +11,18 @@
  */
 import { privatizeShared } from '../apply/shared';
 import type { Kernels } from '../../../kernels';
-import { DEFAULT_MEMORY_BUDGET, type InferenceRuntime, type TensorData } from '../../eval';
+import { batchSlices, DEFAULT_MEMORY_BUDGET, type InferenceRuntime } from '../../eval';
 import { attrFloat, attrInt, inferShapes, type Graph } from '../../graph';
 import { makeTensor, tensorData } from '../../onnx';
 import type { PrunePlan } from '../types';
 import type { CalibrationBatches } from './calibration';
 import { biasSlot } from './compensate';
 import { consumerLayers, type ConsumerLayer } from './consumers';
-import { convGeometry, patchArgs, type ConvGeometry } from './im2col';
+import { convGeometry, type ConvGeometry } from './im2col';
 import { ownParameter } from './own-parameter';
+import { passBatchSize } from './pass-batch';
 import { planBlocks } from './blocks';
+import { RowChunks, type System } from './row-chunks';
 import { SegmentRunner } from './segments';
 import { solveRidge } from './ridge';
 import { seededRandom } from './random';
@@ -43,12 +45,12 @@ export interface ReconstructOptions {
   /**
    * Bytes recovery may hold (default {@link DEFAULT_MEMORY_BUDGET}): half for the pruned model's kept
    * activations, an eighth for the original's, a quarter for the targets of a block of layers (see
-   * `gatherTargets`), the rest for the statistics; with more, more layers start their pass from the
-   * last layer's inputs instead of the model's (see `SegmentRunner`) and fewer blocks share the
-   * original's passes.
+   * `gatherTargets`), an eighth for one batch's run (see `passBatchSize`); with more, more layers
+   * start their pass from the last layer's inputs instead of the model's (see `SegmentRunner`), fewer
+   * blocks share the original's passes and batches are larger.
    */
   memoryBudget?: number;
-  /** Floats of gathered rows per chunk (default 4 Mi, 16 MB); fewer rows a chunk, same sums. */
+  /** Floats of gathered rows and targets per chunk (default 4 Mi, 16 MB); fewer rows a chunk, same sums. */
   chunkFloats?: number;
   onLayer?: (done: number, total: number, node: string) => void;
 }
@@ -71,17 +73,6 @@ export interface ReconstructionReport {
    * how many started from a kept cut.
    */
   passes: { pruned: number; original: number; fromCut: number };
-}
-
-/** One least-squares system per conv group. */
-interface System {
-  d: number;
-  outputs: number;
-  /** Absolute input channels (Conv) or features (Gemm/MatMul) kept. */
-  kept: Int32Array;
-  gram: Float32Array;
-  cross: Float32Array;
-  yy: number;
 }
 
 /** A layer's statistics while they are accumulated. */
@@ -111,20 +102,25 @@ export async function reconstruct(
   options: ReconstructOptions,
 ): Promise<{ plan: PrunePlan; report: ReconstructionReport }> {
   plan = privatizeShared(pruned, plan);
+  const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+  const shapes = inferShapes(teacher);
+  let batchSize = 1;
+  for await (const feeds of calibration()) batchSize = Math.max(batchSize, Object.values(feeds)[0].dims[0]);
+  // One batch's run gets an eighth of the budget: at 224 px that is a few samples a pass.
+  const passBatch = passBatchSize(teacher, shapes, budget / 8, batchSize);
+  const source: CalibrationBatches = async function* () {
+    for await (const feeds of calibration()) yield* batchSlices(feeds, passBatch);
+  };
   let samples = 0;
   let batches = 0;
-  let batchSize = 1;
-  for await (const feeds of calibration()) {
-    const n = Object.values(feeds)[0].dims[0];
-    samples += n;
-    batchSize = Math.max(batchSize, n);
+  for await (const feeds of source()) {
+    samples += Object.values(feeds)[0].dims[0];
     batches++;
   }
-  const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
   // The pruned model's cut gets the larger share: its first stages' cuts (two 56×56×64 tensors of 256
   // samples at 224 px) are what let each layer's pass start where the last one ended.
-  const current = new SegmentRunner(runtime, pruned, calibration, budget / 2, batches);
-  const target = new SegmentRunner(runtime, teacher, calibration, budget / 8, batches);
+  const current = new SegmentRunner(runtime, pruned, source, budget / 2, batches);
+  const target = new SegmentRunner(runtime, teacher, source, budget / 8, batches);
   const maxRows = options.maxRows ?? 20000;
   const layers = consumerLayers(pruned, plan);
   const report: ReconstructionReport = {
@@ -140,7 +136,6 @@ export async function reconstruct(
     ...(l.node.opType === 'Gemm' && attrInt(l.node, 'transA', 0) ? { failed: 'transposed input' } : {}),
   }));
   const fitted = states.filter((s) => !s.failed);
-  const shapes = inferShapes(teacher);
   const costs = fitted.map((s) =>
     targetCost(
       shapes,
@@ -150,7 +145,7 @@ export async function reconstruct(
       samples,
     ),
   );
-  const blocks = planBlocks(costs, { budget: budget / 4, batchSize }).map((b) => b.map((i) => fitted[i]));
+  const blocks = planBlocks(costs, { budget: budget / 4, batchSize: passBatch }).map((b) => b.map((i) => fitted[i]));
   let done = 0;
   for (const block of blocks) {
     const targets = await gatherTargets(
@@ -204,6 +199,8 @@ async function accumulateLayer(
     return;
   }
   const wDims = pruned.initializers.get(s.l.weight)!.dims.map(Number);
+  const totalRows = targets.picks.reduce((n, p) => n + p.length, 0);
+  let rows: RowChunks | undefined;
   let batch = 0;
   for await (const values of current.advance(s.l.node, [x])) {
     const b = batch++;
@@ -217,18 +214,10 @@ async function accumulateLayer(
       }
     }
     s.systems ??= makeSystems(s.l, xt.dims, wDims, s.geometry, s.intercept);
-    s.rows += await accumulate(
-      s.systems,
-      xt,
-      targets.picks[b],
-      targets.rows[b],
-      targets.outputs,
-      s.geometry,
-      s.intercept,
-      options.kernels,
-      options.chunkFloats,
-    );
+    rows ??= new RowChunks(s.systems, s.geometry, s.intercept, options.kernels, totalRows, options.chunkFloats);
+    s.rows += await rows.add(xt, targets.picks[b], targets.rows[b], targets.outputs);
   }
+  await rows?.flush();
 }
 
 /** Solves a layer's systems and writes the weights back. */
@@ -328,58 +317,6 @@ function makeSystems(
       yy: 0,
     },
   ];
-}
-
-/**
- * Adds one batch's sampled rows to every system: inputs gathered from `xt` at `picks`, targets the
- * original's outputs there (`targets`, [picks × totalOut]); returns the rows added.
- */
-async function accumulate(
-  systems: System[],
-  xt: TensorData,
-  picks: Int32Array,
-  targets: Float32Array,
-  totalOut: number,
-  g: ConvGeometry | undefined,
-  intercept: boolean,
-  kernels: Kernels,
-  chunkFloats = 4 << 20,
-): Promise<number> {
-  const xd = xt.data as Float32Array;
-  const rows = picks.length;
-  const C = xt.dims[1];
-  const K = xt.dims[xt.dims.length - 1];
-  for (let k = 0; k < systems.length; k++) {
-    const s = systems[k];
-    // Rows go through in chunks (a multiple of the Gram kernel's 64-row blocks): a 224-px model's
-    // late layer has thousands of unknowns, and all its rows at once took hundreds of MB.
-    const chunk = Math.min(rows, Math.max(64, Math.floor(chunkFloats / s.d / 64) * 64));
-    const X = new Float32Array(chunk * s.d);
-    // One system taking every output reads its targets in place.
-    const whole = s.outputs === totalOut;
-    const Y = whole ? undefined : new Float32Array(chunk * s.outputs);
-    for (let r0 = 0; r0 < rows; r0 += chunk) {
-      const n = Math.min(chunk, rows - r0);
-      const at = picks.subarray(r0, r0 + n);
-      const x = X.subarray(0, n * s.d);
-      const y = Y ? Y.subarray(0, n * s.outputs) : targets.subarray(r0 * totalOut, (r0 + n) * totalOut);
-      if (g) await kernels.patchRows(patchArgs(g, C, xd, s.kept, at, x, s.d));
-      for (let r = 0; r < n; r++) {
-        if (!g) {
-          const p = at[r];
-          for (let i = 0; i < s.kept.length; i++) x[r * s.d + i] = xd[p * K + s.kept[i]];
-        }
-        if (Y)
-          for (let o = 0; o < s.outputs; o++)
-            y[r * s.outputs + o] = targets[(r0 + r) * totalOut + k * s.outputs + o];
-        if (intercept) x[r * s.d + s.d - 1] = 1;
-      }
-      for (let i = 0; i < y.length; i++) s.yy += y[i] * y[i];
-      await kernels.gramAccumulate({ x, rows: n, cols: s.d, out: s.gram });
-      await kernels.crossAccumulate({ x, y, rows: n, xCols: s.d, yCols: s.outputs, out: s.cross });
-    }
-  }
-  return rows;
 }
 
 /** ‖Y − XW‖² = ‖Y‖² − 2·Σ W∘XᵀY + Σ W∘(XᵀX·W), the product in the kernels. */

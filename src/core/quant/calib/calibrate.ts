@@ -8,6 +8,7 @@
 import type { KernelBackend } from '../../../kernels';
 import { createReferenceBackend } from '../../../kernels';
 import {
+  batchSlices,
   bytesOf,
   DEFAULT_MEMORY_BUDGET,
   exposeIntermediates,
@@ -118,7 +119,7 @@ export async function calibrateWithReport(
             cached.push(feeds);
             releases.push(meter.hold(bytesOf(Object.values(feeds))));
           }
-          for (const part of slices(feeds, passPlan.batchSize)) {
+          for (const part of batchSlices(feeds, passPlan.batchSize)) {
             options.signal?.throwIfAborted();
             const outputs = fetches.length > 0 ? await session.run(part, fetches) : {};
             const release = meter.hold(bytesOf([...Object.values(outputs), ...Object.values(part)]));
@@ -166,27 +167,4 @@ async function observe(
 function scalar(t: TensorData | undefined): number {
   if (!t || !(t.data instanceof Float32Array)) throw new Error('The runtime returned no float range.');
   return t.data[0];
-}
-
-/** `feeds` cut along the batch axis into parts of at most `size` samples (views, no copies). */
-function* slices(feeds: Feeds, size: number): Generator<Feeds> {
-  const entries = Object.entries(feeds);
-  const n = entries[0]?.[1].dims[0] ?? 0;
-  if (n <= size) {
-    yield feeds;
-    return;
-  }
-  for (let start = 0; start < n; start += size) {
-    const count = Math.min(size, n - start);
-    const part: Record<string, TensorData> = {};
-    for (const [name, t] of entries) {
-      const per = t.data.length / n;
-      part[name] = {
-        type: t.type,
-        data: t.data.subarray(start * per, (start + count) * per) as TensorData['data'],
-        dims: [count, ...t.dims.slice(1)],
-      };
-    }
-    yield part;
-  }
 }
