@@ -18,6 +18,7 @@ import {
 } from '../../graph';
 import { DataType, dataTypeName, emptyNode, emptyValueInfo, encodeModel, type ValueInfo } from '../../onnx';
 import type { CalibrationBatches } from './calibration';
+import { Slabs } from './slabs';
 
 type Values = Readonly<Record<string, TensorData>>;
 
@@ -70,6 +71,7 @@ export class SegmentRunner {
     this.passes++;
     if (this.cut) this.fromCut++;
     const kept: Values[] = [];
+    const slabs = new Slabs();
     let keep = true;
     let keptBytes = 0;
     // Once the new cut is sure to be kept, each batch of the old one is dropped as soon as the new
@@ -91,7 +93,10 @@ export class SegmentRunner {
         batches++;
         if (keep) {
           const cut: Record<string, TensorData> = {};
-          for (const n of frontier) if (values[n]) cut[n] = values[n];
+          // Copied into this pass's large buffers (see `Slabs`), the calibration feeds excepted: a value
+          // carried over from the old cut would pin the old cut's whole buffer.
+          for (const n of frontier)
+            if (values[n]) cut[n] = source || !known.has(n) ? slabs.copy(values[n]) : values[n];
           keptBytes += bytesOf(Object.values(cut));
           // Judged on the first batch (the others are no larger): the whole cut must fit the budget.
           if (keptBytes * (batches === 1 ? this.batches : 1) > this.budget || !next) {

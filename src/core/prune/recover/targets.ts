@@ -9,6 +9,7 @@ import type { TensorData } from '../../eval';
 import type { Graph, GraphNode, ShapeInference } from '../../graph';
 import type { LayerCost } from './blocks';
 import type { SegmentRunner } from './segments';
+import { Slabs } from './slabs';
 
 /** One layer's sampled positions and the original's outputs there, per calibration batch. */
 export interface LayerTargets {
@@ -85,6 +86,8 @@ export async function gatherTargets(
   const last = Math.max(...layers.map((l) => order.indexOf(teacher.producer(l.node.outputs[0])!)));
   const names = layers.map((l) => l.node.outputs[0]);
   const out: (LayerTargets | undefined)[] = layers.map(() => undefined);
+  // Held until each layer is fitted: in large buffers, not an array per layer and batch (see `Slabs`).
+  const slabs = new Slabs();
   for await (const values of runner.advance(order[last + 1], names))
     layers.forEach((l, i) => {
       const y = values[l.node.outputs[0]];
@@ -95,21 +98,23 @@ export async function gatherTargets(
       const picks = pickRows(y.dims[0], positions, rowsPerSample(positions, maxRows, samples), l.random);
       const t = (out[i] ??= { picks: [], rows: [], outputs, dims: y.dims });
       t.picks.push(picks);
-      t.rows.push(gather(y, picks, outputs, positions, conv));
+      t.rows.push(
+        gather(y, picks, outputs, positions, conv, slabs.array(Float32Array, picks.length * outputs)),
+      );
     });
   return out;
 }
 
-/** The outputs at `picks`, row-major [picks × outputs] (a convolution's are channel-major planes). */
+/** The outputs at `picks` into `rows`, row-major [picks × outputs] (a convolution's are channel-major planes). */
 function gather(
   y: TensorData,
   picks: Int32Array,
   outputs: number,
   positions: number,
   conv: boolean,
+  rows: Float32Array,
 ): Float32Array {
   const yd = y.data as Float32Array;
-  const rows = new Float32Array(picks.length * outputs);
   for (let r = 0; r < picks.length; r++) {
     const p = picks[r];
     if (conv) {
