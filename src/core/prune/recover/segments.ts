@@ -71,7 +71,8 @@ export class SegmentRunner {
     this.passes++;
     if (this.cut) this.fromCut++;
     const kept: Values[] = [];
-    const slabs = new Slabs();
+    const slabs = new Map<string, Slabs>();
+    const slabsOf = (name: string) => slabs.get(name) ?? slabs.set(name, new Slabs()).get(name)!;
     let keep = true;
     let keptBytes = 0;
     // Once the new cut is sure to be kept, each batch of the old one is dropped as soon as the new
@@ -93,10 +94,10 @@ export class SegmentRunner {
         batches++;
         if (keep) {
           const cut: Record<string, TensorData> = {};
-          // Copied into this pass's large buffers (see `Slabs`), the calibration feeds excepted: a value
-          // carried over from the old cut would pin the old cut's whole buffer.
+          // New values go into large buffers (see `Slabs`), one stream per tensor: a value carried
+          // over from the old cut is shared without pinning the tensors dropped beside it.
           for (const n of frontier)
-            if (values[n]) cut[n] = source || !known.has(n) ? slabs.copy(values[n]) : values[n];
+            if (values[n]) cut[n] = known.has(n) ? values[n] : slabsOf(n).copy(values[n]);
           keptBytes += bytesOf(Object.values(cut));
           // Judged on the first batch (the others are no larger): the whole cut must fit the budget.
           if (keptBytes * (batches === 1 ? this.batches : 1) > this.budget || !next) {
