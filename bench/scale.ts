@@ -30,8 +30,17 @@
  * multiply-adds at d up to 3,106 unknowns and 20,000 rows a layer; onnxruntime-node's Gemm was no
  * faster than the wasm kernel) and the two models' segment runs 23.2 s. fmnist-resnet8: 1.70 s against
  * 0.50–0.59 s bare (about 3×), most of it per-session start-up of the segment passes.
- * ResNet-50 prune + lsq + INT8 (256 images) now runs to the end (it stopped at a NaN Gram before):
- * peak RSS 2.71 GB by /usr/bin/time -v at load 2.5–8.6, over the 2 GB goal; making 400 CPU s, 375 of them recovery.
+ * ResNet-50 prune + lsq + INT8 (256 images), `whittle optimize` under /usr/bin/time -v, GB = 1024³:
+ * peak RSS 2.56 GB (2.71 in an earlier run) → 1.87 GB, recovery 379 → 248 CPU s, load average 2–6.
+ * VmRSS and /proc/self/smaps sampled per phase showed where the peak came from: (1) every recovery
+ * pass ran at the calibration batch (32), and one batch's segment run held over 1 GB (onnxruntime's
+ * arena, the exposed tensors, our copies of them) on top of the kept cut and targets — passes now
+ * run at the batch an eighth of the memory budget fits (3 samples here; ResNet-18's recovery went
+ * 51.9 → 48.2 CPU s); (2) the kept cuts and targets, as thousands of per-batch arrays, left 1.2 GB
+ * of heap resident through INT8 calibration (2.33 GB peak there); in 64 MB buffers the heap after
+ * recovery is 0.55 GB. Now the peak is the original's INT8 calibration (1.92 GB sampled: heap 0.64,
+ * the calibration session's arena 0.27, model bytes and stages' copies the rest) and recovery's
+ * last stage (1.78 GB). Fitted weights unchanged: recovered cosine 0.99991, SQNR 38.3 dB.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
