@@ -268,6 +268,8 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
         const grads = await engine.backward(tape, seeds);
         const lr = cosineWithWarmup(global, totalSteps, warmup, options.lr);
         await optimizer.step(grads, lr);
+        // The step's activations and gradients are spent: the next step reuses their arrays.
+        engine.release(tape);
         lossSum += loss;
         const elapsedMs = performance.now() - t0;
         options.onProgress?.({

@@ -1,0 +1,28 @@
+/**
+ * Reuse of a training step's activation and gradient arrays. Every step allocates the same sizes
+ * again; fresh multi-megabyte typed arrays cost page faults and garbage collection, and that cost
+ * was a large share of an epoch. Arrays go back to the pool only when their owner says the step that
+ * made them is over ({@link TrainableModel.release}); nothing else is ever handed out twice.
+ */
+import { allocFloats, type Floats, type Precision } from './tensor';
+
+export class BufferPool {
+  private readonly free = new Map<number, Floats[]>();
+
+  constructor(private readonly precision: Precision) {}
+
+  /** A zero-filled array of `n` elements: a released one when there is one, else a new one. */
+  take(n: number): Floats {
+    const reused = this.free.get(n)?.pop();
+    return reused ? reused.fill(0) : allocFloats(this.precision, n);
+  }
+
+  /** Makes `buffers` available to later {@link take}s; the caller must not touch them again. */
+  release(buffers: readonly Floats[]): void {
+    for (const b of buffers) {
+      const list = this.free.get(b.length);
+      if (list) list.push(b);
+      else this.free.set(b.length, [b]);
+    }
+  }
+}
