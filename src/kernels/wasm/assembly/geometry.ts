@@ -1,0 +1,15 @@
+// A convolution's geometry block: 16 i32s written by the JS side, in this order.
+export const BATCH = 0, IN_C = 1, IN_H = 2, IN_W = 3, OUT_C = 4, OUT_H = 5, OUT_W = 6, K_H = 7, K_W = 8;
+export const S_H = 9, S_W = 10, P_T = 11, P_L = 12, D_H = 13, D_W = 14, GROUPS = 15;
+
+@inline export function geo(g: usize, i: i32): i32 {
+  return load<i32>(g + (<usize>i << 2));
+}
+
+@inline export function setGeo(g: usize, i: i32, v: i32): void {
+  store<i32>(g + (<usize>i << 2), v);
+}
+
+export function zero(p: usize, n: i32): void {
+  memory.fill(p, 0, <usize>n << 2);
+}
