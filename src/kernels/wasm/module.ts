@@ -119,7 +119,7 @@ export interface WasmExports {
     wT: number,
     work: number,
   ): void;
-  conv2dBackwardFilter(g: number, x: number, dy: number, dw: number, col: number, work: number): void;
+  conv2dBackwardFilter(g: number, x: number, dy: number, dw: number, work: number): void;
   channelSums(data: number, outer: number, channels: number, inner: number, out: number): void;
   sgdUpdate(
     p: number,

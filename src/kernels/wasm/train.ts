@@ -101,16 +101,14 @@ export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, Tr
       v.convBackwardFilter(a);
       const s = sizes(a);
       const pg = geometryFirst(a);
-      const work = w.conv2dScratch(pg, 2);
-      const pwork = arena.reserve(work);
+      const pwork = arena.reserve(w.conv2dScratch(pg, 2));
       const px = arena.reserve(s.input * 4);
       const pdy = arena.reserve(s.output * 4);
       const pdw = arena.reserve(s.weight * 4);
-      const pcol = arena.reserve(work ? 0 : s.k * s.p * 4);
       arena.commit();
       arena.f32(px, s.input).set(a.x.subarray(0, s.input));
       arena.f32(pdy, s.output).set(a.dy.subarray(0, s.output));
-      w.conv2dBackwardFilter(pg, px, pdy, pdw, pcol, pwork);
+      w.conv2dBackwardFilter(pg, px, pdy, pdw, pwork);
       a.dWeight.set(arena.f32(pdw, s.weight));
     },
 

@@ -13,3 +13,14 @@ export const S_H = 9, S_W = 10, P_T = 11, P_L = 12, D_H = 13, D_W = 14, GROUPS =
 export function zero(p: usize, n: i32): void {
   memory.fill(p, 0, <usize>n << 2);
 }
+
+/** The first output column whose input column ow·stride + base is ≥ 0 (at most outW). */
+@inline export function validFrom(base: i32, stride: i32, outW: i32): i32 {
+  return base >= 0 ? 0 : min(outW, (stride - 1 - base) / stride);
+}
+
+/** One past the last output column whose input column ow·stride + base is < inW (at least 0). */
+@inline export function validTo(base: i32, stride: i32, inW: i32, outW: i32): i32 {
+  const span = inW - base;
+  return span <= 0 ? 0 : min(outW, (span + stride - 1) / stride);
+}

@@ -1,33 +1,38 @@
-// Stride-1 convolution without an im2col matrix. An image's input channels are copied once into
-// zero-padded planes [cg, hp, wp] (hp = outH + (kh−1)·dh, wp = outW + (kw−1)·dw); im2col row
-// (c, i, j) is then the padded data itself from offset c·hp·wp + i·dh·wp + j·dw, read over
-// outH·wp columns — output (oh, ow) at column oh·wp + ow; the columns with ow ≥ outW are garbage,
-// dropped from the output (forward) or met by zeros (filter gradient). Building im2col cost as much
-// as the GEMM on narrow pruned layers. Rows of Y sit at offsets, not a stride, so the GEMM tiles
-// here take a table of row offsets; register tiles as in gram.ts (4×8 for Xᵀ·Y, 4×2 dot products
-// for A·Bᵀ).
-import { D_H, D_W, GROUPS, IN_C, IN_H, IN_W, K_H, K_W, OUT_C, OUT_H, OUT_W, P_L, P_T, S_H, S_W, BATCH, geo, zero } from './geometry';
+// Convolution without an im2col matrix. An image's input channels are copied once into
+// zero-padded planes, split by stride phase: plane (c, a, b) holds padded input rows y·sh + a and
+// columns x·sw + b, hq × wq of them (hq = outH + ⌊(kh−1)·dh / sh⌋, wq likewise). Im2col row
+// (c, i, j) is then plane (c, i·dh mod sh, j·dw mod sw) itself from offset ⌊i·dh / sh⌋·wq +
+// ⌊j·dw / sw⌋, read over outH·wq columns — output (oh, ow) at column oh·wq + ow; the columns with
+// ow ≥ outW are garbage, dropped from the output (forward) or met by zeros (filter gradient).
+// Building im2col cost as much as the GEMM on narrow pruned layers. Rows of Y sit at offsets, not a
+// stride, so the GEMM tiles here take a table of row offsets; register tiles as in gram.ts (4×8
+// for Xᵀ·Y, 4×2 dot products for A·Bᵀ).
+import { BATCH, D_H, D_W, GROUPS, IN_C, IN_H, IN_W, K_H, K_W, OUT_C, OUT_H, OUT_W, P_L, P_T, S_H, S_W, geo, validFrom, validTo, zero } from './geometry';
 
 @inline export function stride1(g: usize): bool {
   return geo(g, S_H) == 1 && geo(g, S_W) == 1;
 }
 
-/** Forward on padded planes wants whole 4-row tiles: below 4 output channels per group, padding wastes too much. */
+/** The forward wants whole 4-row tiles: below 4 output channels per group, padding wastes too much. */
 @inline export function implicitForwardFits(g: usize): bool {
-  return stride1(g) && geo(g, OUT_C) / geo(g, GROUPS) >= 4;
+  return geo(g, OUT_C) / geo(g, GROUPS) >= 4;
 }
 
 @inline function roundUp(n: i32, m: i32): i32 {
   return (n + m - 1) / m * m;
 }
 
-/** The planes' sizes: [hp, wp, n8 = outH·wp rounded up to 8 columns]. */
 @inline function planeHeight(g: usize): i32 {
-  return geo(g, OUT_H) + (geo(g, K_H) - 1) * geo(g, D_H);
+  return geo(g, OUT_H) + (geo(g, K_H) - 1) * geo(g, D_H) / geo(g, S_H);
 }
 @inline function planeWidth(g: usize): i32 {
-  return geo(g, OUT_W) + (geo(g, K_W) - 1) * geo(g, D_W);
+  return geo(g, OUT_W) + (geo(g, K_W) - 1) * geo(g, D_W) / geo(g, S_W);
 }
+/** Floats of one input channel's planes, all phases. */
+@inline function channelFloats(g: usize): i32 {
+  return geo(g, S_H) * geo(g, S_W) * planeHeight(g) * planeWidth(g);
+}
+/** GEMM columns: outH·wq rounded up to whole 8-column tiles. */
 @inline function columns(g: usize): i32 {
   return roundUp(geo(g, OUT_H) * planeWidth(g), 8);
 }
@@ -39,108 +44,61 @@ export function implicitBytes(g: usize): i32 {
   const k = cg * geo(g, K_H) * geo(g, K_W);
   const n8 = columns(g);
   const og4 = roundUp(og, 4);
-  const floats = cg * planeHeight(g) * planeWidth(g) + n8 + k + groups * k * og4 + og4 * n8;
+  const floats = cg * channelFloats(g) + n8 + k + groups * k * og4 + og4 * n8;
   return (floats << 2) + 64;
 }
 
-/** Layout of `work`: planes [cg·hp·wp + n8], offsets [K i32], then the caller's buffers. */
+/** Layout of `work`: planes [cg·channelFloats + n8], offsets [K i32], then the caller's buffers. */
 @inline function offsetsAt(g: usize, work: usize): usize {
   const cg = geo(g, IN_C) / geo(g, GROUPS);
-  return work + (<usize>(cg * planeHeight(g) * planeWidth(g) + columns(g)) << 2);
+  return work + (<usize>(cg * channelFloats(g) + columns(g)) << 2);
 }
 
 /** Byte offset of im2col row (c, i, j) in the planes, for every row. */
 function rowOffsets(g: usize, offs: usize): void {
   const cg = geo(g, IN_C) / geo(g, GROUPS), kh = geo(g, K_H), kw = geo(g, K_W);
-  const hp = planeHeight(g), wp = planeWidth(g), dh = geo(g, D_H), dw = geo(g, D_W);
+  const hq = planeHeight(g), wq = planeWidth(g), dh = geo(g, D_H), dw = geo(g, D_W);
+  const sh = geo(g, S_H), sw = geo(g, S_W);
   let r = 0;
   for (let c = 0; c < cg; c++)
     for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++, r++) store<i32>(offs + (<usize>r << 2), (c * hp * wp + i * dh * wp + j * dw) << 2);
+      for (let j = 0; j < kw; j++, r++) {
+        const plane = (c * sh + (i * dh) % sh) * sw + (j * dw) % sw;
+        store<i32>(offs + (<usize>r << 2), (plane * hq * wq + ((i * dh) / sh) * wq + (j * dw) / sw) << 2);
+      }
 }
 
-/** Copies one image's and group's input channels into zero-padded planes (and zeros the tail past them). */
+/** Copies one image's and group's input channels into zero-padded phase planes (and zeros the tail past them). */
 function padPlanes(g: usize, x: usize, image: i32, group: i32, planes: usize): void {
   const inC = geo(g, IN_C), inH = geo(g, IN_H), inW = geo(g, IN_W), pt = geo(g, P_T), pl = geo(g, P_L);
+  const sh = geo(g, S_H), sw = geo(g, S_W);
   const cg = inC / geo(g, GROUPS);
-  const hp = planeHeight(g), wp = planeWidth(g);
-  // Plane columns [from, to) hold input columns from − pl …; the rest is padding.
-  const from = min(max(pl, 0), wp);
-  const to = max(from, min(pl + inW, wp));
+  const hq = planeHeight(g), wq = planeWidth(g);
+  let row = planes;
   for (let c = 0; c < cg; c++) {
     const src = x + ((<usize>(image * inC + group * cg + c) * <usize>(inH * inW)) << 2);
-    const dst = planes + ((<usize>(c * hp * wp)) << 2);
-    for (let y = 0; y < hp; y++) {
-      const row = dst + ((<usize>(y * wp)) << 2);
-      const iy = y - pt;
-      if (iy < 0 || iy >= inH) {
-        zero(row, wp);
-        continue;
-      }
-      zero(row, from);
-      memory.copy(row + (<usize>from << 2), src + (<usize>(iy * inW + from - pl) << 2), <usize>(to - from) << 2);
-      zero(row + (<usize>to << 2), wp - to);
-    }
-  }
-  zero(planes + ((<usize>(cg * hp * wp)) << 2), columns(g));
-}
-
-/** out = conv(x, w) for stride 1 (no bias); see implicitBytes for `work`. */
-export function implicitForward(g: usize, x: usize, w: usize, out: usize, work: usize): void {
-  const groups = geo(g, GROUPS), outC = geo(g, OUT_C), batch = geo(g, BATCH);
-  const og = outC / groups;
-  const k = (geo(g, IN_C) / groups) * geo(g, K_H) * geo(g, K_W);
-  const outH = geo(g, OUT_H), outW = geo(g, OUT_W), p = outH * outW;
-  const wp = planeWidth(g), n8 = columns(g), og4 = roundUp(og, 4);
-  const offs = offsetsAt(g, work);
-  const wT = offs + (<usize>k << 2);
-  const tile = wT + (<usize>(groups * k * og4) << 2);
-  rowOffsets(g, offs);
-  // X = W_gᵀ [k, og4], zero columns past og.
-  for (let gr = 0; gr < groups; gr++) {
-    const t = wT + (<usize>(gr * k * og4) << 2);
-    for (let r = 0; r < k; r++)
-      for (let o = 0; o < og4; o++)
-        store<f32>(t + (<usize>(r * og4 + o) << 2), o < og ? load<f32>(w + (<usize>((gr * og + o) * k + r) << 2)) : 0);
-  }
-  for (let n = 0; n < batch; n++) {
-    for (let gr = 0; gr < groups; gr++) {
-      padPlanes(g, x, n, gr, work);
-      crossRows(wT + (<usize>(gr * k * og4) << 2), work, offs, k, og4, n8, tile);
-      for (let o = 0; o < og; o++) {
-        const dst = out + (<usize>((n * outC + gr * og + o) * p) << 2);
-        const src = tile + (<usize>(o * n8) << 2);
-        for (let oh = 0; oh < outH; oh++)
-          memory.copy(dst + (<usize>(oh * outW) << 2), src + (<usize>(oh * wp) << 2), <usize>outW << 2);
+    for (let a = 0; a < sh; a++) {
+      for (let b = 0; b < sw; b++) {
+        // Plane columns [from, to) hold input columns x·sw + b − pl; the rest is padding.
+        const base = b - pl;
+        const from = validFrom(base, sw, wq);
+        const to = max(from, validTo(base, sw, inW, wq));
+        for (let y = 0; y < hq; y++, row += <usize>wq << 2) {
+          const iy = y * sh + a - pt;
+          if (iy < 0 || iy >= inH) {
+            zero(row, wq);
+            continue;
+          }
+          zero(row, from);
+          zero(row + (<usize>to << 2), wq - to);
+          const xr = src + (<usize>(iy * inW + base) << 2);
+          if (sw == 1) memory.copy(row + (<usize>from << 2), xr + (<usize>from << 2), <usize>(to - from) << 2);
+          else for (let q = from; q < to; q++) store<f32>(row + (<usize>q << 2), load<f32>(xr + (<usize>(q * sw) << 2)));
+        }
       }
     }
   }
-}
-
-/** dW += Σ_n dy_n · im2col(x_n)ᵀ for stride 1 (dW already zeroed); see implicitBytes for `work`. */
-export function implicitFilter(g: usize, x: usize, dy: usize, dw: usize, work: usize): void {
-  const groups = geo(g, GROUPS), outC = geo(g, OUT_C), batch = geo(g, BATCH);
-  const og = outC / groups;
-  const k = (geo(g, IN_C) / groups) * geo(g, K_H) * geo(g, K_W);
-  const outH = geo(g, OUT_H), outW = geo(g, OUT_W), p = outH * outW;
-  const wp = planeWidth(g), n8 = columns(g);
-  const offs = offsetsAt(g, work);
-  const dyp = offs + (<usize>k << 2);
-  rowOffsets(g, offs);
-  // dy laid out on the planes' columns, zeros in the garbage ones.
-  zero(dyp, og * n8);
-  for (let n = 0; n < batch; n++) {
-    for (let gr = 0; gr < groups; gr++) {
-      padPlanes(g, x, n, gr, work);
-      for (let o = 0; o < og; o++) {
-        const src = dy + (<usize>((n * outC + gr * og + o) * p) << 2);
-        const dst = dyp + (<usize>(o * n8) << 2);
-        for (let oh = 0; oh < outH; oh++)
-          memory.copy(dst + (<usize>(oh * wp) << 2), src + (<usize>(oh * outW) << 2), <usize>outW << 2);
-      }
-      dotRows(dyp, work, offs, og, k, n8, dw + (<usize>(gr * og * k) << 2));
-    }
-  }
+  zero(row, columns(g));
 }
 
 /**
@@ -251,6 +209,64 @@ export function dotRows(a: usize, b: usize, offs: usize, m: i32, n: i32, k: i32,
     for (let j = i < m4 ? n2 : 0; j < n; j++) {
       const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
       store<f32>(o, load<f32>(o) + dot4(a + <usize>i * sk, b + <usize>load<i32>(offs + (<usize>j << 2)), k));
+    }
+  }
+}
+
+/** out = conv(x, w) (no bias); see implicitBytes for `work`. */
+export function implicitForward(g: usize, x: usize, w: usize, out: usize, work: usize): void {
+  const groups = geo(g, GROUPS), outC = geo(g, OUT_C), batch = geo(g, BATCH);
+  const og = outC / groups;
+  const k = (geo(g, IN_C) / groups) * geo(g, K_H) * geo(g, K_W);
+  const outH = geo(g, OUT_H), outW = geo(g, OUT_W), p = outH * outW;
+  const wq = planeWidth(g), n8 = columns(g), og4 = roundUp(og, 4);
+  const offs = offsetsAt(g, work);
+  const wT = offs + (<usize>k << 2);
+  const tile = wT + (<usize>(groups * k * og4) << 2);
+  rowOffsets(g, offs);
+  // X = W_gᵀ [k, og4], zero columns past og.
+  for (let gr = 0; gr < groups; gr++) {
+    const t = wT + (<usize>(gr * k * og4) << 2);
+    for (let r = 0; r < k; r++)
+      for (let o = 0; o < og4; o++)
+        store<f32>(t + (<usize>(r * og4 + o) << 2), o < og ? load<f32>(w + (<usize>((gr * og + o) * k + r) << 2)) : 0);
+  }
+  for (let n = 0; n < batch; n++) {
+    for (let gr = 0; gr < groups; gr++) {
+      padPlanes(g, x, n, gr, work);
+      crossRows(wT + (<usize>(gr * k * og4) << 2), work, offs, k, og4, n8, tile);
+      for (let o = 0; o < og; o++) {
+        const dst = out + (<usize>((n * outC + gr * og + o) * p) << 2);
+        const src = tile + (<usize>(o * n8) << 2);
+        for (let oh = 0; oh < outH; oh++)
+          memory.copy(dst + (<usize>(oh * outW) << 2), src + (<usize>(oh * wq) << 2), <usize>outW << 2);
+      }
+    }
+  }
+}
+
+/** dW += Σ_n dy_n · im2col(x_n)ᵀ (dW already zeroed); see implicitBytes for `work`. */
+export function implicitFilter(g: usize, x: usize, dy: usize, dw: usize, work: usize): void {
+  const groups = geo(g, GROUPS), outC = geo(g, OUT_C), batch = geo(g, BATCH);
+  const og = outC / groups;
+  const k = (geo(g, IN_C) / groups) * geo(g, K_H) * geo(g, K_W);
+  const outH = geo(g, OUT_H), outW = geo(g, OUT_W), p = outH * outW;
+  const wq = planeWidth(g), n8 = columns(g);
+  const offs = offsetsAt(g, work);
+  const dyp = offs + (<usize>k << 2);
+  rowOffsets(g, offs);
+  // dy laid out on the planes' columns, zeros in the garbage ones.
+  zero(dyp, og * n8);
+  for (let n = 0; n < batch; n++) {
+    for (let gr = 0; gr < groups; gr++) {
+      padPlanes(g, x, n, gr, work);
+      for (let o = 0; o < og; o++) {
+        const src = dy + (<usize>((n * outC + gr * og + o) * p) << 2);
+        const dst = dyp + (<usize>(o * n8) << 2);
+        for (let oh = 0; oh < outH; oh++)
+          memory.copy(dst + (<usize>(oh * wq) << 2), src + (<usize>(oh * outW) << 2), <usize>outW << 2);
+      }
+      dotRows(dyp, work, offs, og, k, n8, dw + (<usize>(gr * og * k) << 2));
     }
   }
 }

@@ -2,8 +2,8 @@
 // on padded planes instead, see implicit.ts), GEMM, per-channel sums and optimizer updates. Every GEMM runs on crossAccumulate's 4×8 register tile
 // (out += Xᵀ·Y), so operands are laid out — transposed into scratch where needed — as X [k, m]
 // and Y [k, n].
-import { crossAccumulate, dotAccumulate, transpose } from './gram';
-import { BATCH, D_H, D_W, GROUPS, IN_C, IN_H, IN_W, K_H, K_W, OUT_C, OUT_H, OUT_W, P_L, P_T, S_H, S_W, geo, setGeo, zero } from './geometry';
+import { crossAccumulate, transpose } from './gram';
+import { BATCH, D_H, D_W, GROUPS, IN_C, IN_H, IN_W, K_H, K_W, OUT_C, OUT_H, OUT_W, P_L, P_T, S_H, S_W, geo, setGeo, validFrom, validTo, zero } from './geometry';
 import { implicitBytes, implicitFilter, implicitForward, implicitForwardFits, stride1 } from './implicit';
 
 /** out[m×n] (+)= op(A)·op(B); scratchA holds m·k floats, scratchB k·n when a transpose is needed. */
@@ -20,17 +20,6 @@ export function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, tra
     y = scratchB;
   }
   crossAccumulate(x, y, k, m, n, out, false);
-}
-
-/** The first output column whose input column ow·stride + base is ≥ 0 (at most outW). */
-@inline function validFrom(base: i32, stride: i32, outW: i32): i32 {
-  return base >= 0 ? 0 : min(outW, (stride - 1 - base) / stride);
-}
-
-/** One past the last output column whose input column ow·stride + base is < inW (at least 0). */
-@inline function validTo(base: i32, stride: i32, inW: i32, outW: i32): i32 {
-  const span = inW - base;
-  return span <= 0 ? 0 : min(outW, (span + stride - 1) / stride);
 }
 
 /** Rows of one image's and group's im2col matrix: [Cin/g·kh·kw, outH·outW]. */
@@ -108,7 +97,7 @@ const flipped = memory.data(64);
 /** Bytes of `work` that conv2dForward (pass 0), conv2dBackwardData (1) or conv2dBackwardFilter (2) needs for g. */
 export function conv2dScratch(g: usize, pass: i32): i32 {
   if (pass == 0) return implicitForwardFits(g) ? implicitBytes(g) : 0;
-  if (pass == 2) return stride1(g) ? implicitBytes(g) : 0;
+  if (pass == 2) return implicitBytes(g);
   if (!stride1(g)) return 0;
   flippedGeometry(g, flipped);
   return implicitForwardFits(flipped) ? implicitBytes(flipped) : 0;
@@ -223,27 +212,10 @@ function flipKernel(g: usize, w: usize, wf: usize): void {
       }
 }
 
-/**
- * dW_g = Σ_n dy_g · colᵀ, row by row dot products (no transposes); scratch: col [K·P], work
- * [conv2dScratch(g, 2) bytes] (stride 1 runs on padded planes, see implicitFilter).
- */
-export function conv2dBackwardFilter(g: usize, x: usize, dy: usize, dw: usize, col: usize, work: usize): void {
-  const groups = geo(g, GROUPS), outC = geo(g, OUT_C);
-  const og = outC / groups;
-  const k = (geo(g, IN_C) / groups) * geo(g, K_H) * geo(g, K_W);
-  const p = geo(g, OUT_H) * geo(g, OUT_W);
-  const batch = geo(g, BATCH);
-  zero(dw, outC * k);
-  if (stride1(g)) {
-    implicitFilter(g, x, dy, dw, work);
-    return;
-  }
-  for (let n = 0; n < batch; n++) {
-    for (let gr = 0; gr < groups; gr++) {
-      im2col(g, x, n, gr, col);
-      dotAccumulate(dy + ((<usize>((n * outC + gr * og) * p)) << 2), col, og, k, p, dw + ((<usize>(gr * og * k)) << 2));
-    }
-  }
+/** dW_g = Σ_n dy_g · im2col(x_n)ᵀ on padded planes (see implicit.ts); work [conv2dScratch(g, 2) bytes]. */
+export function conv2dBackwardFilter(g: usize, x: usize, dy: usize, dw: usize, work: usize): void {
+  zero(dw, geo(g, OUT_C) * (geo(g, IN_C) / geo(g, GROUPS)) * geo(g, K_H) * geo(g, K_W));
+  implicitFilter(g, x, dy, dw, work);
 }
 
 /** out[c] = Σ over outer and inner of data [outer, channels, inner]. */
