@@ -11,10 +11,14 @@ export class BufferPool {
 
   constructor(private readonly precision: Precision) {}
 
-  /** A zero-filled array of `n` elements: a released one when there is one, else a new one. */
-  take(n: number): Floats {
+  /**
+   * An array of `n` elements: a released one when there is one, else a new one. Zero-filled unless
+   * `dirty` (then the caller overwrites it in full).
+   */
+  take(n: number, dirty = false): Floats {
     const reused = this.free.get(n)?.pop();
-    return reused ? reused.fill(0) : allocFloats(this.precision, n);
+    if (!reused) return allocFloats(this.precision, n);
+    return dirty ? reused : reused.fill(0);
   }
 
   /** Makes `buffers` available to later {@link take}s; the caller must not touch them again. */

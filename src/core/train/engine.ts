@@ -168,11 +168,12 @@ export class TrainableModel {
       opset: this.opset,
       batchStatistics: this.batchStatistics,
       alloc: (n) => this.take(owned, n),
+      allocOutput: (n) => this.take(owned, n, true),
     };
   }
 
-  private take(owned: Floats[], n: number): Floats {
-    const b = this.pool.take(n);
+  private take(owned: Floats[], n: number, dirty = false): Floats {
+    const b = this.pool.take(n, dirty);
     owned.push(b);
     return b;
   }
@@ -241,8 +242,9 @@ export class TrainableModel {
         const have = grads.get(v);
         if (!have) return void grads.set(v, g);
         // Never add into `have` in place: an op may have passed one array on to several inputs.
-        const sum = this.take(tape.owned, g.length);
-        for (let j = 0; j < sum.length; j++) sum[j] = have[j] + g[j];
+        const sum = this.take(tape.owned, g.length, true);
+        const n = sum.length;
+        for (let j = 0; j < n; j++) sum[j] = have[j] + g[j];
         grads.set(v, sum);
       });
       for (const o of node.outputs) if (!this.params.has(o)) grads.delete(o);

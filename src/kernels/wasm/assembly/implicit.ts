@@ -101,16 +101,23 @@ function padPlanes(g: usize, x: usize, image: i32, group: i32, planes: usize): v
   zero(row, columns(g));
 }
 
+/** Bytes of X one block of output rows may read: the block stays in L1 while Y's strips pass. */
+const X_BLOCK_BYTES: i32 = 16384;
+
 /**
  * out[m4×n8] = Xᵀ·Y for X [k, m4] row-major and Y's row r starting at y + offs[r] (bytes);
- * m4 a multiple of 4, n8 of 8. Each 8-column strip of Y stays in L1 while every X tile passes.
+ * m4 a multiple of 4, n8 of 8. Rows go in blocks whose share of X fits L1; within a block each
+ * 8-column strip of Y stays in L1 while the block's tiles pass.
  */
 export function crossRows(x: usize, y: usize, offs: usize, k: i32, m4: i32, n8: i32, out: usize): void {
   const sx = <usize>m4 << 2;
   const so = <usize>n8 << 2;
+  const block = max(4, (X_BLOCK_BYTES / (k << 4)) << 2);
+  for (let i0 = 0; i0 < m4; i0 += block) {
+  const i1 = min(m4, i0 + block);
   for (let j = 0; j < n8; j += 8) {
     const yj = y + (<usize>j << 2);
-    for (let i = 0; i < m4; i += 4) {
+    for (let i = i0; i < i1; i += 4) {
       let a0 = f32x4.splat(0), b0 = f32x4.splat(0);
       let a1 = f32x4.splat(0), b1 = f32x4.splat(0);
       let a2 = f32x4.splat(0), b2 = f32x4.splat(0);
@@ -147,6 +154,7 @@ export function crossRows(x: usize, y: usize, offs: usize, k: i32, m4: i32, n8: 
       v128.store(o, a3);
       v128.store(o, b3, 16);
     }
+  }
   }
 }
 
