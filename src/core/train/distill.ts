@@ -13,6 +13,7 @@ import { augmentBatch, type AugmentOptions } from './augment';
 import type { Compute } from './compute';
 import { gather, shuffled, splitHeldOut, type TrainingData } from './data';
 import type { TrainCheckpoint } from './checkpoint';
+import { BufferPool } from './buffer-pool';
 import { TrainableModel, type FrozenReport, type Tape } from './engine';
 import { opImpl } from './ops/registry';
 import { TrainError } from './errors';
@@ -134,6 +135,7 @@ type Predict = (input: Float32Array, n: number) => Promise<Floats[]>;
 async function teacherPredictor(
   options: DistillOptions,
   outputs: readonly string[],
+  pool: BufferPool,
 ): Promise<{ predict: Predict; release(): Promise<void> }> {
   const { data } = options;
   const teacher = options.targets ? graphEndingAt(options.teacher, outputs) : options.teacher;
@@ -152,7 +154,7 @@ async function teacherPredictor(
       release: () => session.release(),
     };
   }
-  const engine = new TrainableModel(teacher, { compute: options.compute });
+  const engine = new TrainableModel(teacher, { compute: options.compute, pool });
   // Each call's arrays are reused by the next: callers read a batch's predictions before the next.
   let previous: Tape | undefined;
   const predict: Predict = async (input, n) => {
@@ -173,14 +175,16 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   // Distilling on inner tensors trains the graph up to them; the weights go back into the whole one.
   const trained = () => (options.targets ? graphEndingAt(graph, outputs) : graph);
   const batchNorm = options.batchNorm === 'batch';
+  // One pool for every model of the run: the statistics passes' arrays serve the first steps.
+  const pool = new BufferPool('f32');
   // Fixed training images (the split is a seeded shuffle) whose statistics set the BatchNorms.
   const statsSamples = train.subarray(0, Math.min(train.length, BATCH_NORM_SAMPLES));
   const statsBatch = Math.max(batchSize, 128);
   if (batchNorm) {
-    const look = new TrainableModel(trained(), { compute: options.compute });
+    const look = new TrainableModel(trained(), { compute: options.compute, pool });
     await unfoldBatchNorms(graph, look, data, statsSamples, statsBatch);
   }
-  const engine = new TrainableModel(trained(), { compute: options.compute, batchStatistics: batchNorm });
+  const engine = new TrainableModel(trained(), { compute: options.compute, batchStatistics: batchNorm, pool });
   const reestimate = () =>
     batchNorm ? reestimateBatchNorms(engine, data, statsSamples, statsBatch, graph) : Promise.resolve();
   if (engine.params.size === 0)
@@ -196,7 +200,7 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   const raw = new Float32Array(batchSize * sampleSize);
   const input = new Float32Array(batchSize * sampleSize);
   const labels = data.labels ? new Int32Array(batchSize) : undefined;
-  const teacher = await teacherPredictor(options, outputs);
+  const teacher = await teacherPredictor(options, outputs, pool);
   let history: EpochRecord[] = [];
   let best = { metric: -Infinity, epoch: 0, params: snapshot(engine) };
   let stale = 0;

@@ -30,6 +30,8 @@ export interface TrainableOptions {
   freeze?: readonly string[];
   /** BatchNormalization by batch statistics (see {@link TrainableModel.batchStatistics}). */
   batchStatistics?: boolean;
+  /** Where released arrays wait for reuse: share one between the models of one run. */
+  pool?: BufferPool;
 }
 
 /** One forward pass: every value it computed and what each op saved. */
@@ -75,7 +77,7 @@ export class TrainableModel {
     this.precision = options.precision ?? 'f32';
     this.compute = options.compute;
     this.batchStatistics = options.batchStatistics ?? false;
-    this.pool = new BufferPool(this.precision);
+    this.pool = options.pool ?? new BufferPool(this.precision);
     this.opset = Number(
       graph.model?.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 21,
     );
