@@ -24,3 +24,10 @@ export function zero(p: usize, n: i32): void {
   const span = inW - base;
   return span <= 0 ? 0 : min(outW, (span + stride - 1) / stride);
 }
+
+/** dst[0..n) = src[0..n) for short, disjoint runs: inline, where memory.copy is a call each. */
+@inline export function copyFloats(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}

@@ -7,7 +7,7 @@
 // Building im2col cost as much as the GEMM on narrow pruned layers. Rows of Y sit at offsets, not a
 // stride, so the GEMM tiles here take a table of row offsets; register tiles as in gram.ts (4×8
 // for Xᵀ·Y, 4×2 dot products for A·Bᵀ).
-import { BATCH, D_H, D_W, GROUPS, IN_C, IN_H, IN_W, K_H, K_W, OUT_C, OUT_H, OUT_W, P_L, P_T, S_H, S_W, geo, validFrom, validTo, zero } from './geometry';
+import { BATCH, D_H, D_W, GROUPS, IN_C, IN_H, IN_W, K_H, K_W, OUT_C, OUT_H, OUT_W, P_L, P_T, S_H, S_W, copyFloats, geo, validFrom, validTo, zero } from './geometry';
 
 @inline export function stride1(g: usize): bool {
   return geo(g, S_H) == 1 && geo(g, S_W) == 1;
@@ -68,7 +68,12 @@ function rowOffsets(g: usize, offs: usize): void {
       }
 }
 
-/** Copies one image's and group's input channels into zero-padded phase planes (and zeros the tail past them). */
+/** Zeros the planes and the tail past them: the padding, which padPlanes never writes. */
+function zeroPlanes(g: usize, planes: usize): void {
+  zero(planes, (geo(g, IN_C) / geo(g, GROUPS)) * channelFloats(g) + columns(g));
+}
+
+/** Copies one image's and group's input channels into the inside of planes zeroed by zeroPlanes. */
 function padPlanes(g: usize, x: usize, image: i32, group: i32, planes: usize): void {
   const inC = geo(g, IN_C), inH = geo(g, IN_H), inW = geo(g, IN_W), pt = geo(g, P_T), pl = geo(g, P_L);
   const sh = geo(g, S_H), sw = geo(g, S_W);
@@ -85,20 +90,14 @@ function padPlanes(g: usize, x: usize, image: i32, group: i32, planes: usize): v
         const to = max(from, validTo(base, sw, inW, wq));
         for (let y = 0; y < hq; y++, row += <usize>wq << 2) {
           const iy = y * sh + a - pt;
-          if (iy < 0 || iy >= inH) {
-            zero(row, wq);
-            continue;
-          }
-          zero(row, from);
-          zero(row + (<usize>to << 2), wq - to);
+          if (iy < 0 || iy >= inH) continue;
           const xr = src + (<usize>(iy * inW + base) << 2);
-          if (sw == 1) memory.copy(row + (<usize>from << 2), xr + (<usize>from << 2), <usize>(to - from) << 2);
+          if (sw == 1) copyFloats(row + (<usize>from << 2), xr + (<usize>from << 2), to - from);
           else for (let q = from; q < to; q++) store<f32>(row + (<usize>q << 2), load<f32>(xr + (<usize>(q * sw) << 2)));
         }
       }
     }
   }
-  zero(row, columns(g));
 }
 
 /** Bytes of X one block of output rows may read: the block stays in L1 while Y's strips pass. */
@@ -232,6 +231,7 @@ export function implicitForward(g: usize, x: usize, w: usize, out: usize, work: 
   const wT = offs + (<usize>k << 2);
   const tile = wT + (<usize>(groups * k * og4) << 2);
   rowOffsets(g, offs);
+  zeroPlanes(g, work);
   // X = W_gᵀ [k, og4], zero columns past og.
   for (let gr = 0; gr < groups; gr++) {
     const t = wT + (<usize>(gr * k * og4) << 2);
@@ -246,8 +246,7 @@ export function implicitForward(g: usize, x: usize, w: usize, out: usize, work: 
       for (let o = 0; o < og; o++) {
         const dst = out + (<usize>((n * outC + gr * og + o) * p) << 2);
         const src = tile + (<usize>(o * n8) << 2);
-        for (let oh = 0; oh < outH; oh++)
-          memory.copy(dst + (<usize>(oh * outW) << 2), src + (<usize>(oh * wq) << 2), <usize>outW << 2);
+        for (let oh = 0; oh < outH; oh++) copyFloats(dst + (<usize>(oh * outW) << 2), src + (<usize>(oh * wq) << 2), outW);
       }
     }
   }
@@ -263,6 +262,7 @@ export function implicitFilter(g: usize, x: usize, dy: usize, dw: usize, work: u
   const offs = offsetsAt(g, work);
   const dyp = offs + (<usize>k << 2);
   rowOffsets(g, offs);
+  zeroPlanes(g, work);
   // dy laid out on the planes' columns, zeros in the garbage ones.
   zero(dyp, og * n8);
   for (let n = 0; n < batch; n++) {
@@ -271,8 +271,7 @@ export function implicitFilter(g: usize, x: usize, dy: usize, dw: usize, work: u
       for (let o = 0; o < og; o++) {
         const src = dy + (<usize>((n * outC + gr * og + o) * p) << 2);
         const dst = dyp + (<usize>(o * n8) << 2);
-        for (let oh = 0; oh < outH; oh++)
-          memory.copy(dst + (<usize>(oh * wq) << 2), src + (<usize>(oh * outW) << 2), <usize>outW << 2);
+        for (let oh = 0; oh < outH; oh++) copyFloats(dst + (<usize>(oh * wq) << 2), src + (<usize>(oh * outW) << 2), outW);
       }
       dotRows(dyp, work, offs, og, k, n8, dw + (<usize>(gr * og * k) << 2));
     }

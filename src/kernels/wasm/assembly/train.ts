@@ -3,7 +3,7 @@
 // (out += Xᵀ·Y), so operands are laid out — transposed into scratch where needed — as X [k, m]
 // and Y [k, n].
 import { crossAccumulate, transpose } from './gram';
-import { BATCH, D_H, D_W, GROUPS, IN_C, IN_H, IN_W, K_H, K_W, OUT_C, OUT_H, OUT_W, P_L, P_T, S_H, S_W, geo, setGeo, validFrom, validTo, zero } from './geometry';
+import { BATCH, D_H, D_W, GROUPS, IN_C, IN_H, IN_W, K_H, K_W, OUT_C, OUT_H, OUT_W, P_L, P_T, S_H, S_W, copyFloats, geo, setGeo, validFrom, validTo, zero } from './geometry';
 import { implicitBytes, implicitFilter, implicitForward, implicitForwardFits, stride1 } from './implicit';
 
 /** out[m×n] (+)= op(A)·op(B); scratchA holds m·k floats, scratchB k·n when a transpose is needed. */
@@ -50,7 +50,7 @@ function im2col(g: usize, x: usize, image: i32, group: i32, col: usize): void {
           zero(ro, from);
           zero(ro + (<usize>to << 2), outW - to);
           if (sw == 1) {
-            memory.copy(ro + (<usize>from << 2), xr + (<usize>(from + base) << 2), <usize>(to - from) << 2);
+            copyFloats(ro + (<usize>from << 2), xr + (<usize>(from + base) << 2), to - from);
             continue;
           }
           for (let ow = from; ow < to; ow++) store<f32>(ro + (<usize>ow << 2), load<f32>(xr + (<usize>(ow * sw + base) << 2)));
