@@ -5,11 +5,13 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportModel } from '../../src/core/graph';
+import { exportModel, importModel, inferShapes } from '../../src/core/graph';
 import { decodeModel, encodeModel } from '../../src/core/onnx';
 import { measuredWidths } from '../../src/core/pipeline';
 import { checkPrunedModel, cloneGraph, pruneModel, removeChannels } from '../../src/core/prune';
 import { candidateWidths, ProfileCache, type GroupWidth, type LatencyTimer } from '../../src/core/profile';
+import { unitModel } from '../../src/core/profile/unit-model';
+import { ModelBuilder } from '../helpers/model-builder';
 import { createReferenceBackend } from '../../src/kernels';
 import { FIXTURES, loadGraph, nativeRuntime } from '../prune/helpers';
 
@@ -83,4 +85,35 @@ describe('measured widths', () => {
     await pruneModel(graph, { ...options, revisePlan: measuredWidths(ctx, []) });
     expect(calls.n).toBe(before);
   }, 120_000);
+
+  it('builds width probes of Convs whose weight and bias come through Identity nodes (deduplicated exports)', async () => {
+    // torch shares bit-identical initializers through an Identity per reader (torchvision's ResNet-18
+    // biases); the probe took such a bias for an activation input and onnxruntime refused it.
+    const graph = importModel(
+      new ModelBuilder({ opset: 13, seed: 3 })
+        .input('x', 'float32', [1, 16, 8, 8])
+        .initializer('w', [32, 16, 3, 3])
+        .initializer('b', [32])
+        .node('Identity', ['w'], ['conv.weight'])
+        .node('Identity', ['b'], ['conv.bias'])
+        .node('Conv', ['x', 'conv.weight', 'conv.bias'], ['y'], { pads: [1, 1, 1, 1] }, { name: 'conv' })
+        .node('Relu', ['y'], ['r'])
+        .output('r', 'float32', [1, 32, 8, 8])
+        .build().model,
+    );
+    const shapes = inferShapes(graph);
+    const conv = graph.nodes().find((n) => n.opType === 'Conv')!;
+    const runtime = await nativeRuntime();
+    for (const width of [undefined, { out: 24 }, { in: 8 }]) {
+      const probe = unitModel(graph, shapes, { node: conv }, width)!;
+      expect(probe.graph!.input.map((v) => v.name)).toEqual(['x']);
+      const session = await runtime.createSession(encodeModel(probe));
+      const cin = width?.in ?? 16;
+      const out = await session.run({
+        x: { type: 'float32', dims: [1, cin, 8, 8], data: new Float32Array(cin * 64).fill(1) },
+      });
+      expect(out.y.dims).toEqual([1, width?.out ?? 32, 8, 8]);
+      await session.release();
+    }
+  });
 });

@@ -36,3 +36,4 @@ export { findShapeConflict, type ShapeConflict } from './shape-conflict';
 export { summarizeModel, type ModelSummary, type SummaryOptions, type TensorInfo } from './summary';
 export { attrFloat, attrFloats, attrInt, attrInts, attrString, attrTensor } from './attributes';
 export { isFloatType, isIntegerType } from './dtype';
+export { initializerBehind } from './initializer-behind';

@@ -62,6 +62,8 @@ export function pruneOptionsOf(
       compensate: p.recover.includes('compensate'),
       lsq: p.recover.includes('lsq'),
       bn: p.recover.includes('bn'),
+      // INT8 follows: least squares fits for inputs that carry its rounding noise.
+      lsqOptions: { int8Inputs: recipe.quantize.enabled },
     },
     steps: p.steps,
   };

@@ -2,7 +2,7 @@
  * The per-node latency profile: every node the quantizer would run as an integer kernel, timed alone
  * at its real shapes (batch 1) as float and as INT8, plus what a float/INT8 border around it costs.
  */
-import { inferShapes, type Graph, type GraphNode, type ShapeInference } from '../graph';
+import { inferShapes, initializerBehind, type Graph, type GraphNode, type ShapeInference } from '../graph';
 import { encodeModel, type Model } from '../onnx';
 import { planQuantization, type PlanOptions, type QuantPlan } from '../quant';
 import { soleReader } from './edges';
@@ -121,14 +121,14 @@ export async function profileNodes(graph: Graph, options: ProfileOptions): Promi
   return { runtime, nodes, timedModels: timed };
 }
 
-/** Activation (non-initializer) inputs of a node. */
+/** Activation inputs of a node: not initializers, directly or through Identity nodes. */
 export function activationInputs(graph: Graph, node: GraphNode): string[] {
-  return node.inputs.filter((v) => v !== '' && !graph.initializers.has(v));
+  return node.inputs.filter((v) => v !== '' && initializerBehind(graph, v) === undefined);
 }
 
 function inputShapes(graph: Graph, shapes: ShapeInference, node: GraphNode): (number[] | undefined)[] {
   return node.inputs.map((v) => {
-    const t = graph.initializers.get(v);
+    const t = graph.initializers.get(initializerBehind(graph, v) ?? '');
     return t ? t.dims.map(Number) : concreteShape(shapes, v);
   });
 }

@@ -3,7 +3,14 @@
  * its real shapes with batch 1: what the profile times. A Conv can be built at another width (output
  * or input channels), with filler weights, for the latency-vs-width curve.
  */
-import { attrInt, importModel, type Graph, type GraphNode, type ShapeInference } from '../graph';
+import {
+  attrInt,
+  importModel,
+  initializerBehind,
+  type Graph,
+  type GraphNode,
+  type ShapeInference,
+} from '../graph';
 import {
   AttributeType,
   DataType,
@@ -63,9 +70,11 @@ export function unitModel(
   const initializers: Tensor[] = [];
   const inputs = [];
   for (const v of reads) {
-    const t = graph.initializers.get(v);
+    // A deduplicated export reads some weights through Identity nodes: the unit holds them as its own.
+    const behind = initializerBehind(graph, v);
+    const t = behind === undefined ? undefined : graph.initializers.get(behind);
     if (t) {
-      initializers.push(t);
+      initializers.push(behind === v ? t : { ...t, name: v });
       continue;
     }
     const dtype = shapes.types.get(v)?.dtype;
@@ -142,7 +151,7 @@ function resizeConv(
   | undefined {
   if (node.opType !== 'Conv') return undefined;
   const x = concreteShape(shapes, node.inputs[0]);
-  const w = graph.initializers.get(node.inputs[1]);
+  const w = graph.initializers.get(initializerBehind(graph, node.inputs[1]) ?? '');
   if (!x || !w) return undefined;
   const dims = w.dims.map(Number);
   const group = attrInt(node, 'group', 1);
@@ -153,9 +162,9 @@ function resizeConv(
   else if (group > 1) return undefined; // other grouped convs keep their widths
   const g = depthwise ? cin : 1;
   const weightDims = [cout, cin / g, ...dims.slice(2)];
-  const initializers = [makeTensor(w.name, DataType.FLOAT, weightDims, filler(weightDims))];
+  const initializers = [makeTensor(node.inputs[1], DataType.FLOAT, weightDims, filler(weightDims))];
   const b = node.inputs[2];
-  const replaces = new Set([w.name]);
+  const replaces = new Set([node.inputs[1]]);
   if (b) {
     initializers.push(makeTensor(b, DataType.FLOAT, [cout], filler([cout])));
     replaces.add(b);

@@ -2,12 +2,12 @@
  * The layers recovery works on: every Conv, Gemm or MatMul that reads pruned channels, with which of
  * its input indices are gone (per conv group) and which of its output channels are pruned too.
  */
-import { attrInt, type Graph, type GraphNode } from '../../graph';
+import { attrInt, initializerBehind, type Graph, type GraphNode } from '../../graph';
 import { planCuts, type ParamCut } from '../apply/cuts';
 import { memberReaders } from '../members';
 import { privatizeShared } from '../apply/shared';
 import type { PrunePlan } from '../types';
-import { initializerBehind, outputAxis } from './own-parameter';
+import { outputAxis } from './own-parameter';
 
 export interface ConsumerLayer {
   node: GraphNode;

@@ -5,21 +5,10 @@
  * new initializers listed as members.
  */
 import type { GroupMember } from '../../analysis';
-import type { Graph, GraphNode } from '../../graph';
+import { initializerBehind, type Graph, type GraphNode } from '../../graph';
 import { DataType, makeTensor } from '../../onnx';
 import { readersOf } from '../members';
 import type { PrunePlan } from '../types';
-
-/** The initializer behind `value`, through `Identity` nodes. */
-export function initializerBehind(graph: Graph, value: string): string | undefined {
-  for (let v = value, hops = 0; v && hops < 16; hops++) {
-    if (graph.initializers.has(v)) return v;
-    const p = graph.producer(v);
-    if (!p || p.opType !== 'Identity') return undefined;
-    v = p.inputs[0];
-  }
-  return undefined;
-}
 
 /** Adds `extra` members to every group holding a member `like` matches. */
 function mirror(plan: PrunePlan, like: (m: GroupMember) => GroupMember | undefined): PrunePlan {
