@@ -214,7 +214,6 @@ function flipKernel(g: usize, w: usize, wf: usize): void {
 
 /** dW_g = Σ_n dy_g · im2col(x_n)ᵀ on padded planes (see implicit.ts); work [conv2dScratch(g, 2) bytes]. */
 export function conv2dBackwardFilter(g: usize, x: usize, dy: usize, dw: usize, work: usize): void {
-  zero(dw, geo(g, OUT_C) * (geo(g, IN_C) / geo(g, GROUPS)) * geo(g, K_H) * geo(g, K_W));
   implicitFilter(g, x, dy, dw, work);
 }
 
