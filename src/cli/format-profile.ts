@@ -24,7 +24,11 @@ export function formatLatencyTarget(t: NonNullable<PipelineResult['latencyTarget
     t.measuredFraction !== undefined
       ? `measured ${t.measuredMs!.toFixed(2)} ms = ${t.measuredFraction.toFixed(3)} of the original (${t.withinTolerance ? 'within' : 'NOT within'} 10 %)`
       : 'not measured';
-  return `Latency target ${t.fraction} of ${t.originalMs.toFixed(2)} ms = ${t.goalMs.toFixed(2)} ms on ${t.runtime}: planned ${t.predictedMs.toFixed(2)} ms, ${measured}`;
+  const replanned =
+    (t.attempt ?? 1) > 1
+      ? ` (run ${t.attempt}: re-planned for ${t.plannedFraction!.toFixed(3)} after the first plan missed)`
+      : '';
+  return `Latency target ${t.fraction} of ${t.originalMs.toFixed(2)} ms = ${t.goalMs.toFixed(2)} ms on ${t.runtime}: planned ${t.predictedMs.toFixed(2)} ms${replanned}, ${measured}`;
 }
 
 /** Every profile section of a pipeline result. */
