@@ -4,7 +4,7 @@
  * while nodes were timed); the retries must land within 10 % and keep the closest run.
  */
 import { describe, expect, it } from 'vitest';
-import { toLatencyTarget } from '../../src/core/pipeline/latency-retry';
+import { nextPlannedFraction, toLatencyTarget } from '../../src/core/pipeline/latency-retry';
 import type { PipelineResult } from '../../src/core/pipeline';
 
 /** A result as `run` reports it: only the latency-target part matters here. */
@@ -58,10 +58,26 @@ describe('latency target retries', () => {
     expect(r.measuredFraction).toBe(0.37);
     expect(r.attempt).toBe(2);
     expect(r.withinTolerance).toBe(false);
+    expect(r.runs?.map((x) => x.measured)).toEqual(measured);
   });
 
   it('keeps planned fractions within (0, 1]', async () => {
     const { asked } = await plan(0.9, () => 0.3);
     expect(Math.max(...asked)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the next planned fraction', () => {
+  it('interpolates between runs on either side of the target', () => {
+    // ResNet-18 under load: planned 0.33 measured 0.11; planned 1 (INT8 alone) measured 0.38.
+    const p = nextPlannedFraction(0.33, [
+      { planned: 0.33, measured: 0.11 },
+      { planned: 1, measured: 0.38 },
+    ]);
+    expect(p).toBeCloseTo(0.33 + (0.22 * 0.67) / 0.27, 6);
+  });
+
+  it('scales the last plan when every run is on one side', () => {
+    expect(nextPlannedFraction(0.33, [{ planned: 0.33, measured: 0.66 }])).toBeCloseTo(0.165, 6);
   });
 });

@@ -174,6 +174,8 @@ export interface LatencyTargetReport {
   plannedFraction?: number;
   /** Which run this is (1: the first plan). */
   attempt?: number;
+  /** With retries: every run's planned and measured fraction, in order. */
+  runs?: { planned: number; measured: number }[];
   /** The timer's runtime key ("wasm/1"). */
   runtime: string;
   originalMs: number;
