@@ -49,12 +49,12 @@ describe('latency target retries', () => {
     expect(r.withinTolerance).toBe(true);
   });
 
-  it('stops after two retries and keeps the closest run, not the last', async () => {
-    // A floor the plan cannot go below, then a jump: no run lands; the second is the closest.
-    const measured = [0.6, 0.37, 0.2];
+  it('stops after three retries and keeps the closest run, not the last', async () => {
+    // A floor the plan cannot go below, then jumps: no run lands; the second is the closest.
+    const measured = [0.6, 0.37, 0.2, 0.45];
     let i = 0;
     const { r, asked } = await plan(0.33, () => measured[i++]);
-    expect(asked).toHaveLength(3);
+    expect(asked).toHaveLength(4);
     expect(r.measuredFraction).toBe(0.37);
     expect(r.attempt).toBe(2);
     expect(r.withinTolerance).toBe(false);

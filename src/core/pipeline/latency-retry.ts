@@ -8,7 +8,7 @@
 import type { PipelineResult } from './types';
 
 /** Re-plans after a miss at most this many times. */
-export const TARGET_CORRECTIONS = 2;
+export const TARGET_CORRECTIONS = 3;
 
 /** How far a run's measured fraction is from its target (relative); Infinity when not measured. */
 export function missOf(r: PipelineResult): number {

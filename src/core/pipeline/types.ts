@@ -169,7 +169,7 @@ export interface LatencyTargetReport {
   fraction: number;
   /**
    * The fraction this run planned for: the asked one first; after a miss beyond 10 %, the asked one
-   * scaled by the last run's measured miss (at most two retries; the closest run is reported).
+   * scaled by the last run's measured miss (at most three retries; the closest run is reported).
    */
   plannedFraction?: number;
   /** Which run this is (1: the first plan). */
