@@ -9,7 +9,8 @@
  *
  * "epoch" is the steps alone, on both sides. Whittle's run also has one-off work PyTorch's timed
  * epoch does not: with BatchNorm 'batch', the statistics pass that sets the inserted BatchNorms up
- * and the re-estimation at the end, plus the teacher's onnxruntime session. That is the "set-up" row,
+ * and the re-estimation at the end (and onnxruntime's session, for a teacher the training engine
+ * cannot run; the engine runs every other teacher itself). That is the "set-up" row,
  * shown apart rather than hidden in either.
  */
 import { execFileSync } from 'node:child_process';
@@ -104,7 +105,7 @@ export async function epochSideBySide(inputs: EpochTimingInputs): Promise<{ ours
     `  Whittle (WASM SIMD, Node) epoch:  CPU ${ours!.epoch.toFixed(1)} s = ${perImage(ours!.epoch)} → ${full(ours!.epoch)}`,
   );
   console.log(
-    `  Whittle set-up (once per run):    CPU ${ours!.setUp.toFixed(1)} s (BatchNorm statistics passes, teacher session; wall of both ${ours!.wall.toFixed(1)} s)`,
+    `  Whittle set-up (once per run):    CPU ${ours!.setUp.toFixed(1)} s (BatchNorm statistics passes, teacher set-up; wall of both ${ours!.wall.toFixed(1)} s)`,
   );
   if (!torch) {
     console.log(`  PyTorch: not measured — ${torchMissing}.`);

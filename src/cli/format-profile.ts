@@ -24,7 +24,14 @@ export function formatLatencyTarget(t: NonNullable<PipelineResult['latencyTarget
     t.measuredFraction !== undefined
       ? `measured ${t.measuredMs!.toFixed(2)} ms = ${t.measuredFraction.toFixed(3)} of the original (${t.withinTolerance ? 'within' : 'NOT within'} 10 %)`
       : 'not measured';
-  return `Latency target ${t.fraction} of ${t.originalMs.toFixed(2)} ms = ${t.goalMs.toFixed(2)} ms on ${t.runtime}: planned ${t.predictedMs.toFixed(2)} ms, ${measured}`;
+  const replanned =
+    (t.attempt ?? 1) > 1
+      ? ` (run ${t.attempt}: re-planned for ${t.plannedFraction!.toFixed(3)} after the first plan missed)`
+      : '';
+  const runs = t.runs?.length
+    ? `; runs, planned → measured: ${t.runs.map((r) => `${r.planned.toFixed(3)} → ${r.measured.toFixed(3)}`).join(', ')}`
+    : '';
+  return `Latency target ${t.fraction} of ${t.originalMs.toFixed(2)} ms = ${t.goalMs.toFixed(2)} ms on ${t.runtime}: planned ${t.predictedMs.toFixed(2)} ms${replanned}, ${measured}${runs}`;
 }
 
 /** Every profile section of a pipeline result. */

@@ -58,6 +58,9 @@ export const GEOMETRIES: Conv2dGeometry[] = [
   // Stride 1 with uneven padding, one side wider than the kernel reaches (the WASM data gradient
   // runs stride 1 as a flipped-kernel convolution, whose padding then goes negative).
   geometry(2, 4, [6, 9], 6, [3, 2], [1, 1], [0, 2, 2, 1], [1, 1], 2),
+  // Stride 1, ≥ 4 channels per group both ways (the WASM forward and data gradient then run on
+  // padded planes), dilated, the left padding past the kernel's reach.
+  geometry(2, 8, [9, 10], 8, [3, 3], [1, 1], [0, 3, 1, 0], [2, 1], 2),
 ];
 
 export const label = (g: Conv2dGeometry) =>

@@ -43,11 +43,13 @@ import {
 import {
   describeWholeModel,
   int8Holds,
+  ProfileCache,
   type GroupWidth,
   type PrecisionChoice,
   type WholeModelTiming,
 } from '../profile';
 import { measureStages, type StageDraft } from './measure';
+import { toLatencyTarget } from './latency-retry';
 import { pruneOptionsOf, prunesModel, quantOptionsOf, preprocessOf, stageLabel } from './recipe-map';
 import type { PipelineInputs, PipelinePhase, PipelineResult, PipelineStage, StageName } from './types';
 
@@ -64,14 +66,23 @@ export class PipelineCancelled extends Error {
  */
 export async function runPipeline(inputs: PipelineInputs): Promise<PipelineResult> {
   try {
-    return await run(inputs);
+    return await runToLatencyTarget(inputs);
   } catch (e) {
     if (inputs.signal?.aborted) throw new PipelineCancelled();
     throw e;
   }
 }
 
-async function run(inputs: PipelineInputs): Promise<PipelineResult> {
+/** The run, re-planned after a latency-target miss (see {@link toLatencyTarget}). */
+async function runToLatencyTarget(inputs: PipelineInputs): Promise<PipelineResult> {
+  const target = inputs.recipe.prune.latencyTarget;
+  // One profile cache for every attempt: the original's node timings are taken once.
+  const shared = { ...inputs, profileCache: inputs.profileCache ?? new ProfileCache() };
+  if (target === undefined) return run(shared);
+  return toLatencyTarget(target, (planned, attempt) => run(shared, planned, attempt));
+}
+
+async function run(inputs: PipelineInputs, plannedFraction?: number, attempt = 1): Promise<PipelineResult> {
   const { recipe, runtime, kernels, signal } = inputs;
   const timings: Record<string, number> = {};
   const meter = new MemoryMeter();
@@ -138,7 +149,13 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     let base = pruneOptionsOf(recipe, kernels, runtime, calibration, inputShapes);
     if (recipe.prune.latencyTarget !== undefined) {
       const g = await timed('profile', () =>
-        latencyGoalFor(original, inputs.model, recipe.prune.latencyTarget!, profiling, quantizeFor(recipe)),
+        latencyGoalFor(
+          original,
+          inputs.model,
+          plannedFraction ?? recipe.prune.latencyTarget!,
+          profiling,
+          quantizeFor(recipe),
+        ),
       );
       const { macsTarget: _m, ratio: _r, ...rules } = base.recipe;
       void _m;
@@ -146,9 +163,11 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
       base = { ...base, recipe: { ...rules, latency: g.goal } };
       latencyTarget = {
         fraction: recipe.prune.latencyTarget,
+        plannedFraction: plannedFraction ?? recipe.prune.latencyTarget,
+        attempt,
         runtime: profiling.timer.key,
         originalMs: g.originalMs,
-        goalMs: g.goal.goalMs,
+        goalMs: recipe.prune.latencyTarget * g.originalMs,
         predictedMs: 0,
       };
     }
@@ -208,7 +227,8 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     timings.prune = (timings.prune ?? 0) + (recoveredAlone ? maskedAt - t0 : recovering ? 0 : t1 - t0);
     if (recovering) timings.recover = (timings.recover ?? 0) + t1 - (recoveredAlone ? maskedAt : t0);
     const cEnd = cpuNow();
-    cpuTimings.prune = (cpuTimings.prune ?? 0) + (recoveredAlone ? maskedCpu - c0 : recovering ? 0 : cEnd - c0);
+    cpuTimings.prune =
+      (cpuTimings.prune ?? 0) + (recoveredAlone ? maskedCpu - c0 : recovering ? 0 : cEnd - c0);
     if (recovering) cpuTimings.recover = (cpuTimings.recover ?? 0) + cEnd - (recoveredAlone ? maskedCpu : c0);
     const removals = unrecovered ? 2 : 1;
     progress.start('remove', removals, 'models', 'Removing pruned channels and checking the smaller model');
@@ -275,38 +295,42 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
     // fixed before training, so neither a measured precision choice nor fallback re-plans it.
     const trained = (name: StageName) => (name === 'pruned-int8' ? qat : undefined);
     for (const [k, t] of targets.entries()) {
-      const choice = trained(t.name) ? undefined : await timed('profile', () => choosePrecisionFor(t.graph, recipe, profiling));
+      const choice = trained(t.name)
+        ? undefined
+        : await timed('profile', () => choosePrecisionFor(t.graph, recipe, profiling));
       choices.push(choice);
       const options = quantOptionsOf(recipe);
       const c1 = cpuNow();
-      const q = trained(t.name) ?? await timed('quantize', () =>
-        quantizeModel(cloneGraph(t.graph), {
-          ...options,
-          exclude: [...new Set([...(options.exclude ?? []), ...(choice?.exclude ?? [])])],
-          runtime,
-          kernels,
-          signal,
-          meter,
-          // Each of `passes` passes reads every sample: the target's share advances by passes.
-          onProgress: (seen, pass, passes) =>
-            progress.set(
-              'calibrate',
-              (k + (pass + Math.min(1, seen / samples)) / passes) * samples,
-              `Calibrating ${t.what}: ${seen} of ${samples} samples${passes > 1 ? `, pass ${pass + 1} of ${passes}` : ''}`,
-            ),
-          // The samples pruning decoded (held for fine-tuning anyway), or read afresh: decoding 256
-          // 224-px pictures twice more was a third of the pruned model's INT8 time.
-          calibration:
-            calibration ??
-            (() =>
-              datasetFeeds(inputs.calibration, input, {
-                preprocess,
-                limit: recipe.data.calibrationSamples,
-                batchSize: recipe.data.batchSize,
-                signal,
-              })),
-        }),
-      );
+      const q =
+        trained(t.name) ??
+        (await timed('quantize', () =>
+          quantizeModel(cloneGraph(t.graph), {
+            ...options,
+            exclude: [...new Set([...(options.exclude ?? []), ...(choice?.exclude ?? [])])],
+            runtime,
+            kernels,
+            signal,
+            meter,
+            // Each of `passes` passes reads every sample: the target's share advances by passes.
+            onProgress: (seen, pass, passes) =>
+              progress.set(
+                'calibrate',
+                (k + (pass + Math.min(1, seen / samples)) / passes) * samples,
+                `Calibrating ${t.what}: ${seen} of ${samples} samples${passes > 1 ? `, pass ${pass + 1} of ${passes}` : ''}`,
+              ),
+            // The samples pruning decoded (held for fine-tuning anyway), or read afresh: decoding 256
+            // 224-px pictures twice more was a third of the pruned model's INT8 time.
+            calibration:
+              calibration ??
+              (() =>
+                datasetFeeds(inputs.calibration, input, {
+                  preprocess,
+                  limit: recipe.data.calibrationSamples,
+                  batchSize: recipe.data.batchSize,
+                  signal,
+                })),
+          }),
+        ));
       if (t.name !== 'int8') cpuTimings.quantizePruned = (cpuTimings.quantizePruned ?? 0) + cpuNow() - c1;
       quantized.push(q);
       progress.set('calibrate', (k + 1) * samples);
@@ -336,17 +360,18 @@ async function run(inputs: PipelineInputs): Promise<PipelineResult> {
         }
         precision.push({ stage: t.name, ...chosen });
       }
-      const bytes = fallback && !trained(t.name)
-        ? await timed('quantize', () =>
-            accuracyAware(inputs, q, input, decision.task, (tries, most) =>
-              progress.set(
-                'quantize',
-                k + tries / most,
-                `Returning ops of ${t.what} to float: model ${tries} of at most ${most} evaluated`,
+      const bytes =
+        fallback && !trained(t.name)
+          ? await timed('quantize', () =>
+              accuracyAware(inputs, q, input, decision.task, (tries, most) =>
+                progress.set(
+                  'quantize',
+                  k + tries / most,
+                  `Returning ops of ${t.what} to float: model ${tries} of at most ${most} evaluated`,
+                ),
               ),
-            ),
-          )
-        : checked;
+            )
+          : checked;
       if (t.name !== 'int8') cpuTimings.quantizePruned = (cpuTimings.quantizePruned ?? 0) + cpuNow() - c2;
       progress.set('quantize', k + 1);
       fusion = q.fusion;

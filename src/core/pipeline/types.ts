@@ -167,6 +167,15 @@ export interface PipelineResult {
 export interface LatencyTargetReport {
   /** Asked: final latency / original latency. */
   fraction: number;
+  /**
+   * The fraction this run planned for: the asked one first; after a miss beyond 10 %, the asked one
+   * scaled by the last run's measured miss (at most three retries; the closest run is reported).
+   */
+  plannedFraction?: number;
+  /** Which run this is (1: the first plan). */
+  attempt?: number;
+  /** With retries: every run's planned and measured fraction, in order. */
+  runs?: { planned: number; measured: number }[];
   /** The timer's runtime key ("wasm/1"). */
   runtime: string;
   originalMs: number;

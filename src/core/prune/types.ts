@@ -46,8 +46,9 @@ export interface SensitivityReport {
 }
 
 /**
- * A latency goal from a measured profile: the model's latency is estimated as `fixedMs` (what pruning
- * does not shrink) plus each weighted node's measured time scaled by the share of its weight kept.
+ * A latency goal from a measured profile: the model's latency is estimated as each weighted node's
+ * measured time scaled by the share of its weight kept, plus `fixedMs` (the rest of the original's
+ * time) scaled by the node time kept (see `estimatedLatency`).
  */
 export interface LatencyGoal {
   goalMs: number;

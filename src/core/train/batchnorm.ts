@@ -63,7 +63,7 @@ function momentsOf(data: ArrayLike<number>, shape: readonly number[]) {
   return { mean, variance, count: outer * inner };
 }
 
-/** Runs `engine` over the samples at `indices` (no augmentation) and hands each tape to `visit`. */
+/** Runs `engine` over the samples at `indices` (no augmentation) and hands each tape to `visit`, which must not keep it. */
 async function overSamples(
   engine: TrainableModel,
   data: TrainingData,
@@ -76,11 +76,11 @@ async function overSamples(
   for (let from = 0; from < indices.length; from += batchSize) {
     const n = Math.min(batchSize, indices.length - from);
     gather(data, indices.subarray(from, from + n), input);
-    visit(
-      await engine.forward({
-        [data.inputName]: { data: input.subarray(0, n * size), shape: [n, ...data.sampleDims] },
-      }),
-    );
+    const tape = await engine.forward({
+      [data.inputName]: { data: input.subarray(0, n * size), shape: [n, ...data.sampleDims] },
+    });
+    visit(tape);
+    engine.release(tape);
   }
 }
 

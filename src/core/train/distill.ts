@@ -13,7 +13,9 @@ import { augmentBatch, type AugmentOptions } from './augment';
 import type { Compute } from './compute';
 import { gather, shuffled, splitHeldOut, type TrainingData } from './data';
 import type { TrainCheckpoint } from './checkpoint';
-import { TrainableModel, type FrozenReport } from './engine';
+import { BufferPool } from './buffer-pool';
+import { TrainableModel, type FrozenReport, type Tape } from './engine';
+import { opImpl } from './ops/registry';
 import { TrainError } from './errors';
 import { distillationLoss, sigmoidDistillationLoss, type LossWeights } from './loss';
 import { graphEndingAt } from './truncate';
@@ -31,7 +33,7 @@ export interface DistillOptions {
   student: Graph;
   data: TrainingData;
   compute: Compute;
-  /** Runs the teacher (fast, and exactly the model the user gave); without it the engine does. */
+  /** Runs a teacher with an op the training engine lacks (the engine runs every other one). */
   teacherRuntime?: InferenceRuntime;
   epochs: number;
   batchSize: number;
@@ -133,11 +135,15 @@ type Predict = (input: Float32Array, n: number) => Promise<Floats[]>;
 async function teacherPredictor(
   options: DistillOptions,
   outputs: readonly string[],
+  pool: BufferPool,
 ): Promise<{ predict: Predict; release(): Promise<void> }> {
   const { data } = options;
   const teacher = options.targets ? graphEndingAt(options.teacher, outputs) : options.teacher;
   const dims = (n: number) => [n, ...data.sampleDims];
-  if (options.teacherRuntime) {
+  // The engine's forward outruns onnxruntime's on the zoo's CNNs (bench:finetune-speed), so it runs
+  // every teacher it can; onnxruntime runs one with an op the engine lacks.
+  const engineRuns = teacher.nodes().every((n) => opImpl(n.opType, n.domain));
+  if (options.teacherRuntime && !engineRuns) {
     const session = await options.teacherRuntime.createSession(encodeModel(exportModel(teacher)));
     return {
       predict: async (input, n) => {
@@ -148,8 +154,16 @@ async function teacherPredictor(
       release: () => session.release(),
     };
   }
-  const engine = new TrainableModel(teacher, { compute: options.compute });
-  return { predict: studentPredictor(engine, data, outputs), release: async () => {} };
+  const engine = new TrainableModel(teacher, { compute: options.compute, pool });
+  // Each call's arrays are reused by the next: callers read a batch's predictions before the next.
+  let previous: Tape | undefined;
+  const predict: Predict = async (input, n) => {
+    if (previous) engine.release(previous);
+    const tape = await engine.forward({ [data.inputName]: { data: input, shape: dims(n) } });
+    previous = tape;
+    return outputs.map((o) => tape.values.get(o)!.data);
+  };
+  return { predict, release: async () => {} };
 }
 
 export async function distill(options: DistillOptions): Promise<DistillResult> {
@@ -161,14 +175,16 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   // Distilling on inner tensors trains the graph up to them; the weights go back into the whole one.
   const trained = () => (options.targets ? graphEndingAt(graph, outputs) : graph);
   const batchNorm = options.batchNorm === 'batch';
+  // One pool for every model of the run: the statistics passes' arrays serve the first steps.
+  const pool = new BufferPool('f32');
   // Fixed training images (the split is a seeded shuffle) whose statistics set the BatchNorms.
   const statsSamples = train.subarray(0, Math.min(train.length, BATCH_NORM_SAMPLES));
   const statsBatch = Math.max(batchSize, 128);
   if (batchNorm) {
-    const look = new TrainableModel(trained(), { compute: options.compute });
+    const look = new TrainableModel(trained(), { compute: options.compute, pool });
     await unfoldBatchNorms(graph, look, data, statsSamples, statsBatch);
   }
-  const engine = new TrainableModel(trained(), { compute: options.compute, batchStatistics: batchNorm });
+  const engine = new TrainableModel(trained(), { compute: options.compute, batchStatistics: batchNorm, pool });
   const reestimate = () =>
     batchNorm ? reestimateBatchNorms(engine, data, statsSamples, statsBatch, graph) : Promise.resolve();
   if (engine.params.size === 0)
@@ -184,7 +200,7 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   const raw = new Float32Array(batchSize * sampleSize);
   const input = new Float32Array(batchSize * sampleSize);
   const labels = data.labels ? new Int32Array(batchSize) : undefined;
-  const teacher = await teacherPredictor(options, outputs);
+  const teacher = await teacherPredictor(options, outputs, pool);
   let history: EpochRecord[] = [];
   let best = { metric: -Infinity, epoch: 0, params: snapshot(engine) };
   let stale = 0;
@@ -268,6 +284,8 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
         const grads = await engine.backward(tape, seeds);
         const lr = cosineWithWarmup(global, totalSteps, warmup, options.lr);
         await optimizer.step(grads, lr);
+        // The step's activations and gradients are spent: the next step reuses their arrays.
+        engine.release(tape);
         lossSum += loss;
         const elapsedMs = performance.now() - t0;
         options.onProgress?.({

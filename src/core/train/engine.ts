@@ -13,6 +13,7 @@ import { TrainError } from './errors';
 import { opImpl } from './ops/registry';
 import type { ForwardResult, OpContext, OpImpl, OpInputs } from './ops/types';
 import type { Compute } from './compute';
+import { BufferPool } from './buffer-pool';
 import { allocFloats, sizeOf, type Floats, type Precision, type Value } from './tensor';
 
 export interface FrozenReport {
@@ -29,12 +30,16 @@ export interface TrainableOptions {
   freeze?: readonly string[];
   /** BatchNormalization by batch statistics (see {@link TrainableModel.batchStatistics}). */
   batchStatistics?: boolean;
+  /** Where released arrays wait for reuse: share one between the models of one run. */
+  pool?: BufferPool;
 }
 
 /** One forward pass: every value it computed and what each op saved. */
 export interface Tape {
   readonly values: Map<string, Value>;
   readonly steps: { node: GraphNode; op: OpImpl; inputs: OpInputs; result: ForwardResult }[];
+  /** Arrays the forward and backward passes over this tape allocated (see {@link TrainableModel.release}). */
+  readonly owned: Floats[];
 }
 
 interface Step {
@@ -63,6 +68,7 @@ export class TrainableModel {
   private readonly opset: number;
   /** Values computed from a candidate parameter: never constants, whatever shape inference folds. */
   private readonly dependent: Set<string>;
+  private readonly pool: BufferPool;
 
   constructor(
     readonly graph: Graph,
@@ -71,6 +77,7 @@ export class TrainableModel {
     this.precision = options.precision ?? 'f32';
     this.compute = options.compute;
     this.batchStatistics = options.batchStatistics ?? false;
+    this.pool = options.pool ?? new BufferPool(this.precision);
     this.opset = Number(
       graph.model?.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 21,
     );
@@ -155,14 +162,33 @@ export class TrainableModel {
     return out;
   }
 
-  private context(): OpContext {
+  /** What ops see; every array they allocate is recorded in `owned`. */
+  private context(owned: Floats[]): OpContext {
     return {
       precision: this.precision,
       compute: this.compute,
       opset: this.opset,
       batchStatistics: this.batchStatistics,
-      alloc: (n) => allocFloats(this.precision, n),
+      alloc: (n) => this.take(owned, n),
+      allocOutput: (n) => this.take(owned, n, true),
     };
+  }
+
+  private take(owned: Floats[], n: number, dirty = false): Floats {
+    const b = this.pool.take(n, dirty);
+    owned.push(b);
+    return b;
+  }
+
+  /**
+   * Ends a training step: every array the forward pass over `tape` and the backward passes over it
+   * allocated — activations, saved statistics, gradients — is reused by later passes. Afterwards
+   * neither the tape's values nor the gradients backward returned may be read. Parameters, constants
+   * and the caller's own arrays (feeds, output gradients) are never among them.
+   */
+  release(tape: Tape): void {
+    this.pool.release(tape.owned);
+    tape.owned.length = 0;
   }
 
   /** Runs the graph on `feeds` (graph input name → value), keeping every activation for backward. */
@@ -172,7 +198,8 @@ export class TrainableModel {
     const values = new Map<string, Value>(Object.entries(feeds));
     const lookup = (name: string): Value | undefined =>
       values.get(name) ?? this.params.get(name) ?? constants.get(name);
-    const ctx = this.context();
+    const owned: Floats[] = [];
+    const ctx = this.context(owned);
     const steps: Tape['steps'] = [];
     for (const { node, op } of this.steps) {
       // Computed from constants alone (Shape → Gather → Concat …): already known.
@@ -196,13 +223,13 @@ export class TrainableModel {
       node.outputs.forEach((o, i) => o && result.outputs[i] && values.set(o, result.outputs[i]));
       steps.push({ node, op, inputs, result });
     }
-    return { values, steps };
+    return { values, steps, owned };
   }
 
   /** Gradients of the parameters given gradients of graph outputs (by name). */
   async backward(tape: Tape, dOutputs: Readonly<Record<string, Floats>>): Promise<Map<string, Floats>> {
     const grads = new Map<string, Floats>(Object.entries(dOutputs));
-    const ctx = this.context();
+    const ctx = this.context(tape.owned);
     const needsOf = new Map<NodeId, boolean[]>(this.steps.map((s) => [s.node.id, s.needs]));
     for (let k = tape.steps.length - 1; k >= 0; k--) {
       const { node, op, inputs, result } = tape.steps[k];
@@ -217,15 +244,16 @@ export class TrainableModel {
         const have = grads.get(v);
         if (!have) return void grads.set(v, g);
         // Never add into `have` in place: an op may have passed one array on to several inputs.
-        const sum = allocFloats(this.precision, g.length);
-        for (let j = 0; j < sum.length; j++) sum[j] = have[j] + g[j];
+        const sum = this.take(tape.owned, g.length, true);
+        const n = sum.length;
+        for (let j = 0; j < n; j++) sum[j] = have[j] + g[j];
         grads.set(v, sum);
       });
       for (const o of node.outputs) if (!this.params.has(o)) grads.delete(o);
     }
     const out = new Map<string, Floats>();
     for (const [name, p] of this.params)
-      out.set(name, grads.get(name) ?? allocFloats(this.precision, p.data.length));
+      out.set(name, grads.get(name) ?? this.take(tape.owned, p.data.length));
     return out;
   }
 

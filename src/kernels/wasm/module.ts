@@ -96,7 +96,18 @@ export interface WasmExports {
     out: number,
     rowStride: number,
   ): void;
-  conv2dForward(g: number, x: number, w: number, bias: number, out: number, col: number, wT: number): void;
+  /** Bytes of `work` a convolution pass (0 forward, 1 data gradient, 2 filter gradient) needs. */
+  conv2dScratch(g: number, pass: number): number;
+  conv2dForward(
+    g: number,
+    x: number,
+    w: number,
+    bias: number,
+    out: number,
+    col: number,
+    wT: number,
+    work: number,
+  ): void;
   conv2dBackwardData(
     g: number,
     dy: number,
@@ -106,8 +117,9 @@ export interface WasmExports {
     g2: number,
     wf: number,
     wT: number,
+    work: number,
   ): void;
-  conv2dBackwardFilter(g: number, x: number, dy: number, dw: number, col: number): void;
+  conv2dBackwardFilter(g: number, x: number, dy: number, dw: number, work: number): void;
   channelSums(data: number, outer: number, channels: number, inner: number, out: number): void;
   sgdUpdate(
     p: number,

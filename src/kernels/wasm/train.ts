@@ -49,11 +49,19 @@ export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, Tr
     const view = arena.i32(p, 16);
     geometryFields.forEach((f, i) => (view[i] = g[f]));
   };
+  /** Resets the arena and writes g first: the assembly sizes a pass's scratch from it. */
+  const geometryFirst = (g: Conv2dGeometry) => {
+    const pg = arena.reset().reserve(64);
+    arena.commit();
+    putGeometry(pg, g);
+    return pg;
+  };
   return {
     async conv2dForward(a) {
       v.convForward(a);
       const s = sizes(a);
-      const pg = arena.reset().reserve(64);
+      const pg = geometryFirst(a);
+      const pwork = arena.reserve(w.conv2dScratch(pg, 0));
       const px = arena.reserve(s.input * 4);
       const pw = arena.reserve(s.weight * 4);
       const pb = a.bias ? arena.reserve(a.outChannels * 4) : 0;
@@ -61,18 +69,18 @@ export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, Tr
       const pcol = arena.reserve(s.k * s.p * 4);
       const pwt = arena.reserve(s.weight * 4);
       arena.commit();
-      putGeometry(pg, a);
       arena.f32(px, s.input).set(a.x.subarray(0, s.input));
       arena.f32(pw, s.weight).set(a.weight.subarray(0, s.weight));
       if (a.bias) arena.f32(pb, a.outChannels).set(a.bias.subarray(0, a.outChannels));
-      w.conv2dForward(pg, px, pw, pb, po, pcol, pwt);
+      w.conv2dForward(pg, px, pw, pb, po, pcol, pwt, pwork);
       a.out.set(arena.f32(po, s.output));
     },
 
     async conv2dBackwardData(a) {
       v.convBackwardData(a);
       const s = sizes(a);
-      const pg = arena.reset().reserve(64);
+      const pg = geometryFirst(a);
+      const pwork = arena.reserve(w.conv2dScratch(pg, 1));
       const pdy = arena.reserve(s.output * 4);
       const pw = arena.reserve(s.weight * 4);
       const pdx = arena.reserve(s.input * 4);
@@ -83,26 +91,24 @@ export function makeTrainKernels(w: WasmExports, arena: Arena): Pick<Kernels, Tr
       const pwf = arena.reserve(s.weight * 4);
       const pwt = arena.reserve(s.weight * 4);
       arena.commit();
-      putGeometry(pg, a);
       arena.f32(pdy, s.output).set(a.dy.subarray(0, s.output));
       arena.f32(pw, s.weight).set(a.weight.subarray(0, s.weight));
-      w.conv2dBackwardData(pg, pdy, pw, pdx, pcol, pg2, pwf, pwt);
+      w.conv2dBackwardData(pg, pdy, pw, pdx, pcol, pg2, pwf, pwt, pwork);
       a.dx.set(arena.f32(pdx, s.input));
     },
 
     async conv2dBackwardFilter(a) {
       v.convBackwardFilter(a);
       const s = sizes(a);
-      const pg = arena.reset().reserve(64);
+      const pg = geometryFirst(a);
+      const pwork = arena.reserve(w.conv2dScratch(pg, 2));
       const px = arena.reserve(s.input * 4);
       const pdy = arena.reserve(s.output * 4);
       const pdw = arena.reserve(s.weight * 4);
-      const pcol = arena.reserve(s.k * s.p * 4);
       arena.commit();
-      putGeometry(pg, a);
       arena.f32(px, s.input).set(a.x.subarray(0, s.input));
       arena.f32(pdy, s.output).set(a.dy.subarray(0, s.output));
-      w.conv2dBackwardFilter(pg, px, pdy, pdw, pcol);
+      w.conv2dBackwardFilter(pg, px, pdy, pdw, pwork);
       a.dWeight.set(arena.f32(pdw, s.weight));
     },
 

@@ -23,6 +23,8 @@ export function LatencyTargetFact({ target }: { target: NonNullable<RunSummary['
       >
         {formatMs(target.goalMs)} ({percent(target.fraction)} of the original’s {formatMs(target.originalMs)}{' '}
         on {formatRuntimeKey(target.runtime)}), planned at {formatMs(target.predictedMs)}
+        {(target.attempt ?? 1) > 1 &&
+          ` (run ${target.attempt}: re-planned for ${percent(target.plannedFraction ?? target.fraction)} of the original after the first plan missed)`}
         {measured !== undefined && target.measuredFraction !== undefined ? (
           <>
             {' · '}

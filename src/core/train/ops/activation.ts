@@ -44,14 +44,14 @@ function kernelActivation(
     constSlots,
     async forward(ctx, inputs) {
       const x = inputs.values[0] as Value;
-      const out = ctx.alloc(x.data.length);
+      const out = ctx.allocOutput(x.data.length);
       await ctx.compute.activationForward({ activation: spec(inputs, ctx.opset), x: x.data, out });
       return { outputs: [{ data: out, shape: x.shape }] };
     },
     async backward(ctx, inputs, _fwd, [dy], needs) {
       if (!dy || !needs[0]) return [];
       const x = (inputs.values[0] as Value).data;
-      const dx = ctx.alloc(x.length);
+      const dx = ctx.allocOutput(x.length);
       await ctx.compute.activationBackward({ activation: spec(inputs, ctx.opset), x, dy, dx });
       return [dx];
     },

@@ -34,8 +34,11 @@ function binary(kind: Kind): OpImpl {
       const { ia, ib } = maps(a, b, shape);
       const n = shape.reduce((p, d) => p * d, 1);
       const out = ctx.alloc(n);
-      if (!ia && !ib && kind === 'Add') for (let i = 0; i < n; i++) out[i] = a.data[i] + b.data[i];
-      else for (let i = 0; i < n; i++) out[i] = apply(kind, a.data[ia ? ia[i] : i], b.data[ib ? ib[i] : i]);
+      // Locals, not property reads in the loop: this is a residual network's every Add.
+      const x = a.data;
+      const y = b.data;
+      if (!ia && !ib && kind === 'Add') for (let i = 0; i < n; i++) out[i] = x[i] + y[i];
+      else for (let i = 0; i < n; i++) out[i] = apply(kind, x[ia ? ia[i] : i], y[ib ? ib[i] : i]);
       return { outputs: [{ data: out, shape }] };
     },
     backward(ctx, { values }, fwd, [dy], needs) {

@@ -47,18 +47,18 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** Sums a gradient of shape `from` down to the broadcast input shape `to`. */
+/**
+ * Sums a gradient of shape `from` down to the broadcast input shape `to`; `g` itself where the
+ * shapes agree (the engine never writes into a gradient it was handed).
+ */
 export function reduceToShape(
   ctx: OpContext,
   g: Floats,
   from: readonly number[],
   to: readonly number[],
 ): Floats {
+  if (sameShape(from, to)) return g;
   const out = ctx.alloc(sizeOf(to));
-  if (sameShape(from, to)) {
-    out.set(g);
-    return out;
-  }
   const index = broadcastIndex(from, to);
   for (let e = 0; e < index.length; e++) out[index[e]] += g[e];
   return out;

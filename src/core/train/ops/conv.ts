@@ -136,7 +136,7 @@ function conv(transposed: boolean): OpImpl {
   return {
     async forward(ctx, inputs) {
       const { x, w, b, g, outShape } = setup(inputs);
-      const out = ctx.alloc(outShape.reduce((p, d) => p * d, 1));
+      const out = ctx.allocOutput(outShape.reduce((p, d) => p * d, 1));
       if (!transposed) {
         await ctx.compute.conv2dForward({ ...g, x: x.data, weight: w.data, bias: b?.data, out });
       } else {
@@ -150,20 +150,20 @@ function conv(transposed: boolean): OpImpl {
       const grads: (Floats | undefined)[] = [];
       if (!dy) return grads;
       if (needs[0]) {
-        const dx = ctx.alloc(x.data.length);
+        const dx = ctx.allocOutput(x.data.length);
         if (!transposed) await ctx.compute.conv2dBackwardData({ ...g, dy, weight: w.data, dx });
         else await ctx.compute.conv2dForward({ ...g, x: dy, weight: w.data, out: dx });
         grads[0] = dx;
       }
       if (needs[1]) {
-        const dWeight = ctx.alloc(w.data.length);
+        const dWeight = ctx.allocOutput(w.data.length);
         // The adjoint convolution's "input" is ConvTranspose's output gradient, its "output" x.
         if (!transposed) await ctx.compute.conv2dBackwardFilter({ ...g, x: x.data, dy, dWeight });
         else await ctx.compute.conv2dBackwardFilter({ ...g, x: dy, dy: x.data, dWeight });
         grads[1] = dWeight;
       }
       if (b && needs[2]) {
-        const db = ctx.alloc(b.data.length);
+        const db = ctx.allocOutput(b.data.length);
         await ctx.compute.channelSums({
           data: dy,
           outer: outShape[0],

@@ -33,11 +33,11 @@ const batchNorm: OpImpl = {
     const eps = attrFloat(node, 'epsilon', 1e-5);
     if (ctx.batchStatistics) {
       const stats: BatchStats = {
-        mean: ctx.alloc(channels),
-        variance: ctx.alloc(channels),
-        invStd: ctx.alloc(channels),
+        mean: ctx.allocOutput(channels),
+        variance: ctx.allocOutput(channels),
+        invStd: ctx.allocOutput(channels),
       };
-      const out = ctx.alloc(x.data.length);
+      const out = ctx.allocOutput(x.data.length);
       await ctx.compute.batchNormForward({
         x: x.data,
         scale: scale.data,
@@ -102,9 +102,9 @@ async function batchStatsBackward(
   needs: readonly boolean[],
 ): Promise<(Floats | undefined)[]> {
   const [outer, channels] = x.shape;
-  const dx = needs[0] ? ctx.alloc(x.data.length) : undefined;
-  const dScale = ctx.alloc(channels);
-  const dBias = ctx.alloc(channels);
+  const dx = needs[0] ? ctx.allocOutput(x.data.length) : undefined;
+  const dScale = ctx.allocOutput(channels);
+  const dBias = ctx.allocOutput(channels);
   await ctx.compute.batchNormBackward({
     x: x.data,
     dy,

@@ -10,7 +10,10 @@ export interface OpContext {
   readonly opset: number;
   /** BatchNormalization normalises by the batch's own statistics (training), not its running ones. */
   readonly batchStatistics: boolean;
+  /** A zero-filled array. */
   alloc(n: number): Floats;
+  /** An array whose contents are unspecified: for what a compute kernel writes in full. */
+  allocOutput(n: number): Floats;
 }
 
 /** A node's inputs at run time: float values, or known numbers for constant slots (shapes, pads). */

@@ -9,7 +9,7 @@ export { scaleSearch, quantize, dequantize } from './quant';
 export { patchRows } from './patches';
 export { batchNormForward, batchNormBackward } from './batchnorm';
 export { activationForward, activationBackward } from './activation';
-export { gemm, conv2dForward, conv2dBackwardData, conv2dBackwardFilter, channelSums, sgdUpdate, adamwUpdate } from './train';
+export { gemm, conv2dScratch, conv2dForward, conv2dBackwardData, conv2dBackwardFilter, channelSums, sgdUpdate, adamwUpdate } from './train';
 
 /** First byte free for JS-managed buffers. */
 export function heapBase(): usize {

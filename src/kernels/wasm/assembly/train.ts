@@ -1,20 +1,10 @@
-// Training kernels: convolution as im2col + GEMM (forward, data gradient, weight gradient), GEMM,
-// per-channel sums and optimizer updates. Every GEMM runs on crossAccumulate's 4×8 register tile
+// Training kernels: convolution as im2col + GEMM (forward, data gradient, weight gradient; stride 1
+// on padded planes instead, see implicit.ts), GEMM, per-channel sums and optimizer updates. Every GEMM runs on crossAccumulate's 4×8 register tile
 // (out += Xᵀ·Y), so operands are laid out — transposed into scratch where needed — as X [k, m]
 // and Y [k, n].
-import { crossAccumulate, dotAccumulate, transpose } from './gram';
-
-// Geometry block: 16 i32s written by the JS side, in this order.
-const BATCH = 0, IN_C = 1, IN_H = 2, IN_W = 3, OUT_C = 4, OUT_H = 5, OUT_W = 6, K_H = 7, K_W = 8;
-const S_H = 9, S_W = 10, P_T = 11, P_L = 12, D_H = 13, D_W = 14, GROUPS = 15;
-
-@inline function geo(g: usize, i: i32): i32 {
-  return load<i32>(g + (<usize>i << 2));
-}
-
-function zero(p: usize, n: i32): void {
-  memory.fill(p, 0, <usize>n << 2);
-}
+import { crossAccumulate, transpose } from './gram';
+import { BATCH, D_H, D_W, GROUPS, IN_C, IN_H, IN_W, K_H, K_W, OUT_C, OUT_H, OUT_W, P_L, P_T, S_H, S_W, copyFloats, geo, setGeo, validFrom, validTo, zero } from './geometry';
+import { implicitBytes, implicitFilter, implicitForward, implicitForwardFits, stride1 } from './implicit';
 
 /** out[m×n] (+)= op(A)·op(B); scratchA holds m·k floats, scratchB k·n when a transpose is needed. */
 export function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, accumulate: bool, scratchA: usize, scratchB: usize): void {
@@ -54,14 +44,16 @@ function im2col(g: usize, x: usize, image: i32, group: i32, col: usize): void {
           }
           const xr = xo + (<usize>(ih * inW) << 2);
           const base = kj * dw - pl;
-          if (sw == 1 && base >= 0 && base + outW <= inW) {
-            memory.copy(ro, xr + (<usize>base << 2), <usize>outW << 2);
+          // Columns [from, to) read inside the row; the padding either side is zeros.
+          const from = validFrom(base, sw, outW);
+          const to = max(from, validTo(base, sw, inW, outW));
+          zero(ro, from);
+          zero(ro + (<usize>to << 2), outW - to);
+          if (sw == 1) {
+            copyFloats(ro + (<usize>from << 2), xr + (<usize>(from + base) << 2), to - from);
             continue;
           }
-          for (let ow = 0; ow < outW; ow++) {
-            const iw = ow * sw + base;
-            store<f32>(ro + (<usize>ow << 2), iw >= 0 && iw < inW ? load<f32>(xr + (<usize>iw << 2)) : 0);
-          }
+          for (let ow = from; ow < to; ow++) store<f32>(ro + (<usize>ow << 2), load<f32>(xr + (<usize>(ow * sw + base) << 2)));
         }
         row++;
       }
@@ -87,12 +79,11 @@ function col2im(g: usize, col: usize, image: i32, group: i32, dx: usize): void {
           if (ih < 0 || ih >= inH) continue;
           const xr = xo + (<usize>(ih * inW) << 2);
           const ro = co + (<usize>(oh * outW) << 2);
-          for (let ow = 0; ow < outW; ow++) {
-            const iw = ow * sw - pl + kj * dw;
-            if (iw >= 0 && iw < inW) {
-              const at = xr + (<usize>iw << 2);
-              store<f32>(at, load<f32>(at) + load<f32>(ro + (<usize>ow << 2)));
-            }
+          const base = kj * dw - pl;
+          const to = validTo(base, sw, inW, outW);
+          for (let ow = validFrom(base, sw, outW); ow < to; ow++) {
+            const at = xr + (<usize>(ow * sw + base) << 2);
+            store<f32>(at, load<f32>(at) + load<f32>(ro + (<usize>ow << 2)));
           }
         }
         row++;
@@ -101,13 +92,32 @@ function col2im(g: usize, col: usize, image: i32, group: i32, dx: usize): void {
   }
 }
 
-/** out = conv(x, w) + bias; scratch: col [K·P], wT [K·Cout/g]. */
-export function conv2dForward(g: usize, x: usize, w: usize, bias: usize, out: usize, col: usize, wT: usize): void {
+const flipped = memory.data(64);
+
+/** Bytes of `work` that conv2dForward (pass 0), conv2dBackwardData (1) or conv2dBackwardFilter (2) needs for g. */
+export function conv2dScratch(g: usize, pass: i32): i32 {
+  if (pass == 0) return implicitForwardFits(g) ? implicitBytes(g) : 0;
+  if (pass == 2) return implicitBytes(g);
+  if (!stride1(g)) return 0;
+  flippedGeometry(g, flipped);
+  return implicitForwardFits(flipped) ? implicitBytes(flipped) : 0;
+}
+
+/**
+ * out = conv(x, w) + bias; scratch: col [K·P], wT [K·Cout/g], work [conv2dScratch(g, 0) bytes]
+ * (stride 1 with ≥ 4 output channels per group runs on padded planes, see implicitForward).
+ */
+export function conv2dForward(g: usize, x: usize, w: usize, bias: usize, out: usize, col: usize, wT: usize, work: usize): void {
   const groups = geo(g, GROUPS), outC = geo(g, OUT_C);
   const og = outC / groups;
   const k = (geo(g, IN_C) / groups) * geo(g, K_H) * geo(g, K_W);
   const p = geo(g, OUT_H) * geo(g, OUT_W);
   const batch = geo(g, BATCH);
+  if (implicitForwardFits(g)) {
+    implicitForward(g, x, w, out, work);
+    addBias(g, bias, out);
+    return;
+  }
   for (let gr = 0; gr < groups; gr++) {
     // Xᵀ = W_g: transpose once per group, reuse for every image.
     transpose(w + ((<usize>(gr * og * k)) << 2), og, k, wT + ((<usize>(gr * og * k)) << 2));
@@ -120,6 +130,11 @@ export function conv2dForward(g: usize, x: usize, w: usize, bias: usize, out: us
       crossAccumulate(wT + ((<usize>(gr * og * k)) << 2), col, k, og, p, o, false);
     }
   }
+  addBias(g, bias, out);
+}
+
+function addBias(g: usize, bias: usize, out: usize): void {
+  const outC = geo(g, OUT_C), p = geo(g, OUT_H) * geo(g, OUT_W), batch = geo(g, BATCH);
   if (bias != 0) {
     for (let n = 0; n < batch; n++) {
       for (let c = 0; c < outC; c++) {
@@ -139,11 +154,11 @@ export function conv2dForward(g: usize, x: usize, w: usize, bias: usize, out: us
  * output, where W_gᵀ·dy_g then col2im reduces over few channels into a large one. Otherwise
  * col2im(W_gᵀ · dy_g). Scratch: col [max(K·P, K'·P')], g2 [16 i32], wf and wT [weight size].
  */
-export function conv2dBackwardData(g: usize, dy: usize, w: usize, dx: usize, col: usize, g2: usize, wf: usize, wT: usize): void {
+export function conv2dBackwardData(g: usize, dy: usize, w: usize, dx: usize, col: usize, g2: usize, wf: usize, wT: usize, work: usize): void {
   if (geo(g, S_H) == 1 && geo(g, S_W) == 1) {
     flippedGeometry(g, g2);
     flipKernel(g, w, wf);
-    conv2dForward(g2, dy, wf, 0, dx, col, wT);
+    conv2dForward(g2, dy, wf, 0, dx, col, wT, work);
     return;
   }
   const groups = geo(g, GROUPS), outC = geo(g, OUT_C);
@@ -160,10 +175,6 @@ export function conv2dBackwardData(g: usize, dy: usize, w: usize, dx: usize, col
       col2im(g, col, n, gr, dx);
     }
   }
-}
-
-@inline function setGeo(g: usize, i: i32, v: i32): void {
-  store<i32>(g + (<usize>i << 2), v);
 }
 
 /** The stride-1 data gradient's convolution: from dy [outC, outH, outW] to dx [inC, inH, inW]. */
@@ -201,20 +212,9 @@ function flipKernel(g: usize, w: usize, wf: usize): void {
       }
 }
 
-/** dW_g = Σ_n dy_g · colᵀ, row by row dot products (no transposes); scratch: col [K·P]. */
-export function conv2dBackwardFilter(g: usize, x: usize, dy: usize, dw: usize, col: usize): void {
-  const groups = geo(g, GROUPS), outC = geo(g, OUT_C);
-  const og = outC / groups;
-  const k = (geo(g, IN_C) / groups) * geo(g, K_H) * geo(g, K_W);
-  const p = geo(g, OUT_H) * geo(g, OUT_W);
-  const batch = geo(g, BATCH);
-  zero(dw, outC * k);
-  for (let n = 0; n < batch; n++) {
-    for (let gr = 0; gr < groups; gr++) {
-      im2col(g, x, n, gr, col);
-      dotAccumulate(dy + ((<usize>((n * outC + gr * og) * p)) << 2), col, og, k, p, dw + ((<usize>(gr * og * k)) << 2));
-    }
-  }
+/** dW_g = Σ_n dy_g · im2col(x_n)ᵀ on padded planes (see implicit.ts); work [conv2dScratch(g, 2) bytes]. */
+export function conv2dBackwardFilter(g: usize, x: usize, dy: usize, dw: usize, work: usize): void {
+  implicitFilter(g, x, dy, dw, work);
 }
 
 /** out[c] = Σ over outer and inner of data [outer, channels, inner]. */
