@@ -72,7 +72,9 @@ export class SegmentRunner {
     if (this.cut) this.fromCut++;
     const kept: Values[] = [];
     const slabs = new Map<string, Slabs>();
-    const slabsOf = (name: string) => slabs.get(name) ?? slabs.set(name, new Slabs()).get(name)!;
+    // Sized on the first batch: the cut holds as much again for every other batch.
+    const slabsOf = (name: string, first: TensorData) =>
+      slabs.get(name) ?? slabs.set(name, new Slabs(first.data.byteLength * this.batches)).get(name)!;
     let keep = true;
     let keptBytes = 0;
     // Once the new cut is sure to be kept, each batch of the old one is dropped as soon as the new
@@ -97,7 +99,7 @@ export class SegmentRunner {
           // New values go into large buffers (see `Slabs`), one stream per tensor: a value carried
           // over from the old cut is shared without pinning the tensors dropped beside it.
           for (const n of frontier)
-            if (values[n]) cut[n] = known.has(n) ? values[n] : slabsOf(n).copy(values[n]);
+            if (values[n]) cut[n] = known.has(n) ? values[n] : slabsOf(n, values[n]).copy(values[n]);
           keptBytes += bytesOf(Object.values(cut));
           // Judged on the first batch (the others are no larger): the whole cut must fit the budget.
           if (keptBytes * (batches === 1 ? this.batches : 1) > this.budget || !next) {

@@ -16,6 +16,11 @@ export class Slabs {
   private buffer: ArrayBuffer | undefined;
   private used = 0;
 
+  /** `remaining`: bytes the caller means to keep in all, so a small set takes no 64 MB buffer. */
+  constructor(private remaining = Infinity) {
+    if (!(remaining >= 0)) this.remaining = Infinity;
+  }
+
   /** An array of `length` elements like `Ctor`'s, zeroed, inside the current buffer. */
   array<T extends TensorArray>(
     Ctor: new (buffer: ArrayBuffer, byteOffset: number, length: number) => T,
@@ -23,7 +28,8 @@ export class Slabs {
   ): T {
     const bytes = length * (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
     if (!this.buffer || this.used + bytes > this.buffer.byteLength) {
-      this.buffer = new ArrayBuffer(Math.max(SLAB_BYTES, bytes));
+      this.buffer = new ArrayBuffer(Math.max(Math.min(SLAB_BYTES, Math.ceil(this.remaining / 8) * 8), bytes));
+      this.remaining -= this.buffer.byteLength;
       this.used = 0;
     }
     const out = new Ctor(this.buffer, this.used, length);

@@ -87,8 +87,19 @@ export async function gatherTargets(
   const names = layers.map((l) => l.node.outputs[0]);
   const out: (LayerTargets | undefined)[] = layers.map(() => undefined);
   // Held until each layer is fitted: in large buffers, not an array per layer and batch (see `Slabs`).
-  const slabs = new Slabs();
-  for await (const values of runner.advance(order[last + 1], names))
+  let slabs: Slabs | undefined;
+  for await (const values of runner.advance(order[last + 1], names)) {
+    // Sized on the first batch: every layer's rows for all samples.
+    slabs ??= new Slabs(
+      layers.reduce((n, l) => {
+        const y = values[l.node.outputs[0]];
+        const conv = l.node.opType === 'Conv';
+        if (conv && y.dims.length !== 4) return n;
+        const outputs = conv ? y.dims[1] : y.dims[y.dims.length - 1];
+        const positions = conv ? y.dims[2] * y.dims[3] : y.data.length / y.dims[0] / outputs;
+        return n + samples * rowsPerSample(positions, maxRows, samples) * outputs * 4;
+      }, 0),
+    );
     layers.forEach((l, i) => {
       const y = values[l.node.outputs[0]];
       const conv = l.node.opType === 'Conv';
@@ -99,9 +110,10 @@ export async function gatherTargets(
       const t = (out[i] ??= { picks: [], rows: [], outputs, dims: y.dims });
       t.picks.push(picks);
       t.rows.push(
-        gather(y, picks, outputs, positions, conv, slabs.array(Float32Array, picks.length * outputs)),
+        gather(y, picks, outputs, positions, conv, slabs!.array(Float32Array, picks.length * outputs)),
       );
     });
+  }
   return out;
 }
 
