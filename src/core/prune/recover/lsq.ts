@@ -22,7 +22,7 @@ import { convGeometry, type ConvGeometry } from './im2col';
 import { ownParameter } from './own-parameter';
 import { passBatchSize } from './pass-batch';
 import { planBlocks } from './blocks';
-import { RowChunks, type System } from './row-chunks';
+import { ChunkScratch, RowChunks, type System } from './row-chunks';
 import { SegmentRunner } from './segments';
 import { solveRidge } from './ridge';
 import { seededRandom } from './random';
@@ -160,6 +160,7 @@ export async function reconstruct(
   );
   const blocks = planBlocks(costs, { budget: budget / 4, batchSize: passBatch }).map((b) => b.map((i) => fitted[i]));
   let done = 0;
+  const scratch = new ChunkScratch();
   for (const block of blocks) {
     const targets = await gatherTargets(
       target,
@@ -175,7 +176,7 @@ export async function reconstruct(
         report.skipped.push({ node: states[done].l.node.name, why: states[done].failed! });
       done++;
       options.onLayer?.(states.indexOf(state), layers.length, state.l.node.name);
-      await accumulateLayer(current, pruned, state, options);
+      await accumulateLayer(current, pruned, state, options, scratch);
       state.targets = undefined;
       const fit = state.failed ?? (await solveLayer(pruned, plan, state, options));
       if (typeof fit === 'string') report.skipped.push({ node: state.l.node.name, why: fit });
@@ -204,6 +205,7 @@ async function accumulateLayer(
   pruned: Graph,
   s: LayerState,
   options: ReconstructOptions,
+  scratch: ChunkScratch,
 ): Promise<void> {
   const x = s.l.node.inputs[0];
   const targets = s.targets;
@@ -228,7 +230,7 @@ async function accumulateLayer(
     }
     s.systems ??= makeSystems(s.l, xt.dims, wDims, s.geometry, s.intercept);
     if (options.int8Inputs) widenRange(s, xt.data as Float32Array);
-    rows ??= new RowChunks(s.systems, s.geometry, s.intercept, options.kernels, totalRows, options.chunkFloats);
+    rows ??= new RowChunks(s.systems, s.geometry, s.intercept, options.kernels, totalRows, options.chunkFloats, scratch);
     s.rows += await rows.add(xt, targets.picks[b], targets.rows[b], targets.outputs);
   }
   await rows?.flush();

@@ -19,6 +19,21 @@ export interface System {
   yy: number;
 }
 
+/**
+ * One buffer the layers' waiting rows take turns in (layers are accumulated one after another). A
+ * fresh array per layer cost more than the sums on small models: the first write to each new page
+ * (16 MB a layer) took longer than the Gram kernel over it.
+ */
+export class ChunkScratch {
+  private buffer = new Float32Array(0);
+
+  /** `floats` elements, reused from the last call when it was as large. Contents are undefined. */
+  take(floats: number): Float32Array {
+    if (this.buffer.length < floats) this.buffer = new Float32Array(floats);
+    return this.buffer.subarray(0, floats);
+  }
+}
+
 export class RowChunks {
   /** Rows per chunk: a multiple of the Gram kernel's 64-row blocks. */
   private readonly chunk: number;
@@ -36,12 +51,17 @@ export class RowChunks {
     totalRows: number,
     /** Floats of waiting rows, all systems together (inputs and targets). */
     chunkFloats = 4 << 20,
+    /** Shared with the layers before and after this one (a fresh buffer when absent). */
+    scratch = new ChunkScratch(),
   ) {
     const perRow = systems.reduce((n, s) => n + s.d + s.outputs, 0);
     const fits = Math.max(64, Math.floor(chunkFloats / perRow / 64) * 64);
     this.chunk = Math.max(64, Math.min(fits, Math.ceil(totalRows / 64) * 64));
-    this.x = systems.map((s) => new Float32Array(this.chunk * s.d));
-    this.y = systems.map((s) => new Float32Array(this.chunk * s.outputs));
+    const all = scratch.take(this.chunk * perRow);
+    let at = 0;
+    const part = (floats: number) => all.subarray(at, (at += floats));
+    this.x = systems.map((s) => part(this.chunk * s.d));
+    this.y = systems.map((s) => part(this.chunk * s.outputs));
   }
 
   /**

@@ -8,7 +8,7 @@
 import type { TensorArray, TensorData } from '../../eval';
 
 /** Bytes per buffer: above glibc's largest mmap threshold (32 MB). */
-const SLAB_BYTES = 64 << 20;
+export const SLAB_BYTES = 64 << 20;
 
 type ArrayCtor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => TensorArray;
 
