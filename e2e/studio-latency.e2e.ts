@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type BrowserSession } from './browser';
-import { downloadBytes, runAndWait } from './pipeline-helpers';
+import { downloadBytes, runAndWait, stageFigures } from './pipeline-helpers';
 
 const MODEL = 'fmnist-resnet8.onnx';
 
@@ -119,6 +119,24 @@ describe('studio latency target', () => {
     expect(reason).toMatch(/\d+(\.\d+)? ms/);
     await session.screenshot('studio-latency-node-precision');
   });
+
+  it('a MAC target spread where the measured milliseconds are: the recipe says so, the cut holds', async () => {
+    await page.getByTestId('prune-target').selectOption('macs');
+    await page.getByTestId('macs-slider').fill('0.6');
+    // The control appears with the MAC target only, and says the plan shown is the even one.
+    await page.getByTestId('prune-allocate').selectOption('latency');
+    await page.getByText(/cuts where the least importance is lost per millisecond saved/).waitFor();
+    await runAndWait(page, 2, 300_000);
+    const original = await stageFigures(page, 'original');
+    const pruned = await stageFigures(page, 'pruned');
+    console.log(`allocate latency: MACs ${original.macs} → ${pruned.macs}`);
+    expect(pruned.macs).toBeLessThanOrEqual(Math.ceil(original.macs * 0.6));
+    expect(pruned.macs).toBeGreaterThan(original.macs * 0.3);
+    const recipe = await downloadBytes(page, () => page.getByTestId('download-recipe').click());
+    const saved = JSON.parse(new TextDecoder().decode(recipe.bytes));
+    expect(saved.prune).toMatchObject({ macsTarget: 0.4, allocate: 'latency', widths: 'fixed' });
+    expect(saved.prune.latencyTarget).toBeUndefined();
+  }, 360_000);
 
   it('raised no page errors', () => {
     expect(session.foreignRequests()).toEqual([]);

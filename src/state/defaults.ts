@@ -21,6 +21,8 @@ export const defaultRecipe: StudioRecipe = {
     target: 'ratio',
     macsKeep: 0.5,
     latencyKeep: 0.5,
+    allocate: 'macs',
+    widths: 'fixed',
     recovery: { bnRecalibration: true, biasCompensation: true, reconstruction: true },
   },
   quant: {

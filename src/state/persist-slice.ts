@@ -21,7 +21,15 @@ function restorable(recipe: StudioRecipe | null): StudioRecipe | null {
   // Settings saved before a control existed (the task, the latency target, precision) take its default.
   const restored = {
     ...recipe,
-    prune: { ...defaultRecipe.prune, ...recipe.prune, overrides: {} },
+    prune: {
+      ...defaultRecipe.prune,
+      // Before their controls, these lived only in the base recipe (a loaded recipe file's).
+      allocate: recipe.base?.prune?.allocate ?? defaultRecipe.prune.allocate,
+      widths: recipe.base?.prune?.widths ?? defaultRecipe.prune.widths,
+      // Saved settings may predate any field.
+      ...(recipe.prune as Partial<StudioRecipe['prune']>),
+      overrides: {},
+    },
     quant: { ...defaultRecipe.quant, ...recipe.quant },
     task: recipe.task ?? recipe.base?.task ?? defaultRecipe.task,
   };

@@ -113,6 +113,13 @@ export interface PruneSettings {
    * `latencyTarget`); the slider shows it in milliseconds of the original as measured in the worker.
    */
   latencyKeep: number;
+  /**
+   * How a MAC target is spread over the groups (the recipe's `prune.allocate`): evenly, or where the
+   * run's measured per-node profile says the milliseconds are.
+   */
+  allocate: Recipe['prune']['allocate'];
+  /** Kept widths: `roundTo` multiples, or snapped to the fastest widths measured in the runtime. */
+  widths: Recipe['prune']['widths'];
   recovery: RecoverySettings;
 }
 

@@ -33,6 +33,20 @@ describe('studio recipe → core recipe', () => {
     expect(r.prune.ratio).toBeUndefined();
   });
 
+  it('carries how the MAC cut is spread and how widths are chosen (default even, fixed)', () => {
+    expect(toCoreRecipe(studio()).prune).toMatchObject({ allocate: 'macs', widths: 'fixed' });
+    const r = toCoreRecipe(
+      studio((s) => ({
+        ...s,
+        prune: { ...s.prune, target: 'macs', macsKeep: 0.6, allocate: 'latency', widths: 'measured' },
+      })),
+    );
+    expect(r.prune).toMatchObject({ macsTarget: 0.4, allocate: 'latency', widths: 'measured' });
+    // A dropped recipe's choices show in the controls (they overrode the base's before).
+    const back = fromCoreRecipe(r, studio());
+    expect(back.prune).toMatchObject({ allocate: 'latency', widths: 'measured' });
+  });
+
   it('maps global ranking, overrides, rounding, recovery, per-tensor int8 and a JSON preprocessing', () => {
     const pre = '{"scale":0.00392156862745098,"mean":[0.286],"std":[0.353]}';
     const r = toCoreRecipe(
@@ -110,6 +124,8 @@ describe('core recipe → studio recipe', () => {
         steps: 3,
         includeFirst: true,
         maxPerGroup: 0.6,
+        allocate: 'latency',
+        widths: 'measured',
       },
       quantize: {
         weights: 'per-tensor',

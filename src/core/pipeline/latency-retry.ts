@@ -44,15 +44,24 @@ export async function toLatencyTarget(
   let last = await run(target, 1);
   let best = last;
   const tried: { planned: number; measured: number }[] = [];
+  /** Whether `last` is in `tried` already. */
+  let listed = false;
   for (let attempt = 2; attempt <= TARGET_CORRECTIONS + 1; attempt++) {
     const t = last.latencyTarget;
     if (!t?.measuredFraction || t.withinTolerance !== false) break;
     tried.push({ planned: t.plannedFraction ?? target, measured: t.measuredFraction });
-    last = await run(nextPlannedFraction(target, tried), attempt);
+    const next = nextPlannedFraction(target, tried);
+    // The same plan again (pinned at 1 when INT8 alone is already faster than the target) would only
+    // time the same model again.
+    if (tried.some((x) => Math.abs(x.planned - next) < 1e-6)) {
+      listed = true;
+      break;
+    }
+    last = await run(next, attempt);
     if (missOf(last) < missOf(best)) best = last;
   }
   const t = last.latencyTarget;
-  if (t?.measuredFraction !== undefined && tried.length)
+  if (!listed && t?.measuredFraction !== undefined && tried.length)
     tried.push({ planned: t.plannedFraction ?? target, measured: t.measuredFraction });
   return tried.length && best.latencyTarget
     ? { ...best, latencyTarget: { ...best.latencyTarget, runs: tried } }

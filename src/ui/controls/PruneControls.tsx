@@ -23,6 +23,14 @@ const targets = [
   { value: 'macs', label: 'MAC target' },
   { value: 'latency', label: 'Latency target (measured)' },
 ] as const;
+const allocations = [
+  { value: 'macs', label: 'Evenly over the groups' },
+  { value: 'latency', label: 'Where the measured milliseconds are' },
+] as const;
+const widthChoices = [
+  { value: 'fixed', label: 'Multiples of the rounding below' },
+  { value: 'measured', label: 'Fastest widths measured in the runtime' },
+] as const;
 const roundings = [1, 2, 4, 8, 16, 32].map((n) => ({
   value: String(n),
   label: n === 1 ? 'No rounding' : `Multiple of ${n}`,
@@ -115,6 +123,44 @@ export function PruneControls() {
           )}
         </Field>
       )}
+      {prune.target === 'macs' && (
+        <Field
+          label="Spread the MAC cut"
+          hint={
+            prune.allocate === 'latency'
+              ? 'The run times every node in the first evaluation backend and cuts where the least importance is lost per millisecond saved; the plan shown here spreads the cut evenly, the results show what ran.'
+              : undefined
+          }
+        >
+          {(id) => (
+            <Choice
+              id={id}
+              value={prune.allocate}
+              options={allocations}
+              onChange={(allocate) => update({ allocate })}
+              testId="prune-allocate"
+            />
+          )}
+        </Field>
+      )}
+      <Field
+        label="Kept widths"
+        hint={
+          prune.widths === 'measured'
+            ? 'The run times each pruned layer at nearby widths and snaps down to the fastest per channel kept; the plan shown here uses the rounding below.'
+            : undefined
+        }
+      >
+        {(id) => (
+          <Choice
+            id={id}
+            value={prune.widths}
+            options={widthChoices}
+            onChange={(widths) => update({ widths })}
+            testId="prune-widths"
+          />
+        )}
+      </Field>
       <Field label="Ranking">
         {(id) => (
           <Choice
