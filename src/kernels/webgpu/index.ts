@@ -34,13 +34,7 @@ const CHUNK_BYTES = 64 << 20;
 const STREAM_GROUPS = 256;
 
 /** Kernels the GPU hands to a CPU backend. */
-type CpuKernel =
-  | 'ridgeSolve'
-  | 'patchRows'
-  | 'batchNormForward'
-  | 'batchNormBackward'
-  | 'activationForward'
-  | 'activationBackward';
+type CpuKernel = 'ridgeSolve' | 'patchRows';
 
 function makeKernels(r: Runner, cpu: KernelBackend): Omit<Kernels, CpuKernel | TrainKernelName> {
   const rowsPerChunk = (rowFloats: number): number =>
@@ -297,10 +291,6 @@ export async function createWebGpuBackend(
     ridgeSolve: `Cholesky is a chain of dependent pivots: runs on ${cpu.name}`,
   };
   delegated.patchRows = `patch gathering without a WGSL program yet (its rows feed a Gram on the GPU by copy anyway): runs on ${cpu.name}`;
-  for (const k of ['batchNormForward', 'batchNormBackward'] as const)
-    delegated[k] = `BatchNorm by batch statistics without a WGSL program yet: runs on ${cpu.name}`;
-  for (const k of ['activationForward', 'activationBackward'] as const)
-    delegated[k] = `activations without a WGSL program yet: runs on ${cpu.name}`;
   return {
     name: 'webgpu',
     delegated,
@@ -309,9 +299,5 @@ export async function createWebGpuBackend(
     ...makeTrainKernels(runner),
     ridgeSolve: (a) => cpu.ridgeSolve(a),
     patchRows: (a) => cpu.patchRows(a),
-    batchNormForward: (a) => cpu.batchNormForward(a),
-    batchNormBackward: (a) => cpu.batchNormBackward(a),
-    activationForward: (a) => cpu.activationForward(a),
-    activationBackward: (a) => cpu.activationBackward(a),
   };
 }

@@ -1,9 +1,11 @@
 /// <reference types="@webgpu/types" />
 // The WebGPU training kernels: operands uploaded, one tiled-GEMM program per kernel, results read
 // back — the same per-call contract as the WASM training kernels, so the engine can pick either.
+// BatchNorm and the activations live in norm.ts.
 import { check } from '../api';
 import type { Conv2dGeometry, Kernels, TrainKernelName } from '../api';
 import * as v from '../validate';
+import { makeNormKernels } from './norm';
 import { MAX_GROUPS_X, Runner, release } from './program';
 import type { Program } from './program';
 import {
@@ -90,19 +92,13 @@ function convUniform(r: Runner, g: Conv2dGeometry, view: Record<string, number>)
   );
 }
 
-export function makeTrainKernels(
-  r: Runner,
-): Pick<
-  Kernels,
-  Exclude<
-    TrainKernelName,
-    'batchNormForward' | 'batchNormBackward' | 'activationForward' | 'activationBackward'
-  >
-> {
+export function makeTrainKernels(r: Runner): Pick<Kernels, TrainKernelName> {
   const read = async (buffer: GPUBuffer, into: Float32Array, n: number) =>
     into.set(new Float32Array(await r.read(buffer, n * 4)));
 
   return {
+    ...makeNormKernels(r),
+
     async conv2dForward(a) {
       v.convForward(a);
       const s = sizes(a);
