@@ -191,12 +191,19 @@ export const trainKernelCases: KernelCase[] = [
     kernels: ['batchNormForward', 'batchNormBackward'],
     async run(b, rng) {
       const tol = tolerancesFor(b.name);
-      // Odd inner sizes (SIMD tails), one value per channel, and an offset mean (cancellation).
+      // Odd inner sizes (SIMD tails), one value per channel, inner 1 (a [batch, features] BatchNorm),
+      // one image, an offset mean (cancellation), channels long enough that a GPU thread sums many
+      // values, and more channels than one workgroup-per-channel dispatch row holds (the GPU sums
+      // short channels 256 to a workgroup, a thread each; the other sizes 2 to 256 threads each).
       for (const [outer, channels, inner, offset] of [
         [1, 1, 1, 0],
         [3, 5, 7, 0],
         [16, 12, 49, 3],
         [4, 3, 784, -20],
+        [9, 6, 1, 2],
+        [1, 4, 97, -1],
+        [8, 2, 4099, 3],
+        [2, 65537, 1, 0],
       ]) {
         const n = outer * channels * inner;
         const x = normals(rng, n).map((v) => v + offset);
@@ -266,6 +273,8 @@ export const trainKernelCases: KernelCase[] = [
         { kind: 'leakyRelu', alpha: 0.1 },
         { kind: 'clip', min: 0, max: 6 },
         { kind: 'clip', min: -1 },
+        { kind: 'clip', max: 6 },
+        { kind: 'leakyRelu' },
       ];
       for (const n of [1, 7, 1001]) {
         // Values on the kinks (0, 6, −1) as well as between them. Within an ulp of the reference
