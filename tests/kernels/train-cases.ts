@@ -194,7 +194,8 @@ export const trainKernelCases: KernelCase[] = [
       // Odd inner sizes (SIMD tails), one value per channel, inner 1 (a [batch, features] BatchNorm),
       // one image, an offset mean (cancellation), channels long enough that a GPU thread sums many
       // values, and more channels than one workgroup-per-channel dispatch row holds (the GPU sums
-      // short channels 256 to a workgroup, a thread each; the other sizes 2 to 256 threads each).
+      // short channels 256 to a workgroup, a thread each; the other sizes 2 to 256 threads each), and
+      // channels as long as a 32-image ResNet stem's at 112×112 (a GPU thread sums 1568 values in f32).
       for (const [outer, channels, inner, offset] of [
         [1, 1, 1, 0],
         [3, 5, 7, 0],
@@ -204,6 +205,7 @@ export const trainKernelCases: KernelCase[] = [
         [1, 4, 97, -1],
         [8, 2, 4099, 3],
         [2, 65537, 1, 0],
+        [32, 2, 12544, 5],
       ]) {
         const n = outer * channels * inner;
         const x = normals(rng, n).map((v) => v + offset);
