@@ -4,6 +4,7 @@
 // ones share one, down to a thread per channel. The per-value passes run one thread per value.
 import type { Program } from './program';
 import { grid } from './program';
+import { ELEMENTWISE_HEAD } from './train-programs';
 
 /** Threads that sum one channel: a power of two near count/8, so each thread sums ~8 values or more. */
 export function channelLanes(count: number): number {
@@ -83,12 +84,6 @@ ${channelHead(lanes)}
 }`,
   };
 }
-
-const ELEMENTWISE_HEAD = /* wgsl */ `
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) l: vec3u) {
-  let i = (wg.y * nwg.x + wg.x) * 256u + l.x;
-  if (i >= p.n) { return; }`;
 
 /** out = scale·(x − mean)·invStd + bias, one thread per value of [outer, channels, inner]. */
 export function batchNormApplyProgram(n: number): Program {

@@ -262,7 +262,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
   };
 }
 
-const ELEMENTWISE_HEAD = /* wgsl */ `
+/** Entry point of the one-thread-per-value programs: `i` indexes the value, p.n bounds it. */
+export const ELEMENTWISE_HEAD = /* wgsl */ `
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) l: vec3u) {
   let i = (wg.y * nwg.x + wg.x) * 256u + l.x;
