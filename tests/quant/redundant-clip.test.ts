@@ -67,7 +67,7 @@ describe('a ReLU6 whose learned Q scale reaches just past 6', () => {
 
     // 200 test images, and the same scaled up ×3 so many activations pass 6.
     const feeds = datasetFeeds(testSet(), FMNIST_INPUT, { preprocess: FMNIST_SPEC, limit: 200, batchSize: 200 });
-    let x = new Float32Array(0);
+    let x: Float32Array = new Float32Array(0);
     for await (const f of feeds) x = f.input.data as Float32Array;
     const both = new Float32Array(x.length * 2);
     both.set(x);
