@@ -28,8 +28,11 @@
  * were kept (recovery's inference 78.6 → 23.2 s). Now: read 2.8, prune 1.1, recover 60.2, remove 0.8,
  * INT8 8.0 s; of recovery, the Gram/cross/ridge/patch kernels take 27.8 s (Σ rows·d²/2 ≈ 240 G
  * multiply-adds at d up to 3,106 unknowns and 20,000 rows a layer; onnxruntime-node's Gemm was no
- * faster than the wasm kernel) and the two models' segment runs 23.2 s. fmnist-resnet8: 1.70 s against
- * 0.50–0.59 s bare (about 3×), most of it per-session start-up of the segment passes.
+ * faster than the wasm kernel) and the two models' segment runs 23.2 s. fmnist-resnet8: 1.5 s against
+ * 0.4 s bare (3.99×, load 2.6; 4.84× before recovery stopped writing into fresh pages: one row buffer
+ * for all layers, small cuts kept as onnxruntime returns them). Its recovery (1.1–1.3 s) is the
+ * original's pass with every layer's output exposed (~0.2 s), the pruned model's segment passes
+ * (~0.25 s) and their sessions (~0.1 s), patch gathering (~0.15 s), Gram and cross sums (~0.2 s).
  * ResNet-50 prune + lsq + INT8 (256 images), `whittle optimize` under /usr/bin/time -v, GB = 1024³:
  * peak RSS 2.56 GB (2.71 in an earlier run) → 1.87 GB, recovery 379 → 248 CPU s, load average 2–6.
  * VmRSS and /proc/self/smaps sampled per phase showed where the peak came from: (1) every recovery

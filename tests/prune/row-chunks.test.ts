@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TensorData } from '../../src/core/eval';
-import { ChunkScratch, RowChunks, type System } from '../../src/core/prune/recover/row-chunks';
+import { ChunkScratch, RowChunks, emptySystem, type System } from '../../src/core/prune/recover/row-chunks';
 import type { ConvGeometry } from '../../src/core/prune/recover/im2col';
 import { createReferenceBackend } from '../../src/kernels';
 import { seededRandom } from '../../src/core/prune/recover/random';
@@ -13,17 +13,7 @@ import { seededRandom } from '../../src/core/prune/recover/random';
 const kernels = createReferenceBackend();
 
 function systemsOf(kept: number[][], perPosition: number, outputs: number, intercept: boolean): System[] {
-  return kept.map((k) => {
-    const d = k.length * perPosition + (intercept ? 1 : 0);
-    return {
-      d,
-      outputs,
-      kept: Int32Array.from(k),
-      gram: new Float32Array(d * d),
-      cross: new Float32Array(d * outputs),
-      yy: 0,
-    };
-  });
+  return kept.map((k) => emptySystem(k, k.length * perPosition + (intercept ? 1 : 0), outputs));
 }
 
 function randomArray(n: number, random: () => number): Float32Array {

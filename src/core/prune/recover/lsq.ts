@@ -22,7 +22,7 @@ import { convGeometry, type ConvGeometry } from './im2col';
 import { ownParameter } from './own-parameter';
 import { passBatchSize } from './pass-batch';
 import { planBlocks } from './blocks';
-import { ChunkScratch, RowChunks, type System } from './row-chunks';
+import { ChunkScratch, RowChunks, emptySystem, type System } from './row-chunks';
 import { SegmentRunner } from './segments';
 import { solveRidge } from './ridge';
 import { seededRandom } from './random';
@@ -341,32 +341,14 @@ function makeSystems(
     return l.removed.map((removed, k) => {
       const kept: number[] = [];
       for (let j = 0; j < perIn; j++) if (!removed.has(j)) kept.push(k * perIn + j);
-      const d = kept.length * g.kh * g.kw + extra;
-      return {
-        d,
-        outputs,
-        kept: Int32Array.from(kept),
-        gram: new Float32Array(d * d),
-        cross: new Float32Array(d * outputs),
-        yy: 0,
-      };
+      return emptySystem(kept, kept.length * g.kh * g.kw + extra, outputs);
     });
   }
   const K = xDims[xDims.length - 1];
   const outputs = wDims[l.outputAxis];
   const kept: number[] = [];
   for (let i = 0; i < K; i++) if (!l.removed[0].has(i)) kept.push(i);
-  const d = kept.length + extra;
-  return [
-    {
-      d,
-      outputs,
-      kept: Int32Array.from(kept),
-      gram: new Float32Array(d * d),
-      cross: new Float32Array(d * outputs),
-      yy: 0,
-    },
-  ];
+  return [emptySystem(kept, kept.length + extra, outputs)];
 }
 
 /** ‖Y − XW‖² = ‖Y‖² − 2·Σ W∘XᵀY + Σ W∘(XᵀX·W), the product in the kernels. */

@@ -19,6 +19,18 @@ export interface System {
   yy: number;
 }
 
+/** A system with empty sums: `d` unknowns (kept inputs × kernel positions, plus the intercept). */
+export function emptySystem(kept: readonly number[], d: number, outputs: number): System {
+  return {
+    d,
+    outputs,
+    kept: Int32Array.from(kept),
+    gram: new Float32Array(d * d),
+    cross: new Float32Array(d * outputs),
+    yy: 0,
+  };
+}
+
 /**
  * One buffer the layers' waiting rows take turns in (layers are accumulated one after another). A
  * fresh array per layer cost more than the sums on small models: the first write to each new page

@@ -14,6 +14,7 @@ import { QuantError } from '../errors';
 import { addConstant, copyGraph, detachOutput, floatInitializer, nodesByName } from '../prepare/graph-util';
 import type { FloatBias, LearnedParams, QuantPlan, Ranges, WeightQuant } from '../types';
 import { planActivationParams, type QParams } from './qparams';
+import { dropRedundantClip } from './redundant-clip';
 import { INT32_LIMIT, quantizeBias, quantizeWeight, type QuantizedWeight } from './weights';
 
 export interface ApplyOptions {
@@ -173,6 +174,8 @@ export async function applyQuantization(
     }
     insertQdq(g, name, p.scaleName!, p.zpName!);
   }
+  for (const [name, q] of Object.entries(plan.activations))
+    if (q.clip) dropRedundantClip(g, name, q.clip, params.get(name)!, type);
   return { graph: g, floatBiases };
 }
 
