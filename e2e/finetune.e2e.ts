@@ -150,7 +150,7 @@ describe('fine-tuning in the studio', () => {
             .getAttribute('data-paused')
             .catch(() => null),
         {
-          timeout: 60_000,
+          timeout: 150_000,
         },
       )
       .toBe('true');
