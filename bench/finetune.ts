@@ -15,21 +15,19 @@
  * INT8 of the same fine-tuned model is measured beside it; 0, the default: post-training INT8 only),
  * QAT_EPOCHS (1), QAT_LR (0.0001), TORCH (0 skips PyTorch).
  *
- * Measured 2026-11-30 on the shared 2-core machine (load average 9–13; each run got ~37 % of a core),
- * all 10,000 test images, selection only by the held-out 5 % of the training images:
- *   MODELS=fmnist-resnet8:0.6 SAMPLES=0 EPOCHS=2 STEPS=2 STEP_EPOCHS=0 LR=2e-3 CE=0.5 BN=batch QAT=1
- *   QAT_EPOCHS=1 TIME_SAMPLES=0 TORCH=0 → 60.0 % of MACs removed; recovered −3.69, fine-tuned −0.73,
- *   + INT8 post-training −0.75, + INT8 by QAT −0.64 points (goal met; the PyTorch reference: −1.11 FP32
- *   after 5 epochs). 2 float epochs + 1 QAT epoch × 56,050 images; 1,327 CPU s, 60 min wall.
- *   MODELS=fmnist-mobilenetv2:0.5 SAMPLES=20000 EPOCHS=1 STEPS=2 STEP_EPOCHS=0 LR=2e-3 CE=0.5 BN=batch
- *   TIME_SAMPLES=0 TORCH=0 → 50.0 %; recovered −1.66, fine-tuned −1.00, + INT8 post-training −0.89
- *   (goal met). 1 epoch × 19,000 images; 548 CPU s, 25 min wall.
+ * Measured 2026-12-01 on the shared 2-core machine, all 10,000 test images, selection only by the
+ * held-out 5 % of the training images; both models with the same settings:
+ *   MODELS=<model> SAMPLES=0 EPOCHS=2 STEPS=2 STEP_EPOCHS=0 LR=2e-3 CE=0.5 BN=batch QAT=1 QAT_EPOCHS=1
+ *   THREADS=1 TIME_SAMPLES=0 TORCH=0
+ *   → fmnist-resnet8:0.6: 60.0 % of MACs removed; recovered −3.69, fine-tuned −0.84, + INT8
+ *     post-training −0.85, + INT8 by QAT −0.68 points (90.92 %; goal met; the PyTorch reference:
+ *     −1.11 FP32 after 5 epochs). Fine-tuning 482 CPU s (load 4).
+ *   → fmnist-mobilenetv2:0.5: 50.0 %; recovered −1.65, fine-tuned −1.02, + INT8 post-training −1.13,
+ *     + INT8 by QAT −0.38 points (91.49 %; goal met). Fine-tuning 1,358 CPU s (load 5).
  * Epoch time (`npm run bench:finetune-speed`, the same timed part alone), 2,000 images, batch 64,
- * 1 thread, BN=batch, fastest of 2 alternating rounds, load average 10–12: Whittle 9.5 CPU s
- * (4.7 ms/image; teacher in onnxruntime ≈ 30 % of it, convolution gradients ≈ 35 %) vs PyTorch 3.2
- * → 2.92× (goal ≤ 2× not met), plus 3.5 s of one-off set-up per run. Before the BatchNorm,
- * activation and convolution-gradient kernels moved into WASM SIMD, one round of the same bench gave
- * Whittle 17.1 s vs PyTorch 3.8 → 4.44× (load average 10–11).
+ * 1 thread, BN=batch, fastest of 2 alternating rounds, load 2.9: Whittle 4.7 CPU s (2,363 µs/image)
+ * vs PyTorch 2.9 → 1.61× (goal ≤ 2× met; 2.08× with the one-off set-up of 1.4 s). It was 3.34× before
+ * the buffer pool, the padded-plane convolution and the teacher on the training engine.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
