@@ -132,12 +132,12 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
   }
 }
 
-@inline function hsum(v: v128): f32 {
+@inline export function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
 /** Σ_t a[t]·b[t] over `k` values, vector lanes then the tail. */
-function dot(a: usize, b: usize, k: i32): f32 {
+export function dot(a: usize, b: usize, k: i32): f32 {
   let acc = f32x4.splat(0);
   let t = 0;
   for (; t + 4 <= k; t += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(a + (<usize>t << 2)), v128.load(b + (<usize>t << 2))));
@@ -147,58 +147,65 @@ function dot(a: usize, b: usize, k: i32): f32 {
 }
 
 /**
+ * Adds a 4×2 tile of dot products (k values each) into out at o0 (rows sn bytes apart): A's rows
+ * a0, a0 + sk, … against B's rows b0 and b1. Eight f32x4 sums, then the tail past the last 4.
+ */
+@inline export function dotTile4x2(a0: usize, sk: usize, b0: usize, b1: usize, k: i32, o0: usize, sn: usize): void {
+  const a1 = a0 + sk, a2 = a1 + sk, a3 = a2 + sk;
+  const k4 = k & ~3;
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+  let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+  for (let t = 0; t < k4; t += 4) {
+    const o = <usize>t << 2;
+    const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o);
+    let x = v128.load(a0 + o);
+    s00 = f32x4.add(s00, f32x4.mul(x, y0));
+    s01 = f32x4.add(s01, f32x4.mul(x, y1));
+    x = v128.load(a1 + o);
+    s10 = f32x4.add(s10, f32x4.mul(x, y0));
+    s11 = f32x4.add(s11, f32x4.mul(x, y1));
+    x = v128.load(a2 + o);
+    s20 = f32x4.add(s20, f32x4.mul(x, y0));
+    s21 = f32x4.add(s21, f32x4.mul(x, y1));
+    x = v128.load(a3 + o);
+    s30 = f32x4.add(s30, f32x4.mul(x, y0));
+    s31 = f32x4.add(s31, f32x4.mul(x, y1));
+  }
+  let r00 = hsum(s00), r01 = hsum(s01), r10 = hsum(s10), r11 = hsum(s11);
+  let r20 = hsum(s20), r21 = hsum(s21), r30 = hsum(s30), r31 = hsum(s31);
+  for (let t = k4; t < k; t++) {
+    const o = <usize>t << 2;
+    const y0 = load<f32>(b0 + o), y1 = load<f32>(b1 + o);
+    const x0 = load<f32>(a0 + o), x1 = load<f32>(a1 + o), x2 = load<f32>(a2 + o), x3 = load<f32>(a3 + o);
+    r00 += x0 * y0; r01 += x0 * y1;
+    r10 += x1 * y0; r11 += x1 * y1;
+    r20 += x2 * y0; r21 += x2 * y1;
+    r30 += x3 * y0; r31 += x3 * y1;
+  }
+  store<f32>(o0, load<f32>(o0) + r00);
+  store<f32>(o0 + 4, load<f32>(o0 + 4) + r01);
+  store<f32>(o0 + sn, load<f32>(o0 + sn) + r10);
+  store<f32>(o0 + sn + 4, load<f32>(o0 + sn + 4) + r11);
+  store<f32>(o0 + 2 * sn, load<f32>(o0 + 2 * sn) + r20);
+  store<f32>(o0 + 2 * sn + 4, load<f32>(o0 + 2 * sn + 4) + r21);
+  store<f32>(o0 + 3 * sn, load<f32>(o0 + 3 * sn) + r30);
+  store<f32>(o0 + 3 * sn + 4, load<f32>(o0 + 3 * sn + 4) + r31);
+}
+
+/**
  * out[m×n] += A·Bᵀ for row-major A [m, k] and B [n, k]: every entry a dot product of two contiguous
  * rows, so neither operand needs a transposed copy. A 4×2 tile of rows keeps eight f32x4 sums.
  */
 export function dotAccumulate(a: usize, b: usize, m: i32, n: i32, k: i32, out: usize): void {
   const sk = <usize>k << 2;
-  const k4 = k & ~3;
+  const sn = <usize>n << 2;
   const m4 = m & ~3;
   const n2 = n & ~1;
-  for (let i = 0; i < m4; i += 4) {
-    const a0 = a + <usize>i * sk, a1 = a0 + sk, a2 = a1 + sk, a3 = a2 + sk;
+  for (let i = 0; i < m4; i += 4)
     for (let j = 0; j < n2; j += 2) {
-      const b0 = b + <usize>j * sk, b1 = b0 + sk;
-      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-      for (let t = 0; t < k4; t += 4) {
-        const o = <usize>t << 2;
-        const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o);
-        let x = v128.load(a0 + o);
-        s00 = f32x4.add(s00, f32x4.mul(x, y0));
-        s01 = f32x4.add(s01, f32x4.mul(x, y1));
-        x = v128.load(a1 + o);
-        s10 = f32x4.add(s10, f32x4.mul(x, y0));
-        s11 = f32x4.add(s11, f32x4.mul(x, y1));
-        x = v128.load(a2 + o);
-        s20 = f32x4.add(s20, f32x4.mul(x, y0));
-        s21 = f32x4.add(s21, f32x4.mul(x, y1));
-        x = v128.load(a3 + o);
-        s30 = f32x4.add(s30, f32x4.mul(x, y0));
-        s31 = f32x4.add(s31, f32x4.mul(x, y1));
-      }
-      let r00 = hsum(s00), r01 = hsum(s01), r10 = hsum(s10), r11 = hsum(s11);
-      let r20 = hsum(s20), r21 = hsum(s21), r30 = hsum(s30), r31 = hsum(s31);
-      for (let t = k4; t < k; t++) {
-        const o = <usize>t << 2;
-        const y0 = load<f32>(b0 + o), y1 = load<f32>(b1 + o);
-        const x0 = load<f32>(a0 + o), x1 = load<f32>(a1 + o), x2 = load<f32>(a2 + o), x3 = load<f32>(a3 + o);
-        r00 += x0 * y0; r01 += x0 * y1;
-        r10 += x1 * y0; r11 += x1 * y1;
-        r20 += x2 * y0; r21 += x2 * y1;
-        r30 += x3 * y0; r31 += x3 * y1;
-      }
-      const o0 = out + ((<usize>i * <usize>n + <usize>j) << 2), sn = <usize>n << 2;
-      store<f32>(o0, load<f32>(o0) + r00);
-      store<f32>(o0 + 4, load<f32>(o0 + 4) + r01);
-      store<f32>(o0 + sn, load<f32>(o0 + sn) + r10);
-      store<f32>(o0 + sn + 4, load<f32>(o0 + sn + 4) + r11);
-      store<f32>(o0 + 2 * sn, load<f32>(o0 + 2 * sn) + r20);
-      store<f32>(o0 + 2 * sn + 4, load<f32>(o0 + 2 * sn + 4) + r21);
-      store<f32>(o0 + 3 * sn, load<f32>(o0 + 3 * sn) + r30);
-      store<f32>(o0 + 3 * sn + 4, load<f32>(o0 + 3 * sn + 4) + r31);
+      const b0 = b + <usize>j * sk;
+      dotTile4x2(a + <usize>i * sk, sk, b0, b0 + sk, k, out + ((<usize>i * <usize>n + <usize>j) << 2), sn);
     }
-  }
   // Leftover rows of A (< 4) and of B (< 2): one dot product each.
   for (let i = 0; i < m; i++) {
     for (let j = i < m4 ? n2 : 0; j < n; j++) {

@@ -7,6 +7,7 @@
 // Building im2col cost as much as the GEMM on narrow pruned layers. Rows of Y sit at offsets, not a
 // stride, so the GEMM tiles here take a table of row offsets; register tiles as in gram.ts (4×8
 // for Xᵀ·Y, 4×2 dot products for A·Bᵀ).
+import { dot, dotTile4x2 } from './gram';
 import { BATCH, D_H, D_W, GROUPS, IN_C, IN_H, IN_W, K_H, K_W, OUT_C, OUT_H, OUT_W, P_L, P_T, S_H, S_W, copyFloats, geo, validFrom, validTo, zero } from './geometry';
 
 @inline export function stride1(g: usize): bool {
@@ -157,65 +158,26 @@ export function crossRows(x: usize, y: usize, offs: usize, k: i32, m4: i32, n8: 
   }
 }
 
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
-
-/** Σ_t a[t]·b[t] over k values, k a multiple of 4. */
-function dot4(a: usize, b: usize, k: i32): f32 {
-  let acc = f32x4.splat(0);
-  for (let t = 0; t < k; t += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(a + (<usize>t << 2)), v128.load(b + (<usize>t << 2))));
-  return hsum(acc);
-}
-
 /**
  * out[m×n] += A·Bᵀ for A [m, k] row-major and B's row j starting at b + offs[j] (bytes), k a
- * multiple of 4: every entry a dot product of two contiguous rows.
+ * multiple of 4: every entry a dot product of two contiguous rows (gram.ts's 4×2 tiles).
  */
 export function dotRows(a: usize, b: usize, offs: usize, m: i32, n: i32, k: i32, out: usize): void {
   const sk = <usize>k << 2;
   const sn = <usize>n << 2;
   const m4 = m & ~3;
   const n2 = n & ~1;
-  for (let i = 0; i < m4; i += 4) {
-    const a0 = a + <usize>i * sk, a1 = a0 + sk, a2 = a1 + sk, a3 = a2 + sk;
+  for (let i = 0; i < m4; i += 4)
     for (let j = 0; j < n2; j += 2) {
       const b0 = b + <usize>load<i32>(offs + (<usize>j << 2));
       const b1 = b + <usize>load<i32>(offs + (<usize>j << 2), 4);
-      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-      for (let t = 0; t < k; t += 4) {
-        const o = <usize>t << 2;
-        const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o);
-        let x = v128.load(a0 + o);
-        s00 = f32x4.add(s00, f32x4.mul(x, y0));
-        s01 = f32x4.add(s01, f32x4.mul(x, y1));
-        x = v128.load(a1 + o);
-        s10 = f32x4.add(s10, f32x4.mul(x, y0));
-        s11 = f32x4.add(s11, f32x4.mul(x, y1));
-        x = v128.load(a2 + o);
-        s20 = f32x4.add(s20, f32x4.mul(x, y0));
-        s21 = f32x4.add(s21, f32x4.mul(x, y1));
-        x = v128.load(a3 + o);
-        s30 = f32x4.add(s30, f32x4.mul(x, y0));
-        s31 = f32x4.add(s31, f32x4.mul(x, y1));
-      }
-      const o0 = out + ((<usize>i * <usize>n + <usize>j) << 2);
-      store<f32>(o0, load<f32>(o0) + hsum(s00));
-      store<f32>(o0 + 4, load<f32>(o0 + 4) + hsum(s01));
-      store<f32>(o0 + sn, load<f32>(o0 + sn) + hsum(s10));
-      store<f32>(o0 + sn + 4, load<f32>(o0 + sn + 4) + hsum(s11));
-      store<f32>(o0 + 2 * sn, load<f32>(o0 + 2 * sn) + hsum(s20));
-      store<f32>(o0 + 2 * sn + 4, load<f32>(o0 + 2 * sn + 4) + hsum(s21));
-      store<f32>(o0 + 3 * sn, load<f32>(o0 + 3 * sn) + hsum(s30));
-      store<f32>(o0 + 3 * sn + 4, load<f32>(o0 + 3 * sn + 4) + hsum(s31));
+      dotTile4x2(a + <usize>i * sk, sk, b0, b1, k, out + ((<usize>i * <usize>n + <usize>j) << 2), sn);
     }
-  }
   // Leftover rows of A (< 4) and of B (< 2): one dot product each.
   for (let i = 0; i < m; i++) {
     for (let j = i < m4 ? n2 : 0; j < n; j++) {
       const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
-      store<f32>(o, load<f32>(o) + dot4(a + <usize>i * sk, b + <usize>load<i32>(offs + (<usize>j << 2)), k));
+      store<f32>(o, load<f32>(o) + dot(a + <usize>i * sk, b + <usize>load<i32>(offs + (<usize>j << 2)), k));
     }
   }
 }
