@@ -93,9 +93,8 @@ interface LayerState {
   geometry?: ConvGeometry;
   systems?: System[];
   rows: number;
-  /** Range of the layer's input tensor over the calibration data (for its INT8 step). */
-  lo: number;
-  hi: number;
+  /** Range [min, max] of the layer's input tensor over the calibration data and 0 (its INT8 step). */
+  range: Float32Array;
   /** Why the layer cannot be fitted, once known. */
   failed?: string;
 }
@@ -115,19 +114,16 @@ export async function reconstruct(
   plan = privatizeShared(pruned, plan);
   const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
   const shapes = inferShapes(teacher);
-  let batchSize = 1;
-  for await (const feeds of calibration()) batchSize = Math.max(batchSize, Object.values(feeds)[0].dims[0]);
+  const sizes: number[] = [];
+  for await (const feeds of calibration()) sizes.push(Object.values(feeds)[0].dims[0]);
+  const samples = sizes.reduce((a, b) => a + b, 0);
   // One batch's run gets an eighth of the budget: at 224 px that is a few samples a pass.
-  const passBatch = passBatchSize(teacher, shapes, budget / 8, batchSize);
+  const passBatch = passBatchSize(teacher, shapes, budget / 8, Math.max(1, ...sizes));
   const source: CalibrationBatches = async function* () {
     for await (const feeds of calibration()) yield* batchSlices(feeds, passBatch);
   };
-  let samples = 0;
-  let batches = 0;
-  for await (const feeds of source()) {
-    samples += Object.values(feeds)[0].dims[0];
-    batches++;
-  }
+  // The batches `source` yields (as `batchSlices` cuts them).
+  const batches = sizes.reduce((n, size) => n + Math.max(1, Math.ceil(size / passBatch)), 0);
   // The pruned model's cut gets the larger share: its first stages' cuts (two 56×56×64 tensors of 256
   // samples at 224 px) are what let each layer's pass start where the last one ended.
   const current = new SegmentRunner(runtime, pruned, source, budget / 2, batches);
@@ -144,8 +140,7 @@ export async function reconstruct(
     intercept: (options.intercept ?? true) && biasSlot(pruned, l) !== undefined,
     random: seededRandom(options.seed ?? 1),
     rows: 0,
-    lo: 0,
-    hi: 0,
+    range: new Float32Array(2),
     ...(l.node.opType === 'Gemm' && attrInt(l.node, 'transA', 0) ? { failed: 'transposed input' } : {}),
   }));
   const fitted = states.filter((s) => !s.failed);
@@ -229,7 +224,7 @@ async function accumulateLayer(
       }
     }
     s.systems ??= makeSystems(s.l, xt.dims, wDims, s.geometry, s.intercept);
-    if (options.int8Inputs) widenRange(s, xt.data as Float32Array);
+    if (options.int8Inputs) await options.kernels.minMax({ data: xt.data as Float32Array, minmax: s.range });
     rows ??= new RowChunks(s.systems, s.geometry, s.intercept, options.kernels, totalRows, options.chunkFloats, scratch);
     s.rows += await rows.add(xt, targets.picks[b], targets.rows[b], targets.outputs);
   }
@@ -258,7 +253,7 @@ async function solveLayer(
   let total = 0;
   const currentW = tensorData(wT) as Float32Array;
   const bias = intercept ? currentBias(pruned, l) : undefined;
-  const noise = options.int8Inputs ? state.rows * int8NoiseVariance(state.lo, state.hi) : 0;
+  const noise = options.int8Inputs ? state.rows * int8NoiseVariance(state.range[0], state.range[1]) : 0;
   for (let k = 0; k < systems.length; k++) {
     const s = systems[k];
     const sol = new Float32Array(s.d * s.outputs);
@@ -294,19 +289,6 @@ async function solveLayer(
     plan,
     fit: { node: l.node.name, rows: state.rows, inputs: d, before: before / total, after: after / total },
   };
-}
-
-/** Widens the layer's input range by one batch of its input tensor. */
-function widenRange(s: LayerState, data: Float32Array): void {
-  let lo = s.lo;
-  let hi = s.hi;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v < lo) lo = v;
-    else if (v > hi) hi = v;
-  }
-  s.lo = lo;
-  s.hi = hi;
 }
 
 /** Variance of uniform rounding at the 8-bit step of a range that holds 0, as the quantizer sets it. */

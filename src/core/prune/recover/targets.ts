@@ -89,23 +89,19 @@ export async function gatherTargets(
   // Held until each layer is fitted: in large buffers, not an array per layer and batch (see `Slabs`).
   let slabs: Slabs | undefined;
   for await (const values of runner.advance(order[last + 1], names)) {
+    const shapes = layers.map((l) => outputShape(l.node, values[l.node.outputs[0]]));
     // Sized on the first batch: every layer's rows for all samples.
     slabs ??= new Slabs(
-      layers.reduce((n, l) => {
-        const y = values[l.node.outputs[0]];
-        const conv = l.node.opType === 'Conv';
-        if (conv && y.dims.length !== 4) return n;
-        const outputs = conv ? y.dims[1] : y.dims[y.dims.length - 1];
-        const positions = conv ? y.dims[2] * y.dims[3] : y.data.length / y.dims[0] / outputs;
-        return n + samples * rowsPerSample(positions, maxRows, samples) * outputs * 4;
-      }, 0),
+      shapes.reduce(
+        (n, sh) => (sh ? n + samples * rowsPerSample(sh.positions, maxRows, samples) * sh.outputs * 4 : n),
+        0,
+      ),
     );
     layers.forEach((l, i) => {
+      const sh = shapes[i];
+      if (!sh) return;
       const y = values[l.node.outputs[0]];
-      const conv = l.node.opType === 'Conv';
-      if (conv && y.dims.length !== 4) return;
-      const outputs = conv ? y.dims[1] : y.dims[y.dims.length - 1];
-      const positions = conv ? y.dims[2] * y.dims[3] : y.data.length / y.dims[0] / outputs;
+      const { conv, outputs, positions } = sh;
       const picks = pickRows(y.dims[0], positions, rowsPerSample(positions, maxRows, samples), l.random);
       const t = (out[i] ??= { picks: [], rows: [], outputs, dims: y.dims });
       t.picks.push(picks);
@@ -115,6 +111,18 @@ export async function gatherTargets(
     });
   }
   return out;
+}
+
+/** A layer output's channels and positions per sample; undefined for a convolution's that is not 4-D. */
+function outputShape(
+  node: GraphNode,
+  y: TensorData,
+): { conv: boolean; outputs: number; positions: number } | undefined {
+  const conv = node.opType === 'Conv';
+  if (conv && y.dims.length !== 4) return undefined;
+  const outputs = conv ? y.dims[1] : y.dims[y.dims.length - 1];
+  const positions = conv ? y.dims[2] * y.dims[3] : y.data.length / y.dims[0] / outputs;
+  return { conv, outputs, positions };
 }
 
 /** The outputs at `picks` into `rows`, row-major [picks × outputs] (a convolution's are channel-major planes). */
