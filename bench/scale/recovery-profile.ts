@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { createOrtRuntime, modelInput, type InferenceRuntime } from '../../src/core/eval';
 import { openDatasetPath, readPreprocessArg } from '../../src/core/eval/node';
-import { importModel } from '../../src/core/graph';
+import { costModel, importModel } from '../../src/core/graph';
 import { decodeModel } from '../../src/core/onnx';
 import { calibrationFromDataset, cloneGraph, pruneModel, reconstruct } from '../../src/core/prune';
 import { selectBackend, type Kernels } from '../../src/kernels';
@@ -104,6 +104,10 @@ console.log(
     bareCpuSeconds: (bareCpu.user + bareCpu.system) / 1e6,
     reconstructSeconds: total,
     reconstructCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    // The least-squares arithmetic against the inference it stands beside: the Gram of every fitted
+    // layer is Σ rows·d²/2 multiply-adds (one system per layer here), bare inference MACs × samples.
+    gramMacs: report.layers.reduce((n, l) => n + (l.rows * l.inputs * l.inputs) / 2, 0),
+    inferenceMacs: (costModel(original).macs ?? NaN) * Number(samples),
     seconds,
     cpuSeconds,
     counts,
