@@ -125,14 +125,22 @@ export function quantizeFor(recipe: Recipe) {
 
 /**
  * A `revisePlan` hook snapping each pruned group's kept count to its measured best width, then
- * re-planning with those counts fixed (the same planner picks which channels).
+ * re-planning (the same planner picks which channels). `int8`: the Convs are timed as the integer
+ * kernels an INT8 model runs. Under a MAC target the snap may go wider and
+ * the re-plan keeps the target, each group rounded to the multiple its best width was; otherwise
+ * (a latency goal) it only narrows, with those counts fixed.
  */
-export function measuredWidths(ctx: NodeProfiling, found: GroupWidth[]) {
+export function measuredWidths(ctx: NodeProfiling, found: GroupWidth[], int8 = false) {
   return async (plan: PrunePlan, context: PlanContext): Promise<PrunePlan> => {
     const pruned = plan.groups.filter((g) => g.status === 'pruned');
-    const widths = await chooseWidths(context.graph, pruned, ctx.timer, ctx.cache);
+    const wider = context.recipe.macsTarget !== undefined;
+    const widths = await chooseWidths(context.graph, pruned, ctx.timer, ctx.cache, { wider, int8 });
+    if (widths.every((w) => w.chosen === w.planned)) {
+      found.splice(0, found.length, ...widths);
+      return plan;
+    }
+    if (wider) return roundedToMeasured(plan, context, widths, found);
     found.splice(0, found.length, ...widths);
-    if (widths.every((w) => w.chosen === w.planned)) return plan;
     const chosen = new Map(widths.map((w) => [w.group, w.chosen]));
     const overrides: Record<string, number> = { ...context.recipe.overrides };
     for (const g of pruned) overrides[g.id] = (g.channels - (chosen.get(g.id) ?? g.keep)) / g.channels;
@@ -145,4 +153,39 @@ export function measuredWidths(ctx: NodeProfiling, found: GroupWidth[]) {
       context.shapes,
     );
   };
+}
+
+/**
+ * Re-plans a MAC target with each group whose measured best width differs from its planned count
+ * rounded to the finest multiple that is as fast (see {@link GroupWidth.quantum}): the target's search
+ * then sets the counts, so the MACs still fall by the target. `found` reports the counts now kept.
+ */
+function roundedToMeasured(
+  plan: PrunePlan,
+  context: PlanContext,
+  widths: GroupWidth[],
+  found: GroupWidth[],
+): PrunePlan {
+  const roundToGroups: Record<string, number> = { ...context.recipe.roundToGroups };
+  for (const w of widths) if (w.quantum !== undefined) roundToGroups[w.group] = w.quantum;
+  const revised = planPruning(
+    context.graph,
+    context.analysis,
+    context.scores,
+    { ...context.recipe, roundToGroups },
+    plan.criterion,
+    context.shapes,
+  );
+  const keep = new Map<string, number>(revised.groups.map((g) => [g.id, g.keep]));
+  // Every group's count may move in the re-plan: each reports the count it now keeps.
+  const replanned = (w: GroupWidth): GroupWidth => {
+    const kept = keep.get(w.group) ?? w.planned;
+    const q = roundToGroups[w.group];
+    const how = q === undefined ? '' : ` in multiples of ${q}`;
+    return kept === w.chosen && q === undefined
+      ? w
+      : { ...w, chosen: kept, reason: `${w.reason}; re-planned for the MAC target${how}: ${kept}` };
+  };
+  found.splice(0, found.length, ...widths.map(replanned));
+  return revised;
 }

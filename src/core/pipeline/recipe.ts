@@ -40,8 +40,10 @@ const pruneSection = z
     /** Kept channels per group rounded to a multiple of this. */
     roundTo: z.number().int().min(1).max(256).default(1),
     /**
-     * `measured`: each pruned group's kept count snaps (down, so the target still holds) to the width
-     * with the best measured latency per channel kept in the target runtime, instead of `roundTo` alone.
+     * `measured`: each pruned group's kept count snaps to the width with the best measured latency per
+     * channel kept in the target runtime (its INT8 kernels when INT8 follows), instead of `roundTo`
+     * alone: under a MAC target to the nearest fast multiple either way, re-planned so the target
+     * still holds; under a latency target only down.
      */
     widths: z.enum(['fixed', 'measured']).default('fixed'),
     /**

@@ -178,7 +178,8 @@ async function run(inputs: PipelineInputs, plannedFraction?: number, attempt = 1
       );
       base = { ...base, recipe: { ...base.recipe, msPerNode: g.goal.nodeMs } };
     }
-    if (recipe.prune.widths === 'measured') base = { ...base, revisePlan: measuredWidths(profiling, widths) };
+    if (recipe.prune.widths === 'measured')
+      base = { ...base, revisePlan: measuredWidths(profiling, widths, recipe.quantize.enabled) };
     const recovering = recipe.prune.recover.length > 0;
     const steps = recipe.prune.steps;
     // A progressive run re-ranks after each recovery: its one-shot "pruned" stage is a plan of its own.

@@ -1,13 +1,15 @@
 /**
- * Channel counts the kernels like: for each pruned group, its Convs are timed at a few widths at and
- * below the planned kept count (multiples of 8, 16 and 32 within 20 % of it), and the group keeps the
- * width with the best measured latency per channel kept. Only narrower widths are tried, so the
- * pruning target still holds.
+ * Channel counts the kernels like: for each pruned group, its Convs are timed at a few widths near the
+ * planned kept count (multiples of 8, 16 and 32 within 20 % of it), and the group keeps the width with
+ * the best measured latency per channel kept. A planner with a fixed per-group count (a latency goal)
+ * is offered narrower widths only, so its target still holds; one with a MAC target is offered wider
+ * ones too and re-plans to the target with each group's chosen multiple as its round-to.
  */
-import { inferShapes, type Graph } from '../graph';
+import { importModel, inferShapes, type Graph } from '../graph';
 import { encodeModel } from '../onnx';
 import { timingKey, type ProfileCache } from './cache';
 import type { LatencyTimer } from './types';
+import { int8UnitModel } from './int8-unit';
 import { concreteShape, unitModel, type UnitWidth } from './unit-model';
 
 /** The part of a planned group the search reads. */
@@ -25,6 +27,12 @@ export interface GroupWidth {
   /** Summed milliseconds of the timed Convs at each width tried. */
   readonly ms: Readonly<Record<number, number>>;
   readonly reason: string;
+  /**
+   * When the chosen width is not the planned one: the finest multiple (8, 16 or 32) one of whose
+   * widths is as fast per channel as the chosen one, within the timing margin — the round-to a
+   * planner that re-balances its target gives the group.
+   */
+  readonly quantum?: number;
 }
 
 /** Leave the planned width only for a clear gain per channel (timings on a busy machine wobble). */
@@ -32,28 +40,38 @@ const MIN_GAIN = 0.03;
 /** Convs timed per group: the first producers and readers; ResNet stages couple a dozen. */
 const NODES_PER_GROUP = 4;
 
-/** Widths to try for a group keeping `keep` channels. */
-export function candidateWidths(keep: number): number[] {
+/**
+ * Widths to try for a group keeping `keep` channels: multiples of 8, 16 and 32 within 20 % below it,
+ * and, when `above` gives the group's channel count, within 20 % above it too (short of the whole
+ * group), for a planner that keeps its MAC target by pruning elsewhere.
+ */
+export function candidateWidths(keep: number, above?: number): number[] {
   const out = new Set([keep]);
   for (const m of [8, 16, 32]) {
     const w = Math.floor(keep / m) * m;
     if (w >= 1 && w >= Math.ceil(0.8 * keep)) out.add(w);
+    const up = Math.ceil(keep / m) * m;
+    if (above !== undefined && up < above && up <= Math.floor(1.2 * keep)) out.add(up);
   }
   return [...out].sort((a, b) => b - a);
 }
 
-/** Measures each group's Convs at its candidate widths and picks the best latency per channel kept. */
+/**
+ * Measures each group's Convs at its candidate widths (in their INT8 form with `int8`) and picks the
+ * best latency per channel kept; `wider` offers widths above the planned count too.
+ */
 export async function chooseWidths(
   graph: Graph,
   groups: readonly WidthGroup[],
   timer: LatencyTimer,
   cache?: ProfileCache,
+  options: { wider?: boolean; int8?: boolean } = {},
 ): Promise<GroupWidth[]> {
   const shapes = inferShapes(graph);
   const byName = new Map(graph.nodes().map((n) => [n.name, n]));
   const out: GroupWidth[] = [];
   for (const g of groups) {
-    const widths = candidateWidths(g.keep);
+    const widths = candidateWidths(g.keep, options.wider ? g.channels : undefined);
     if (widths.length < 2) continue;
     const probes = new Map<string, { node: string; side: 'out' | 'in' }>();
     for (const m of g.members) {
@@ -71,7 +89,7 @@ export async function chooseWidths(
         const width: UnitWidth = side === 'out' ? { out: w } : { in: w };
         const key = timingKey(
           timer.key,
-          `width-${side}-${w}`,
+          `width-${side}-${w}${options.int8 ? '-int8' : ''}`,
           [n],
           n.inputs.map((v) => concreteShape(shapes, v) ?? graph.initializers.get(v)?.dims.map(Number)),
         );
@@ -82,7 +100,9 @@ export async function chooseWidths(
             ok = false;
             break;
           }
-          models.push({ w, key, bytes: encodeModel(m) });
+          // An INT8 model's Convs run as integer kernels, whose liked widths are their own.
+          const int8 = options.int8 ? await int8UnitModel(importModel(m)) : undefined;
+          models.push({ w, key, bytes: encodeModel(int8 ?? m) });
         }
       }
       if (!ok) break;
@@ -96,14 +116,19 @@ export async function chooseWidths(
     let chosen = g.keep;
     for (const w of widths) if (perChannel(w) < perChannel(chosen) * (1 - MIN_GAIN)) chosen = w;
     const fmt = (w: number) => `${w}: ${(perChannel(w) * 1000).toFixed(1)} µs/channel`;
+    // The finest quantum keeps a re-balanced target closest to its planned figure.
+    const quantum = [8, 16, 32].find((m) =>
+      widths.some((w) => w % m === 0 && perChannel(w) <= perChannel(chosen) * (1 + MIN_GAIN)),
+    );
     out.push({
       group: g.id,
       planned: g.keep,
       chosen,
       ms: total,
+      ...(chosen !== g.keep && quantum !== undefined ? { quantum } : {}),
       reason:
         chosen === g.keep
-          ? `kept ${g.keep}: no narrower width is clearly faster per channel (${widths.map(fmt).join(', ')})`
+          ? `kept ${g.keep}: no other width is clearly faster per channel (${widths.map(fmt).join(', ')})`
           : `kept ${chosen} instead of ${g.keep}: best measured latency per channel (${widths.map(fmt).join(', ')})`,
     });
   }

@@ -84,6 +84,8 @@ export interface PruneRecipe {
   overrides?: Record<string, number>;
   /** Kept channels of each pruned group are a multiple of this (default 1). */
   roundTo?: number;
+  /** A round-to of its own for some groups, by group id (measured widths): it replaces `roundTo` there. */
+  roundToGroups?: Record<string, number>;
   /** Prune the group of the first convolution (the one reading the graph input); default false. */
   includeFirst?: boolean;
   /** Prune the features the classifier (the last layer before an output) reads; default false. */

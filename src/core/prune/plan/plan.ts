@@ -88,7 +88,10 @@ export function planPruning(
       const rule: GroupRule = {
         channels: g.channels,
         blocks,
-        quantum: quantumOf(Math.max(1, recipe.roundTo ?? 1), blocks?.blocks ?? 1),
+        quantum: quantumOf(
+          Math.max(1, recipe.roundToGroups?.[g.id] ?? recipe.roundTo ?? 1),
+          blocks?.blocks ?? 1,
+        ),
         already: recipe.alreadyPruned?.[g.id] ?? [],
       };
       candidates.push({ group: g, rule, scores: scores[g.id] ?? new Array(g.channels).fill(0), override });
