@@ -22,6 +22,7 @@ import { calibrationTensors } from '../plan/plan';
 import type { QuantPlan, Ranges } from '../types';
 import { createObserver, type ObserverOptions, type RangeObserver } from './observers';
 import { planPasses, type PassPlan } from './passes';
+import { nonNegativeTensors } from './non-negative';
 import { withRangeOutputs } from './range-outputs';
 
 /** One batch of model inputs, by input name. */
@@ -89,6 +90,7 @@ export async function calibrateWithReport(
   };
   const observers = new Map(names.map((n) => [n, createObserver(kernels, observerOptions)]));
   const reduced = [...observers.values()].every((o) => o.updateMinMax !== undefined);
+  const nonNegative = nonNegativeTensors(graph);
   const passPlan = planPasses({
     tensors: fetched.map((name) => ({ name, elements: sizes.elements(name) ?? 1 })),
     residentPerByte: reduced ? 2.5 : 4,
@@ -105,8 +107,10 @@ export async function calibrateWithReport(
   try {
     for (let p = 0; p < passes; p++) {
       const exposed = passPlan.passes[p];
-      const ranges = reduced ? withRangeOutputs(model, exposed) : undefined;
-      const fetches = ranges ? [...ranges.outputs.values()].flat() : exposed;
+      const ranges = reduced ? withRangeOutputs(model, exposed, nonNegative) : undefined;
+      const fetches = ranges
+        ? [...ranges.outputs.values()].flat().filter((n): n is string => n !== undefined)
+        : exposed;
       // Observers work between runs, unless the runtime reduces every tensor itself.
       const session = await runtime.createSession(ranges?.bytes ?? exposeIntermediates(model, exposed), {
         interleaved: !ranges,
@@ -126,7 +130,7 @@ export async function calibrateWithReport(
             try {
               if (ranges)
                 for (const [name, [lo, hi]] of ranges.outputs)
-                  observers.get(name)!.updateMinMax!(scalar(outputs[lo]), scalar(outputs[hi]));
+                  observers.get(name)!.updateMinMax!(lo ? scalar(outputs[lo]) : 0, scalar(outputs[hi]));
               await observe(observers, p === 0 ? names : ranges ? [] : exposed, ranges ? {} : outputs, part);
             } finally {
               release();

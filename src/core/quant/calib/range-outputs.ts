@@ -15,12 +15,19 @@ import {
 
 export interface RangeOutputs {
   readonly bytes: Uint8Array;
-  /** Per tensor, the names of its min and max outputs. */
-  readonly outputs: ReadonlyMap<string, readonly [string, string]>;
+  /** Per tensor, the names of its min and max outputs (no min for a tensor known not negative). */
+  readonly outputs: ReadonlyMap<string, readonly [string | undefined, string]>;
 }
 
-/** `model` re-encoded with a scalar min and max output for each of `names`. */
-export function withRangeOutputs(model: Model, names: readonly string[]): RangeOutputs {
+/**
+ * `model` re-encoded with a scalar min and max output for each of `names`; for those in
+ * `nonNegative` the max alone (their min is 0 as far as quantization is concerned).
+ */
+export function withRangeOutputs(
+  model: Model,
+  names: readonly string[],
+  nonNegative: ReadonlySet<string> = new Set(),
+): RangeOutputs {
   const graph = model.graph;
   if (!graph) throw new Error('The model has no graph.');
   const taken = new Set([
@@ -35,25 +42,25 @@ export function withRangeOutputs(model: Model, names: readonly string[]): RangeO
     return name;
   };
   const extra = [...graph.output];
-  const outputs = new Map<string, readonly [string, string]>();
+  const outputs = new Map<string, readonly [string | undefined, string]>();
   const reductions = new Map<string, Node[]>();
-  for (const name of names) {
-    const pair = [fresh(`${name}::min`), fresh(`${name}::max`)] as const;
-    const list: Node[] = [];
-    reductions.set(name, list);
-    (['ReduceMin', 'ReduceMax'] as const).forEach((opType, k) => {
-      list.push(
-        emptyNode({
-          opType,
-          name: pair[k],
-          input: [name],
-          output: [pair[k]],
-          attribute: [makeAttribute('keepdims', 0, AttributeType.INT)],
-        }),
-      );
-      extra.push(emptyValueInfo({ name: pair[k] }));
+  const reduce = (opType: 'ReduceMin' | 'ReduceMax', input: string, output: string): Node => {
+    extra.push(emptyValueInfo({ name: output }));
+    return emptyNode({
+      opType,
+      name: output,
+      input: [input],
+      output: [output],
+      attribute: [makeAttribute('keepdims', 0, AttributeType.INT)],
     });
-    outputs.set(name, pair);
+  };
+  for (const name of names) {
+    const lo = nonNegative.has(name) ? undefined : fresh(`${name}::min`);
+    const hi = fresh(`${name}::max`);
+    const list = lo ? [reduce('ReduceMin', name, lo)] : [];
+    list.push(reduce('ReduceMax', name, hi));
+    reductions.set(name, list);
+    outputs.set(name, [lo, hi]);
   }
   // Each reduction right after its producer: the runtime keeps node order where it can, so the tensor
   // is read while it is still alive instead of being held to the end of the graph.
