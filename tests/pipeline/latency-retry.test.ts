@@ -79,6 +79,19 @@ describe('the next planned fraction', () => {
     expect(p).toBeCloseTo(0.33 + (0.22 * 0.67) / 0.27, 6);
   });
 
+  it('brackets by planned fraction: a later, higher plan that timed faster narrows the bracket', () => {
+    // fmnist-resnet8, wasm 1 thread: 0.330 → 0.411, 0.265 → 0.273, 0.292 → 0.271. Bracketing by the
+    // measured figures kept 0.265 as the fast side and asked for 0.292 again.
+    const p = nextPlannedFraction(0.33, [
+      { planned: 0.33, measured: 0.411 },
+      { planned: 0.265, measured: 0.273 },
+      { planned: 0.292, measured: 0.271 },
+    ]);
+    expect(p).toBeCloseTo(0.292 + ((0.33 - 0.271) * (0.33 - 0.292)) / (0.411 - 0.271), 6);
+    expect(p).toBeGreaterThan(0.292);
+    expect(p).toBeLessThan(0.33);
+  });
+
   it('scales the last plan when every run is on one side', () => {
     expect(nextPlannedFraction(0.33, [{ planned: 0.33, measured: 0.66 }])).toBeCloseTo(0.165, 6);
   });

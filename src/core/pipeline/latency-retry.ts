@@ -17,19 +17,22 @@ export function missOf(r: PipelineResult): number {
 }
 
 /**
- * The next fraction to plan for: between the two closest runs on either side of the target, the
- * straight line through them (the measured fraction grows with the planned one, not in proportion:
- * INT8 alone sets a floor); otherwise the last planned fraction scaled by target / measured.
+ * The next fraction to plan for: within the tightest bracket of planned fractions, the runs planned
+ * highest among those measured fast of the target and lowest among those measured slow, the straight
+ * line through them (the measured fraction grows with the planned one, not in proportion: INT8 alone
+ * sets a floor); otherwise the last planned fraction scaled by target / measured. The bracket is taken
+ * on the planned axis, the one searched: on a small model a later plan can time a little faster than
+ * an earlier, lower one, and a bracket by measured figures would then ask for that plan again.
  */
 export function nextPlannedFraction(
   target: number,
   tried: readonly { planned: number; measured: number }[],
 ): number {
-  const below = tried.filter((t) => t.measured < target).sort((a, b) => b.measured - a.measured)[0];
-  const above = tried.filter((t) => t.measured > target).sort((a, b) => a.measured - b.measured)[0];
+  const below = tried.filter((t) => t.measured < target).sort((a, b) => b.planned - a.planned)[0];
+  const above = tried.filter((t) => t.measured > target).sort((a, b) => a.planned - b.planned)[0];
   const last = tried[tried.length - 1];
   const next =
-    below && above && above.measured > below.measured
+    below && above && above.measured > below.measured && above.planned > below.planned
       ? below.planned +
         ((target - below.measured) * (above.planned - below.planned)) / (above.measured - below.measured)
       : (last.planned * target) / last.measured;
