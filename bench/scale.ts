@@ -22,6 +22,17 @@
  * milliseconds are (`prune.allocate`, default latency).
  * Threads beyond the machine's cores are run as asked and the table says how many cores there were.
  *
+ * 2026-12-01, a fresh machine at load average 0–3, `--threads 1,2,4` (the full table is in issue 11's
+ * closing note): ResNet-50 INT8 1.13–1.17 GB, 1.26–1.59× bare over four runs (one reduction, the max,
+ * for tensors that cannot be negative took `whittle quantize` 15.8 → 15.1 CPU s, same bytes);
+ * making fmnist-resnet8 2.73–4.03× (bare is 0.17–0.22 CPU s, mostly fixed costs), ResNet-18
+ * 5.89–6.65× (recovery's inference alone 2.3–2.4× bare's session runs, its kernels 4.0–4.2×: the Gram
+ * is 238 G multiply-adds, half the model's own over the samples); ResNet-50 prune + lsq + INT8
+ * 1.86–1.96 GB. Wasm 1 thread: ResNet-50 3.33–3.36×, ResNet-18 3.21–3.25× (3.30× with `--allocate
+ * macs`: pruned float 1.67× is MAC-proportional, INT8 then adds 2.0× against 2.26× on the original),
+ * MobileNet-V2 1.53–1.55× (INT8 alone 1.00–1.03×), fmnist-resnet8 2.11–2.27×. 2 threads on the 2
+ * cores: ResNet-50 3.09–3.20×, ResNet-18 2.92–3.15×; 4 threads there contend for the cores.
+ *
  * Measured (row 2, `whittle optimize` alone, CPU seconds, 2 shared cores at load average 9–12):
  * ResNet-18-224 making 138.6 → 72.9 s against bare FP32 11.8 s (11.7× → 6.2×) once least squares took
  * the original's targets for a block of layers from one pass and the pruned model's first-stage cuts

@@ -41,6 +41,26 @@ const steppedTimer = (calls: { n: number }): LatencyTimer => ({
     }),
 });
 
+/** Prunes fmnist-resnet8 under `recipe` twice: planned as is, and with measured widths (stepped timer). */
+async function pruneWithWidths(recipe: { ratio: number } | { macsTarget: number }) {
+  const graph = loadGraph(join(FIXTURES, 'fmnist-resnet8.onnx'));
+  const calls = { n: 0 };
+  const ctx = { timer: steppedTimer(calls), cache: new ProfileCache() };
+  const found: GroupWidth[] = [];
+  const options = { criterion: { criterion: 'l1' as const }, recipe, kernels: createReferenceBackend() };
+  const plain = await pruneModel(graph, options);
+  const { masked, plan } = await pruneModel(graph, { ...options, revisePlan: measuredWidths(ctx, found) });
+  // The pruned model, channels removed, computes what the masked one does.
+  const small = cloneGraph(masked);
+  removeChannels(small, plan);
+  await checkPrunedModel(
+    await nativeRuntime(),
+    encodeModel(exportModel(small)),
+    encodeModel(exportModel(masked)),
+  );
+  return { graph, calls, ctx, found, options, plain, plan };
+}
+
 describe('measured widths', () => {
   it('tries the planned width and multiples of 8, 16, 32 at most 20 % below it', () => {
     expect(candidateWidths(41)).toEqual([41, 40]);
@@ -58,15 +78,7 @@ describe('measured widths', () => {
   });
 
   it('under fixed counts, snaps each pruned group down to the width with the best latency per channel', async () => {
-    const graph = loadGraph(join(FIXTURES, 'fmnist-resnet8.onnx'));
-    const calls = { n: 0 };
-    const cache = new ProfileCache();
-    const ctx = { timer: steppedTimer(calls), cache };
-    const found: GroupWidth[] = [];
-    const kernels = createReferenceBackend();
-    const options = { criterion: { criterion: 'l1' as const }, recipe: { ratio: 0.4 }, kernels };
-    const plain = await pruneModel(graph, options);
-    const { masked, plan } = await pruneModel(graph, { ...options, revisePlan: measuredWidths(ctx, found) });
+    const { graph, calls, ctx, found, options, plain, plan } = await pruneWithWidths({ ratio: 0.4 });
 
     // Groups whose planned width has nothing narrower to try are left alone.
     const pruned = plain.plan.groups.filter(
@@ -88,14 +100,6 @@ describe('measured widths', () => {
     expect(snapped).toBeGreaterThan(0);
     expect(plan.after.macs!).toBeLessThanOrEqual(plain.plan.after.macs!);
 
-    const small = cloneGraph(masked);
-    removeChannels(small, plan);
-    await checkPrunedModel(
-      await nativeRuntime(),
-      encodeModel(exportModel(small)),
-      encodeModel(exportModel(masked)),
-    );
-
     // The same widths again come from the cache.
     const before = calls.n;
     await pruneModel(graph, { ...options, revisePlan: measuredWidths(ctx, []) });
@@ -103,13 +107,7 @@ describe('measured widths', () => {
   }, 120_000);
 
   it('under a MAC target, rounds groups to the multiple of their best width, wider or narrower, and keeps the target', async () => {
-    const graph = loadGraph(join(FIXTURES, 'fmnist-resnet8.onnx'));
-    const ctx = { timer: steppedTimer({ n: 0 }), cache: new ProfileCache() };
-    const found: GroupWidth[] = [];
-    const kernels = createReferenceBackend();
-    const options = { criterion: { criterion: 'l1' as const }, recipe: { macsTarget: 0.4 }, kernels };
-    const plain = await pruneModel(graph, options);
-    const { masked, plan } = await pruneModel(graph, { ...options, revisePlan: measuredWidths(ctx, found) });
+    const { found, plain, plan } = await pruneWithWidths({ macsTarget: 0.4 });
 
     const tried = plain.plan.groups.filter(
       (g) => g.status === 'pruned' && candidateWidths(g.keep, g.channels).length > 1,
@@ -135,14 +133,6 @@ describe('measured widths', () => {
     // The target still holds, and the re-plan does not overshoot it by more than a rounding step.
     expect(plan.after.macs!).toBeLessThanOrEqual(0.6 * plan.before.macs!);
     expect(plan.after.macs!).toBeGreaterThanOrEqual(0.5 * plan.before.macs!);
-
-    const small = cloneGraph(masked);
-    removeChannels(small, plan);
-    await checkPrunedModel(
-      await nativeRuntime(),
-      encodeModel(exportModel(small)),
-      encodeModel(exportModel(masked)),
-    );
   }, 120_000);
 
   it('times the widths of an INT8 model as its integer kernels, and onnxruntime runs every probe', async () => {

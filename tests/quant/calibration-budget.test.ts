@@ -1,6 +1,5 @@
 /** Calibration under a memory budget: batch size and passes follow the budget; ranges do not. */
 import { describe, expect, it } from 'vitest';
-import { exposeIntermediates } from '../../src/core/eval';
 import { exportModel, inferShapes } from '../../src/core/graph';
 import { encodeModel } from '../../src/core/onnx';
 import {
@@ -13,7 +12,7 @@ import {
 } from '../../src/core/quant';
 import { importModel } from '../../src/core/graph';
 import { decodeModel } from '../../src/core/onnx';
-import { calibFeeds, fixture, nativeRuntime } from './helpers';
+import { calibFeeds, exposedRanges, fixture, nativeRuntime } from './helpers';
 
 describe('planPasses', () => {
   const tensors = Array.from({ length: 10 }, (_, i) => ({ name: `t${i}`, elements: 1000 * (i + 1) }));
@@ -66,24 +65,7 @@ describe('calibrate under a budget (fmnist-resnet8, onnxruntime-node)', () => {
     expect(r.plan.passes).toHaveLength(1);
     expect(r.plan.batchSize).toBe(32);
     const names = calibrationTensors(plan);
-    const session = await runtime.createSession(
-      exposeIntermediates(
-        bytes,
-        names.filter((n) => n !== 'input'),
-      ),
-    );
-    const expected: Record<string, { min: number; max: number }> = {};
-    for await (const feeds of calibFeeds(200)) {
-      const out = { ...(await session.run(feeds)), ...feeds };
-      for (const n of names) {
-        const e = (expected[n] ??= { min: Infinity, max: -Infinity });
-        for (const v of out[n].data as Float32Array) {
-          if (v < e.min) e.min = v;
-          if (v > e.max) e.max = v;
-        }
-      }
-    }
-    await session.release();
+    const expected = await exposedRanges(bytes, names, 200);
     // onnxruntime's conv blocking differs by batch size (32 here, 50 above): float rounding apart.
     sameRanges(r.ranges, expected, 1e-5);
     // Two scalars per tensor leave the runtime: far less than one batch of the activations.

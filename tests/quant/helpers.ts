@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-node';
 import {
   createOrtRuntime,
   evaluateModel,
+  exposeIntermediates,
   idxDataset,
   type Dataset,
   type InferenceRuntime,
@@ -85,4 +86,39 @@ export function gaussian(n: number, seed: number, sigma = 1): Float32Array {
     if (i + 1 < n) out[i + 1] = m * Math.sin(2 * Math.PI * v);
   }
   return out;
+}
+
+/**
+ * The true min and max of each of `names` (graph inputs included) over `samples` calibration images,
+ * every activation exposed by onnxruntime: what calibration's reductions must agree with.
+ */
+export async function exposedRanges(
+  bytes: Uint8Array,
+  names: readonly string[],
+  samples: number,
+): Promise<Record<string, { min: number; max: number }>> {
+  const session = await (
+    await nativeRuntime()
+  ).createSession(
+    exposeIntermediates(
+      bytes,
+      names.filter((n) => n !== 'input'),
+    ),
+  );
+  const ranges: Record<string, { min: number; max: number }> = {};
+  try {
+    for await (const feeds of calibFeeds(samples)) {
+      const out = { ...(await session.run(feeds)), ...feeds };
+      for (const n of names) {
+        const r = (ranges[n] ??= { min: Infinity, max: -Infinity });
+        for (const v of out[n].data as Float32Array) {
+          if (v < r.min) r.min = v;
+          if (v > r.max) r.max = v;
+        }
+      }
+    }
+  } finally {
+    await session.release();
+  }
+  return ranges;
 }

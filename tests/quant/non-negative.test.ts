@@ -4,7 +4,6 @@
  * the reduction model carries one ReduceMin fewer for each.
  */
 import { describe, expect, it } from 'vitest';
-import { exposeIntermediates } from '../../src/core/eval';
 import { exportModel, importModel, inferShapes } from '../../src/core/graph';
 import { decodeModel, encodeModel } from '../../src/core/onnx';
 import {
@@ -17,7 +16,7 @@ import {
 import { nonNegativeTensors } from '../../src/core/quant/calib/non-negative';
 import { withRangeOutputs } from '../../src/core/quant/calib/range-outputs';
 import { ModelBuilder } from '../helpers/model-builder';
-import { calibFeeds, fixture, nativeRuntime } from './helpers';
+import { calibFeeds, exposedRanges, fixture, nativeRuntime } from './helpers';
 
 describe('nonNegativeTensors', () => {
   it('follows Relu, Sigmoid, clips at or above 0 and the ops that only move or average their values', () => {
@@ -71,19 +70,7 @@ describe('nonNegativeTensors', () => {
       memoryBudget: 1024 ** 3,
     });
     // The true ranges over the same samples, from every activation exposed.
-    const session = await runtime.createSession(exposeIntermediates(bytes, names));
-    const truth: Record<string, { min: number; max: number }> = {};
-    for await (const feeds of calibFeeds(200)) {
-      const out = await session.run(feeds);
-      for (const n of names) {
-        const t = (truth[n] ??= { min: Infinity, max: -Infinity });
-        for (const v of out[n].data as Float32Array) {
-          if (v < t.min) t.min = v;
-          if (v > t.max) t.max = v;
-        }
-      }
-    }
-    await session.release();
+    const truth = await exposedRanges(bytes, names, 200);
     for (const n of sure) {
       expect(truth[n].min, n).toBeGreaterThanOrEqual(0);
       expect(r.ranges[n].min, n).toBe(0);
