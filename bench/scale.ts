@@ -23,7 +23,7 @@
  * Threads beyond the machine's cores are run as asked and the table says how many cores there were.
  *
  * 2026-12-01, a fresh machine at load average 0–3, `--threads 1,2,4` (the full table is in issue 11's
- * closing note): ResNet-50 INT8 1.13–1.17 GB, 1.26–1.59× bare over four runs (one reduction, the max,
+ * closing note): ResNet-50 INT8 1.13–1.17 GB, 1.26–1.59× bare over three runs (one reduction, the max,
  * for tensors that cannot be negative took `whittle quantize` 15.8 → 15.1 CPU s, same bytes);
  * making fmnist-resnet8 2.73–4.03× (bare is 0.17–0.22 CPU s, mostly fixed costs), ResNet-18
  * 5.89–6.65× (recovery's inference alone 2.3–2.4× bare's session runs, its kernels 4.0–4.2×: the Gram
