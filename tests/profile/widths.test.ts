@@ -9,7 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { exportModel, importModel, inferShapes } from '../../src/core/graph';
 import { decodeModel, encodeModel } from '../../src/core/onnx';
 import { measuredWidths } from '../../src/core/pipeline';
-import { checkPrunedModel, cloneGraph, pruneModel, removeChannels } from '../../src/core/prune';
+import {
+  checkPrunedModel,
+  cloneGraph,
+  pruneModel,
+  removeChannels,
+  type LatencyGoal,
+} from '../../src/core/prune';
 import {
   candidateWidths,
   chooseWidths,
@@ -42,7 +48,9 @@ const steppedTimer = (calls: { n: number }): LatencyTimer => ({
 });
 
 /** Prunes fmnist-resnet8 under `recipe` twice: planned as is, and with measured widths (stepped timer). */
-async function pruneWithWidths(recipe: { ratio: number } | { macsTarget: number }) {
+async function pruneWithWidths(
+  recipe: { ratio: number } | { macsTarget: number } | { latency: LatencyGoal },
+) {
   const graph = loadGraph(join(FIXTURES, 'fmnist-resnet8.onnx'));
   const calls = { n: 0 };
   const ctx = { timer: steppedTimer(calls), cache: new ProfileCache() };
@@ -133,6 +141,25 @@ describe('measured widths', () => {
     // The target still holds, and the re-plan does not overshoot it by more than a rounding step.
     expect(plan.after.macs!).toBeLessThanOrEqual(0.6 * plan.before.macs!);
     expect(plan.after.macs!).toBeGreaterThanOrEqual(0.5 * plan.before.macs!);
+  }, 120_000);
+
+  it('under a latency goal, rounds groups the same way and lands at the goal, not past it', async () => {
+    const graph = loadGraph(join(FIXTURES, 'fmnist-resnet8.onnx'));
+    const nodeMs = Object.fromEntries(
+      graph
+        .nodes()
+        .filter((n) => n.opType === 'Conv')
+        .map((n) => [n.name, 1]),
+    );
+    const fixedMs = 2;
+    const goal = { goalMs: 0.6 * (Object.keys(nodeMs).length + fixedMs), nodeMs, fixedMs };
+    const { found, plan } = await pruneWithWidths({ latency: goal });
+    const rounded = found.filter((w) => /in multiples of \d+/.test(w.reason));
+    expect(rounded.length).toBeGreaterThan(0);
+    for (const w of rounded) expect(w.chosen % 8).toBe(0);
+    // Snapping down after the plan would have cut past the goal; the re-plan stops at it.
+    expect(plan.latency!.after).toBeLessThanOrEqual(goal.goalMs);
+    expect(plan.latency!.after).toBeGreaterThan(0.9 * goal.goalMs);
   }, 120_000);
 
   it('times the widths of an INT8 model as its integer kernels, and onnxruntime runs every probe', async () => {

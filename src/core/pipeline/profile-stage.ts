@@ -126,14 +126,15 @@ export function quantizeFor(recipe: Recipe) {
 /**
  * A `revisePlan` hook snapping each pruned group's kept count to its measured best width, then
  * re-planning (the same planner picks which channels). `int8`: the Convs are timed as the integer
- * kernels an INT8 model runs. Under a MAC target the snap may go wider and
- * the re-plan keeps the target, each group rounded to the multiple its best width was; otherwise
- * (a latency goal) it only narrows, with those counts fixed.
+ * kernels an INT8 model runs. Under a target the planner searches (MACs or a latency goal) the snap
+ * may go wider, and the re-plan reaches the target with each changed group rounded to its fast
+ * multiple: snapping down alone would cut past the target the plan was made for. Under a plain
+ * ratio it only narrows, with those counts fixed.
  */
 export function measuredWidths(ctx: NodeProfiling, found: GroupWidth[], int8 = false) {
   return async (plan: PrunePlan, context: PlanContext): Promise<PrunePlan> => {
     const pruned = plan.groups.filter((g) => g.status === 'pruned');
-    const wider = context.recipe.macsTarget !== undefined;
+    const wider = context.recipe.macsTarget !== undefined || context.recipe.latency !== undefined;
     const widths = await chooseWidths(context.graph, pruned, ctx.timer, ctx.cache, { wider, int8 });
     if (widths.every((w) => w.chosen === w.planned)) {
       found.splice(0, found.length, ...widths);
@@ -156,9 +157,9 @@ export function measuredWidths(ctx: NodeProfiling, found: GroupWidth[], int8 = f
 }
 
 /**
- * Re-plans a MAC target with each group whose measured best width differs from its planned count
- * rounded to the finest multiple that is as fast (see {@link GroupWidth.quantum}): the target's search
- * then sets the counts, so the MACs still fall by the target. `found` reports the counts now kept.
+ * Re-plans a MAC target or latency goal with each group whose measured best width differs from its
+ * planned count rounded to the finest multiple that is as fast (see {@link GroupWidth.quantum}): the
+ * target's search then sets the counts, so the target still holds. `found` reports the counts kept.
  */
 function roundedToMeasured(
   plan: PrunePlan,
@@ -184,7 +185,7 @@ function roundedToMeasured(
     const how = q === undefined ? '' : ` in multiples of ${q}`;
     return kept === w.chosen && q === undefined
       ? w
-      : { ...w, chosen: kept, reason: `${w.reason}; re-planned for the MAC target${how}: ${kept}` };
+      : { ...w, chosen: kept, reason: `${w.reason}; re-planned for the target${how}: ${kept}` };
   };
   found.splice(0, found.length, ...widths.map(replanned));
   return revised;
