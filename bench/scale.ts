@@ -23,15 +23,15 @@
  * Threads beyond the machine's cores are run as asked and the table says how many cores there were.
  *
  * 2026-12-01, a fresh machine at load average 0–3, `--threads 1,2,4` (the full table is in issue 11's
- * closing note): ResNet-50 INT8 1.13–1.17 GB, 1.26–1.59× bare over three runs (one reduction, the max,
+ * closing note): ResNet-50 INT8 1.13–1.17 GB, 1.26–1.59× bare over four runs (one reduction, the max,
  * for tensors that cannot be negative took `whittle quantize` 15.8 → 15.1 CPU s, same bytes);
  * making fmnist-resnet8 2.73–4.03× (bare is 0.17–0.22 CPU s, mostly fixed costs), ResNet-18
- * 5.89–6.65× (recovery's inference alone 2.3–2.4× bare's session runs, its kernels 4.0–4.2×: the Gram
- * is 238 G multiply-adds, half the model's own over the samples); ResNet-50 prune + lsq + INT8
- * 1.86–1.96 GB. Wasm 1 thread: ResNet-50 3.33–3.36×, ResNet-18 3.21–3.25× (3.30× with `--allocate
+ * 5.89–6.65× (recovery's sessions and runs alone 2.4× bare's session runs, its kernels 4.0–4.2×: the
+ * Gram is 238 G multiply-adds, half the model's own over the samples); ResNet-50 prune + lsq + INT8
+ * 1.86–1.96 GB. Wasm 1 thread: ResNet-50 3.33–3.37×, ResNet-18 3.19–3.25× (3.30× with `--allocate
  * macs`: pruned float 1.67× is MAC-proportional, INT8 then adds 2.0× against 2.26× on the original),
- * MobileNet-V2 1.53–1.55× (INT8 alone 1.00–1.03×), fmnist-resnet8 2.11–2.27×. 2 threads on the 2
- * cores: ResNet-50 3.09–3.20×, ResNet-18 2.92–3.15×; 4 threads there contend for the cores.
+ * MobileNet-V2 1.41–1.55× (INT8 alone 1.00–1.03×), fmnist-resnet8 2.11–2.27×. 2 threads on the 2
+ * cores: ResNet-50 3.05–3.20×, ResNet-18 2.92–3.15×; 4 threads there contend for the cores.
  *
  * Measured (row 2, `whittle optimize` alone, CPU seconds, 2 shared cores at load average 9–12):
  * ResNet-18-224 making 138.6 → 72.9 s against bare FP32 11.8 s (11.7× → 6.2×) once least squares took
@@ -315,6 +315,7 @@ function recoveryFloor(name: string, path: string): void {
   const kernels = Object.entries(cpu)
     .filter(([k]) => k.startsWith('kernel.'))
     .reduce((n, [, v]) => n + v, 0);
+  // Sessions made and run: bare's figure counts runs alone, so this is the fuller of the two.
   const runs = (cpu['session.run'] ?? 0) + (cpu.createSession ?? 0);
   const gram = cpu['kernel.gramAccumulate'] ?? 0;
   const G = 1e9;
@@ -322,7 +323,7 @@ function recoveryFloor(name: string, path: string): void {
     goal,
     measured:
       `recovery CPU ${secs(p.reconstructCpuSeconds as number)} s against bare session runs ${secs(bareRuns)} s over the same decoded samples: ` +
-      `its inference (${passes(p.passes as Record<string, number>)}) ${secs(runs)} s = ${ratio(runs, bareRuns)}; ` +
+      `its sessions and runs (${passes(p.passes as Record<string, number>)}) ${secs(runs)} s = ${ratio(runs, bareRuns)}; ` +
       `kernels ${secs(kernels)} s = ${ratio(kernels, bareRuns)}, of which the Gram ${secs(gram)} s for ${((p.gramMacs as number) / G).toFixed(1)} G multiply-adds ` +
       `(the model's own over the samples: ${((p.inferenceMacs as number) / G).toFixed(1)} G)`,
     target: '—',

@@ -37,8 +37,8 @@ export const { summary, run } = defineCommand({
   --latency-target F    prune to this fraction of the original latency (0.33), planned from a
                         per-node profile on the backend, then verified; overrides the recipe's target
   --widths measured     kept channels per group snapped to the width with the best measured
-                        latency per channel, the MAC target re-planned to hold (default: the
-                        recipe's prune.widths)
+                        latency per channel, the MAC or latency target re-planned to hold
+                        (default: the recipe's prune.widths)
   --allocate latency    spread the recipe's MAC target where the measured milliseconds are (least
                         importance per ms saved) instead of a uniform ratio (default: prune.allocate)
   --threads N           threads of the backend (overrides evaluate.threads)

@@ -136,12 +136,10 @@ export function measuredWidths(ctx: NodeProfiling, found: GroupWidth[], int8 = f
     const pruned = plan.groups.filter((g) => g.status === 'pruned');
     const wider = context.recipe.macsTarget !== undefined || context.recipe.latency !== undefined;
     const widths = await chooseWidths(context.graph, pruned, ctx.timer, ctx.cache, { wider, int8 });
-    if (widths.every((w) => w.chosen === w.planned)) {
-      found.splice(0, found.length, ...widths);
-      return plan;
-    }
-    if (wider) return roundedToMeasured(plan, context, widths, found);
+    const moved = widths.some((w) => w.chosen !== w.planned);
+    if (moved && wider) return roundedToMeasured(plan, context, widths, found);
     found.splice(0, found.length, ...widths);
+    if (!moved) return plan;
     const chosen = new Map(widths.map((w) => [w.group, w.chosen]));
     const overrides: Record<string, number> = { ...context.recipe.overrides };
     for (const g of pruned) overrides[g.id] = (g.channels - (chosen.get(g.id) ?? g.keep)) / g.channels;

@@ -42,8 +42,8 @@ const pruneSection = z
     /**
      * `measured`: each pruned group's kept count snaps to the width with the best measured latency per
      * channel kept in the target runtime (its INT8 kernels when INT8 follows), instead of `roundTo`
-     * alone: under a MAC target to the nearest fast multiple either way, re-planned so the target
-     * still holds; under a latency target only down.
+     * alone: under a MAC or latency target to the nearest fast multiple either way, re-planned so the
+     * target still holds.
      */
     widths: z.enum(['fixed', 'measured']).default('fixed'),
     /**

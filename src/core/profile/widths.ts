@@ -1,9 +1,9 @@
 /**
  * Channel counts the kernels like: for each pruned group, its Convs are timed at a few widths near the
  * planned kept count (multiples of 8, 16 and 32 within 20 % of it), and the group keeps the width with
- * the best measured latency per channel kept. A planner with a fixed per-group count (a latency goal)
- * is offered narrower widths only, so its target still holds; one with a MAC target is offered wider
- * ones too and re-plans to the target with each group's chosen multiple as its round-to.
+ * the best measured latency per channel kept. A planner with fixed per-group counts (a plain ratio) is
+ * offered narrower widths only; one that searches for a target (MACs or a latency goal) is offered
+ * wider ones too and re-plans to the target with each changed group's multiple as its round-to.
  */
 import { importModel, inferShapes, type Graph } from '../graph';
 import { encodeModel } from '../onnx';
@@ -43,7 +43,7 @@ const NODES_PER_GROUP = 4;
 /**
  * Widths to try for a group keeping `keep` channels: multiples of 8, 16 and 32 within 20 % below it,
  * and, when `above` gives the group's channel count, within 20 % above it too (short of the whole
- * group), for a planner that keeps its MAC target by pruning elsewhere.
+ * group), for a planner that keeps its target by pruning elsewhere.
  */
 export function candidateWidths(keep: number, above?: number): number[] {
   const out = new Set([keep]);
@@ -116,16 +116,18 @@ export async function chooseWidths(
     let chosen = g.keep;
     for (const w of widths) if (perChannel(w) < perChannel(chosen) * (1 - MIN_GAIN)) chosen = w;
     const fmt = (w: number) => `${w}: ${(perChannel(w) * 1000).toFixed(1)} µs/channel`;
-    // The finest quantum keeps a re-balanced target closest to its planned figure.
-    const quantum = [8, 16, 32].find((m) =>
-      widths.some((w) => w % m === 0 && perChannel(w) <= perChannel(chosen) * (1 + MIN_GAIN)),
-    );
+    // The finest quantum keeps a re-balanced target closest to its planned figure; a chosen width
+    // other than the planned one is a multiple of 8, so one is always found.
+    const quantum = () =>
+      [8, 16, 32].find((m) =>
+        widths.some((w) => w % m === 0 && perChannel(w) <= perChannel(chosen) * (1 + MIN_GAIN)),
+      );
     out.push({
       group: g.id,
       planned: g.keep,
       chosen,
       ms: total,
-      ...(chosen !== g.keep && quantum !== undefined ? { quantum } : {}),
+      ...(chosen !== g.keep ? { quantum: quantum() } : {}),
       reason:
         chosen === g.keep
           ? `kept ${g.keep}: no other width is clearly faster per channel (${widths.map(fmt).join(', ')})`

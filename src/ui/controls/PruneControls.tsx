@@ -147,7 +147,7 @@ export function PruneControls() {
         label="Kept widths"
         hint={
           prune.widths === 'measured'
-            ? 'The run times each pruned layer at nearby widths in the kernels it will run and snaps to the fastest per channel kept (a MAC target is re-planned to hold; a latency target only snaps down); the plan shown here uses the rounding below.'
+            ? 'The run times each pruned layer at nearby widths in the kernels it will run and snaps to the fastest per channel kept (the MAC or latency target is re-planned to hold); the plan shown here uses the rounding below.'
             : undefined
         }
       >
